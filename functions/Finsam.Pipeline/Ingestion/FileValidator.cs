@@ -1,0 +1,61 @@
+using Finsam.Pipeline.Ledger;
+using Finsam.Pipeline.Participants;
+using Finsam.Pipeline.Reference;
+using Finsam.Pipeline.Sie;
+using Finsam.Pipeline.Text;
+
+namespace Finsam.Pipeline.Ingestion;
+
+/// <summary>
+/// Reads one file against the data contract for a federation and landing month. Used both by
+/// ingestion and by `finsam validate`, so a federation sees exactly what the pipeline will say.
+/// </summary>
+public static class FileValidator
+{
+    /// <param name="expectedOrgNr">The federation's organisation number; #ORGNR must match it when both are given.</param>
+    public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr)
+    {
+        var report = new ValidationReport();
+        var kind = FileKindDetector.Detect(bytes);
+        switch (kind)
+        {
+            case FileKind.SieLedger:
+            {
+                using var stream = new MemoryStream(bytes, writable: false);
+                var (ledger, header) = SieParser.Parse(stream, period, report);
+                CheckOrgNr(header, expectedOrgNr, report);
+                LedgerRules.Check(ledger, period, report);
+                return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
+            }
+            case FileKind.CsvLedger:
+            {
+                var (encoding, name) = TextDecoding.Detect(bytes);
+                var ledger = CsvLedgerParser.Parse(TextDecoding.Decode(bytes, encoding), report);
+                LedgerRules.Check(ledger, period, report);
+                return new ValidatedFile(kind, name, report, Ledger: ledger);
+            }
+            case FileKind.Participants:
+            {
+                var (encoding, name) = TextDecoding.Detect(bytes);
+                var participants = ParticipantParser.Parse(TextDecoding.Decode(bytes, encoding), period, report);
+                return new ValidatedFile(kind, name, report, Participants: participants);
+            }
+            default:
+                report.Error("file_kind_unknown", 1, null, null,
+                    "Filen känns inte igen: den är varken en SIE 4-fil (börjar med #FLAGGA …) eller en CSV med rubrikraden " +
+                    $"'{string.Join(';', CsvLedgerParser.Header)}' (huvudbok) eller '{string.Join(';', ParticipantCodes.Header)}' (deltagare).",
+                    "The file is not recognised: it is neither a SIE 4 file (starting with #FLAGGA …) nor a CSV with the header " +
+                    $"'{string.Join(';', CsvLedgerParser.Header)}' (ledger) or '{string.Join(';', ParticipantCodes.Header)}' (participants).");
+                return new ValidatedFile(kind, null, report);
+        }
+    }
+
+    private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)
+    {
+        if (header.OrgNumber is null || expectedOrgNr is null) return;
+        if (Federation.Digits(header.OrgNumber) == Federation.Digits(expectedOrgNr)) return;
+        report.Error("orgnr_mismatch", null, "#ORGNR", header.OrgNumber,
+            $"Organisationsnumret i filen stämmer inte med förbundets ({expectedOrgNr}).",
+            $"The organisation number in the file does not match the federation's ({expectedOrgNr}).");
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Ingestion;
+
+/// <summary>
+/// The ingestion_log data set: one small Parquet file per processed file, named
+/// {ingested-at}_{family}_{status}_{sha256}.parquet inside the file's federation/period partition,
+/// so earlier outcomes can be looked up from a listing alone.
+/// </summary>
+public sealed class IngestionLog(IBlobStore store)
+{
+    public sealed record Entry(DateTime IngestedAt, string Family, string Status, string Sha256);
+
+    public static string EntryName(string federation, string period, Entry e) =>
+        CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period) +
+        $"{e.IngestedAt:yyyyMMdd'T'HHmmssfff'Z'}_{e.Family}_{e.Status}_{e.Sha256}.parquet";
+
+    public async Task<List<Entry>> EntriesAsync(string federation, string period, CancellationToken ct)
+    {
+        var entries = new List<Entry>();
+        await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period), ct))
+        {
+            var parts = Path.GetFileNameWithoutExtension(BlobName.FileName(blob.Name)).Split('_');
+            if (parts.Length == 4 && DateTime.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
+                entries.Add(new Entry(at, parts[1], parts[2], parts[3]));
+        }
+        return entries;
+    }
+
+    public async Task WriteAsync(string federation, string period, IngestionLogRow row, CancellationToken ct)
+    {
+        var entry = new Entry(row.IngestedAt, FamilyOf(row.Kind), row.Status, row.FileSha256);
+        var bytes = await ParquetBytes.SerializeAsync([row], ct);
+        await store.WriteAsync(Containers.Curated, EntryName(federation, period, entry), bytes, WriteCondition.Overwrite, ct);
+    }
+
+    private static string FamilyOf(string kind) => Enum.TryParse<FileKind>(kind, out var k) ? k.Family() : "unknown";
+}

@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Landing;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Reference;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Ingestion;
+
+/// <summary>
+/// Moves every file in landing to curated Parquet or to quarantine, losing nothing:
+/// <list type="number">
+/// <item>the original is archived in raw/{sha256} before anything else;</item>
+/// <item>the same bytes as the file already in place for that federation, month and kind are a no-op;</item>
+/// <item>a valid file replaces its month's partitions, each written atomically;</item>
+/// <item>a file with any error is copied to quarantine/ with a JSON and a text report, and nothing of it is curated;</item>
+/// <item>every outcome is written to the ingestion_log data set;</item>
+/// <item>the landing file is deleted only if it is still the version that was read (If-Match),
+/// so a file dropped again meanwhile waits for the next run.</item>
+/// </list>
+/// </summary>
+public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly IngestionLog _log = new(store);
+
+    public async Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress = null, CancellationToken ct = default)
+    {
+        var federations = await FederationRegistry.LoadAsync(store, ct);
+        var landing = new List<BlobInfo>();
+        await foreach (var blob in store.ListAsync(Containers.Landing, "", ct)) landing.Add(blob);
+        var outcomes = new List<FileOutcome>();
+        foreach (var blob in landing)
+        {
+            var outcome = await IngestAsync(blob, federations, ct);
+            outcomes.Add(outcome);
+            progress?.Report(new IngestionProgress(outcomes.Count, landing.Count, outcome));
+        }
+        return new IngestionSummary(outcomes);
+    }
+
+    public async Task<FileOutcome> IngestAsync(BlobInfo landingBlob, FederationRegistry federations, CancellationToken ct = default)
+    {
+        BlobContent content;
+        try
+        {
+            content = await store.ReadAsync(Containers.Landing, landingBlob.Name, ct);
+        }
+        catch (BlobNotFoundException)
+        {
+            // Another ingester took it between listing and reading.
+            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                "The file left landing before it was read (processed by another run).");
+        }
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
+        await ArchiveAsync(sha, content.Bytes, ct);
+
+        var now = _clock.GetUtcNow();
+        var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
+        FileOutcome outcome;
+        if (path is null)
+        {
+            var report = new ValidationReport();
+            report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
+            outcome = await DuplicateOrNullAsync(CuratedLayout.Unknown, CuratedLayout.Unknown, FileKind.Unknown, sha, landingBlob, now, ct)
+                ?? await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
+        }
+        else
+        {
+            var federation = federations.Find(path.FederationId)!;
+            var kind = FileKindDetector.Detect(content.Bytes);
+            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct)
+                ?? await ValidateAndStoreAsync(landingBlob, content, sha, path, federation, now, ct);
+        }
+
+        try
+        {
+            await store.DeleteAsync(Containers.Landing, landingBlob.Name, content.Info.ETag, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            outcome = outcome with { Message = outcome.Message + " A newer file with the same name arrived meanwhile; it stays in landing for the next run." };
+        }
+        return outcome;
+    }
+
+    private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr);
+        return validated.IsValid
+            ? await AcceptAsync(blob, sha, path, validated, now, ct)
+            : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
+    }
+
+    private async Task ArchiveAsync(string sha, byte[] bytes, CancellationToken ct)
+    {
+        try
+        {
+            await store.WriteAsync(Containers.Raw, sha, bytes, WriteCondition.IfNotExists, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            // Already archived: the archive is keyed by content, so it holds exactly these bytes.
+        }
+    }
+
+    /// <summary>
+    /// A no-op outcome when these bytes are already what the partition holds, or were already rejected;
+    /// otherwise null. A different version re-dropped later is processed again, so it replaces the month.
+    /// </summary>
+    private async Task<FileOutcome?> DuplicateOrNullAsync(string federation, string period, FileKind kind, string sha, BlobInfo blob, DateTimeOffset now, CancellationToken ct)
+    {
+        var entries = await _log.EntriesAsync(federation, period, ct);
+        var rejectedBefore = entries.FirstOrDefault(e => e.Sha256 == sha && e.Status == "rejected");
+        var current = entries.Where(e => e.Family == kind.Family() && e.Status == "accepted").MaxBy(e => e.IngestedAt);
+        var earlier = rejectedBefore ?? (current?.Sha256 == sha ? current : null);
+        if (earlier is null) return null;
+
+        var message = earlier.Status == "rejected"
+            ? $"Same bytes as a file rejected on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing done. Fix the file and drop it again."
+            : $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, null, "duplicate", 0, 0, 0, 0, 0, now, null, message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Duplicate, sha, kind, NullIfUnknown(federation), NullIfUnknown(period), 0, 0, 0, 0, null, message);
+    }
+
+    private async Task<FileOutcome> AcceptAsync(BlobInfo blob, string sha, LandingPath path, ValidatedFile file, DateTimeOffset now, CancellationToken ct)
+    {
+        if (file.Ledger is { } ledger)
+        {
+            await WriteCuratedAsync(CuratedLayout.Ledger, path, CuratedRowMapper.LedgerRows(ledger, sha), ct);
+            // Always written, even empty, so that a new version of the month replaces the old one's balances.
+            await WriteCuratedAsync(CuratedLayout.OpeningBalances, path, CuratedRowMapper.OpeningBalanceRows(ledger, sha), ct);
+        }
+        else if (file.Participants is { } participants)
+        {
+            await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
+        }
+
+        var message = $"Ingested {file.RowCount} {(file.Ledger is null ? "registrations" : "transactions")}" +
+                      (file.OpeningBalanceCount > 0 ? $" and {file.OpeningBalanceCount} opening balances" : "") +
+                      (file.Report.WarningCount > 0 ? $", {file.Report.WarningCount} warning(s)" : "") +
+                      (file.MaskedTextCount > 0 ? $", {file.MaskedTextCount} personnummer-shaped text(s) masked" : "") + ".";
+        var federation = path.FederationId;
+        var period = path.Period.ToString();
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, "accepted",
+            file.RowCount, file.OpeningBalanceCount, 0, file.Report.WarningCount, file.MaskedTextCount, now, null, message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, 0,
+            file.Report.WarningCount, file.MaskedTextCount, null, message);
+    }
+
+    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, List<T> rows, CancellationToken ct)
+    {
+        var bytes = await ParquetBytes.SerializeAsync(rows, ct);
+        await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
+    }
+
+    private async Task<FileOutcome> RejectAsync(BlobInfo blob, BlobContent content, string sha, LandingPath? path, FileKind kind, string? encoding,
+        ValidationReport report, DateTimeOffset now, CancellationToken ct)
+    {
+        var federation = path?.FederationId ?? CuratedLayout.Unknown;
+        var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
+        var fileName = SafeFileName(BlobName.FileName(blob.Name));
+        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{fileName}";
+        var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
+        await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
+
+        var first = report.Errors.FirstOrDefault();
+        var message = $"Rejected with {report.ErrorCount} error(s)" + (first is null ? "." : $"; first: {first}");
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
+            report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,
+            report.ErrorCount, report.WarningCount, 0, $"{Containers.Quarantine}/{baseName}.report.txt", message);
+    }
+
+    private static IngestionLogRow LogRow(BlobInfo blob, string sha, string federation, string period, FileKind kind, string? encoding,
+        string status, int rows, int openingBalances, int errors, int warnings, int masked, DateTimeOffset now, string? reportPath, string message) =>
+        new()
+        {
+            FileSha256 = sha,
+            LandingPath = blob.Name,
+            FileName = BlobName.FileName(blob.Name),
+            FederationId = NullIfUnknown(federation),
+            FilePeriod = NullIfUnknown(period),
+            Kind = kind.ToString(),
+            Encoding = encoding,
+            Status = status,
+            RowCount = rows,
+            OpeningBalanceCount = openingBalances,
+            ErrorCount = errors,
+            WarningCount = warnings,
+            MaskedTextCount = masked,
+            ReceivedAt = blob.LastModified.UtcDateTime,
+            IngestedAt = now.UtcDateTime,
+            ReportPath = reportPath is null ? null : $"{Containers.Quarantine}/{reportPath}",
+            Message = message,
+        };
+
+    private static string? NullIfUnknown(string value) => value == CuratedLayout.Unknown ? null : value;
+
+    private static string SafeFileName(string name)
+    {
+        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        return safe.Length == 0 ? "file" : safe;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Text;
+
+namespace Finsam.Pipeline.Ledger;
+
+/// <summary>
+/// Reads a CSV ledger: header verifikation;datum;konto;belopp;objekt;text, ';' or ',' separated,
+/// UTF-8 (with or without BOM) or Windows-1252, decimal comma or point, debit positive.
+/// Rows whose verifikation is "IB" are opening balances.
+/// </summary>
+public static partial class CsvLedgerParser
+{
+    public static readonly string[] Header = ["verifikation", "datum", "konto", "belopp", "objekt", "text"];
+    public const string OpeningBalanceVoucher = "IB";
+
+    public static ParsedLedger Parse(string text, ValidationReport report)
+    {
+        var ledger = new ParsedLedger { Format = "csv" };
+        var vouchers = new Dictionary<string, ParsedVoucher>(StringComparer.Ordinal);
+        var first = true;
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)))
+        {
+            if (first) { first = false; continue; } // the header, checked by the file-kind detection
+            ReadRow(record, ledger, vouchers, report);
+        }
+        return ledger;
+    }
+
+    private static void ReadRow(DelimitedRecord record, ParsedLedger ledger, Dictionary<string, ParsedVoucher> vouchers, ValidationReport report)
+    {
+        var line = record.Line;
+        var f = record.Fields;
+        if (f.Length != Header.Length)
+        {
+            report.Error("column_count", line, null, f.Length.ToString(CultureInfo.InvariantCulture),
+                $"Raden har {f.Length} fält, den ska ha {Header.Length}.", $"The row has {f.Length} fields; it must have {Header.Length}.");
+            return;
+        }
+        var (voucherId, dateText, account, amountText, objectsText) = (f[0].Trim(), f[1].Trim(), f[2].Trim(), f[3].Trim(), f[4].Trim());
+        var ok = true;
+        if (voucherId.Length == 0)
+        {
+            report.Error("required", line, "verifikation", "", "Verifikation saknas.", "The voucher id is missing.");
+            ok = false;
+        }
+        if (!DateOnly.TryParseExact(dateText, ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            report.Error("date_invalid", line, "datum", dateText, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
+            ok = false;
+        }
+        if (!(account.Length is >= 1 and <= 10 && account.All(char.IsAsciiDigit)))
+        {
+            report.Error("account_invalid", line, "konto", account, "Kontonumret ska bestå av siffror.", "The account number must consist of digits.");
+            ok = false;
+        }
+        if (!MoneyParser.TryParse(amountText, allowDecimalComma: true, out var amount))
+        {
+            report.Error("amount_invalid", line, "belopp", amountText,
+                "Beloppet ska vara ett tal med högst två decimaler, decimalkomma eller decimalpunkt och inga tusentalsavgränsare, t.ex. -1234,50.",
+                "The amount must be a number with at most two decimals, a decimal comma or point and no thousands separators, e.g. -1234,50.");
+            ok = false;
+        }
+        if (objectsText.Length > 0 && !ObjectList().IsMatch(objectsText))
+        {
+            report.Error("objects_invalid", line, "objekt", objectsText,
+                "Objekt ska skrivas dimension:kod, flera åtskilda med |, t.ex. 1:100|6:P12.",
+                "Cost objects must be written dimension:code, several separated by |, e.g. 1:100|6:P12.");
+            ok = false;
+        }
+        var (text, masked) = FreeTextMasker.Mask(f[5]);
+        ledger.MaskedTexts += masked;
+        if (!ok) return;
+
+        if (string.Equals(voucherId, OpeningBalanceVoucher, StringComparison.OrdinalIgnoreCase))
+        {
+            ledger.OpeningBalances.Add(new ParsedOpeningBalance(date, account, amount, line));
+            return;
+        }
+        if (!vouchers.TryGetValue(voucherId, out var voucher))
+        {
+            var (series, number) = SplitVoucherId(voucherId);
+            voucher = new ParsedVoucher(series, number, date, "", line);
+            vouchers.Add(voucherId, voucher);
+            ledger.Vouchers.Add(voucher);
+        }
+        else if (voucher.Date != date)
+        {
+            report.Error("voucher_dates_differ", line, "datum", dateText,
+                $"Verifikation {voucherId} har rader med olika datum ({voucher.Date:yyyy-MM-dd} på rad {voucher.Line}).",
+                $"Voucher {voucherId} has rows with different dates ({voucher.Date:yyyy-MM-dd} on line {voucher.Line}).");
+            return;
+        }
+        voucher.Transactions.Add(new ParsedTransaction(account, objectsText, amount, date, text, line));
+    }
+
+    /// <summary>"A123", "A-123" and "A 123" become series A, number 123; "123" has no series.</summary>
+    public static (string Series, string Number) SplitVoucherId(string id)
+    {
+        var m = VoucherId().Match(id);
+        return m.Success ? (m.Groups["series"].Value, m.Groups["number"].Value) : ("", id);
+    }
+
+    [GeneratedRegex(@"^(?<series>[A-Za-zÅÄÖåäö]*)[ -]?(?<number>\d+)$")]
+    private static partial Regex VoucherId();
+
+    [GeneratedRegex(@"^[^:|]+:[^:|]+(\|[^:|]+:[^:|]+)*$")]
+    private static partial Regex ObjectList();
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Text;
+
+namespace Finsam.Pipeline.Participants;
+
+/// <summary>
+/// Reads and checks a SUS-like participant export: one row per registration in an intervention,
+/// every registration active at any time in the landing month. Identity numbers are checked
+/// (format, date, Luhn) and never appear in messages except masked (19900101-****).
+/// </summary>
+public static class ParticipantParser
+{
+    public static ParsedParticipants Parse(string text, Period period, ValidationReport report)
+    {
+        var result = new ParsedParticipants();
+        var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var first = true;
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)))
+        {
+            if (first) { first = false; continue; }
+            var row = new RowReader(record, period, report, result);
+            var registration = row.Read();
+            if (registration is null) continue;
+            if (seenIds.TryGetValue(registration.RegistreringId, out var firstLine))
+            {
+                report.Error("registration_duplicate", record.Line, "registrering_id", registration.RegistreringId,
+                    $"registrering_id finns redan på rad {firstLine}; den ska vara unik.",
+                    $"registrering_id already appears on line {firstLine}; it must be unique.");
+                continue;
+            }
+            seenIds.Add(registration.RegistreringId, record.Line);
+            result.Registrations.Add(registration);
+        }
+        return result;
+    }
+
+    private sealed class RowReader(DelimitedRecord record, Period period, ValidationReport report, ParsedParticipants result)
+    {
+        private readonly string[] _f = record.Fields;
+        private readonly int _line = record.Line;
+        private bool _ok = true;
+
+        private string Get(string column) => _f[Array.IndexOf(ParticipantCodes.Header, column)].Trim();
+
+        private void Error(string code, string column, string? value, string sv, string en)
+        {
+            report.Error(code, _line, column, value, sv, en);
+            _ok = false;
+        }
+
+        public ParsedRegistration? Read()
+        {
+            if (_f.Length != ParticipantCodes.Header.Length)
+            {
+                Error("column_count", "", _f.Length.ToString(CultureInfo.InvariantCulture),
+                    $"Raden har {_f.Length} fält, den ska ha {ParticipantCodes.Header.Length}.",
+                    $"The row has {_f.Length} fields; it must have {ParticipantCodes.Header.Length}.");
+                return null;
+            }
+            var id = Required("registrering_id");
+            var anonym = OneOf("anonym", ParticipantCodes.Anonym, required: true) == "ja";
+            var person = ReadPerson(anonym);
+            var kon = OneOf("kon", ParticipantCodes.Kon, required: true);
+            var fodelsear = ReadBirthYear(person);
+            var kommun = ReadKommun(anonym);
+            var insatsId = Required("insats_id");
+            var (insatsNamn, masked) = FreeTextMasker.Mask(Get("insats_namn"));
+            result.MaskedTexts += masked;
+            var insatsTyp = OneOf("insats_typ", ParticipantCodes.InsatsTyp, required: true);
+            var start = ReadDate("startdatum", required: true);
+            var end = ReadDate("slutdatum", required: false);
+            var utbildning = OneOf("utbildning", ParticipantCodes.Utbildning, required: false);
+            var fore = ReadSupport("forsorjning_fore");
+            var efter = ReadSupport("forsorjning_efter");
+            var avslut = OneOf("avslutsorsak", ParticipantCodes.Avslutsorsak, required: false);
+
+            CheckDates(start, end);
+            if (end is not null && avslut is null && !anonym)
+                Error("exit_reason_missing", "avslutsorsak", "",
+                    "avslutsorsak måste anges när slutdatum är satt.", "avslutsorsak is required when slutdatum is set.");
+            if (end is null && avslut is not null)
+                Error("exit_reason_without_end", "avslutsorsak", avslut,
+                    "avslutsorsak är angiven men slutdatum saknas.", "avslutsorsak is given but slutdatum is empty.");
+            if (anonym)
+                foreach (var column in new[] { "fodelsear", "utbildning", "forsorjning_fore", "forsorjning_efter" })
+                    if (Get(column).Length > 0)
+                        Error("anonymous_with_details", column, Get(column),
+                            "En anonym registrering får bara ha kön, datum och insats; fältet ska vara tomt.",
+                            "An anonymous registration may only give gender, dates and intervention; this field must be empty.");
+
+            if (!_ok) return null;
+            return new ParsedRegistration(_line, id!, person, anonym, kon!, fodelsear, kommun, insatsId!, insatsNamn, insatsTyp!,
+                start!.Value, end, utbildning, fore, efter, avslut);
+        }
+
+        private string? Required(string column)
+        {
+            var value = Get(column);
+            if (value.Length > 0) return value;
+            Error("required", column, "", $"{column} saknas.", $"{column} is missing.");
+            return null;
+        }
+
+        private string? OneOf(string column, string[] allowed, bool required)
+        {
+            var value = Get(column);
+            if (value.Length == 0)
+            {
+                if (required) Error("required", column, "", $"{column} saknas.", $"{column} is missing.");
+                return null;
+            }
+            if (allowed.Contains(value, StringComparer.Ordinal)) return value;
+            Error("code_invalid", column, value,
+                $"Ogiltigt värde; tillåtna är: {string.Join(", ", allowed)}.", $"Invalid value; allowed are: {string.Join(", ", allowed)}.");
+            return null;
+        }
+
+        private PersonalIdentityNumber? ReadPerson(bool anonym)
+        {
+            var raw = Get("personnummer");
+            if (anonym)
+            {
+                if (raw.Length > 0)
+                    Error("anonymous_with_personnummer", "personnummer", PersonalIdentityNumber.Mask(raw),
+                        "personnummer ska vara tomt när anonym = ja.", "personnummer must be empty when anonym = ja.");
+                return null;
+            }
+            if (raw.Length == 0)
+            {
+                Error("personnummer_missing", "personnummer", "",
+                    "personnummer saknas; lämna det tomt endast när anonym = ja.", "personnummer is missing; leave it empty only when anonym = ja.");
+                return null;
+            }
+            if (PersonalIdentityNumber.TryParse(raw, period.LastDay, out var number, out var en, out var sv)) return number;
+            Error("personnummer_invalid", "personnummer", PersonalIdentityNumber.Mask(raw), $"Ogiltigt personnummer: {sv}.", $"Invalid personnummer: {en}.");
+            return null;
+        }
+
+        private int? ReadBirthYear(PersonalIdentityNumber? person)
+        {
+            var raw = Get("fodelsear");
+            if (raw.Length == 0) return person?.BirthYear;
+            if (!(raw.Length == 4 && int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year >= 1900 && year <= period.Year))
+            {
+                Error("birth_year_invalid", "fodelsear", raw, $"fodelsear ska vara ett årtal (1900–{period.Year}).", $"fodelsear must be a year (1900–{period.Year}).");
+                return null;
+            }
+            if (person is { } p && p.BirthYear != year)
+            {
+                Error("birth_year_mismatch", "fodelsear", raw,
+                    $"fodelsear stämmer inte med personnumret (som anger {p.BirthYear}).",
+                    $"fodelsear does not agree with the personnummer (which gives {p.BirthYear}).");
+                return null;
+            }
+            return year;
+        }
+
+        private string? ReadKommun(bool anonym)
+        {
+            var raw = Get("kommun");
+            if (raw.Length == 0)
+            {
+                if (!anonym) Error("required", "kommun", "", "kommun saknas.", "kommun is missing.");
+                return null;
+            }
+            if (raw.Length == 4 && raw.All(char.IsAsciiDigit)) return raw;
+            Error("kommun_invalid", "kommun", raw, "kommun ska vara en fyrsiffrig kommunkod, t.ex. 1880.", "kommun must be a four-digit municipality code, e.g. 1880.");
+            return null;
+        }
+
+        private DateOnly? ReadDate(string column, bool required)
+        {
+            var raw = Get(column);
+            if (raw.Length == 0)
+            {
+                if (required) Error("required", column, "", $"{column} saknas.", $"{column} is missing.");
+                return null;
+            }
+            if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+            Error("date_invalid", column, raw, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
+            return null;
+        }
+
+        private string? ReadSupport(string column)
+        {
+            var raw = Get(column);
+            if (raw.Length == 0) return null;
+            var codes = raw.Split('|', StringSplitOptions.TrimEntries);
+            var invalid = codes.Where(c => !ParticipantCodes.Forsorjning.Contains(c, StringComparer.Ordinal)).ToList();
+            if (invalid.Count == 0) return string.Join('|', codes);
+            Error("code_invalid", column, raw,
+                $"Okänd försörjningskod '{string.Join("', '", invalid)}'; tillåtna är: {string.Join(", ", ParticipantCodes.Forsorjning)}.",
+                $"Unknown support code '{string.Join("', '", invalid)}'; allowed are: {string.Join(", ", ParticipantCodes.Forsorjning)}.");
+            return null;
+        }
+
+        private void CheckDates(DateOnly? start, DateOnly? end)
+        {
+            if (start is { } s && s > period.LastDay)
+                Error("start_after_period", "startdatum", s.ToString("yyyy-MM-dd"),
+                    $"startdatum ligger efter leveransmånaden {period}; registreringen var inte aktiv i månaden.",
+                    $"startdatum is after the landing month {period}; the registration was not active in the month.");
+            if (end is not { } e) return;
+            if (start is { } st && e < st)
+                Error("end_before_start", "slutdatum", e.ToString("yyyy-MM-dd"), "slutdatum ligger före startdatum.", "slutdatum is before startdatum.");
+            else if (e > period.LastDay)
+                Error("end_after_period", "slutdatum", e.ToString("yyyy-MM-dd"),
+                    $"slutdatum ligger efter leveransmånadens slut ({period.LastDay:yyyy-MM-dd}).",
+                    $"slutdatum is after the end of the landing month ({period.LastDay:yyyy-MM-dd}).");
+            else if (e < period.FirstDay)
+                Error("end_before_period", "slutdatum", e.ToString("yyyy-MM-dd"),
+                    $"slutdatum ligger före leveransmånaden {period}; registreringen var inte aktiv i månaden.",
+                    $"slutdatum is before the landing month {period}; the registration was not active in the month.");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace Finsam.Pipeline.Privacy;
+
+/// <summary>
+/// Masks anything shaped like a personal identity or coordination number in free text typed by
+/// staff (voucher texts, intervention names). It masks on shape alone — with or without a valid
+/// check digit — because a mistyped number still points at a person.
+/// </summary>
+public static partial class FreeTextMasker
+{
+    public const string Replacement = "[personnummer]";
+
+    /// <summary>The text with every personnummer-shaped string replaced, and how many there were.</summary>
+    public static (string Text, int Masked) Mask(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return (text ?? "", 0);
+        var count = 0;
+        var masked = Shape().Replace(text, _ => { count++; return Replacement; });
+        return (masked, count);
+    }
+
+    // yy or yyyy, month 01-12, day 01-31 or 61-91 (coordination numbers), optional - or + or space, four digits;
+    // not part of a longer run of digits.
+    [GeneratedRegex(@"(?<!\d)(?:\d{2})?\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])[-+ ]?\d{4}(?!\d)")]
+    private static partial Regex Shape();
+}

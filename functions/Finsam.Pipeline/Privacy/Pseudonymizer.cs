@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Finsam.Pipeline.Privacy;
+
+/// <summary>
+/// Replaces a personal identity number with a keyed HMAC-SHA-256 pseudonym (64 hex characters).
+/// The same number gives the same pseudonym in every file and federation, so unique individuals
+/// can be counted; without the key the pseudonym cannot be linked back to the number.
+/// </summary>
+public sealed class Pseudonymizer
+{
+    public const int MinimumKeyBytes = 32;
+    private readonly byte[] _key;
+
+    public Pseudonymizer(byte[] key)
+    {
+        if (key.Length < MinimumKeyBytes)
+            throw new PseudonymKeyException($"The pseudonymisation key is {key.Length} bytes; at least {MinimumKeyBytes} are required.");
+        _key = key.ToArray();
+    }
+
+    /// <summary>Reads a base64 key, as it is kept in configuration or Key Vault.</summary>
+    public static Pseudonymizer FromBase64(string? base64Key)
+    {
+        if (string.IsNullOrWhiteSpace(base64Key))
+            throw new PseudonymKeyException("No pseudonymisation key is configured. Participant files cannot be ingested without one.");
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(base64Key.Trim());
+        }
+        catch (FormatException)
+        {
+            throw new PseudonymKeyException("The pseudonymisation key is not valid base64.");
+        }
+        return new Pseudonymizer(key);
+    }
+
+    public string Pseudonymize(PersonalIdentityNumber number) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(number.Normalized)));
+}
+
+public sealed class PseudonymKeyException(string message)
+    : Exception(message + $" Set {PseudonymKeyException.EnvironmentVariable} to a random key of at least {Pseudonymizer.MinimumKeyBytes} bytes, base64-encoded (for example: openssl rand -base64 32). Keep it secret and stable: changing it changes every pseudonym.")
+{
+    public const string EnvironmentVariable = "FINSAM_PSEUDONYM_KEY";
+}

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Finsam.Pipeline.Storage;
+
+/// <summary>
+/// Azure Blob Storage backend. A block blob upload is committed as a whole, so readers never see
+/// half a blob; conditions map to If-None-Match: * and If-Match: ETag.
+/// </summary>
+public sealed class AzureBlobStore : IBlobStore
+{
+    private readonly BlobServiceClient _service;
+    private readonly ConcurrentDictionary<string, Task> _createdContainers = new();
+
+    public AzureBlobStore(BlobServiceClient service) => _service = service;
+
+    /// <summary>From a connection string (incl. "UseDevelopmentStorage=true" for Azurite).</summary>
+    public static AzureBlobStore FromConnectionString(string connectionString) => new(new BlobServiceClient(connectionString));
+
+    /// <summary>From an account URL, authenticated with DefaultAzureCredential (managed identity, Azure CLI …).</summary>
+    public static AzureBlobStore FromAccountUrl(Uri accountUrl) => new(new BlobServiceClient(accountUrl, new DefaultAzureCredential()));
+
+    public string Description => $"Azure storage account {_service.AccountName} ({_service.Uri.GetLeftPart(UriPartial.Authority)})";
+
+    public async Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        try
+        {
+            var props = await _service.GetBlobContainerClient(container).GetBlobClient(name).GetPropertiesAsync(cancellationToken: ct);
+            return new BlobInfo(container, name, props.Value.ContentLength, props.Value.ETag.ToString(), props.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
+
+    public async Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        try
+        {
+            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync(ct);
+            var details = result.Value.Details;
+            var bytes = result.Value.Content.ToArray();
+            return new BlobContent(new BlobInfo(container, name, bytes.Length, details.ETag.ToString(), details.LastModified), bytes);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new BlobNotFoundException(container, name);
+        }
+    }
+
+    public async Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        await EnsureContainerAsync(container, ct);
+        var conditions = condition.Kind switch
+        {
+            WriteConditionKind.Overwrite => null,
+            WriteConditionKind.IfNotExists => new BlobRequestConditions { IfNoneMatch = ETag.All },
+            WriteConditionKind.IfMatch => new BlobRequestConditions { IfMatch = new ETag(condition.ETag!) },
+            _ => throw new ArgumentOutOfRangeException(nameof(condition)),
+        };
+        try
+        {
+            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name)
+                .UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { Conditions = conditions }, ct);
+            return new BlobInfo(container, name, content.Length, result.Value.ETag.ToString(), result.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            throw new BlobConditionFailedException(container, name, condition.Kind);
+        }
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        BlobName.Validate(container, "x");
+        var client = _service.GetBlobContainerClient(container);
+        if (!await client.ExistsAsync(ct)) yield break;
+        await foreach (var item in client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
+        {
+            var props = item.Properties;
+            yield return new BlobInfo(container, item.Name, props.ContentLength ?? 0, props.ETag?.ToString() ?? "", props.LastModified ?? DateTimeOffset.MinValue);
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        var conditions = ifMatchETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatchETag) };
+        try
+        {
+            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name)
+                .DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, ct);
+            return result.Value;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new BlobConditionFailedException(container, name, WriteConditionKind.IfMatch);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private Task EnsureContainerAsync(string container, CancellationToken ct) =>
+        _createdContainers.GetOrAdd(container, c => _service.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: ct));
+}

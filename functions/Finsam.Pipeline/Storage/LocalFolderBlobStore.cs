@@ -1,0 +1,153 @@
+using System.Runtime.CompilerServices;
+
+namespace Finsam.Pipeline.Storage;
+
+/// <summary>
+/// The embedded default backend: one sub-folder per container under a root folder.
+/// Writes go to a hidden temporary file in the same folder and are then renamed into place,
+/// so readers never see half a file. Conditional writes and deletes take a lock file per
+/// container, which makes them safe between processes on the same machine.
+/// </summary>
+public sealed class LocalFolderBlobStore : IBlobStore
+{
+    private const string TempSuffix = ".tmp";
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
+    private readonly string _root;
+
+    public LocalFolderBlobStore(string rootFolder)
+    {
+        _root = Path.GetFullPath(rootFolder);
+        Directory.CreateDirectory(_root);
+    }
+
+    public string Description => $"local folder {_root}";
+
+    public string RootFolder => _root;
+
+    public Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default)
+    {
+        var path = PathOf(container, name);
+        var file = new FileInfo(path);
+        return Task.FromResult(file.Exists ? ToInfo(container, name, file) : null);
+    }
+
+    public async Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default)
+    {
+        var path = PathOf(container, name);
+        try
+        {
+            // Open first, then stat the open handle's file: a rename that replaces the file
+            // afterwards does not change what this handle reads.
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var info = ToInfo(container, name, new FileInfo(path));
+            var bytes = new byte[stream.Length];
+            await stream.ReadExactlyAsync(bytes, ct);
+            return new BlobContent(info with { Length = bytes.Length }, bytes);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(container, name);
+        }
+    }
+
+    public async Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default)
+    {
+        var path = PathOf(container, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        await File.WriteAllBytesAsync(temp, content, ct);
+        try
+        {
+            if (condition.Kind == WriteConditionKind.Overwrite)
+            {
+                File.Move(temp, path, overwrite: true);
+            }
+            else
+            {
+                using var _ = await AcquireLockAsync(container, ct);
+                var existing = new FileInfo(path);
+                var holds = condition.Kind switch
+                {
+                    WriteConditionKind.IfNotExists => !existing.Exists,
+                    WriteConditionKind.IfMatch => existing.Exists && ETagOf(existing) == condition.ETag,
+                    _ => throw new ArgumentOutOfRangeException(nameof(condition)),
+                };
+                if (!holds) throw new BlobConditionFailedException(container, name, condition.Kind);
+                File.Move(temp, path, overwrite: true);
+            }
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return ToInfo(container, name, new FileInfo(path));
+    }
+
+    public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        BlobName.Validate(container, "x");
+        var containerFolder = Path.Combine(_root, container);
+        if (!Directory.Exists(containerFolder)) yield break;
+        var names = new List<(string Name, FileInfo File)>();
+        foreach (var file in new DirectoryInfo(containerFolder).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            if (file.Name.StartsWith('.')) continue; // temporary files of writes in progress, lock files
+            var name = Path.GetRelativePath(containerFolder, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+            if (name.StartsWith(prefix, StringComparison.Ordinal)) names.Add((name, file));
+        }
+        foreach (var (name, file) in names.OrderBy(n => n.Name, StringComparer.Ordinal))
+        {
+            ct.ThrowIfCancellationRequested();
+            file.Refresh();
+            if (file.Exists) yield return ToInfo(container, name, file);
+        }
+        await Task.CompletedTask;
+    }
+
+    public async Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default)
+    {
+        var path = PathOf(container, name);
+        using var _ = await AcquireLockAsync(container, ct);
+        var existing = new FileInfo(path);
+        if (!existing.Exists) return false;
+        if (ifMatchETag is not null && ETagOf(existing) != ifMatchETag)
+            throw new BlobConditionFailedException(container, name, WriteConditionKind.IfMatch);
+        existing.Delete();
+        return true;
+    }
+
+    private string PathOf(string container, string name)
+    {
+        BlobName.Validate(container, name);
+        if (name.Split('/').Any(s => s.StartsWith('.')))
+            throw new ArgumentException($"Blob name '{name}' has a segment starting with '.', which the local folder backend reserves.", nameof(name));
+        return Path.Combine(_root, container, name.Replace('/', Path.DirectorySeparatorChar));
+    }
+
+    private static BlobInfo ToInfo(string container, string name, FileInfo file) =>
+        new(container, name, file.Length, ETagOf(file), new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero));
+
+    // Every write renames a new file into place, so modification time and length identify a version.
+    private static string ETagOf(FileInfo file) => $"\"{file.LastWriteTimeUtc.Ticks:x}-{file.Length:x}\"";
+
+    private async Task<IDisposable> AcquireLockAsync(string container, CancellationToken ct)
+    {
+        var lockFolder = Path.Combine(_root, container);
+        Directory.CreateDirectory(lockFolder);
+        var lockPath = Path.Combine(lockFolder, ".lock");
+        var deadline = DateTime.UtcNow + LockTimeout;
+        var delay = 5;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(delay, ct);
+                delay = Math.Min(delay * 2, 200);
+            }
+        }
+    }
+}

@@ -11,7 +11,7 @@ public static class FileKindDetector
 {
     public static FileKind Detect(ReadOnlySpan<byte> bytes)
     {
-        var start = bytes.StartsWith("\xEF\xBB\xBF"u8) ? bytes[3..] : bytes;
+        var start = Utf8Bom.Strip(bytes);
         var head = System.Text.Encoding.Latin1.GetString(start[..Math.Min(start.Length, 4096)]).TrimStart();
         if (head.StartsWith('#')) return FileKind.SieLedger;
         var header = DelimitedText.FirstLine(head);

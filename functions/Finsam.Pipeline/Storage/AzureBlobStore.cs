@@ -14,9 +14,15 @@ namespace Finsam.Pipeline.Storage;
 public sealed class AzureBlobStore : IBlobStore
 {
     private readonly BlobServiceClient _service;
+    private readonly string _containerPrefix;
     private readonly ConcurrentDictionary<string, Task> _createdContainers = new();
 
-    public AzureBlobStore(BlobServiceClient service) => _service = service;
+    /// <param name="containerPrefix">Put before every container name, e.g. "test-" or "staging-"; empty in production.</param>
+    public AzureBlobStore(BlobServiceClient service, string containerPrefix = "")
+    {
+        _service = service;
+        _containerPrefix = containerPrefix;
+    }
 
     /// <summary>From a connection string (incl. "UseDevelopmentStorage=true" for Azurite).</summary>
     public static AzureBlobStore FromConnectionString(string connectionString) => new(new BlobServiceClient(connectionString));
@@ -31,7 +37,7 @@ public sealed class AzureBlobStore : IBlobStore
         BlobName.Validate(container, name);
         try
         {
-            var props = await _service.GetBlobContainerClient(container).GetBlobClient(name).GetPropertiesAsync(cancellationToken: ct);
+            var props = await Container(container).GetBlobClient(name).GetPropertiesAsync(cancellationToken: ct);
             return new BlobInfo(container, name, props.Value.ContentLength, props.Value.ETag.ToString(), props.Value.LastModified);
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -45,7 +51,7 @@ public sealed class AzureBlobStore : IBlobStore
         BlobName.Validate(container, name);
         try
         {
-            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name).DownloadContentAsync(ct);
+            var result = await Container(container).GetBlobClient(name).DownloadContentAsync(ct);
             var details = result.Value.Details;
             var bytes = result.Value.Content.ToArray();
             return new BlobContent(new BlobInfo(container, name, bytes.Length, details.ETag.ToString(), details.LastModified), bytes);
@@ -69,7 +75,7 @@ public sealed class AzureBlobStore : IBlobStore
         };
         try
         {
-            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name)
+            var result = await Container(container).GetBlobClient(name)
                 .UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { Conditions = conditions }, ct);
             return new BlobInfo(container, name, content.Length, result.Value.ETag.ToString(), result.Value.LastModified);
         }
@@ -82,7 +88,7 @@ public sealed class AzureBlobStore : IBlobStore
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         BlobName.Validate(container, "x");
-        var client = _service.GetBlobContainerClient(container);
+        var client = Container(container);
         if (!await client.ExistsAsync(ct)) yield break;
         await foreach (var item in client.GetBlobsAsync(new GetBlobsOptions { Prefix = prefix }, ct))
         {
@@ -97,7 +103,7 @@ public sealed class AzureBlobStore : IBlobStore
         var conditions = ifMatchETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(ifMatchETag) };
         try
         {
-            var result = await _service.GetBlobContainerClient(container).GetBlobClient(name)
+            var result = await Container(container).GetBlobClient(name)
                 .DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, ct);
             return result.Value;
         }
@@ -112,5 +118,7 @@ public sealed class AzureBlobStore : IBlobStore
     }
 
     private Task EnsureContainerAsync(string container, CancellationToken ct) =>
-        _createdContainers.GetOrAdd(container, c => _service.GetBlobContainerClient(c).CreateIfNotExistsAsync(cancellationToken: ct));
+        _createdContainers.GetOrAdd(container, c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct));
+
+    private BlobContainerClient Container(string container) => _service.GetBlobContainerClient(_containerPrefix + container);
 }

@@ -113,7 +113,21 @@ public sealed class LocalFolderBlobStore : IBlobStore
         if (ifMatchETag is not null && ETagOf(existing) != ifMatchETag)
             throw new BlobConditionFailedException(container, name, WriteConditionKind.IfMatch);
         existing.Delete();
+        RemoveEmptyFolders(Path.GetDirectoryName(path)!, Path.Combine(_root, container));
         return true;
+    }
+
+    private static void RemoveEmptyFolders(string folder, string containerFolder)
+    {
+        try
+        {
+            for (var dir = folder; dir.Length > containerFolder.Length && !Directory.EnumerateFileSystemEntries(dir).Any(); dir = Path.GetDirectoryName(dir)!)
+                Directory.Delete(dir);
+        }
+        catch (IOException)
+        {
+            // A writer created something in it meanwhile: keep it.
+        }
     }
 
     private string PathOf(string container, string name)

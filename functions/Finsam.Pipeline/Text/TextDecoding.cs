@@ -22,7 +22,7 @@ public static class TextDecoding
     /// </summary>
     public static (Encoding Encoding, string Name) Detect(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith("\xEF\xBB\xBF"u8)) return (Encoding.UTF8, "utf-8-bom");
+        if (bytes.StartsWith(Utf8Bom.Bytes)) return (Encoding.UTF8, "utf-8-bom");
         try
         {
             StrictUtf8.GetCharCount(bytes);
@@ -37,7 +37,6 @@ public static class TextDecoding
     /// <summary>The text, without a BOM.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes, Encoding encoding)
     {
-        if (bytes.StartsWith("\xEF\xBB\xBF"u8)) bytes = bytes[3..];
-        return encoding.GetString(bytes);
+        return encoding.GetString(Utf8Bom.Strip(bytes));
     }
 }

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Finsam.Cli.Commands;
+using Spectre.Console;
+
+namespace Finsam.Cli;
+
+/// <summary>The `finsam` command line. Exit codes: 0 done, 1 done but input was rejected or invalid, 2 usage or configuration error.</summary>
+public static class CliApp
+{
+    public const int Ok = 0;
+    public const int InputRejected = 1;
+    public const int UsageError = 2;
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, CancellationToken ct = default)
+    {
+        var settings = new CliSettings(environment);
+        var root = new RootCommand("Finsam.Pipeline: validated, pseudonymised and comparable data for Finsam federations and their joint controller function.");
+        root.Add(ValidateCommand.Create(console));
+        root.Add(IngestCommand.Create(console, settings));
+        root.Add(DemoCommand.Create(console, settings));
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors) console.MarkupLineInterpolated($"[red]{error.Message}[/]");
+            console.WriteLine("Run 'finsam --help' for usage.");
+            return UsageError;
+        }
+        return await parse.InvokeAsync(cancellationToken: ct);
+    }
+}

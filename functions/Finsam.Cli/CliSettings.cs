@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Cli;
+
+/// <summary>
+/// Storage and secrets for the commands. Options win over environment variables; with neither,
+/// the local folder ./finsam-data is used. Secrets come from the environment only.
+/// </summary>
+public sealed class CliSettings(Func<string, string?> environment)
+{
+    public const string StorageFolderVariable = "FINSAM_STORAGE";
+    public const string ConnectionStringVariable = "FINSAM_STORAGE_CONNECTION_STRING";
+    public const string AccountUrlVariable = "FINSAM_STORAGE_ACCOUNT_URL";
+
+    public Func<string, string?> Environment { get; } = environment;
+
+    public Option<string?> StorageOption { get; } = new("--storage")
+    {
+        Description = $"Local folder to use as storage (default {StorageOptions.DefaultLocalFolder}, or ${StorageFolderVariable}).",
+    };
+
+    public Option<string?> AccountUrlOption { get; } = new("--account-url")
+    {
+        Description = $"Azure Blob Storage account URL, signed in with DefaultAzureCredential (or ${AccountUrlVariable}). " +
+                      $"A connection string is read from ${ConnectionStringVariable} only, never from the command line.",
+    };
+
+    public void AddStorageOptions(Command command)
+    {
+        command.Add(StorageOption);
+        command.Add(AccountUrlOption);
+    }
+
+    public StorageOptions Storage(ParseResult parse)
+    {
+        if (parse.GetValue(StorageOption) is { } folder) return new StorageOptions(LocalFolder: folder);
+        if (parse.GetValue(AccountUrlOption) is { } accountUrl) return new StorageOptions(AccountUrl: accountUrl);
+        return new StorageOptions(Environment(StorageFolderVariable), Environment(ConnectionStringVariable), Environment(AccountUrlVariable));
+    }
+
+    public Pseudonymizer Pseudonymizer() => Finsam.Pipeline.Privacy.Pseudonymizer.FromBase64(Environment(PseudonymKeyException.EnvironmentVariable));
+}

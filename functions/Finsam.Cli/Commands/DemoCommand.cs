@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+using Spectre.Console;
+
+namespace Finsam.Cli.Commands;
+
+/// <summary>
+/// `finsam demo`: copies the sample federations' reference data and monthly exports into local
+/// storage and ingests them. Without a configured key it makes a demo key beside the data.
+/// </summary>
+public static class DemoCommand
+{
+    public const string DemoKeyFile = ".demo-pseudonym-key";
+
+    public static Command Create(IAnsiConsole console, CliSettings settings)
+    {
+        var samples = new Option<DirectoryInfo?>("--samples") { Description = "The samples folder (default: the one shipped with finsam)." };
+        var command = new Command("demo", "Copy the samples into landing of the local storage and ingest them.") { samples };
+        command.Add(settings.StorageOption);
+        command.SetAction(async (parse, ct) =>
+        {
+            var folder = parse.GetValue(samples)?.FullName ?? FindSamples();
+            if (folder is null || !Directory.Exists(Path.Combine(folder, "landing")))
+            {
+                console.MarkupLine("[red]The samples folder was not found; pass --samples DIR (a folder with landing/ and reference/).[/]");
+                return CliApp.UsageError;
+            }
+            var root = parse.GetValue(settings.StorageOption) ?? settings.Environment(CliSettings.StorageFolderVariable) ?? StorageOptions.DefaultLocalFolder;
+            var store = new LocalFolderBlobStore(root);
+            var copied = await CopySamplesAsync(store, folder, ct);
+            console.MarkupLineInterpolated($"Copied {copied} sample file(s) from {folder} into {store.Description}");
+
+            var service = new IngestionService(store, DemoPseudonymizer(console, settings, store.RootFolder));
+            var summary = await service.IngestAllAsync(OutcomePrinter.Progress(console), ct);
+            OutcomePrinter.Summary(console, summary, store.Description);
+            console.MarkupLineInterpolated($"Curated Parquet: {Path.Combine(store.RootFolder, Containers.Curated)}");
+            return summary.Rejected > 0 ? CliApp.InputRejected : CliApp.Ok;
+        });
+        return command;
+    }
+
+    private static async Task<int> CopySamplesAsync(IBlobStore store, string samplesFolder, CancellationToken ct)
+    {
+        var copied = 0;
+        foreach (var container in new[] { Containers.Reference, Containers.Landing })
+        {
+            var source = Path.Combine(samplesFolder, container);
+            if (!Directory.Exists(source)) continue;
+            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetRelativePath(source, file).Replace(Path.DirectorySeparatorChar, '/');
+                await store.WriteAsync(container, name, await File.ReadAllBytesAsync(file, ct), WriteCondition.Overwrite, ct);
+                copied++;
+            }
+        }
+        return copied;
+    }
+
+    private static Pseudonymizer DemoPseudonymizer(IAnsiConsole console, CliSettings settings, string storageRoot)
+    {
+        var configured = settings.Environment(PseudonymKeyException.EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured)) return Pseudonymizer.FromBase64(configured);
+        var keyFile = Path.Combine(storageRoot, DemoKeyFile);
+        if (!File.Exists(keyFile))
+            File.WriteAllText(keyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        console.MarkupLineInterpolated($"[yellow]No {PseudonymKeyException.EnvironmentVariable} set: using a demo key in {keyFile}. Never do this with real data.[/]");
+        return Pseudonymizer.FromBase64(File.ReadAllText(keyFile));
+    }
+
+    /// <summary>samples/ shipped beside the program, or found above the current folder (a clone of the repository).</summary>
+    private static string? FindSamples()
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "samples");
+        if (Directory.Exists(Path.Combine(shipped, "landing"))) return shipped;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "samples");
+            if (Directory.Exists(Path.Combine(candidate, "landing"))) return candidate;
+        }
+        return null;
+    }
+}

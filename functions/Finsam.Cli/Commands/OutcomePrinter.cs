@@ -1,0 +1,37 @@
+using Finsam.Pipeline.Ingestion;
+using Spectre.Console;
+
+namespace Finsam.Cli.Commands;
+
+/// <summary>Prints ingestion progress and the closing summary.</summary>
+public static class OutcomePrinter
+{
+    public static IProgress<IngestionProgress> Progress(IAnsiConsole console) => new SynchronousProgress<IngestionProgress>(p =>
+    {
+        var (colour, word) = p.Outcome.Status switch
+        {
+            FileStatus.Accepted => ("green", "accepted"),
+            FileStatus.Rejected => ("red", "rejected"),
+            FileStatus.Duplicate => ("grey", "unchanged"),
+            _ => ("yellow", "skipped"),
+        };
+        console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {p.Outcome.LandingName}  {p.Outcome.Message}");
+        if (p.Outcome.ReportPath is not null) console.MarkupLineInterpolated($"          report: {p.Outcome.ReportPath}");
+    });
+
+    public static void Summary(IAnsiConsole console, IngestionSummary summary, string storage)
+    {
+        var table = new Table().AddColumns("Status", "Files", "Rows");
+        table.AddRow("accepted", summary.Accepted.ToString(), summary.Files.Where(f => f.Status == FileStatus.Accepted).Sum(f => f.RowCount).ToString());
+        table.AddRow("rejected (quarantined)", summary.Rejected.ToString(), "0");
+        table.AddRow("unchanged (same bytes as before)", summary.Duplicates.ToString(), "0");
+        console.Write(table);
+        console.MarkupLineInterpolated($"{summary.Files.Count} file(s) processed in {storage}: {summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Duplicates} unchanged.");
+    }
+
+    /// <summary>Reports on the calling thread, so lines appear in order and before the summary.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using Finsam.Pipeline.Ingestion;
+using Spectre.Console;
+
+namespace Finsam.Cli.Commands;
+
+/// <summary>`finsam validate FILE --federation ID --period yyyy-MM`: what a federation runs before dropping a file.</summary>
+public static class ValidateCommand
+{
+    public static Command Create(IAnsiConsole console)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The SIE 4, CSV ledger or participant file to check." };
+        var federation = new Option<string>("--federation") { Description = "The federation's id, as in reference/federations.csv.", Required = true };
+        var period = new Option<string>("--period") { Description = "The month the file is for, yyyy-MM.", Required = true };
+        var orgNr = new Option<string?>("--org-nr") { Description = "The federation's organisation number; #ORGNR in a SIE file must match it." };
+        var command = new Command("validate", "Check a file against the data contract without storing anything. Exit 0 valid, 1 invalid, 2 usage error.")
+        {
+            file, federation, period, orgNr,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!Period.TryParse(parse.GetValue(period), out var month))
+            {
+                console.MarkupLineInterpolated($"[red]--period '{parse.GetValue(period)}' is not a month; write yyyy-MM, e.g. 2025-03.[/]");
+                return CliApp.UsageError;
+            }
+            if (!path.Exists)
+            {
+                console.MarkupLineInterpolated($"[red]The file '{path.FullName}' does not exist.[/]");
+                return CliApp.UsageError;
+            }
+            var bytes = await File.ReadAllBytesAsync(path.FullName, ct);
+            var result = FileValidator.Validate(bytes, month, parse.GetValue(orgNr));
+            var report = RejectionReport.Create(path.Name, $"{parse.GetValue(federation)}/{month}/{path.Name}",
+                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), parse.GetValue(federation), month.ToString(),
+                result.Kind, new DateTimeOffset(path.LastWriteTimeUtc), DateTimeOffset.UtcNow, result.Report);
+            if (result.IsValid)
+            {
+                console.MarkupLineInterpolated($"[green]Giltig / Valid:[/] {path.Name} ({result.Kind}, {result.RowCount} rows, {result.Report.WarningCount} warning(s)).");
+                foreach (var warning in result.Report.Warnings) console.WriteLine($"  {warning}");
+                return CliApp.Ok;
+            }
+            console.Write(new Text(report.ToText()));
+            return CliApp.InputRejected;
+        });
+        return command;
+    }
+}

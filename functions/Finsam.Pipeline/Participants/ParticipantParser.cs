@@ -77,11 +77,11 @@ public static class ParticipantParser
             var avslut = OneOf("avslutsorsak", ParticipantCodes.Avslutsorsak, required: false);
 
             CheckDates(start, end);
-            if (end is not null && avslut is null && !anonym)
+            if (end is not null && Get("avslutsorsak").Length == 0 && !anonym)
                 Error("exit_reason_missing", "avslutsorsak", "",
                     "avslutsorsak måste anges när slutdatum är satt.", "avslutsorsak is required when slutdatum is set.");
-            if (end is null && avslut is not null)
-                Error("exit_reason_without_end", "avslutsorsak", avslut,
+            if (Get("slutdatum").Length == 0 && Get("avslutsorsak").Length > 0)
+                Error("exit_reason_without_end", "avslutsorsak", Get("avslutsorsak"),
                     "avslutsorsak är angiven men slutdatum saknas.", "avslutsorsak is given but slutdatum is empty.");
             if (anonym)
                 foreach (var column in new[] { "fodelsear", "utbildning", "forsorjning_fore", "forsorjning_efter" })

@@ -117,8 +117,19 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
-    private Task EnsureContainerAsync(string container, CancellationToken ct) =>
-        _createdContainers.GetOrAdd(container, c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct));
+    private async Task EnsureContainerAsync(string container, CancellationToken ct)
+    {
+        var creation = _createdContainers.GetOrAdd(container, c => Container(c).CreateIfNotExistsAsync(cancellationToken: ct));
+        try
+        {
+            await creation;
+        }
+        catch
+        {
+            _createdContainers.TryRemove(container, out _); // let the next write try again
+            throw;
+        }
+    }
 
     private BlobContainerClient Container(string container) => _service.GetBlobContainerClient(_containerPrefix + container);
 }

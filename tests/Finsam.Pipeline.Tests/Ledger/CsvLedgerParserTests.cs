@@ -1,0 +1,129 @@
+using System.Text;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Ledger;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Ledger;
+
+public class CsvLedgerParserTests
+{
+    private static readonly Period March = new(2025, 3);
+
+    [Fact]
+    public void Semicolons_decimal_comma_and_utf8_bom()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            B201;2025-03-05;1930;400000,00;;Medelstilldelning
+            B201;2025-03-05;3010;-200000,00;;Försäkringskassan
+            B201;2025-03-05;3020;-200000,00;;Region
+            B202;2025-03-10;4010;1234,5;1:MT|6:P12;Faktura
+            B202;2025-03-10;2440;-1234,5;;Faktura
+            """)).ToArray();
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal((FileKind.CsvLedger, "utf-8-bom"), (file.Kind, file.Encoding));
+        Assert.Equal(2, file.Ledger!.Vouchers.Count);
+        Assert.Equal(("B", "201"), (file.Ledger.Vouchers[0].Series, file.Ledger.Vouchers[0].Number));
+        var t = file.Ledger.Vouchers[1].Transactions[0];
+        Assert.Equal((1234.50m, "1:MT|6:P12", 5), (t.Amount, t.CostObjects, t.Line));
+        Assert.Equal("Försäkringskassan", file.Ledger.Vouchers[0].Transactions[1].Text);
+    }
+
+    [Fact]
+    public void Windows_1252_with_commas_and_decimal_point()
+    {
+        var text = """
+            verifikation,datum,konto,belopp,objekt,text
+            7,2025-03-02,6110,18000.00,,"Hyra Åkern, kvarter Ö"
+            7,2025-03-02,1930,-18000.00,,Hyra
+            """.Replace("\n", "\r\n");
+        var bytes = Pipeline.Text.TextDecoding.Windows1252.GetBytes(text);
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal("windows-1252", file.Encoding);
+        var voucher = Assert.Single(file.Ledger!.Vouchers);
+        Assert.Equal(("", "7"), (voucher.Series, voucher.Number));
+        Assert.Equal("Hyra Åkern, kvarter Ö", voucher.Transactions[0].Text);
+        Assert.Equal(18000.00m, voucher.Transactions[0].Amount);
+    }
+
+    [Fact]
+    public void Opening_balance_rows_are_kept_apart_from_vouchers()
+    {
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            IB;2025-01-01;1930;950000,00;;Ingående balans
+            IB;2025-01-01;2010;-900000,00;;
+            IB;2025-01-01;2440;-50000,00;;
+            """), March, null);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Empty(file.Ledger!.Vouchers);
+        Assert.Equal([("1930", 950000m), ("2010", -900000m), ("2440", -50000m)], file.Ledger.OpeningBalances.Select(b => (b.Account, b.Amount)));
+    }
+
+    [Fact]
+    public void Opening_balances_must_balance_and_be_dated_the_first_day_of_the_year()
+    {
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            IB;2025-01-01;1930;950000,00;;
+            IB;2025-03-01;2010;-900000,00;;
+            """), March, null);
+
+        Assert.Equal(
+            [("opening_balance_date", 3, "2025-03-01"), ("opening_balance_unbalanced", 2, "50000.00")],
+            file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
+    }
+
+    [Fact]
+    public void Unbalanced_voucher_names_its_first_line()
+    {
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            A1;2025-03-05;1930;100,00;;
+            A2;2025-03-05;1930;5,00;;
+            A1;2025-03-05;3010;-99,00;;
+            A2;2025-03-05;3010;-5,00;;
+            """), March, null);
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("voucher_unbalanced", 2, "belopp", "1.00"), (error.Code, error.Line, error.Column, error.Value));
+    }
+
+    [Theory]
+    [InlineData("1 234,50", "belopp")]
+    [InlineData("12,345", "belopp")]
+    [InlineData("abc", "belopp")]
+    public void Amounts_that_would_need_coercion_are_rejected(string amount, string column)
+    {
+        var file = FileValidator.Validate(Csv.Utf8($"""
+            verifikation;datum;konto;belopp;objekt;text
+            A1;2025-03-05;1930;{amount};;
+            """), March, null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "amount_invalid");
+        Assert.Equal((2, column, amount), (error.Line, error.Column, error.Value));
+    }
+
+    [Fact]
+    public void Row_dated_outside_the_month_bad_date_and_bad_objects_are_errors()
+    {
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            A1;2025-04-01;1930;1,00;;
+            A1;2025-04-01;3010;-1,00;;
+            A2;2025-03-32;1930;1,00;;
+            A3;2025-03-05;1930;1,00;MT;
+            """), March, null);
+
+        Assert.Equal(
+            [("date_invalid", 4, "2025-03-32"), ("objects_invalid", 5, "MT"), ("voucher_outside_period", 2, "2025-04-01")],
+            file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
+    }
+}

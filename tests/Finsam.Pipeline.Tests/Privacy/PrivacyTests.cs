@@ -1,0 +1,97 @@
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Privacy;
+
+public class PrivacyTests
+{
+    private static readonly DateOnly Reference = new(2025, 3, 31);
+
+    [Fact]
+    public void Ten_and_twelve_digit_forms_normalise_to_the_same_number()
+    {
+        var twelve = TestPersons.Number(1990, 1, 1, 238);
+
+        var forms = new[] { twelve, TestPersons.Compact(twelve), TestPersons.Short(twelve), TestPersons.Short(twelve).Replace("-", "") }
+            .Select(f => PersonalIdentityNumber.TryParse(f, Reference, out var n, out _, out _) ? n.Normalized : "invalid");
+
+        Assert.All(forms, f => Assert.Equal(TestPersons.Compact(twelve), f));
+    }
+
+    [Fact]
+    public void Plus_sign_means_a_hundred_years_or_older()
+    {
+        var number = TestPersons.Short(TestPersons.Number(1920, 5, 5, 123)).Replace('-', '+');
+
+        Assert.True(PersonalIdentityNumber.TryParse(number, Reference, out var n, out _, out _));
+        Assert.Equal(1920, n.BirthYear);
+    }
+
+    [Fact]
+    public void Ten_digits_get_the_latest_century_not_in_the_future()
+    {
+        Assert.True(PersonalIdentityNumber.TryParse(TestPersons.Short(TestPersons.Number(2005, 6, 1, 111)), Reference, out var young, out _, out _));
+        Assert.True(PersonalIdentityNumber.TryParse(TestPersons.Short(TestPersons.Number(1960, 6, 1, 111)), Reference, out var old, out _, out _));
+
+        Assert.Equal((2005, 1960), (young.BirthYear, old.BirthYear));
+    }
+
+    [Theory]
+    [InlineData("19900230-1234", "the date of birth does not exist")]
+    [InlineData("1990010-12345", "not 10 or 12 digits (yyyyMMdd-NNNN or yyMMdd-NNNN)")]
+    [InlineData("20300101-0000", "the date of birth is in the future")]
+    public void Invalid_numbers_say_why(string input, string why)
+    {
+        Assert.False(PersonalIdentityNumber.TryParse(input, Reference, out _, out var en, out _));
+        Assert.Equal(why, en);
+    }
+
+    [Theory]
+    [InlineData("19900101-2389", "19900101-****")]
+    [InlineData("900101-2389", "900101-****")]
+    [InlineData("199001012389", "19900101-****")]
+    [InlineData("12", "****")]
+    public void Masking_keeps_the_date_part_only(string input, string masked) =>
+        Assert.Equal(masked, PersonalIdentityNumber.Mask(input));
+
+    [Fact]
+    public void Parsed_numbers_print_masked()
+    {
+        PersonalIdentityNumber.TryParse(TestPersons.Number(1990, 1, 1, 238), Reference, out var n, out _, out _);
+
+        Assert.Equal("19900101-****", n.ToString());
+    }
+
+    [Fact]
+    public void Pseudonym_is_keyed_hmac_sha256_and_the_same_for_every_form()
+    {
+        var twelve = TestPersons.Number(1990, 1, 1, 238);
+        PersonalIdentityNumber.TryParse(twelve, Reference, out var a, out _, out _);
+        PersonalIdentityNumber.TryParse(TestPersons.Short(twelve), Reference, out var b, out _, out _);
+        var pseudonymizer = new Pseudonymizer(TestPersons.Key);
+
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(TestPersons.Key, System.Text.Encoding.ASCII.GetBytes(TestPersons.Compact(twelve))));
+        Assert.Equal(expected, pseudonymizer.Pseudonymize(a));
+        Assert.Equal(expected, pseudonymizer.Pseudonymize(b));
+        Assert.NotEqual(expected, new Pseudonymizer(Enumerable.Repeat((byte)7, 32).ToArray()).Pseudonymize(a));
+    }
+
+    [Fact]
+    public void Keys_shorter_than_32_bytes_or_missing_are_refused()
+    {
+        Assert.Throws<PseudonymKeyException>(() => new Pseudonymizer(new byte[31]));
+        Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64(null));
+        Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64("not base64!"));
+        var e = Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64(Convert.ToBase64String(new byte[16])));
+        Assert.StartsWith("The pseudonymisation key is 16 bytes; at least 32 are required. Set FINSAM_PSEUDONYM_KEY", e.Message);
+    }
+
+    [Theory]
+    [InlineData("Resa för 19850312-2383 igen", "Resa för [personnummer] igen", 1)]
+    [InlineData("850312-2383 och 8503122383 och 850312+2383", "[personnummer] och [personnummer] och [personnummer]", 3)]
+    [InlineData("Samordningsnr 19850372-1234", "Samordningsnr [personnummer]", 1)]
+    [InlineData("Org 222000-0018, faktura 2025031234567, belopp 1200", "Org 222000-0018, faktura 2025031234567, belopp 1200", 0)]
+    [InlineData("", "", 0)]
+    public void Free_text_masking(string text, string masked, int count) =>
+        Assert.Equal((masked, count), FreeTextMasker.Mask(text));
+}

@@ -1,0 +1,241 @@
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Sie;
+
+public class SieParserTests
+{
+    private static readonly Period January = new(2025, 1);
+
+    private static ValidatedFile Validate(string body, string? expectedOrgNr = "222000-0018") =>
+        FileValidator.Validate(Support.Sie.File(body), January, expectedOrgNr);
+
+    [Fact]
+    public void Codepage_437_letters_survive_in_texts()
+    {
+        var file = Validate("""
+            #VER A 1 20250115 "Hyra Åkerö" 20250115
+            {
+               #TRANS 6110 {} 100.00 20250115 "Lokal på Ängsvägen, Östra"
+               #TRANS 1930 {} -100.00
+            }
+            """);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal("cp437", file.Encoding);
+        var voucher = Assert.Single(file.Ledger!.Vouchers);
+        Assert.Equal("Hyra Åkerö", voucher.Text);
+        Assert.Equal("Lokal på Ängsvägen, Östra", voucher.Transactions[0].Text);
+        Assert.Equal("Samordningsförbundet Test", file.SieHeader!.CompanyName);
+    }
+
+    [Fact]
+    public void Codepage_437_bytes_are_decoded_explicitly_not_as_utf8()
+    {
+        // 'å' is 0x86, 'ä' 0x84, 'ö' 0x94 in codepage 437.
+        var bytes = Support.Sie.File("""
+            #VER A 1 20250115 "x" 20250115
+            {
+               #TRANS 6110 {} 1.00 20250115 "åäö"
+               #TRANS 1930 {} -1.00
+            }
+            """);
+        Assert.True(bytes.AsSpan().IndexOf(new byte[] { 0x86, 0x84, 0x94 }) > 0);
+
+        var file = FileValidator.Validate(bytes, January, null);
+
+        Assert.Equal("åäö", file.Ledger!.Vouchers[0].Transactions[0].Text);
+    }
+
+    [Fact]
+    public void Escaped_quotes_and_object_lists_are_read()
+    {
+        var file = Validate("""
+            #VER A 7 20250120 "Projekt \"Vägen\" del 1" 20250120
+            {
+               #TRANS 4010 {1 "100" 6 "P12"} 1234.50 20250121 "Faktura \"ESF\""
+               #TRANS 2440 {} -1234.50
+            }
+            """);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        var voucher = Assert.Single(file.Ledger!.Vouchers);
+        Assert.Equal(("A", "7"), (voucher.Series, voucher.Number));
+        Assert.Equal("Projekt \"Vägen\" del 1", voucher.Text);
+        var t = voucher.Transactions[0];
+        Assert.Equal("1:100|6:P12", t.CostObjects);
+        Assert.Equal(1234.50m, t.Amount);
+        Assert.Equal(new DateOnly(2025, 1, 21), t.Date);
+        Assert.Equal("Faktura \"ESF\"", t.Text);
+        Assert.Equal("", voucher.Transactions[1].CostObjects);
+        Assert.Equal(new DateOnly(2025, 1, 20), voucher.Transactions[1].Date);
+    }
+
+    [Fact]
+    public void Opening_balances_of_the_current_year_are_kept_with_the_fiscal_year()
+    {
+        var file = Validate("""
+            #IB -1 1930 500.00
+            #IB 0 1930 950000.00
+            #IB 0 2010 -900000.00
+            #IB 0 2440 -50000.00
+            #UB 0 1930 960000.00
+            #RES 0 3010 -200000.00
+            """);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal(
+            [("1930", 950000.00m), ("2010", -900000.00m), ("2440", -50000.00m)],
+            file.Ledger!.OpeningBalances.Select(b => (b.Account, b.Amount)));
+        Assert.All(file.Ledger.OpeningBalances, b => Assert.Equal(new DateOnly(2025, 1, 1), b.YearStart));
+    }
+
+    [Fact]
+    public void Rtrans_is_counted_once_and_btrans_is_left_out()
+    {
+        var file = Validate("""
+            #VER A 2 20250110 "Rättad" 20250110
+            {
+               #TRANS 6110 {} 300.00
+               #BTRANS 6110 {} 200.00 20250110 "" 0 "Anna"
+               #TRANS 1930 {} -200.00
+               #RTRANS 1930 {} -100.00 20250111 "tillagd" 0 "Anna"
+               #TRANS 1930 {} -100.00 20250111 "tillagd" 0 "Anna"
+            }
+            """);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal([300.00m, -200.00m, -100.00m], file.Ledger!.Vouchers[0].Transactions.Select(t => t.Amount));
+    }
+
+    [Fact]
+    public void Unbalanced_voucher_is_an_error_with_line_and_sum()
+    {
+        var file = Validate("""
+            #VER A 3 20250110 "Obalans" 20250110
+            {
+               #TRANS 6110 {} 300.00
+               #TRANS 1930 {} -299.99
+            }
+            """);
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal("voucher_unbalanced", error.Code);
+        Assert.Equal(9, error.Line); // eight header lines, then the #VER
+        Assert.Equal("0.01", error.Value);
+        Assert.Contains("A 3", error.MessageEn);
+    }
+
+    [Fact]
+    public void Voucher_dated_outside_the_landing_month_is_an_error()
+    {
+        var file = Validate("""
+            #VER A 4 20250201 "Februari" 20250201
+            {
+               #TRANS 6110 {} 10.00
+               #TRANS 1930 {} -10.00
+            }
+            """);
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal("voucher_outside_period", error.Code);
+        Assert.Equal("2025-02-01", error.Value);
+        Assert.Equal("Voucher A 4 is dated 2025-02-01, outside the landing month 2025-01.", error.MessageEn);
+    }
+
+    [Fact]
+    public void Unknown_record_is_a_warning_that_does_not_block()
+    {
+        var file = Validate("""
+            #FOOBAR 1 2 3
+            #VER A 5 20250110 "ok" 20250110
+            {
+               #TRANS 6110 {} 10.00
+               #TRANS 1930 {} -10.00
+            }
+            """);
+
+        Assert.True(file.IsValid);
+        var warning = Assert.Single(file.Report.Warnings);
+        Assert.Equal(("sie_unknown_record", 9, "#FOOBAR"), (warning.Code, warning.Line, warning.Value));
+    }
+
+    [Fact]
+    public void Organisation_number_must_match_the_federation()
+    {
+        var file = Validate("", expectedOrgNr: "222000-0026");
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("orgnr_mismatch", "222000-0018"), (error.Code, error.Value));
+    }
+
+    [Fact]
+    public void Organisation_numbers_compare_by_digits()
+    {
+        Assert.True(Validate("", expectedOrgNr: "2220000018").IsValid);
+    }
+
+    [Theory]
+    [InlineData("#TRANS 6110 {} 10,00", "amount_invalid")]
+    [InlineData("#TRANS 6110 {} 10.005", "amount_invalid")]
+    [InlineData("#TRANS 61A0 {} 10.00", "account_invalid")]
+    [InlineData("#TRANS 6110 10.00", "sie_object_list")]
+    [InlineData("#TRANS 6110 {1 \"100\" 6} 10.00", "sie_object_list")]
+    [InlineData("#TRANS 6110 {1 \"100\"} 10.00 \"unterminated", "sie_syntax")]
+    public void Malformed_transactions_are_errors_naming_the_line(string transaction, string code)
+    {
+        var file = Validate($$"""
+            #VER A 6 20250110 "x" 20250110
+            {
+               {{transaction}}
+               #TRANS 1930 {} -10.00
+            }
+            """);
+
+        Assert.Contains(file.Report.Errors, e => e.Code == code && e.Line == 11);
+    }
+
+    [Fact]
+    public void Missing_closing_brace_is_an_error()
+    {
+        var file = Validate("""
+            #VER A 6 20250110 "x" 20250110
+            {
+               #TRANS 6110 {} 10.00
+               #TRANS 1930 {} -10.00
+            """);
+
+        Assert.Contains(file.Report.Errors, e => e.Code == "sie_block_open" && e.Line == 10);
+    }
+
+    [Fact]
+    public void Wrong_sie_type_and_format_are_errors()
+    {
+        var bytes = Support.Sie.Bytes("""
+            #FLAGGA 0
+            #FORMAT UTF8
+            #SIETYP 2
+            """);
+
+        var file = FileValidator.Validate(bytes, January, null);
+
+        Assert.Equal(["sie_format", "sie_type"], file.Report.Errors.Select(e => e.Code));
+    }
+
+    [Fact]
+    public void Personnummer_in_voucher_texts_is_masked_and_counted()
+    {
+        var file = Validate("""
+            #VER A 8 20250110 "Resa 19850312-2383" 20250110
+            {
+               #TRANS 4010 {} 10.00 20250110 "Ersättning 850312-2383 och 198503122383"
+               #TRANS 1930 {} -10.00
+            }
+            """);
+
+        Assert.True(file.IsValid);
+        Assert.Equal("Resa [personnummer]", file.Ledger!.Vouchers[0].Text);
+        Assert.Equal("Ersättning [personnummer] och [personnummer]", file.Ledger.Vouchers[0].Transactions[0].Text);
+        Assert.Equal(3, file.MaskedTextCount);
+    }
+}

@@ -6,7 +6,7 @@ namespace Finsam.Pipeline.Ingestion;
 
 /// <summary>
 /// The ingestion_log data set: one small Parquet file per processed file, named
-/// {ingested-at}_{family}_{status}_{sha256}.parquet inside the file's federation/period partition,
+/// {ingested-at}_{family}_{status}_{sha256}_{nonce}.parquet inside the file's federation/period partition,
 /// so earlier outcomes can be looked up from a listing alone.
 /// </summary>
 public sealed class IngestionLog(IBlobStore store)
@@ -15,7 +15,10 @@ public sealed class IngestionLog(IBlobStore store)
 
     public static string EntryName(string federation, string period, Entry e) =>
         CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period) +
-        $"{e.IngestedAt:yyyyMMdd'T'HHmmssfff'Z'}_{e.Family}_{e.Status}_{e.Sha256}.parquet";
+        $"{e.IngestedAt:yyyyMMdd'T'HHmmssfff'Z'}_{e.Family}_{e.Status}_{e.Sha256}_{Nonce()}.parquet";
+
+    /// <summary>Eight random hex digits that keep names unique when the same file is seen twice in the same millisecond.</summary>
+    public static string Nonce() => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
 
     public async Task<List<Entry>> EntriesAsync(string federation, string period, CancellationToken ct)
     {
@@ -23,7 +26,7 @@ public sealed class IngestionLog(IBlobStore store)
         await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period), ct))
         {
             var parts = Path.GetFileNameWithoutExtension(BlobName.FileName(blob.Name)).Split('_');
-            if (parts.Length == 4 && DateTime.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+            if (parts.Length == 5 && DateTime.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
                 entries.Add(new Entry(at, parts[1], parts[2], parts[3]));
         }

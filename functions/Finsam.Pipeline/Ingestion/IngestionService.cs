@@ -62,8 +62,8 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
         {
             var report = new ValidationReport();
             report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
-            outcome = await DuplicateOrNullAsync(CuratedLayout.Unknown, CuratedLayout.Unknown, FileKind.Unknown, sha, landingBlob, now, ct)
-                ?? await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
+            // Always reported: the problem is where the file was put, whatever its bytes.
+            outcome = await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
         }
         else
         {
@@ -161,7 +161,7 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
         var federation = path?.FederationId ?? CuratedLayout.Unknown;
         var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
-        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{fileName}";
+        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
         var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
         await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);

@@ -1,0 +1,318 @@
+using System.Text;
+using System.Text.Json;
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Reference;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Ingestion;
+
+/// <summary>Ingestion end to end through a real backend: a temporary folder or a real Azurite.</summary>
+public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
+{
+    protected readonly IBlobStore Store = factory.Create();
+    private IngestionService Service => new(Store, new Pseudonymizer(TestPersons.Key));
+
+    public Task InitializeAsync() => Samples.SeedReferenceAsync(Store);
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private Task DropAsync(string name, byte[] bytes) => Store.WriteAsync(Containers.Landing, name, bytes, WriteCondition.Overwrite);
+    private Task<List<string>> NamesAsync(string container, string prefix = "") => Store.ListAsync(container, prefix).Select(b => b.Name).ToListAsync().AsTask();
+
+    [Fact]
+    public async Task Samples_land_in_hive_partitions_with_every_row()
+    {
+        await Samples.DropAllAsync(Store);
+
+        var summary = await Service.IngestAllAsync();
+
+        Assert.Equal((24, 0, 0), (summary.Accepted, summary.Rejected, summary.Duplicates));
+        var data = (await NamesAsync(Containers.Curated)).Where(n => !n.StartsWith("ingestion_log/")).ToList();
+        var expected = new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" }
+            .SelectMany(f => new[] { "2025-01", "2025-02", "2025-03" }.SelectMany(p => new[] { "ledger", "opening_balances", "registrations" }
+                .Select(d => $"{d}/federation={f}/period={p}/data.parquet")))
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(expected, data);
+        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
+        Assert.Equal(24, (await NamesAsync(Containers.Raw)).Count);
+        Assert.Empty(await NamesAsync(Containers.Landing));
+        Assert.Empty(await NamesAsync(Containers.Quarantine));
+
+        // Every #TRANS line of the SIE sample becomes one row; every CSV data row one registration.
+        var sie = Encoding.Latin1.GetString(Samples.File("aspdalen/2025-03/aspdalen_huvudbok_202503.se"));
+        var ledger = await ParquetBytes.DeserializeAsync<LedgerRow>((await Store.ReadAsync(Containers.Curated, "ledger/federation=aspdalen/period=2025-03/data.parquet")).Bytes);
+        Assert.Equal(sie.Split('\n').Count(l => l.TrimStart().StartsWith("#TRANS")), ledger.Count);
+        Assert.Equal(0m, ledger.Sum(r => r.Amount));
+        var participants = Encoding.UTF8.GetString(Samples.File("granmo/2025-02/granmo_deltagare_202502.csv"));
+        var registrations = await ParquetBytes.DeserializeAsync<RegistrationRow>((await Store.ReadAsync(Containers.Curated, "registrations/federation=granmo/period=2025-02/data.parquet")).Bytes);
+        Assert.Equal(participants.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1, registrations.Count);
+    }
+
+    [Fact]
+    public async Task DuckDB_reads_curated_parquet_with_the_right_types()
+    {
+        await Samples.DropAllAsync(Store);
+        await Service.IngestAllAsync();
+        using var local = new TempFolder();
+        var curated = await DuckDb.MaterializeAsync(Store, Containers.Curated, local);
+
+        var ledgerTypes = DuckDb.Query($"describe select * from read_parquet('{curated}/ledger/**/*.parquet', hive_partitioning = true)")
+            .ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        var registrationTypes = DuckDb.Query($"describe select * from read_parquet('{curated}/registrations/**/*.parquet', hive_partitioning = true)")
+            .ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        var balance = DuckDb.Query($"""
+            select federation, period, count(*), sum(amount)
+            from read_parquet('{curated}/ledger/**/*.parquet', hive_partitioning = true)
+            group by all order by all
+            """);
+
+        Assert.Equal("DECIMAL(18,2)", ledgerTypes["amount"]);
+        Assert.Equal("DATE", ledgerTypes["voucher_date"]);
+        Assert.Equal("DATE", ledgerTypes["transaction_date"]);
+        Assert.Equal("VARCHAR", ledgerTypes["federation"]);
+        Assert.Equal("VARCHAR", ledgerTypes["period"]);
+        Assert.Equal("DATE", registrationTypes["startdatum"]);
+        Assert.Equal("DATE", registrationTypes["slutdatum"]);
+        Assert.Equal("INTEGER", registrationTypes["fodelsear"]);
+        Assert.Equal("BOOLEAN", registrationTypes["anonym"]);
+        Assert.Equal(12, balance.Count);
+        Assert.All(balance, row => Assert.Equal(0m, (decimal)row[3]!));
+        Assert.Equal(("aspdalen", "2025-01"), ((string)balance[0][0]!, (string)balance[0][1]!));
+    }
+
+    [Fact]
+    public async Task Bad_files_are_quarantined_with_reports_while_good_files_beside_them_go_through()
+    {
+        var good = Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se");
+        var unbalanced = Support.Sie.File("""
+            #VER A 1 20250110 "Obalans" 20250110
+            {
+               #TRANS 6110 {} 300.00
+               #TRANS 1930 {} -299.00
+            }
+            """);
+        var badPerson = TestPersons.Number(1990, 1, 1, 238)[..^1] + "0";
+        var participants = Csv.Utf8($"""
+            registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak
+            R1;{badPerson};nej;K;;9901;MT;Mottagningsteam;individ;2025-01-02;;;;;
+            """);
+        await DropAsync("aspdalen/2025-01/good.se", good);
+        await DropAsync("aspdalen/2025-01/unbalanced.se", unbalanced);
+        await DropAsync("bjorkvik/2025-01/deltagare.csv", participants);
+        await DropAsync("okand/2025-01/x.se", good);
+        await DropAsync("aspdalen/2025-13/x.se", good);
+        await DropAsync("aspdalen/2025-01/extra/x.se", good);
+        await DropAsync("aspdalen/2025-01/notes.txt", Encoding.UTF8.GetBytes("hello"));
+
+        var summary = await Service.IngestAllAsync();
+
+        var byName = summary.Files.ToDictionary(f => f.LandingName, f => f.Status);
+        Assert.Equal(FileStatus.Accepted, byName["aspdalen/2025-01/good.se"]);
+        Assert.Equal(6, summary.Rejected);
+        Assert.Empty(await NamesAsync(Containers.Landing));
+        Assert.Equal(["ledger/federation=aspdalen/period=2025-01/data.parquet", "opening_balances/federation=aspdalen/period=2025-01/data.parquet"],
+            (await NamesAsync(Containers.Curated)).Where(n => !n.StartsWith("ingestion_log/")));
+
+        var quarantine = await NamesAsync(Containers.Quarantine);
+        Assert.Equal(18, quarantine.Count); // each rejected original with its JSON and text report
+        var unbalancedReport = quarantine.Single(n => n.StartsWith("aspdalen/2025-01/") && n.EndsWith("_unbalanced.se.report.json"));
+        using var json = JsonDocument.Parse((await Store.ReadAsync(Containers.Quarantine, unbalancedReport)).Bytes);
+        var issue = json.RootElement.GetProperty("issues")[0];
+        Assert.Equal("voucher_unbalanced", issue.GetProperty("code").GetString());
+        Assert.Equal(9, issue.GetProperty("line").GetInt32());
+        Assert.Equal("1.00", issue.GetProperty("value").GetString());
+        Assert.Equal("Verifikation A 1 balanserar inte: summan av beloppen är 1.00, den ska vara 0,00.", issue.GetProperty("message_sv").GetString());
+        Assert.Contains(quarantine, n => n.StartsWith("aspdalen/2025-01/") && n.EndsWith("_unbalanced.se"));
+
+        var participantText = Encoding.UTF8.GetString((await Store.ReadAsync(Containers.Quarantine,
+            quarantine.Single(n => n.StartsWith("bjorkvik/2025-01/") && n.EndsWith(".report.txt")))).Bytes);
+        Assert.Contains("rad/line 2, kolumn/column personnummer – värde/value '19900101-****'", participantText);
+        Assert.Contains("Invalid personnummer: the check digit is wrong (Luhn).", participantText);
+        Assert.DoesNotContain(badPerson, participantText);
+
+        var pathReports = quarantine.Where(n => n.StartsWith("_unknown/") && n.EndsWith(".report.json")).ToList();
+        var pathMessages = new List<string>();
+        foreach (var report in pathReports)
+        {
+            using var doc = JsonDocument.Parse((await Store.ReadAsync(Containers.Quarantine, report)).Bytes);
+            pathMessages.Add(doc.RootElement.GetProperty("issues")[0].GetProperty("message_en").GetString()!);
+        }
+        Assert.Equal(
+            [
+                "'2025-13' is not a month; write yyyy-MM with a month from 01 to 12.",
+                "Files belong in landing/{federation}/{yyyy-MM}/{file}, but the path 'aspdalen/2025-01/extra/x.se' has 4 parts.",
+                "The federation 'okand' is not listed in reference/federations.csv.",
+            ],
+            pathMessages.Order(StringComparer.Ordinal));
+        Assert.Equal(FileStatus.Rejected, byName["aspdalen/2025-01/notes.txt"]);
+    }
+
+    [Fact]
+    public async Task Same_bytes_twice_is_a_no_op_and_a_new_version_replaces_the_month()
+    {
+        const string name = "ekstrand/2025-01/huvudbok.csv";
+        const string partition = "ledger/federation=ekstrand/period=2025-01/data.parquet";
+        var original = Samples.File("ekstrand/2025-01/ekstrand-huvudbok-2025-01.csv");
+        var corrected = Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            B1;2025-01-05;1930;10,00;;Rättelse
+            B1;2025-01-05;3010;-10,00;;Rättelse
+            """);
+
+        await DropAsync(name, original);
+        Assert.Equal(FileStatus.Accepted, (await Service.IngestAllAsync()).Files.Single().Status);
+        var firstVersion = await Store.GetInfoAsync(Containers.Curated, partition);
+
+        await DropAsync("ekstrand/2025-01/same-bytes-new-name.csv", original);
+        var again = (await Service.IngestAllAsync()).Files.Single();
+        Assert.Equal(FileStatus.Duplicate, again.Status);
+        Assert.Equal(firstVersion!.ETag, (await Store.GetInfoAsync(Containers.Curated, partition))!.ETag);
+
+        await DropAsync(name, corrected);
+        Assert.Equal(FileStatus.Accepted, (await Service.IngestAllAsync()).Files.Single().Status);
+        var rows = await ParquetBytes.DeserializeAsync<LedgerRow>((await Store.ReadAsync(Containers.Curated, partition)).Bytes);
+        Assert.Equal([10.00m, -10.00m], rows.Select(r => r.Amount));
+        // The new file has no opening balances, so the month's balances are replaced by none.
+        Assert.Empty(await ParquetBytes.DeserializeAsync<OpeningBalanceRow>((await Store.ReadAsync(Containers.Curated, "opening_balances/federation=ekstrand/period=2025-01/data.parquet")).Bytes));
+
+        // Re-dropping the first version is not a duplicate of what is current: it replaces the month again.
+        await DropAsync(name, original);
+        Assert.Equal(FileStatus.Accepted, (await Service.IngestAllAsync()).Files.Single().Status);
+        Assert.Equal(16, (await ParquetBytes.DeserializeAsync<LedgerRow>((await Store.ReadAsync(Containers.Curated, partition)).Bytes)).Count);
+
+        var log = await NamesAsync(Containers.Curated, "ingestion_log/federation=ekstrand/period=2025-01/");
+        Assert.Equal(["accepted", "duplicate", "accepted", "accepted"], log.Select(n => n.Split('_')[^3]));
+        var entry = (await ParquetBytes.DeserializeAsync<IngestionLogRow>((await Store.ReadAsync(Containers.Curated, log[1])).Bytes)).Single();
+        Assert.Equal(("duplicate", "ekstrand", "2025-01", "CsvLedger"), (entry.Status, entry.FederationId, entry.FilePeriod, entry.Kind));
+    }
+
+    [Fact]
+    public async Task No_personnummer_in_any_form_reaches_curated_data()
+    {
+        await Samples.DropAllAsync(Store);
+        await Service.IngestAllAsync();
+
+        var numbers = new HashSet<string> { "19850312-2383", "198503122383", "850312-2383", "8503122383" };
+        foreach (var (name, bytes) in Samples.LandingFiles().Where(f => f.Name.Contains("deltagare")))
+            foreach (var line in Encoding.UTF8.GetString(bytes).Split('\n').Skip(1))
+            {
+                var pnr = line.Split(';').ElementAtOrDefault(1);
+                if (string.IsNullOrEmpty(pnr)) continue;
+                var digits = pnr.Replace("-", "").Replace("+", "");
+                var twelve = digits.Length == 12 ? digits : (PersonalIdentityNumber.TryParse(pnr, new DateOnly(2025, 3, 31), out var n, out _, out _) ? n.Normalized : throw new InvalidOperationException(name));
+                numbers.UnionWith([twelve, twelve[..8] + "-" + twelve[8..], twelve[2..], twelve[2..8] + "-" + twelve[8..]]);
+            }
+        Assert.True(numbers.Count > 100);
+
+        var curatedBlobs = await NamesAsync(Containers.Curated);
+        foreach (var blob in curatedBlobs)
+        {
+            var text = Encoding.Latin1.GetString((await Store.ReadAsync(Containers.Curated, blob)).Bytes);
+            Assert.DoesNotContain(numbers, text.Contains);
+        }
+        using var local = new TempFolder();
+        var curated = await DuckDb.MaterializeAsync(Store, Containers.Curated, local);
+        foreach (var dataset in new[] { "ledger", "opening_balances", "registrations", "ingestion_log" })
+        {
+            var values = DuckDb.Query($"select * from read_parquet('{curated}/{dataset}/**/*.parquet', hive_partitioning = true, union_by_name = true)")
+                .SelectMany(r => r).Select(v => v?.ToString() ?? "").ToList();
+            Assert.NotEmpty(values);
+            Assert.DoesNotContain(values, v => numbers.Any(v.Contains));
+        }
+    }
+
+    [Fact]
+    public async Task The_same_person_gets_the_same_pseudonym_in_every_federation()
+    {
+        var person = TestPersons.Number(1979, 11, 23, 654);
+        string File(string pnr) => $"""
+            registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak
+            R1;{pnr};nej;M;;9901;MT;Mottagningsteam;individ;2025-01-02;;;;;
+            R2;;ja;K;;;MT;Mottagningsteam;individ;2025-01-03;;;;;
+            """;
+        await DropAsync("aspdalen/2025-01/d.csv", Csv.Utf8(File(person)));
+        await DropAsync("granmo/2025-01/d.csv", Csv.Utf8(File(TestPersons.Short(person))));
+
+        await Service.IngestAllAsync();
+
+        var a = await ParquetBytes.DeserializeAsync<RegistrationRow>((await Store.ReadAsync(Containers.Curated, "registrations/federation=aspdalen/period=2025-01/data.parquet")).Bytes);
+        var g = await ParquetBytes.DeserializeAsync<RegistrationRow>((await Store.ReadAsync(Containers.Curated, "registrations/federation=granmo/period=2025-01/data.parquet")).Bytes);
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(TestPersons.Key, Encoding.ASCII.GetBytes(TestPersons.Compact(person))));
+        Assert.Equal([expected, null], a.Select(r => r.PersonPseudonym));
+        Assert.Equal([expected, null], g.Select(r => r.PersonPseudonym));
+        Assert.Equal([false, true], a.Select(r => r.Anonym));
+    }
+
+    [Fact]
+    public async Task Concurrent_ingestion_of_different_files_loses_neither()
+    {
+        await Samples.DropAllAsync(Store);
+        var federations = await FederationRegistry.LoadAsync(Store);
+        var landing = await Store.ListAsync(Containers.Landing).ToListAsync();
+
+        var outcomes = await Task.WhenAll(
+            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 0)) r.Add(await s.IngestAsync(b, federations)); return r; }),
+            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 1)) r.Add(await s.IngestAsync(b, federations)); return r; }));
+
+        Assert.All(outcomes.SelectMany(o => o), o => Assert.Equal(FileStatus.Accepted, o.Status));
+        Assert.Equal(36, (await NamesAsync(Containers.Curated)).Count(n => n.EndsWith("/data.parquet")));
+        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
+        Assert.Empty(await NamesAsync(Containers.Landing));
+    }
+
+    [Fact]
+    public async Task A_file_dropped_again_while_it_is_being_ingested_stays_for_the_next_run()
+    {
+        var first = Samples.File("granmo/2025-01/granmo-huvudbok-2025-01.csv");
+        var second = Samples.File("granmo/2025-01/granmo_deltagare_202501.csv");
+        await DropAsync("granmo/2025-01/export.csv", first);
+        var racing = new ReplaceAfterReadStore(Store, Containers.Landing, "granmo/2025-01/export.csv", second);
+
+        var outcome = (await new IngestionService(racing, new Pseudonymizer(TestPersons.Key)).IngestAllAsync()).Files.Single();
+
+        Assert.Equal(FileStatus.Accepted, outcome.Status);
+        Assert.EndsWith("A newer file with the same name arrived meanwhile; it stays in landing for the next run.", outcome.Message);
+        Assert.Equal(second, (await Store.ReadAsync(Containers.Landing, "granmo/2025-01/export.csv")).Bytes);
+        var next = (await Service.IngestAllAsync()).Files.Single();
+        Assert.Equal((FileStatus.Accepted, FileKind.Participants), (next.Status, next.Kind));
+    }
+
+    [Fact]
+    public async Task Missing_reference_data_stops_the_run_with_a_clear_message()
+    {
+        await Store.DeleteAsync(Containers.Reference, "federations.csv");
+
+        var e = await Assert.ThrowsAsync<ReferenceDataException>(() => Service.IngestAllAsync());
+
+        Assert.StartsWith("reference/federations.csv is missing in ", e.Message);
+    }
+
+    /// <summary>Simulates a federation dropping a new version right after the ingester read the old one.</summary>
+    private sealed class ReplaceAfterReadStore(IBlobStore inner, string container, string name, byte[] replacement) : IBlobStore
+    {
+        private bool _replaced;
+        public string Description => inner.Description;
+        public Task<BlobInfo?> GetInfoAsync(string c, string n, CancellationToken ct = default) => inner.GetInfoAsync(c, n, ct);
+        public async Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default)
+        {
+            var content = await inner.ReadAsync(c, n, ct);
+            if (c == container && n == name && !_replaced)
+            {
+                _replaced = true;
+                await Task.Delay(20, ct);
+                await inner.WriteAsync(c, n, replacement, WriteCondition.Overwrite, ct);
+            }
+            return content;
+        }
+        public Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) => inner.WriteAsync(c, n, b, w, ct);
+        public IAsyncEnumerable<BlobInfo> ListAsync(string c, string p = "", CancellationToken ct = default) => inner.ListAsync(c, p, ct);
+        public Task<bool> DeleteAsync(string c, string n, string? e = null, CancellationToken ct = default) => inner.DeleteAsync(c, n, e, ct);
+    }
+}
+
+public sealed class LocalFolderIngestionTests() : IngestionTests(new LocalStoreFactory());
+
+[Collection(AzuriteCollection.Name)]
+public sealed class AzureBlobIngestionTests(AzuriteFixture azurite) : IngestionTests(new AzuriteStoreFactory(azurite));

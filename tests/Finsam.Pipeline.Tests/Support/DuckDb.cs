@@ -1,0 +1,38 @@
+using DuckDB.NET.Data;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Tests.Support;
+
+/// <summary>Real DuckDB over curated Parquet, as the controller and the SQL models will read it.</summary>
+public static class DuckDb
+{
+    public static List<object?[]> Query(string sql)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    /// <summary>Copies a container to a local folder (DuckDB cannot read blob storage here).</summary>
+    public static async Task<string> MaterializeAsync(IBlobStore store, string container, TempFolder into)
+    {
+        var root = Path.Combine(into.Path, container);
+        await foreach (var blob in store.ListAsync(container))
+        {
+            var path = Path.Combine(root, blob.Name.Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, (await store.ReadAsync(container, blob.Name)).Bytes);
+        }
+        return root;
+    }
+}

@@ -128,13 +128,13 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
     {
         if (file.Ledger is { } ledger)
         {
-            await WriteCuratedAsync(CuratedLayout.Ledger, path, CuratedRowMapper.LedgerRows(ledger, sha), ct);
+            await WriteCuratedAsync(CuratedLayout.Ledger, path, CuratedTables.Ledger, CuratedRowMapper.LedgerRows(ledger, sha), ct);
             // Always written, even empty, so that a new version of the month replaces the old one's balances.
-            await WriteCuratedAsync(CuratedLayout.OpeningBalances, path, CuratedRowMapper.OpeningBalanceRows(ledger, sha), ct);
+            await WriteCuratedAsync(CuratedLayout.OpeningBalances, path, CuratedTables.OpeningBalances, CuratedRowMapper.OpeningBalanceRows(ledger, sha), ct);
         }
         else if (file.Participants is { } participants)
         {
-            await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
+            await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedTables.Registrations, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
         }
 
         var message = $"Ingested {file.RowCount} {(file.Ledger is null ? "registrations" : "transactions")}" +
@@ -149,9 +149,9 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
             file.Report.WarningCount, file.MaskedTextCount, null, message);
     }
 
-    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, List<T> rows, CancellationToken ct)
+    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, List<T> rows, CancellationToken ct)
     {
-        var bytes = await ParquetBytes.SerializeAsync(rows, ct);
+        var bytes = await table.ToBytesAsync(rows, ct);
         await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
     }
 

@@ -46,7 +46,7 @@ public static partial class CsvLedgerParser
             report.Error("required", line, "verifikation", "", "Verifikation saknas.", "The voucher id is missing.");
             ok = false;
         }
-        if (!DateOnly.TryParseExact(dateText, ["yyyy-MM-dd", "yyyyMMdd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!CompactDate.TryParse(dateText, out var date))
         {
             report.Error("date_invalid", line, "datum", dateText, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
             ok = false;

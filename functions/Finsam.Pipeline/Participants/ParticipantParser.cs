@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
@@ -12,6 +13,9 @@ namespace Finsam.Pipeline.Participants;
 /// </summary>
 public static class ParticipantParser
 {
+    private static readonly System.Collections.Frozen.FrozenDictionary<string, int> ColumnIndex =
+        ParticipantCodes.Header.Select((name, index) => (name, index)).ToFrozenDictionary(c => c.name, c => c.index);
+
     public static ParsedParticipants Parse(string text, Period period, ValidationReport report)
     {
         var result = new ParsedParticipants();
@@ -42,7 +46,7 @@ public static class ParticipantParser
         private readonly int _line = record.Line;
         private bool _ok = true;
 
-        private string Get(string column) => _f[Array.IndexOf(ParticipantCodes.Header, column)].Trim();
+        private string Get(string column) => _f[ColumnIndex[column]].Trim();
 
         private void Error(string code, string column, string? value, string sv, string en)
         {
@@ -178,7 +182,7 @@ public static class ParticipantParser
                 if (required) Error("required", column, "", $"{column} saknas.", $"{column} is missing.");
                 return null;
             }
-            if (DateOnly.TryParseExact(raw, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)) return date;
+            if (CompactDate.TryParseIso(raw, out var date)) return date;
             Error("date_invalid", column, raw, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
             return null;
         }

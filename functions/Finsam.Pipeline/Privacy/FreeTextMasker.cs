@@ -15,9 +15,19 @@ public static partial class FreeTextMasker
     public static (string Text, int Masked) Mask(string? text)
     {
         if (string.IsNullOrEmpty(text)) return (text ?? "", 0);
+        if (!MayContainNumber(text)) return (text, 0);
         var count = 0;
         var masked = Shape().Replace(text, _ => { count++; return Replacement; });
         return (masked, count);
+    }
+
+    /// <summary>Ten digits are the least any identity number has; most texts have far fewer.</summary>
+    public static bool MayContainNumber(ReadOnlySpan<char> text)
+    {
+        var digits = 0;
+        foreach (var c in text)
+            if (char.IsAsciiDigit(c) && ++digits >= 10) return true;
+        return false;
     }
 
     // yy or yyyy, month 01-12, day 01-31 or 61-91 (coordination numbers), optional - or + or space, four digits;

@@ -37,8 +37,14 @@ public sealed class Pseudonymizer
         return new Pseudonymizer(key);
     }
 
-    public string Pseudonymize(PersonalIdentityNumber number) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes(number.Normalized)));
+    public string Pseudonymize(PersonalIdentityNumber number)
+    {
+        Span<byte> input = stackalloc byte[12];
+        Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        Encoding.ASCII.GetBytes(number.Normalized, input);
+        HMACSHA256.HashData(_key, input, hash);
+        return Convert.ToHexStringLower(hash);
+    }
 }
 
 public sealed class PseudonymKeyException(string message)

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Text;
 
 namespace Finsam.Pipeline.Sie;
 
@@ -39,25 +39,27 @@ public sealed class SieParser
     public static (ParsedLedger Ledger, SieHeader Header) Parse(Stream content, Period period, ValidationReport report)
     {
         var state = new ParseState(period, report);
-        using var reader = new StreamReader(content, Codepage437, detectEncodingFromByteOrderMarks: false);
-        var tokens = new List<SieToken>();
+        using var reader = new StreamReader(content, Codepage437, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
         var lineNumber = 0;
         while (reader.ReadLine() is { } line)
         {
             lineNumber++;
-            state.Line(line, lineNumber, tokens);
+            state.Line(line, lineNumber);
         }
-        state.End(lineNumber);
+        state.End();
         return (state.Ledger, state.Header());
     }
 
     private sealed class ParseState(Period period, ValidationReport report)
     {
         public ParsedLedger Ledger { get; } = new() { Format = "sie4" };
+        private readonly SieLine _line = new();
+        private readonly StringPool _strings = new();
+        private readonly StringBuilder _objectsBuffer = new();
         private ParsedVoucher? _voucher;
         private bool _inBlock;
         private int _blockLine;
-        private List<SieToken>? _pendingRtrans;
+        private SieLine? _pendingRtrans;
         private string? _program, _sieType, _orgNumber, _companyName;
         private DateOnly? _yearStart, _yearEnd;
         private readonly List<(int Line, string Account, decimal Amount)> _openingBalances = [];
@@ -65,27 +67,27 @@ public sealed class SieParser
 
         public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd);
 
-        public void Line(string line, int n, List<SieToken> tokens)
+        public void Line(string text, int n)
         {
-            var trimmed = line.Trim();
+            var trimmed = text.AsSpan().Trim();
             if (trimmed.Length == 0) return;
-            if (trimmed == "{") { OpenBlock(n); return; }
-            if (trimmed == "}") { CloseBlock(n); return; }
+            if (trimmed is "{") { OpenBlock(n); return; }
+            if (trimmed is "}") { CloseBlock(n); return; }
 
-            var problem = SieTokenizer.Tokenize(line, tokens);
+            var problem = SieTokenizer.Tokenize(text, _line);
             if (problem is not null)
             {
-                report.Error("sie_syntax", n, null, Mask(trimmed), $"Raden kan inte läsas: {problem}.", $"The line cannot be read: {problem}.");
+                report.Error("sie_syntax", n, null, Mask(trimmed.ToString()), $"Raden kan inte läsas: {problem}.", $"The line cannot be read: {problem}.");
                 return;
             }
-            var label = tokens[0].Text;
-            if (!label.StartsWith('#'))
+            var labelSpan = _line[0];
+            if (labelSpan.IsEmpty || labelSpan[0] != '#')
             {
-                report.Error("sie_not_a_record", n, null, Mask(Truncate(trimmed)),
+                report.Error("sie_not_a_record", n, null, Mask(Truncate(trimmed.ToString())),
                     "Raden är ingen SIE-post (en post börjar med #).", "The line is not a SIE record (a record starts with #).");
                 return;
             }
-            label = label.ToUpperInvariant();
+            var label = labelSpan.ContainsAnyInRange('a', 'z') ? labelSpan.ToString().ToUpperInvariant() : _strings.Get(labelSpan);
             if (label != "#TRANS") _pendingRtrans = null;
 
             if (_inBlock && label is not ("#TRANS" or "#RTRANS" or "#BTRANS"))
@@ -98,33 +100,33 @@ public sealed class SieParser
             switch (label)
             {
                 case "#FORMAT":
-                    if (Field(tokens, 1)?.ToUpperInvariant() != "PC8")
-                        report.Error("sie_format", n, "#FORMAT", Field(tokens, 1), "Endast #FORMAT PC8 (teckentabell 437) stöds i SIE 4.", "Only #FORMAT PC8 (codepage 437) is allowed in SIE 4.");
+                    if (!_line[1].Equals("PC8", StringComparison.OrdinalIgnoreCase))
+                        report.Error("sie_format", n, "#FORMAT", _line.String(1), "Endast #FORMAT PC8 (teckentabell 437) stöds i SIE 4.", "Only #FORMAT PC8 (codepage 437) is allowed in SIE 4.");
                     break;
                 case "#SIETYP":
-                    _sieType = Field(tokens, 1);
+                    _sieType = _line.String(1);
                     if (_sieType != "4")
                         report.Error("sie_type", n, "#SIETYP", _sieType, "Filen måste vara SIE typ 4 (verifikationer och transaktioner).", "The file must be SIE type 4 (vouchers and transactions).");
                     break;
-                case "#PROGRAM": _program = string.Join(' ', tokens.Skip(1).Select(t => t.Text)); break;
-                case "#FNAMN": _companyName = Field(tokens, 1); break;
-                case "#ORGNR": _orgNumber = Field(tokens, 1); break;
-                case "#RAR": ReadFiscalYear(tokens, n); break;
-                case "#IB": ReadOpeningBalance(tokens, n); break;
-                case "#UB" or "#RES": RequireAmount(tokens, n, label, 3); break; // årsnr konto saldo
-                case "#VER": StartVoucher(tokens, n); break;
+                case "#PROGRAM": _program = string.Join(' ', Enumerable.Range(1, _line.Count - 1).Select(_line.String)); break;
+                case "#FNAMN": _companyName = _line.String(1); break;
+                case "#ORGNR": _orgNumber = _line.String(1); break;
+                case "#RAR": ReadFiscalYear(n); break;
+                case "#IB": ReadOpeningBalance(n); break;
+                case "#UB" or "#RES": TryAmount(_line[3], n, $"{label} saldo", out _); break; // årsnr konto saldo
+                case "#VER": StartVoucher(n); break;
                 case "#TRANS":
-                    if (_pendingRtrans is not null && SameFields(_pendingRtrans, tokens))
+                    if (_pendingRtrans is not null && _pendingRtrans.SameFieldsAs(_line))
                     {
                         // SIE 4: each #RTRANS is followed by an identical #TRANS for older readers; it is the same row.
                         _pendingRtrans = null;
                         break;
                     }
-                    AddTransaction(tokens, n, label);
+                    AddTransaction(n, label);
                     break;
                 case "#RTRANS":
-                    AddTransaction(tokens, n, label);
-                    _pendingRtrans = [.. tokens];
+                    AddTransaction(n, label);
+                    _pendingRtrans = _line.Copy();
                     break;
                 case "#BTRANS":
                     // A removed row, kept in the file for the audit trail; it is not part of the voucher.
@@ -138,7 +140,7 @@ public sealed class SieParser
             }
         }
 
-        public void End(int lastLine)
+        public void End()
         {
             if (_inBlock)
                 report.Error("sie_block_open", _blockLine, null, "{", "Verifikationens { stängs aldrig med }.", "The voucher's { is never closed with }.");
@@ -150,7 +152,6 @@ public sealed class SieParser
             if (_yearStart is { } start && _yearEnd is { } end && !(period.FirstDay >= start && period.LastDay <= end))
                 report.Error("sie_fiscal_year", 1, "#RAR", $"{start:yyyyMMdd} {end:yyyyMMdd}",
                     $"Leveransmånaden {period} ligger utanför räkenskapsåret enligt #RAR 0.", $"The landing month {period} lies outside the fiscal year given by #RAR 0.");
-            _ = lastLine;
         }
 
         private void OpenBlock(int n)
@@ -172,45 +173,37 @@ public sealed class SieParser
             _pendingRtrans = null;
         }
 
-        private void ReadFiscalYear(List<SieToken> tokens, int n)
+        private void ReadFiscalYear(int n)
         {
-            if (Field(tokens, 1) != "0") return;
-            if (TryDate(Field(tokens, 2), out var start) && TryDate(Field(tokens, 3), out var end) && start <= end)
+            if (_line[1] is not "0") return;
+            if (CompactDate.TryParseCompact(_line[2], out var start) && CompactDate.TryParseCompact(_line[3], out var end) && start <= end)
             {
                 _yearStart = start;
                 _yearEnd = end;
             }
             else
             {
-                report.Error("sie_date", n, "#RAR", string.Join(' ', tokens.Skip(2).Select(t => t.Text)),
+                report.Error("sie_date", n, "#RAR", $"{_line.String(2)} {_line.String(3)}",
                     "#RAR ska ha start- och slutdatum som ÅÅÅÅMMDD.", "#RAR must have a start and end date as YYYYMMDD.");
             }
         }
 
-        private void ReadOpeningBalance(List<SieToken> tokens, int n)
+        private void ReadOpeningBalance(int n)
         {
-            var yearIndex = Field(tokens, 1);
-            var account = Field(tokens, 2);
-            if (!TryAmount(Field(tokens, 3), n, "#IB saldo", out var amount) || !CheckAccount(account, n)) return;
-            if (yearIndex == "0") _openingBalances.Add((n, account!, amount));
+            // #IB årsnr konto saldo kvantitet
+            if (!TryAmount(_line[3], n, "#IB saldo", out var amount) || !TryAccount(_line[2], n, out var account)) return;
+            if (_line[1] is "0") _openingBalances.Add((n, account, amount));
         }
 
-        private void RequireAmount(List<SieToken> tokens, int n, string label, int index) =>
-            TryAmount(Field(tokens, index), n, $"{label} saldo", out _);
-
-        private void StartVoucher(List<SieToken> tokens, int n)
+        private void StartVoucher(int n)
         {
             // #VER serie vernr verdatum vertext regdatum sign
-            var series = Field(tokens, 1) ?? "";
-            var number = Field(tokens, 2) ?? "";
-            if (!TryDate(Field(tokens, 3), out var date))
+            if (!CompactDate.TryParseCompact(_line[3], out var date))
             {
-                report.Error("sie_date", n, "#VER verdatum", Field(tokens, 3), "Verifikationsdatum ska vara ÅÅÅÅMMDD.", "The voucher date must be YYYYMMDD.");
+                report.Error("sie_date", n, "#VER verdatum", _line.String(3), "Verifikationsdatum ska vara ÅÅÅÅMMDD.", "The voucher date must be YYYYMMDD.");
                 date = period.FirstDay;
             }
-            var (text, masked) = FreeTextMasker.Mask(Field(tokens, 4));
-            Ledger.MaskedTexts += masked;
-            _voucher = new ParsedVoucher(series, number, date, text, n);
+            _voucher = new ParsedVoucher(_strings.Get(_line[1]), _line.String(2), date, Text(_line[4]), n);
             Ledger.Vouchers.Add(_voucher);
         }
 
@@ -222,62 +215,78 @@ public sealed class SieParser
             return false;
         }
 
-        private void AddTransaction(List<SieToken> tokens, int n, string label)
+        private void AddTransaction(int n, string label)
         {
             // #TRANS kontonr {objektlista} belopp transdat transtext kvantitet sign
             if (!RequireVoucher(n, label)) return;
-            var account = Field(tokens, 1);
-            if (!CheckAccount(account, n)) return;
-            if (tokens.Count < 4 || !tokens[2].IsList)
+            if (!TryAccount(_line[1], n, out var account)) return;
+            if (_line.Count < 4 || !_line.IsList(2))
             {
-                report.Error("sie_object_list", n, $"{label} objektlista", tokens.Count > 2 ? tokens[2].Text : null,
+                report.Error("sie_object_list", n, $"{label} objektlista", _line.Has(2) ? _line.Raw(2) : null,
                     "Transaktionen saknar objektlista { } före beloppet.", "The transaction lacks its object list { } before the amount.");
                 return;
             }
-            var objects = tokens[2].List!;
-            if (objects.Count % 2 != 0)
+            if (_line.ItemCount(2) % 2 != 0)
             {
-                report.Error("sie_object_list", n, $"{label} objektlista", tokens[2].Text,
+                report.Error("sie_object_list", n, $"{label} objektlista", _line.Raw(2),
                     "Objektlistan ska bestå av par: dimension och objekt.", "The object list must consist of pairs: dimension and object.");
                 return;
             }
-            if (!TryAmount(tokens[3].Text, n, $"{label} belopp", out var amount)) return;
+            if (!TryAmount(_line[3], n, $"{label} belopp", out var amount)) return;
             var date = _voucher!.Date;
-            var transDate = Field(tokens, 4);
-            if (!string.IsNullOrEmpty(transDate) && !TryDate(transDate, out date))
+            if (!_line[4].IsEmpty && !CompactDate.TryParseCompact(_line[4], out date))
             {
-                report.Error("sie_date", n, $"{label} transdat", transDate, "Transaktionsdatum ska vara ÅÅÅÅMMDD.", "The transaction date must be YYYYMMDD.");
+                report.Error("sie_date", n, $"{label} transdat", _line.String(4), "Transaktionsdatum ska vara ÅÅÅÅMMDD.", "The transaction date must be YYYYMMDD.");
                 return;
             }
-            var costObjects = string.Join('|', Enumerable.Range(0, objects.Count / 2).Select(i => $"{objects[2 * i]}:{objects[2 * i + 1]}"));
-            var (text, masked) = FreeTextMasker.Mask(Field(tokens, 5));
-            Ledger.MaskedTexts += masked;
-            _voucher.Transactions.Add(new ParsedTransaction(account!, costObjects, amount, date, text, n));
+            _voucher.Transactions.Add(new ParsedTransaction(account, CostObjects(), amount, date, Text(_line[5]), n));
         }
 
-        private bool CheckAccount(string? account, int n)
+        /// <summary>The object list as "dim:code|dim:code", shared between rows that have the same list.</summary>
+        private string CostObjects()
         {
-            if (account is { Length: >= 1 and <= 10 } && account.All(char.IsAsciiDigit)) return true;
-            report.Error("account_invalid", n, "konto", account, "Kontonumret ska bestå av siffror.", "The account number must consist of digits.");
+            var pairs = _line.ItemCount(2) / 2;
+            if (pairs == 0) return "";
+            var buffer = _objectsBuffer.Clear();
+            for (var p = 0; p < pairs; p++)
+            {
+                if (p > 0) buffer.Append('|');
+                buffer.Append(_line.ListItem(2, 2 * p)).Append(':').Append(_line.ListItem(2, 2 * p + 1));
+            }
+            Span<char> chars = buffer.Length <= 256 ? stackalloc char[buffer.Length] : new char[buffer.Length];
+            buffer.CopyTo(0, chars, buffer.Length);
+            return _strings.Get(chars);
+        }
+
+        /// <summary>A free text, with anything shaped like an identity number masked (and counted).</summary>
+        private string Text(ReadOnlySpan<char> text)
+        {
+            if (!FreeTextMasker.MayContainNumber(text)) return _strings.Get(text);
+            var (masked, count) = FreeTextMasker.Mask(text.ToString());
+            Ledger.MaskedTexts += count;
+            return masked;
+        }
+
+        private bool TryAccount(ReadOnlySpan<char> account, int n, out string value)
+        {
+            if (account.Length is >= 1 and <= 10 && !account.ContainsAnyExceptInRange('0', '9'))
+            {
+                value = _strings.Get(account);
+                return true;
+            }
+            value = "";
+            report.Error("account_invalid", n, "konto", account.ToString(), "Kontonumret ska bestå av siffror.", "The account number must consist of digits.");
             return false;
         }
 
-        private bool TryAmount(string? text, int n, string column, out decimal amount)
+        private bool TryAmount(ReadOnlySpan<char> text, int n, string column, out decimal amount)
         {
             if (MoneyParser.TryParse(text, allowDecimalComma: false, out amount)) return true;
-            report.Error("amount_invalid", n, column, text,
+            report.Error("amount_invalid", n, column, text.ToString(),
                 "Beloppet ska vara ett tal med högst två decimaler och punkt som decimaltecken, t.ex. -1234.50.",
                 "The amount must be a number with at most two decimals and a point as decimal separator, e.g. -1234.50.");
             return false;
         }
-
-        private static bool TryDate(string? text, out DateOnly date) =>
-            DateOnly.TryParseExact(text, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
-
-        private static string? Field(List<SieToken> tokens, int index) => index < tokens.Count ? tokens[index].Text : null;
-
-        private static bool SameFields(List<SieToken> a, List<SieToken> b) =>
-            a.Count == b.Count && a.Skip(1).Zip(b.Skip(1)).All(p => p.First.Text == p.Second.Text);
 
         private static string Truncate(string s) => s.Length > 80 ? s[..80] + "…" : s;
 

@@ -10,72 +10,83 @@ namespace Finsam.Pipeline.Sie;
 public static class SieTokenizer
 {
     /// <returns>Null when the line is well formed, otherwise what is wrong with it.</returns>
-    public static string? Tokenize(string line, List<SieToken> tokens)
+    public static string? Tokenize(string text, SieLine line)
     {
-        tokens.Clear();
+        line.Reset(text);
         var i = 0;
         while (true)
         {
-            SkipSpace(line, ref i);
-            if (i >= line.Length) return null;
-            if (line[i] == '{')
+            SkipSpace(text, ref i);
+            if (i >= text.Length) return null;
+            if (text[i] == '{')
             {
+                var open = i;
+                var itemStart = line.BeginList();
                 i++;
-                var items = new List<string>();
                 while (true)
                 {
-                    SkipSpace(line, ref i);
-                    if (i >= line.Length) return "an object list '{' is not closed with '}'";
-                    if (line[i] == '}') { i++; break; }
-                    var error = ReadField(line, ref i, insideList: true, out var item);
+                    SkipSpace(text, ref i);
+                    if (i >= text.Length) return "an object list '{' is not closed with '}'";
+                    if (text[i] == '}') { i++; break; }
+                    var error = ReadField(text, ref i, insideList: true, out var start, out var length, out var unescaped);
                     if (error is not null) return error;
-                    items.Add(item);
+                    line.AddItem(start, length, unescaped);
                 }
-                tokens.Add(new SieToken("{" + string.Join(' ', items) + "}", items));
+                line.EndList(itemStart, open, i - open);
             }
-            else if (line[i] == '}' && tokens.Count > 0)
+            else if (text[i] == '}' && line.FieldCount > 0)
             {
                 return "a '}' without a matching '{'";
             }
             else
             {
-                var error = ReadField(line, ref i, insideList: false, out var field);
+                var rawStart = i;
+                var error = ReadField(text, ref i, insideList: false, out var start, out var length, out var unescaped);
                 if (error is not null) return error;
-                tokens.Add(new SieToken(field));
+                line.AddField(start, length, rawStart, i - rawStart, unescaped);
             }
         }
     }
 
-    private static string? ReadField(string line, ref int i, bool insideList, out string field)
+    private static string? ReadField(string text, ref int i, bool insideList, out int start, out int length, out string? unescaped)
     {
+        unescaped = null;
+        if (text[i] != '"')
+        {
+            start = i;
+            while (i < text.Length && text[i] is not (' ' or '\t' or '{') && !(text[i] == '}' && insideList)) i++;
+            length = i - start;
+            return null;
+        }
+
+        i++;
+        start = i;
+        var end = text.IndexOf('"', i);
+        var escape = text.IndexOf('\\', i);
+        if (end >= 0 && (escape < 0 || escape > end))
+        {
+            // The common case: no escapes inside.
+            length = end - start;
+            i = end + 1;
+            return null;
+        }
         var sb = new StringBuilder();
-        if (line[i] == '"')
+        while (true)
         {
+            if (i >= text.Length) { length = 0; return "a quoted field is not closed with '\"'"; }
+            var c = text[i];
+            if (c == '\\' && i + 1 < text.Length && (text[i + 1] == '"' || text[i + 1] == '\\')) { sb.Append(text[i + 1]); i += 2; continue; }
+            if (c == '"') { i++; break; }
+            sb.Append(c);
             i++;
-            while (true)
-            {
-                if (i >= line.Length) { field = sb.ToString(); return "a quoted field is not closed with '\"'"; }
-                var c = line[i];
-                if (c == '\\' && i + 1 < line.Length && (line[i + 1] == '"' || line[i + 1] == '\\')) { sb.Append(line[i + 1]); i += 2; continue; }
-                if (c == '"') { i++; break; }
-                sb.Append(c);
-                i++;
-            }
         }
-        else
-        {
-            while (i < line.Length && line[i] is not (' ' or '\t') && !(line[i] == '}' && insideList) && line[i] != '{')
-            {
-                sb.Append(line[i]);
-                i++;
-            }
-        }
-        field = sb.ToString();
+        unescaped = sb.ToString();
+        length = unescaped.Length;
         return null;
     }
 
-    private static void SkipSpace(string line, ref int i)
+    private static void SkipSpace(string text, ref int i)
     {
-        while (i < line.Length && line[i] is ' ' or '\t') i++;
+        while (i < text.Length && text[i] is ' ' or '\t') i++;
     }
 }

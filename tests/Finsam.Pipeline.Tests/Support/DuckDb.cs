@@ -36,3 +36,27 @@ public static class DuckDb
         return root;
     }
 }
+
+/// <summary>Reads one curated Parquet blob with DuckDB, as rows of column name → value.</summary>
+public static class CuratedReader
+{
+    public static async Task<List<Dictionary<string, object?>>> RowsAsync(IBlobStore store, string name)
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "data.parquet");
+        await File.WriteAllBytesAsync(file, (await store.ReadAsync(Containers.Curated, name)).Bytes);
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"select * from read_parquet('{file}', hive_partitioning = false)";
+        using var reader = command.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (reader.Read())
+        {
+            var row = new Dictionary<string, object?>();
+            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Finsam.Pipeline.Text;
+
+/// <summary>
+/// Gives one shared string per distinct value (accounts, cost objects, repeated texts), looked up
+/// from a span without allocating. Large files repeat the same few values hundreds of thousands of times.
+/// </summary>
+public sealed class StringPool(int capacity = 50_000)
+{
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+
+    public string Get(ReadOnlySpan<char> value)
+    {
+        if (value.IsEmpty) return "";
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(value, out var existing)) return existing;
+        var created = value.ToString();
+        if (_strings.Count < capacity) _strings[created] = created;
+        return created;
+    }
+}

@@ -1,0 +1,25 @@
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Bench;
+
+/// <summary>Drops one file into a fresh local-folder store and times the whole ingestion of it.</summary>
+public static class IngestBenchmark
+{
+    public static TimeSpan Measure(string work, string landingName, byte[] file, int runs)
+    {
+        var pseudonymizer = new Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+        return Timing.Median(runs, () =>
+        {
+            var root = Path.Combine(work, Guid.NewGuid().ToString("N"));
+            var store = new LocalFolderBlobStore(root);
+            store.WriteAsync(Containers.Reference, "federations.csv", "federation_id;namn;org_nr;lan;medlemskommuner\nbench;Bänk;;Exempellän;9901\n"u8.ToArray(), WriteCondition.Overwrite).GetAwaiter().GetResult();
+            store.WriteAsync(Containers.Landing, landingName, file, WriteCondition.Overwrite).GetAwaiter().GetResult();
+            var summary = new IngestionService(store, pseudonymizer).IngestAllAsync().GetAwaiter().GetResult();
+            if (summary.Accepted != 1)
+                throw new InvalidOperationException("The generated file was not accepted: " + summary.Files[0].Message);
+            Directory.Delete(root, recursive: true);
+        });
+    }
+}

@@ -11,13 +11,15 @@ public static class DuckDbBaseline
         File.WriteAllBytes(input, csv);
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        return Timing.Median(runs, () =>
-        {
-            var output = Path.Combine(work, Guid.NewGuid().ToString("N") + ".parquet");
-            using var command = connection.CreateCommand();
-            command.CommandText = $"copy (select * from read_csv('{input}', header = true, delim = ';', columns = {columns})) to '{output}' (format parquet)";
-            command.ExecuteNonQuery();
-            File.Delete(output);
-        });
+        var output = "";
+        return Timing.Median(runs,
+            setUp: () => output = Path.Combine(work, Guid.NewGuid().ToString("N") + ".parquet"),
+            run: () =>
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = $"copy (select * from read_csv('{input}', header = true, delim = ';', columns = {columns})) to '{output}' (format parquet)";
+                command.ExecuteNonQuery();
+            },
+            tearDown: () => File.Delete(output));
     }
 }

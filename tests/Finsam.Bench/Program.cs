@@ -6,7 +6,7 @@ using Finsam.Bench;
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 var transactions = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 var participants = args.Length > 1 ? int.Parse(args[1]) : 50_000;
-var runs = args.Length > 2 ? int.Parse(args[2]) : 5;
+var runs = args.Length > 2 ? int.Parse(args[2]) : 9;
 
 var work = Path.Combine(Path.GetTempPath(), "finsam-bench", Guid.NewGuid().ToString("N"));
 Directory.CreateDirectory(work);
@@ -42,15 +42,17 @@ namespace Finsam.Bench
 {
     public static class Timing
     {
-        public static TimeSpan Median(int runs, Action run)
+        /// <summary>Median time of <paramref name="run"/>; <paramref name="setUp"/> and <paramref name="tearDown"/> are not timed.</summary>
+        public static TimeSpan Median(int runs, Action run, Action? setUp = null, Action? tearDown = null)
         {
-            run(); // warm-up
             var times = new List<TimeSpan>();
-            for (var i = 0; i < runs; i++)
+            for (var i = 0; i <= runs; i++)
             {
+                setUp?.Invoke();
                 var sw = Stopwatch.StartNew();
                 run();
-                times.Add(sw.Elapsed);
+                if (i > 0) times.Add(sw.Elapsed); // the first run is a warm-up
+                tearDown?.Invoke();
             }
             times.Sort();
             return times[times.Count / 2];

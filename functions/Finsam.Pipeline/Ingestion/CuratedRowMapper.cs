@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
@@ -20,8 +21,20 @@ public static class CuratedRowMapper
     public static List<OpeningBalanceEntry> OpeningBalanceRows(ParsedLedger ledger, string sha256) =>
         ledger.OpeningBalances.Select(b => new OpeningBalanceEntry(b, sha256)).ToList();
 
-    public static List<RegistrationEntry> RegistrationRows(ParsedParticipants participants, Pseudonymizer pseudonymizer, string sha256) =>
-        participants.Registrations
-            .Select(r => new RegistrationEntry(r, r.Person is { } person ? pseudonymizer.Pseudonymize(person) : null, sha256))
-            .ToList();
+    /// <summary>Pseudonymises in parallel: one keyed hash per registration is most of the work.</summary>
+    public static RegistrationEntry[] RegistrationRows(ParsedParticipants participants, Pseudonymizer pseudonymizer, string sha256)
+    {
+        var registrations = participants.Registrations;
+        var rows = new RegistrationEntry[registrations.Count];
+        Parallel.ForEach(Partitioner.Create(0, rows.Length, 4096), range =>
+        {
+            using var session = pseudonymizer.Session();
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var r = registrations[i];
+                rows[i] = new RegistrationEntry(r, r.Person is { } person ? session.Pseudonymize(person) : null, sha256);
+            }
+        });
+        return rows;
+    }
 }

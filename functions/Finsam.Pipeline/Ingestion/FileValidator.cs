@@ -21,8 +21,7 @@ public static class FileValidator
         {
             case FileKind.SieLedger:
             {
-                using var stream = new MemoryStream(bytes, writable: false);
-                var (ledger, header) = SieParser.Parse(stream, period, report);
+                var (ledger, header) = SieParser.Parse(bytes, period, report);
                 CheckOrgNr(header, expectedOrgNr, report);
                 LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);

@@ -149,7 +149,7 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
             file.Report.WarningCount, file.MaskedTextCount, null, message);
     }
 
-    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, List<T> rows, CancellationToken ct)
+    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
     {
         var bytes = await table.ToBytesAsync(rows, ct);
         await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);

@@ -33,6 +33,17 @@ public sealed class ValidationReport
         });
     }
 
+    /// <summary>Adds another report's issues (those <paramref name="keep"/> accepts) and its counts of omitted ones.</summary>
+    public void Merge(ValidationReport other, Func<ValidationIssue, bool>? keep = null)
+    {
+        foreach (var issue in other.Issues)
+            if (keep?.Invoke(issue) ?? true) Add(issue);
+        var omittedErrors = other.ErrorCount - other.Issues.Count(i => i.Severity == Severity.Error);
+        var omittedWarnings = other.WarningCount - other.Issues.Count(i => i.Severity == Severity.Warning);
+        ErrorCount += omittedErrors;
+        WarningCount += omittedWarnings;
+    }
+
     public void Error(string code, int? line, string? column, string? value, string messageSv, string messageEn) =>
         Add(new ValidationIssue(Severity.Error, code, line, column, value, messageSv, messageEn));
 

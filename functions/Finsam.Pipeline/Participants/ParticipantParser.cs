@@ -16,32 +16,55 @@ public static class ParticipantParser
     private static readonly System.Collections.Frozen.FrozenDictionary<string, int> ColumnIndex =
         ParticipantCodes.Header.Select((name, index) => (name, index)).ToFrozenDictionary(c => c.name, c => c.index);
 
+    /// <summary>Rows are checked in parallel chunks of at least this many.</summary>
+    private const int ChunkRows = 4096;
+
     public static ParsedParticipants Parse(string text, Period period, ValidationReport report)
     {
+        var records = DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)).Skip(1).ToList(); // after the header
+        var chunkCount = Math.Clamp(records.Count / ChunkRows, 1, Environment.ProcessorCount);
+        var chunks = new (List<ParsedRegistration> Rows, ValidationReport Report, int Masked)[chunkCount];
+        Parallel.For(0, chunkCount, c =>
+        {
+            var (from, to) = (records.Count * c / chunkCount, records.Count * (c + 1) / chunkCount);
+            var rows = new List<ParsedRegistration>(to - from);
+            var chunkReport = new ValidationReport();
+            var masked = 0;
+            for (var i = from; i < to; i++)
+            {
+                var reader = new RowReader(records[i], period, chunkReport);
+                if (reader.Read() is { } registration) rows.Add(registration);
+                masked += reader.MaskedTexts;
+            }
+            chunks[c] = (rows, chunkReport, masked);
+        });
+
         var result = new ParsedParticipants();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var first = true;
-        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)))
+        foreach (var (rows, chunkReport, masked) in chunks)
         {
-            if (first) { first = false; continue; }
-            var row = new RowReader(record, period, report, result);
-            var registration = row.Read();
-            if (registration is null) continue;
-            if (seenIds.TryGetValue(registration.RegistreringId, out var firstLine))
+            report.Merge(chunkReport);
+            result.MaskedTexts += masked;
+            foreach (var registration in rows)
             {
-                report.Error("registration_duplicate", record.Line, "registrering_id", registration.RegistreringId,
-                    $"registrering_id finns redan på rad {firstLine}; den ska vara unik.",
-                    $"registrering_id already appears on line {firstLine}; it must be unique.");
-                continue;
+                if (seenIds.TryGetValue(registration.RegistreringId, out var firstLine))
+                {
+                    report.Error("registration_duplicate", registration.Line, "registrering_id", registration.RegistreringId,
+                        $"registrering_id finns redan på rad {firstLine}; den ska vara unik.",
+                        $"registrering_id already appears on line {firstLine}; it must be unique.");
+                    continue;
+                }
+                seenIds.Add(registration.RegistreringId, registration.Line);
+                result.Registrations.Add(registration);
             }
-            seenIds.Add(registration.RegistreringId, record.Line);
-            result.Registrations.Add(registration);
         }
         return result;
     }
 
-    private sealed class RowReader(DelimitedRecord record, Period period, ValidationReport report, ParsedParticipants result)
+    private sealed class RowReader(DelimitedRecord record, Period period, ValidationReport report)
     {
+        public int MaskedTexts { get; private set; }
+
         private readonly string[] _f = record.Fields;
         private readonly int _line = record.Line;
         private bool _ok = true;
@@ -71,7 +94,7 @@ public static class ParticipantParser
             var kommun = ReadKommun(anonym);
             var insatsId = Required("insats_id");
             var (insatsNamn, masked) = FreeTextMasker.Mask(Get("insats_namn"));
-            result.MaskedTexts += masked;
+            MaskedTexts += masked;
             var insatsTyp = OneOf("insats_typ", ParticipantCodes.InsatsTyp, required: true);
             var start = ReadDate("startdatum", required: true);
             var end = ReadDate("slutdatum", required: false);
@@ -115,7 +138,8 @@ public static class ParticipantParser
                 if (required) Error("required", column, "", $"{column} saknas.", $"{column} is missing.");
                 return null;
             }
-            if (allowed.Contains(value, StringComparer.Ordinal)) return value;
+            var known = Array.IndexOf(allowed, value);
+            if (known >= 0) return allowed[known];
             Error("code_invalid", column, value,
                 $"Ogiltigt värde; tillåtna är: {string.Join(", ", allowed)}.", $"Invalid value; allowed are: {string.Join(", ", allowed)}.");
             return null;
@@ -192,8 +216,8 @@ public static class ParticipantParser
             var raw = Get(column);
             if (raw.Length == 0) return null;
             var codes = raw.Split('|', StringSplitOptions.TrimEntries);
-            var invalid = codes.Where(c => !ParticipantCodes.Forsorjning.Contains(c, StringComparer.Ordinal)).ToList();
-            if (invalid.Count == 0) return string.Join('|', codes);
+            var invalid = codes.Where(c => Array.IndexOf(ParticipantCodes.Forsorjning, c) < 0).ToList();
+            if (invalid.Count == 0) return codes.Length == 1 ? codes[0] : raw.Contains(' ') ? string.Join('|', codes) : raw;
             Error("code_invalid", column, raw,
                 $"Okänd försörjningskod '{string.Join("', '", invalid)}'; tillåtna är: {string.Join(", ", ParticipantCodes.Forsorjning)}.",
                 $"Unknown support code '{string.Join("', '", invalid)}'; allowed are: {string.Join(", ", ParticipantCodes.Forsorjning)}.");

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Finsam.Pipeline.Privacy;
 
 /// <summary>
@@ -7,7 +5,7 @@ namespace Finsam.Pipeline.Privacy;
 /// day of birth + 60), normalised to 12 digits (yyyyMMddNNNC). Lives in memory only during
 /// ingestion: it is never written anywhere; use <see cref="Pseudonymizer"/> and <see cref="Mask"/>.
 /// </summary>
-public readonly partial record struct PersonalIdentityNumber
+public readonly record struct PersonalIdentityNumber
 {
     private PersonalIdentityNumber(string normalized, DateOnly birthDate, bool isCoordinationNumber)
     {
@@ -34,32 +32,29 @@ public readonly partial record struct PersonalIdentityNumber
     {
         number = default;
         problemEn = problemSv = "";
-        var match = Shape().Match(input?.Trim() ?? "");
-        if (!match.Success)
+        var trimmed = (input ?? "").AsSpan().Trim();
+        if (!TrySplit(trimmed, out var datePart, out var separator, out var serial))
         {
             problemEn = "not 10 or 12 digits (yyyyMMdd-NNNN or yyMMdd-NNNN)";
             problemSv = "inte 10 eller 12 siffror (ååååMMdd-NNNN eller ååMMdd-NNNN)";
             return false;
         }
-        var datePart = match.Groups["date"].Value;
-        var separator = match.Groups["sep"].Value;
-        var serial = match.Groups["serial"].Value;
-        var month = int.Parse(datePart[^4..^2]);
-        var day = int.Parse(datePart[^2..]);
+        var month = Number(datePart[^4..^2]);
+        var day = Number(datePart[^2..]);
         var isCoordination = day > 60;
         var realDay = isCoordination ? day - 60 : day;
 
         int year;
         if (datePart.Length == 8)
         {
-            year = int.Parse(datePart[..4]);
+            year = Number(datePart[..4]);
         }
         else
         {
-            var yy = int.Parse(datePart[..2]);
+            var yy = Number(datePart[..2]);
             year = referenceDate.Year / 100 * 100 + yy;
             if (month > 12 || realDay < 1 || realDay > 31 || IsAfter(year, month, realDay, referenceDate)) year -= 100;
-            if (separator == "+") year -= 100;
+            if (separator == '+') year -= 100;
         }
 
         if (month is < 1 or > 12 || realDay < 1 || realDay > DateTime.DaysInMonth(Math.Max(1, year), month))
@@ -75,14 +70,16 @@ public readonly partial record struct PersonalIdentityNumber
             problemSv = "födelsedatumet ligger i framtiden";
             return false;
         }
-        var tenDigits = datePart[^6..] + serial;
+        Span<char> tenDigits = stackalloc char[10];
+        datePart[^6..].CopyTo(tenDigits);
+        serial.CopyTo(tenDigits[6..]);
         if (!LuhnValid(tenDigits))
         {
             problemEn = "the check digit is wrong (Luhn)";
             problemSv = "kontrollsiffran stämmer inte (Luhn)";
             return false;
         }
-        number = new PersonalIdentityNumber($"{year:D4}{datePart[^4..]}{serial}", birthDate, isCoordination);
+        number = new PersonalIdentityNumber(string.Concat($"{year:D4}", datePart[^4..], serial), birthDate, isCoordination);
         return true;
     }
 
@@ -97,7 +94,7 @@ public readonly partial record struct PersonalIdentityNumber
     }
 
     /// <summary>The Luhn check over the 10 digits yyMMddNNNC.</summary>
-    public static bool LuhnValid(string tenDigits)
+    public static bool LuhnValid(ReadOnlySpan<char> tenDigits)
     {
         var sum = 0;
         for (var i = 0; i < tenDigits.Length; i++)
@@ -119,6 +116,27 @@ public readonly partial record struct PersonalIdentityNumber
     private static bool IsAfter(int year, int month, int day, DateOnly reference) =>
         month is >= 1 and <= 12 && day <= DateTime.DaysInMonth(year, month) && new DateOnly(year, month, day) > reference;
 
-    [GeneratedRegex(@"^(?<date>\d{8}|\d{6})(?<sep>[-+]?)(?<serial>\d{4})$")]
-    private static partial Regex Shape();
+    /// <summary>yyyyMMdd or yyMMdd, an optional '-' or '+', four digits.</summary>
+    private static bool TrySplit(ReadOnlySpan<char> s, out ReadOnlySpan<char> datePart, out char separator, out ReadOnlySpan<char> serial)
+    {
+        datePart = serial = default;
+        separator = '\0';
+        if (s.Length < 10) return false;
+        serial = s[^4..];
+        var rest = s[..^4];
+        if (rest[^1] is '-' or '+')
+        {
+            separator = rest[^1];
+            rest = rest[..^1];
+        }
+        datePart = rest;
+        return rest.Length is 6 or 8 && !rest.ContainsAnyExceptInRange('0', '9') && !serial.ContainsAnyExceptInRange('0', '9');
+    }
+
+    private static int Number(ReadOnlySpan<char> digits)
+    {
+        var value = 0;
+        foreach (var c in digits) value = value * 10 + (c - '0');
+        return value;
+    }
 }

@@ -36,23 +36,67 @@ public sealed class SieParser
         }
     }
 
-    public static (ParsedLedger Ledger, SieHeader Header) Parse(Stream content, Period period, ValidationReport report)
+    /// <summary>Files larger than this are read in parts, one per core, split where a voucher starts.</summary>
+    private const int ParallelThresholdBytes = 2 << 20;
+
+    public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report)
     {
-        var state = new ParseState(period, report);
-        using var reader = new StreamReader(content, Codepage437, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
-        var lineNumber = 0;
-        while (reader.ReadLine() is { } line)
+        var parts = Split(content);
+        var states = parts.Select((_, i) => new ParseState(period, new ValidationReport(), isContinuation: i > 0)).ToArray();
+        Parallel.For(0, parts.Count, i =>
         {
-            lineNumber++;
-            state.Line(line, lineNumber);
+            var (offset, length, firstLine) = parts[i];
+            using var reader = new StreamReader(new MemoryStream(content, offset, length, writable: false), Codepage437,
+                detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+            var lineNumber = firstLine - 1;
+            while (reader.ReadLine() is { } line) states[i].Line(line, ++lineNumber);
+            states[i].End();
+        });
+
+        var header = states[0].Header();
+        var ledger = new ParsedLedger { Format = "sie4" };
+        var warned = new HashSet<string>();
+        foreach (var state in states)
+        {
+            ledger.Vouchers.AddRange(state.Vouchers);
+            ledger.MaskedTexts += state.MaskedTexts;
+            foreach (var (line, account, amount) in state.OpeningBalances)
+                ledger.OpeningBalances.Add(new ParsedOpeningBalance(header.FiscalYearStart ?? new DateOnly(period.Year, 1, 1), account, amount, line));
+            // Each part warns once per unknown record; the file as a whole warns once.
+            report.Merge(state.Report, issue => issue.Code != "sie_unknown_record" || warned.Add(issue.Value ?? ""));
         }
-        state.End();
-        return (state.Ledger, state.Header());
+        return (ledger, header);
     }
 
-    private sealed class ParseState(Period period, ValidationReport report)
+    /// <summary>(offset, length, first line number) of each part: the whole file, or parts that start with a #VER line.</summary>
+    private static List<(int Offset, int Length, int FirstLine)> Split(byte[] content)
     {
-        public ParsedLedger Ledger { get; } = new() { Format = "sie4" };
+        var partCount = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        if (content.Length < ParallelThresholdBytes || partCount == 1) return [(0, content.Length, 1)];
+        var starts = new List<int> { 0 };
+        for (var k = 1; k < partCount; k++)
+        {
+            var from = Math.Max(content.Length * k / partCount, starts[^1] + 1);
+            var at = content.AsSpan(from).IndexOf("\n#VER "u8);
+            if (at >= 0) starts.Add(from + at + 1);
+        }
+        var parts = new List<(int, int, int)>();
+        var line = 1;
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1] : content.Length;
+            parts.Add((starts[i], end - starts[i], line));
+            line += content.AsSpan(starts[i], end - starts[i]).Count((byte)'\n');
+        }
+        return parts;
+    }
+
+    /// <summary>Reads the lines of a file, or of a part of it that starts where a voucher starts.</summary>
+    private sealed class ParseState(Period period, ValidationReport report, bool isContinuation)
+    {
+        public ValidationReport Report => report;
+        public List<ParsedVoucher> Vouchers { get; } = [];
+        public int MaskedTexts { get; private set; }
         private readonly SieLine _line = new();
         private readonly StringPool _strings = new();
         private readonly StringBuilder _objectsBuffer = new();
@@ -62,7 +106,7 @@ public sealed class SieParser
         private SieLine? _pendingRtrans;
         private string? _program, _sieType, _orgNumber, _companyName;
         private DateOnly? _yearStart, _yearEnd;
-        private readonly List<(int Line, string Account, decimal Amount)> _openingBalances = [];
+        public List<(int Line, string Account, decimal Amount)> OpeningBalances { get; } = [];
         private readonly HashSet<string> _warnedUnknown = [];
 
         public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd);
@@ -144,9 +188,7 @@ public sealed class SieParser
         {
             if (_inBlock)
                 report.Error("sie_block_open", _blockLine, null, "{", "Verifikationens { stängs aldrig med }.", "The voucher's { is never closed with }.");
-            var yearStart = _yearStart ?? new DateOnly(period.Year, 1, 1);
-            foreach (var (line, account, amount) in _openingBalances)
-                Ledger.OpeningBalances.Add(new ParsedOpeningBalance(yearStart, account, amount, line));
+            if (isContinuation) return; // the file's header is in the first part
             if (_sieType is null)
                 report.Error("sie_type", 1, "#SIETYP", null, "Posten #SIETYP saknas; filen måste vara SIE typ 4.", "The record #SIETYP is missing; the file must be SIE type 4.");
             if (_yearStart is { } start && _yearEnd is { } end && !(period.FirstDay >= start && period.LastDay <= end))
@@ -192,7 +234,7 @@ public sealed class SieParser
         {
             // #IB årsnr konto saldo kvantitet
             if (!TryAmount(_line[3], n, "#IB saldo", out var amount) || !TryAccount(_line[2], n, out var account)) return;
-            if (_line[1] is "0") _openingBalances.Add((n, account, amount));
+            if (_line[1] is "0") OpeningBalances.Add((n, account, amount));
         }
 
         private void StartVoucher(int n)
@@ -204,7 +246,7 @@ public sealed class SieParser
                 date = period.FirstDay;
             }
             _voucher = new ParsedVoucher(_strings.Get(_line[1]), _line.String(2), date, Text(_line[4]), n);
-            Ledger.Vouchers.Add(_voucher);
+            Vouchers.Add(_voucher);
         }
 
         private bool RequireVoucher(int n, string label)
@@ -263,7 +305,7 @@ public sealed class SieParser
         {
             if (!FreeTextMasker.MayContainNumber(text)) return _strings.Get(text);
             var (masked, count) = FreeTextMasker.Mask(text.ToString());
-            Ledger.MaskedTexts += count;
+            MaskedTexts += count;
             return masked;
         }
 

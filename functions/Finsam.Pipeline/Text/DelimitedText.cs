@@ -43,9 +43,14 @@ public static class DelimitedText
             var record = parser.Record ?? [];
             if (record.All(string.IsNullOrWhiteSpace)) continue;
             // RawRow is the physical line the record ends on; a quoted field may span lines.
-            yield return new DelimitedRecord(parser.RawRow - CountNewlines(parser.RawRecord), record);
+            yield return new DelimitedRecord(parser.RawRow - NewlinesInside(record), record);
         }
     }
 
-    private static int CountNewlines(string raw) => raw.TrimEnd('\r', '\n').Count(c => c == '\n');
+    private static int NewlinesInside(string[] fields)
+    {
+        var count = 0;
+        foreach (var field in fields) count += field.AsSpan().Count('\n');
+        return count;
+    }
 }

@@ -36,7 +36,7 @@ public static class DemoCommand
             var summary = await service.IngestAllAsync(OutcomePrinter.Progress(console), ct);
             OutcomePrinter.Summary(console, summary, store.Description);
             console.MarkupLineInterpolated($"Curated Parquet: {Path.Combine(store.RootFolder, Containers.Curated)}");
-            return summary.Rejected > 0 ? CliApp.InputRejected : CliApp.Ok;
+            return summary.Rejected + summary.Failed > 0 ? CliApp.InputRejected : CliApp.Ok;
         });
         return command;
     }

@@ -22,7 +22,7 @@ public static class IngestCommand
                 console.MarkupLineInterpolated($"Ingesting from {store.Description}");
                 var summary = await service.IngestAllAsync(OutcomePrinter.Progress(console), ct);
                 OutcomePrinter.Summary(console, summary, store.Description);
-                return summary.Rejected > 0 ? CliApp.InputRejected : CliApp.Ok;
+                return summary.Rejected + summary.Failed > 0 ? CliApp.InputRejected : CliApp.Ok;
             }
             catch (Exception e) when (e is PseudonymKeyException or ReferenceDataException or ArgumentException)
             {

@@ -13,6 +13,7 @@ public static class OutcomePrinter
             FileStatus.Accepted => ("green", "accepted"),
             FileStatus.Rejected => ("red", "rejected"),
             FileStatus.Duplicate => ("grey", "unchanged"),
+            FileStatus.Failed => ("red", "failed"),
             _ => ("yellow", "skipped"),
         };
         console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {p.Outcome.LandingName}  {p.Outcome.Message}");
@@ -25,8 +26,9 @@ public static class OutcomePrinter
         table.AddRow("accepted", summary.Accepted.ToString(), summary.Files.Where(f => f.Status == FileStatus.Accepted).Sum(f => f.RowCount).ToString());
         table.AddRow("rejected (quarantined)", summary.Rejected.ToString(), "0");
         table.AddRow("unchanged (same bytes as before)", summary.Duplicates.ToString(), "0");
+        if (summary.Failed > 0) table.AddRow("failed (left in landing, retried next run)", summary.Failed.ToString(), "0");
         console.Write(table);
-        console.MarkupLineInterpolated($"{summary.Files.Count} file(s) processed in {storage}: {summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Duplicates} unchanged.");
+        console.MarkupLineInterpolated($"{summary.Files.Count} file(s) processed in {storage}: {summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Duplicates} unchanged{(summary.Failed > 0 ? $", {summary.Failed} failed" : "")}.");
     }
 
     /// <summary>Reports on the calling thread, so lines appear in order and before the summary.</summary>

@@ -1,6 +1,18 @@
 namespace Finsam.Pipeline.Ingestion;
 
-public enum FileStatus { Accepted, Rejected, Duplicate, Changed }
+public enum FileStatus
+{
+    /// <summary>Curated.</summary>
+    Accepted,
+    /// <summary>Quarantined with a report.</summary>
+    Rejected,
+    /// <summary>The same bytes as before: nothing to do.</summary>
+    Duplicate,
+    /// <summary>Gone from landing before it was read (another run took it).</summary>
+    Changed,
+    /// <summary>Could not be processed (storage fault); left in landing for the next run.</summary>
+    Failed,
+}
 
 /// <summary>What happened to one landing file.</summary>
 public sealed record FileOutcome(
@@ -23,6 +35,7 @@ public sealed record IngestionSummary(IReadOnlyList<FileOutcome> Files)
     public int Accepted => Files.Count(f => f.Status == FileStatus.Accepted);
     public int Rejected => Files.Count(f => f.Status == FileStatus.Rejected);
     public int Duplicates => Files.Count(f => f.Status == FileStatus.Duplicate);
+    public int Failed => Files.Count(f => f.Status == FileStatus.Failed);
 }
 
 /// <summary>Progress of a run: file <see cref="Index"/> of <see cref="Total"/> has just been processed.</summary>

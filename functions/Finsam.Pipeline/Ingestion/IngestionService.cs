@@ -32,7 +32,17 @@ public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymiz
         var outcomes = new List<FileOutcome>();
         foreach (var blob in landing)
         {
-            var outcome = await IngestAsync(blob, federations, ct);
+            FileOutcome outcome;
+            try
+            {
+                outcome = await IngestAsync(blob, federations, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A storage fault or a bug: this file stays in landing for the next run; the others go on.
+                outcome = new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                    $"Could not be processed ({e.GetType().Name}: {e.Message}); the file stays in landing and is tried again on the next run.");
+            }
             outcomes.Add(outcome);
             progress?.Report(new IngestionProgress(outcomes.Count, landing.Count, outcome));
         }

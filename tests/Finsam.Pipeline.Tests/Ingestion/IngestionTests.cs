@@ -289,6 +289,35 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.StartsWith("reference/federations.csv is missing in ", e.Message);
     }
 
+    [Fact]
+    public async Task A_storage_fault_leaves_the_file_in_landing_and_the_others_go_through()
+    {
+        await DropAsync("aspdalen/2025-01/a.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
+        await DropAsync("bjorkvik/2025-01/b.se", Samples.File("bjorkvik/2025-01/bjorkvik_huvudbok_202501.se"));
+        var faulty = new FailingWritesStore(Store, name => name.StartsWith("ledger/federation=aspdalen/"));
+
+        var first = await new IngestionService(faulty, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+
+        Assert.Equal([FileStatus.Failed, FileStatus.Accepted], first.Files.Select(f => f.Status));
+        Assert.StartsWith("Could not be processed (IOException: disk full); the file stays in landing", first.Files[0].Message);
+        Assert.Equal(["aspdalen/2025-01/a.se"], await NamesAsync(Containers.Landing));
+        var second = await Service.IngestAllAsync();
+        Assert.Equal(FileStatus.Accepted, second.Files.Single().Status);
+        Assert.Empty(await NamesAsync(Containers.Landing));
+    }
+
+    /// <summary>Fails every write to curated blobs whose name matches.</summary>
+    private sealed class FailingWritesStore(IBlobStore inner, Func<string, bool> fails) : IBlobStore
+    {
+        public string Description => inner.Description;
+        public Task<BlobInfo?> GetInfoAsync(string c, string n, CancellationToken ct = default) => inner.GetInfoAsync(c, n, ct);
+        public Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default) => inner.ReadAsync(c, n, ct);
+        public Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) =>
+            c == Containers.Curated && fails(n) ? throw new IOException("disk full") : inner.WriteAsync(c, n, b, w, ct);
+        public IAsyncEnumerable<BlobInfo> ListAsync(string c, string p = "", CancellationToken ct = default) => inner.ListAsync(c, p, ct);
+        public Task<bool> DeleteAsync(string c, string n, string? e = null, CancellationToken ct = default) => inner.DeleteAsync(c, n, e, ct);
+    }
+
     /// <summary>Simulates a federation dropping a new version right after the ingester read the old one.</summary>
     private sealed class ReplaceAfterReadStore(IBlobStore inner, string container, string name, byte[] replacement) : IBlobStore
     {

@@ -1,0 +1,65 @@
+using System.Text;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Ingestion;
+
+/// <summary>Whatever bytes arrive, validation answers with a report; it never throws.</summary>
+public class MalformedInputTests
+{
+    private static readonly string[] Seeds =
+    [
+        Encoding.Latin1.GetString(Support.Sie.File("""
+            #VER A 1 20250110 "x" 20250110
+            {
+               #TRANS 6110 {1 "MT"} 10.00 20250110 "a \"b\""
+               #RTRANS 1930 {} -10.00
+               #TRANS 1930 {} -10.00
+            }
+            #IB 0 1930 5.00
+            """)),
+        "verifikation;datum;konto;belopp;objekt;text\nA1;2025-01-05;1930;10,00;1:MT|6:P12;\"x;y\"\nA1;2025-01-05;3010;-10,00;;\n",
+        "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak\n" +
+        $"R1;{TestPersons.Number(1990, 1, 1, 238)};nej;K;;9901;MT;Mottagningsteam;individ;2025-01-10;2025-01-20;gymnasium;ingen|lon;lon;arbete\n",
+    ];
+
+    private const string Alphabet = "#{}\"\\ \t\n\r;,|:-+.0123456789AZaz#VERTRANSIBåäö\0";
+
+    [Fact]
+    public void Random_mutations_of_valid_files_give_reports_not_exceptions()
+    {
+        var random = new Random(20251123);
+        for (var round = 0; round < 3000; round++)
+        {
+            var chars = Seeds[round % Seeds.Length].ToCharArray().ToList();
+            for (var m = random.Next(1, 8); m > 0; m--)
+            {
+                var at = random.Next(chars.Count);
+                switch (random.Next(3))
+                {
+                    case 0: chars[at] = Alphabet[random.Next(Alphabet.Length)]; break;
+                    case 1: chars.Insert(at, Alphabet[random.Next(Alphabet.Length)]); break;
+                    default: if (chars.Count > 1) chars.RemoveAt(at); break;
+                }
+            }
+            var bytes = round % 2 == 0 ? Encoding.Latin1.GetBytes(chars.ToArray()) : Encoding.UTF8.GetBytes(chars.ToArray());
+
+            var exception = Record.Exception(() => FileValidator.Validate(bytes, new Period(2025, 1), "222000-0018"));
+
+            Assert.True(exception is null, $"round {round}: {exception}\n{new string(chars.ToArray())}");
+        }
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]
+    [InlineData(new byte[] { 0xFF, 0xFE, 0x00, 0x23 })]
+    [InlineData(new byte[] { 0x23 })]
+    public void Empty_and_odd_files_are_rejected_with_a_reason(byte[] bytes)
+    {
+        var file = FileValidator.Validate(bytes, new Period(2025, 1), null);
+
+        Assert.False(file.IsValid);
+        Assert.NotEmpty(file.Report.Errors.First().MessageEn);
+    }
+}

@@ -307,37 +307,28 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
     }
 
     /// <summary>Fails every write to curated blobs whose name matches.</summary>
-    private sealed class FailingWritesStore(IBlobStore inner, Func<string, bool> fails) : IBlobStore
+    private sealed class FailingWritesStore(IBlobStore inner, Func<string, bool> fails) : DelegatingBlobStore(inner)
     {
-        public string Description => inner.Description;
-        public Task<BlobInfo?> GetInfoAsync(string c, string n, CancellationToken ct = default) => inner.GetInfoAsync(c, n, ct);
-        public Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default) => inner.ReadAsync(c, n, ct);
-        public Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) =>
-            c == Containers.Curated && fails(n) ? throw new IOException("disk full") : inner.WriteAsync(c, n, b, w, ct);
-        public IAsyncEnumerable<BlobInfo> ListAsync(string c, string p = "", CancellationToken ct = default) => inner.ListAsync(c, p, ct);
-        public Task<bool> DeleteAsync(string c, string n, string? e = null, CancellationToken ct = default) => inner.DeleteAsync(c, n, e, ct);
+        public override Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) =>
+            c == Containers.Curated && fails(n) ? throw new IOException("disk full") : base.WriteAsync(c, n, b, w, ct);
     }
 
     /// <summary>Simulates a federation dropping a new version right after the ingester read the old one.</summary>
-    private sealed class ReplaceAfterReadStore(IBlobStore inner, string container, string name, byte[] replacement) : IBlobStore
+    private sealed class ReplaceAfterReadStore(IBlobStore inner, string container, string name, byte[] replacement) : DelegatingBlobStore(inner)
     {
         private bool _replaced;
-        public string Description => inner.Description;
-        public Task<BlobInfo?> GetInfoAsync(string c, string n, CancellationToken ct = default) => inner.GetInfoAsync(c, n, ct);
-        public async Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default)
+
+        public override async Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default)
         {
-            var content = await inner.ReadAsync(c, n, ct);
+            var content = await base.ReadAsync(c, n, ct);
             if (c == container && n == name && !_replaced)
             {
                 _replaced = true;
                 await Task.Delay(20, ct);
-                await inner.WriteAsync(c, n, replacement, WriteCondition.Overwrite, ct);
+                await Inner.WriteAsync(c, n, replacement, WriteCondition.Overwrite, ct);
             }
             return content;
         }
-        public Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) => inner.WriteAsync(c, n, b, w, ct);
-        public IAsyncEnumerable<BlobInfo> ListAsync(string c, string p = "", CancellationToken ct = default) => inner.ListAsync(c, p, ct);
-        public Task<bool> DeleteAsync(string c, string n, string? e = null, CancellationToken ct = default) => inner.DeleteAsync(c, n, e, ct);
     }
 }
 

@@ -1,0 +1,17 @@
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Tests.Support;
+
+/// <summary>Passes every call to another store; tests override the calls they want to disturb.</summary>
+public abstract class DelegatingBlobStore(IBlobStore inner) : IBlobStore
+{
+    protected IBlobStore Inner => inner;
+    public string Description => inner.Description;
+    public virtual Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default) => inner.GetInfoAsync(container, name, ct);
+    public virtual Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => inner.ReadAsync(container, name, ct);
+    public virtual Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
+        inner.WriteAsync(container, name, content, condition, ct);
+    public virtual IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);
+    public virtual Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
+        inner.DeleteAsync(container, name, ifMatchETag, ct);
+}

@@ -7,8 +7,8 @@ public sealed record ParsedVoucher(string Series, string Number, DateOnly Date, 
     public string Id => Series.Length == 0 ? Number : $"{Series} {Number}";
 }
 
-/// <summary>One transaction row of a voucher. <see cref="CostObjects"/> is "dim:code|dim:code".</summary>
-public sealed record ParsedTransaction(string Account, string CostObjects, decimal Amount, DateOnly Date, string Text, int Line);
+/// <summary>One transaction row of a voucher (a value, kept inline in its voucher). <see cref="CostObjects"/> is "dim:code|dim:code".</summary>
+public readonly record struct ParsedTransaction(string Account, string CostObjects, decimal Amount, DateOnly Date, string Text, int Line);
 
 /// <summary>An opening balance (#IB / CSV row "IB") for the fiscal year starting <see cref="YearStart"/>.</summary>
 public sealed record ParsedOpeningBalance(DateOnly YearStart, string Account, decimal Amount, int Line);

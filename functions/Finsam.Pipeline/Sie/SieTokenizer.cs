@@ -28,6 +28,7 @@ public static class SieTokenizer
                     SkipSpace(text, ref i);
                     if (i >= text.Length) return "an object list '{' is not closed with '}'";
                     if (text[i] == '}') { i++; break; }
+                    if (text[i] == '{') return "an object list cannot contain another '{'";
                     var error = ReadField(text, ref i, insideList: true, out var start, out var length, out var unescaped);
                     if (error is not null) return error;
                     line.AddItem(start, length, unescaped);
@@ -56,7 +57,8 @@ public static class SieTokenizer
             start = i;
             while (i < text.Length && text[i] is not (' ' or '\t' or '{') && !(text[i] == '}' && insideList)) i++;
             length = i - start;
-            return null;
+            // Every call must consume something, or the caller would loop forever.
+            return length > 0 ? null : $"unexpected '{text[i]}'";
         }
 
         i++;

@@ -182,6 +182,8 @@ public class SieParserTests
     [InlineData("#TRANS 6110 10.00", "sie_object_list")]
     [InlineData("#TRANS 6110 {1 \"100\" 6} 10.00", "sie_object_list")]
     [InlineData("#TRANS 6110 {1 \"100\"} 10.00 \"unterminated", "sie_syntax")]
+    [InlineData("#TRANS 6110 {1 {2}} 10.00", "sie_syntax")]
+    [InlineData("#TRANS 6110 {1 \"100\"}{} 10.00", "amount_invalid")]
     public void Malformed_transactions_are_errors_naming_the_line(string transaction, string code)
     {
         var file = Validate($$"""

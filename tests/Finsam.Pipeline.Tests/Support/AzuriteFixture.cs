@@ -58,13 +58,17 @@ public sealed class AzuriteFixture : IAsyncLifetime
         throw new TimeoutException($"Azurite did not listen on port {Port} within 60 s.");
     }
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
-        _process?.WaitForExit(10_000);
-        _process?.Dispose();
+        if (_process is not null)
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            // Waits for the output readers to finish too, so none of them runs after Dispose.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try { await _process.WaitForExitAsync(timeout.Token); } catch (OperationCanceledException) { }
+            _process.Dispose();
+        }
         _data.Dispose();
-        return Task.CompletedTask;
     }
 
     private static readonly SemaphoreSlim InstallLock = new(1, 1);

@@ -18,6 +18,7 @@ public static class CliApp
         root.Add(ValidateCommand.Create(console));
         root.Add(IngestCommand.Create(console, settings));
         root.Add(DemoCommand.Create(console, settings));
+        root.Add(BuildCommand.Create(console, settings));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

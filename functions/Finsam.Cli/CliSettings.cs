@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Storage;
 
@@ -38,6 +39,27 @@ public sealed class CliSettings(Func<string, string?> environment)
         if (parse.GetValue(StorageOption) is { } folder) return new StorageOptions(LocalFolder: folder);
         if (parse.GetValue(AccountUrlOption) is { } accountUrl) return new StorageOptions(AccountUrl: accountUrl);
         return new StorageOptions(Environment(StorageFolderVariable), Environment(ConnectionStringVariable), Environment(AccountUrlVariable));
+    }
+
+    public Option<string?> QueriesOption { get; } = new("--queries") { Description = "The SQL project folder (default: the queries/ shipped with finsam)." };
+
+    public Option<string?> WorkOption { get; } = new("--work")
+    {
+        Description = "Folder for the local cache of curated data and DuckDB's temporary files (default: finsam-work in the system temp folder).",
+    };
+
+    public void AddModelOptions(Command command)
+    {
+        command.Add(QueriesOption);
+        command.Add(WorkOption);
+    }
+
+    public ModelOptions ModelOptions(ParseResult parse)
+    {
+        var queries = parse.GetValue(QueriesOption) ?? ShippedFolders.Find("queries", SourceViews.KpiCatalogFile)
+            ?? throw new ArgumentException("The SQL project (queries/) was not found; pass --queries DIR.");
+        var work = parse.GetValue(WorkOption) ?? Path.Combine(Path.GetTempPath(), "finsam-work");
+        return new ModelOptions(Path.GetFullPath(queries), Path.GetFullPath(work));
     }
 
     public Pseudonymizer Pseudonymizer() => Finsam.Pipeline.Privacy.Pseudonymizer.FromBase64(Environment(PseudonymKeyException.EnvironmentVariable));

@@ -69,16 +69,5 @@ public static class DemoCommand
         return Pseudonymizer.FromBase64(File.ReadAllText(keyFile));
     }
 
-    /// <summary>samples/ shipped beside the program, or found above the current folder (a clone of the repository).</summary>
-    private static string? FindSamples()
-    {
-        var shipped = Path.Combine(AppContext.BaseDirectory, "samples");
-        if (Directory.Exists(Path.Combine(shipped, "landing"))) return shipped;
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "samples");
-            if (Directory.Exists(Path.Combine(candidate, "landing"))) return candidate;
-        }
-        return null;
-    }
+    private static string? FindSamples() => ShippedFolders.Find("samples", "landing");
 }

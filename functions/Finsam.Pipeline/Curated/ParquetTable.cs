@@ -12,28 +12,32 @@ namespace Finsam.Pipeline.Curated;
 public sealed class ParquetTable<T>
 {
     private readonly List<(DataField Field, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write)> _columns = [];
+    private readonly List<(string Name, string DuckDbType)> _duckDbColumns = [];
+
+    /// <summary>The columns as DuckDB reads them, for an empty typed view when no file exists yet.</summary>
+    public IReadOnlyList<(string Name, string DuckDbType)> DuckDbColumns => _duckDbColumns;
 
     public ParquetTable<T> String(string name, Func<T, string?> value) =>
-        Add(new DataField<string>(name), (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
+        Add(new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
 
     public ParquetTable<T> Date(string name, Func<T, DateOnly> value) =>
-        Add(new DataField<DateOnly>(name), (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(new DataField<DateOnly>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
 
     public ParquetTable<T> NullableDate(string name, Func<T, DateOnly?> value) =>
-        Add(new DataField<DateOnly?>(name), (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(new DataField<DateOnly?>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
 
     /// <summary>Money: decimal(18,2), exact.</summary>
     public ParquetTable<T> Money(string name, Func<T, decimal> value) =>
-        Add(new DecimalDataField(name, 18, 2), (rows, rg, f) => rg.WriteAsync<decimal>(f, Project(rows, value)));
+        Add(new DecimalDataField(name, 18, 2), "DECIMAL(18,2)", (rows, rg, f) => rg.WriteAsync<decimal>(f, Project(rows, value)));
 
     public ParquetTable<T> Int(string name, Func<T, int> value) =>
-        Add(new DataField<int>(name), (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(new DataField<int>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
 
     public ParquetTable<T> NullableInt(string name, Func<T, int?> value) =>
-        Add(new DataField<int?>(name), (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(new DataField<int?>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
 
     public ParquetTable<T> Bool(string name, Func<T, bool> value) =>
-        Add(new DataField<bool>(name), (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
+        Add(new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
 
     public IReadOnlyList<string> ColumnNames => _columns.Select(c => c.Field.Name).ToList();
 
@@ -53,9 +57,10 @@ public sealed class ParquetTable<T>
         return buffer.ToArray();
     }
 
-    private ParquetTable<T> Add(DataField field, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)
+    private ParquetTable<T> Add(DataField field, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)
     {
         _columns.Add((field, write));
+        _duckDbColumns.Add((field.Name, duckDbType));
         return this;
     }
 

@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Globalization;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Reference;
+using Spectre.Console;
+
+namespace Finsam.Cli.Commands;
+
+/// <summary>`finsam build`: run the SQL models and assertions, write kpi, kpi_catalog and quality, print the main KPIs.</summary>
+public static class BuildCommand
+{
+    /// <summary>The KPIs in the summary table: id, dimension, column title.</summary>
+    private static readonly (string Kpi, string Dimension, string Title)[] SummaryKpis =
+    [
+        ("medelstilldelning", "", "Medelstilldelning"),
+        ("kostnad_total", "", "Kostnader"),
+        ("kostnad_andel", "administration", "Adm. andel kostn."),
+        ("admin_andel_medelstilldelning", "", "Adm. / medel"),
+        ("eget_kapital_andel", "", "Eget kap. / medel"),
+        ("deltagare_unika", "", "Deltagare"),
+        ("nya", "", "Nya"),
+        ("avslutade", "", "Avslutade"),
+        ("avslut_arbete_studier_andel", "", "Arbete/studier"),
+        ("kostnad_per_deltagare", "", "Kr/deltagare"),
+    ];
+
+    public static Command Create(IAnsiConsole console, CliSettings settings)
+    {
+        var command = new Command("build", "Run the SQL models over the curated data; write kpi, kpi_catalog and quality; print the main KPIs and the data-quality findings.");
+        settings.AddStorageOptions(command);
+        settings.AddModelOptions(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var store = settings.Storage(parse).Create();
+                var options = settings.ModelOptions(parse);
+                using var build = await ModelBuild.RunAsync(store, options, new Progress<string>(_ => { }), ct);
+                var written = await build.SaveOutputsAsync(store, options.WorkFolder, ct);
+                PrintKpis(console, build);
+                PrintFindings(console, build);
+                console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", written)}.");
+                if (build.AssertionFailures.Count == 0) return CliApp.Ok;
+                foreach (var failure in build.AssertionFailures)
+                    console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
+                return CliApp.InputRejected;
+            }
+            catch (Exception e) when (e is ModelException or ReferenceDataException or ArgumentException)
+            {
+                console.MarkupLineInterpolated($"[red]{e.Message}[/]");
+                return CliApp.UsageError;
+            }
+        });
+        return command;
+    }
+
+    private static void PrintKpis(IAnsiConsole console, ModelBuild build)
+    {
+        var rows = build.Session.Query("""
+            select scope_id, period, through_period, kpi_id, dimension, value, unit
+            from kpi
+            where scope in ('forbund', 'lan', 'alla') and period_type = 'ar' and kon = 'T'
+            order by scope = 'alla', scope = 'lan', scope_id, period
+            """).Records().ToList();
+        var table = new Table().Title("Nyckeltal / KPIs (year to date)").AddColumn("Förbund / federation").AddColumn("År (t.o.m.)");
+        foreach (var (_, _, title) in SummaryKpis) table.AddColumn(new TableColumn(title).RightAligned());
+        foreach (var group in rows.GroupBy(r => ((string)r["scope_id"]!, (string)r["period"]!, (string)r["through_period"]!)))
+        {
+            var cells = new List<string> { group.Key.Item1, $"{group.Key.Item2} ({group.Key.Item3})" };
+            foreach (var (kpi, dimension, _) in SummaryKpis)
+            {
+                var row = group.FirstOrDefault(r => (string)r["kpi_id"]! == kpi && (string)r["dimension"]! == dimension);
+                cells.Add(row is null ? "–" : Format(row["value"] as decimal?, (string?)row["unit"]));
+            }
+            table.AddRow(cells.Select(c => new Text(c)).ToArray());
+        }
+        console.Write(table);
+    }
+
+    private static void PrintFindings(IAnsiConsole console, ModelBuild build)
+    {
+        var findings = build.Session.Query("select severity, federation_id, year, period, rule_id, detail, affected_rows from quality order by severity, federation_id, year, period, rule_id");
+        if (findings.Rows.Count == 0)
+        {
+            console.MarkupLine("[green]Inga datakvalitetsfynd / no data-quality findings.[/]");
+            return;
+        }
+        var table = new Table().Title("Datakvalitet / data quality").AddColumns("Nivå", "Förbund", "År", "Månad", "Regel", "Detalj", "Rader");
+        foreach (var r in findings.Rows)
+            table.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
+        console.Write(table);
+    }
+
+    public static string Format(decimal? value, string? unit) => value is not { } v ? "–" : unit switch
+    {
+        "andel" => (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + " %",
+        "kr" => v.ToString("#,0", CultureInfo.InvariantCulture).Replace(",", " ") + " kr",
+        _ => v.ToString("#,0.##", CultureInfo.InvariantCulture).Replace(",", " "),
+    };
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+
+namespace Finsam.Pipeline.Models;
+
+/// <summary>One in-memory DuckDB connection configured from <see cref="ModelOptions"/>.</summary>
+public sealed class DuckDbSession : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+
+    public DuckDbSession(ModelOptions options)
+    {
+        foreach (var folder in new[] { options.TempFolder, options.HomeFolder, options.ExtensionFolder }) Directory.CreateDirectory(folder);
+        _connection = new DuckDBConnection("DataSource=:memory:");
+        _connection.Open();
+        Execute($"""
+            set memory_limit = '{options.MemoryLimit}';
+            set threads = {options.Threads};
+            set temp_directory = '{Quote(options.TempFolder)}';
+            set home_directory = '{Quote(options.HomeFolder)}';
+            set extension_directory = '{Quote(options.ExtensionFolder)}';
+            set autoinstall_known_extensions = false;
+            set autoload_known_extensions = false;
+            """);
+    }
+
+    public void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public QueryResult Query(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        return QueryResult.Read(reader);
+    }
+
+    public static string Quote(string text) => text.Replace("'", "''");
+
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <summary>Rows of a query, with column names and DuckDB type names.</summary>
+public sealed record QueryResult(IReadOnlyList<string> Columns, IReadOnlyList<string> Types, IReadOnlyList<object?[]> Rows)
+{
+    public static QueryResult Read(DbDataReader reader)
+    {
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+        var types = Enumerable.Range(0, reader.FieldCount).Select(reader.GetDataTypeName).ToList();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return new QueryResult(columns, types, rows);
+    }
+
+    public IEnumerable<Dictionary<string, object?>> Records() =>
+        Rows.Select(r => Columns.Select((c, i) => (c, r[i])).ToDictionary(x => x.c, x => x.Item2));
+}

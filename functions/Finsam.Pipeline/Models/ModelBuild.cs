@@ -1,0 +1,113 @@
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Models;
+
+/// <summary>A failed assertion: its name and the rows it returned.</summary>
+public sealed record AssertionFailure(string Name, string RelativePath, QueryResult Rows);
+
+/// <summary>
+/// A build of the SQL project over the curated data: the cache is refreshed, every model is created
+/// as a table in dependency order, and every assertion is run. The session stays open for queries
+/// (`finsam sql`) until disposed.
+/// </summary>
+public sealed class ModelBuild : IDisposable
+{
+    /// <summary>The model outputs written to storage: curated/models/{name}.parquet.</summary>
+    public static readonly string[] Outputs = ["kpi", "kpi_catalog", "quality"];
+
+    private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync)
+    {
+        Project = project;
+        Session = session;
+        AssertionFailures = failures;
+        CacheSync = sync;
+    }
+
+    public ModelProject Project { get; }
+    public DuckDbSession Session { get; }
+    public IReadOnlyList<AssertionFailure> AssertionFailures { get; }
+    public CuratedCache.SyncResult CacheSync { get; }
+
+    public static async Task<ModelBuild> RunAsync(IBlobStore store, ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var project = ModelProject.Load(options.QueriesFolder);
+        var cache = new CuratedCache(store, options.CacheFolder);
+        var sync = await cache.SyncAsync(ct);
+        progress?.Report($"Cache: {sync.Downloaded} file(s) fetched, {sync.Unchanged} unchanged, {sync.Removed} removed.");
+
+        var session = new DuckDbSession(options);
+        try
+        {
+            try
+            {
+                SourceViews.Create(session, cache, project.Root);
+            }
+            catch (Exception e) when (e is not ModelException)
+            {
+                throw new ModelException($"Reading the curated data and reference files failed: {e.Message}", e);
+            }
+            foreach (var macros in project.Macros) Run(session, macros, macros.Sql);
+            foreach (var model in project.Models)
+            {
+                ct.ThrowIfCancellationRequested();
+                Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
+                progress?.Report($"built {model.Layer}/{model.Name}");
+            }
+            var failures = new List<AssertionFailure>();
+            foreach (var assertion in project.Assertions)
+            {
+                var rows = Query(session, assertion);
+                if (rows.Rows.Count > 0) failures.Add(new AssertionFailure(assertion.Name, assertion.RelativePath, rows));
+            }
+            return new ModelBuild(project, session, failures, sync);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes kpi, kpi_catalog and quality as Parquet, sorted, to curated/models/.</summary>
+    public async Task<IReadOnlyList<string>> SaveOutputsAsync(IBlobStore store, string workFolder, CancellationToken ct = default)
+    {
+        var folder = Path.Combine(workFolder, "outputs");
+        Directory.CreateDirectory(folder);
+        var written = new List<string>();
+        foreach (var output in Outputs)
+        {
+            var file = Path.Combine(folder, output + ".parquet");
+            Session.Execute($"copy (select * from {output} order by all) to '{DuckDbSession.Quote(file)}' (format parquet)");
+            var name = $"models/{output}.parquet";
+            await store.WriteAsync(Containers.Curated, name, await File.ReadAllBytesAsync(file, ct), WriteCondition.Overwrite, ct);
+            written.Add($"{Containers.Curated}/{name}");
+        }
+        return written;
+    }
+
+    private static void Run(DuckDbSession session, SqlModel model, string sql)
+    {
+        try
+        {
+            session.Execute(sql);
+        }
+        catch (Exception e) when (e is not ModelException)
+        {
+            throw new ModelException($"{model.RelativePath}: {e.Message}", e);
+        }
+    }
+
+    private static QueryResult Query(DuckDbSession session, SqlModel model)
+    {
+        try
+        {
+            return session.Query(model.Sql);
+        }
+        catch (Exception e)
+        {
+            throw new ModelException($"{model.RelativePath}: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => Session.Dispose();
+}

@@ -1,0 +1,14 @@
+-- Intermediate: the years each federation has delivered data for, with the latest month present
+-- (KPIs are year to date through that month). Grain: one row per federation and year.
+with delivered_months as (
+    select federation_id, period from stg_ledger
+    union
+    select federation_id, period from stg_registration_listings
+)
+select
+    federation_id,
+    cast(substr(period, 1, 4) as integer) as year,
+    max(period) as through_period,
+    month_end(max(period)) as through_date
+from delivered_months
+group by federation_id, cast(substr(period, 1, 4) as integer)

@@ -1,0 +1,39 @@
+-- Intermediate: individual registrations as episodes per year (year to date), with the flags the
+-- participant KPIs count. felregistrering is left out everywhere.
+-- Grain: one row per federation, year and registration active in that year.
+with individual_registrations as (
+    select *
+    from stg_registrations
+    where insats_typ = 'individ' and coalesce(avslutsorsak, '') <> 'felregistrering'
+),
+public_support as (
+    select unnest(['forsorjningsstod', 'aktivitetsstod', 'sjukpenning', 'aktivitetsersattning', 'sjukersattning', 'a_kassa', 'studiemedel']) as code
+)
+select
+    y.federation_id,
+    y.year,
+    y.through_period,
+    r.registrering_id,
+    r.person_key,
+    r.anonym,
+    r.kon,
+    age_group(year(r.startdatum) - r.fodelsear) as age_group,
+    r.startdatum >= make_date(y.year, 1, 1) as is_new,
+    r.slutdatum is not null and r.slutdatum between make_date(y.year, 1, 1) and y.through_date as is_ended,
+    r.startdatum < make_date(y.year, 1, 1) as ongoing_at_start,
+    r.slutdatum is null or r.slutdatum > y.through_date as ongoing_at_end,
+    case when r.slutdatum is null or r.slutdatum > y.through_date then null
+         when r.avslutsorsak in ('arbete', 'arbete_med_stod', 'studier') then 'arbete_studier'
+         when r.avslutsorsak in ('arbetssokande', 'ordinarie_insats') then 'stegforflyttning'
+         else 'ovrigt' end as exit_group,
+    case when r.slutdatum <= y.through_date then r.avslutsorsak end as avslutsorsak,
+    case when r.slutdatum <= y.through_date then date_diff('day', r.startdatum, r.slutdatum) end as days_in_insats,
+    case when r.forsorjning_fore is null then null
+         else not list_has_any(string_split(r.forsorjning_fore, '|'), (select list(code) from public_support)) end as no_public_support_before,
+    case when r.forsorjning_efter is null or not (r.slutdatum <= y.through_date) then null
+         else not list_has_any(string_split(r.forsorjning_efter, '|'), (select list(code) from public_support)) end as no_public_support_after
+from individual_registrations as r
+join int_federation_years as y
+    on y.federation_id = r.federation_id
+    and r.startdatum <= y.through_date
+    and (r.slutdatum is null or r.slutdatum >= make_date(y.year, 1, 1))

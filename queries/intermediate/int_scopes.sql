@@ -1,0 +1,7 @@
+-- Intermediate: the levels KPIs are given for: each federation, each county (lan) and all federations.
+-- Grain: one row per federation and level it belongs to.
+select federation_id, 'forbund' as scope, federation_id as scope_id from stg_federations
+union all
+select federation_id, 'lan' as scope, lan as scope_id from stg_federations
+union all
+select federation_id, 'alla' as scope, 'alla' as scope_id from stg_federations

@@ -1,0 +1,117 @@
+-- KPI: every KPI in one long table, like Kolada: one value per KPI, level (federation, county, all),
+-- period (year to date, or month for flows), gender (T, K, M) and optional dimension. Titles, units
+-- and definitions are in the KPI catalog. Grain: kpi_id, scope, scope_id, period, kon, dimension.
+with finance as (
+    select * from fct_finance_year
+),
+finance_values as (
+    select 'medelstilldelning' as kpi_id, scope, scope_id, year, through_period, '' as dimension, cast(medelstilldelning as decimal(38, 6)) as value, cast(medelstilldelning as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag from finance
+    union all select 'extra_medel', scope, scope_id, year, through_period, '', extra_medel, extra_medel, null, '' from finance
+    union all select 'kostnad', scope, scope_id, year, through_period, 'individinriktade_insatser', kostnad_individ, kostnad_individ, null, '' from finance
+    union all select 'kostnad', scope, scope_id, year, through_period, 'strukturovergripande_insatser', kostnad_struktur, kostnad_struktur, null, '' from finance
+    union all select 'kostnad', scope, scope_id, year, through_period, 'administration', kostnad_administration, kostnad_administration, null, '' from finance
+    union all select 'kostnad_total', scope, scope_id, year, through_period, '', kostnad_total, kostnad_total, null, '' from finance
+    union all select 'kostnad_andel', scope, scope_id, year, through_period, 'individinriktade_insatser', share(kostnad_individ, kostnad_total), kostnad_individ, kostnad_total, '' from finance
+    union all select 'kostnad_andel', scope, scope_id, year, through_period, 'strukturovergripande_insatser', share(kostnad_struktur, kostnad_total), kostnad_struktur, kostnad_total, '' from finance
+    union all select 'kostnad_andel', scope, scope_id, year, through_period, 'administration', share(kostnad_administration, kostnad_total), kostnad_administration, kostnad_total, '' from finance
+    union all select 'admin_andel_medelstilldelning', scope, scope_id, year, through_period, '', share(kostnad_administration, medelstilldelning), kostnad_administration, medelstilldelning, '' from finance
+    union all select 'resultat', scope, scope_id, year, through_period, '', resultat, resultat, null, '' from finance
+    union all select 'eget_kapital', scope, scope_id, year, through_period, '', eget_kapital_ub, eget_kapital_ub, null, '' from finance
+    union all select 'eget_kapital_andel', scope, scope_id, year, through_period, '', share(eget_kapital_ub, medelstilldelning), eget_kapital_ub, medelstilldelning,
+        case when share(eget_kapital_ub, medelstilldelning) > 0.20 then 'over_rekommendation' else '' end from finance
+    union all select 'bidrag_andel', scope, scope_id, year, through_period, 'stat', share(bidrag_stat, medelstilldelning), bidrag_stat, medelstilldelning,
+        case when abs(share(bidrag_stat, medelstilldelning) - 0.5) > 0.005 then 'avviker_fran_lagen' else '' end from finance
+    union all select 'bidrag_andel', scope, scope_id, year, through_period, 'region', share(bidrag_region, medelstilldelning), bidrag_region, medelstilldelning,
+        case when abs(share(bidrag_region, medelstilldelning) - 0.25) > 0.005 then 'avviker_fran_lagen' else '' end from finance
+    union all select 'bidrag_andel', scope, scope_id, year, through_period, 'kommuner', share(bidrag_kommun, medelstilldelning), bidrag_kommun, medelstilldelning,
+        case when abs(share(bidrag_kommun, medelstilldelning) - 0.25) > 0.005 then 'avviker_fran_lagen' else '' end from finance
+),
+member_values as (
+    select 'bidrag' as kpi_id, 'forbund' as scope, c.federation_id as scope_id, c.year, y.through_period, c.medlem as dimension, cast(c.belopp as decimal(38, 6)) as value, cast(c.belopp as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag
+    from int_member_contributions as c
+    join dim_federation_years as y on y.federation_id = c.federation_id and y.year = c.year and not y.has_errors
+),
+budget_values as (
+    select 'budget_utfall' as kpi_id, 'forbund' as scope, b.federation_id as scope_id, b.ar as year, y.through_period, b.kategori as dimension,
+        cast(share(o.outcome, b.belopp) as decimal(38, 6)) as value, cast(o.outcome as decimal(38, 6)) as numerator, cast(b.belopp as decimal(38, 6)) as denominator, '' as flag
+    from ref_budget as b
+    join dim_federation_years as y on y.federation_id = b.federation_id and y.year = b.ar and not y.has_errors
+    join (
+        select federation_id, year, kategori, cast(sum(case when kategori like 'bidrag%' or kategori in ('extra_medel', 'ovriga_intakter', 'finansiella_intakter') then -amount else amount end) as decimal(18, 2)) as outcome
+        from int_account_rows_mapped where source = 'ledger' group by all
+    ) as o on o.federation_id = b.federation_id and o.year = b.ar and o.kategori = b.kategori
+),
+insats_values as (
+    select 'kostnad_insats' as kpi_id, 'forbund' as scope, federation_id as scope_id, year, through_period, insats_id as dimension, cast(kostnad as decimal(38, 6)) as value, cast(kostnad as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag
+    from fct_insats_costs_year
+    union all
+    select 'kostnad_per_deltagare_insats', 'forbund', federation_id, year, through_period, insats_id, per(kostnad, deltagare_unika), kostnad, deltagare_unika, ''
+    from fct_insats_costs_year
+),
+participants as (
+    select * from fct_participants_year
+),
+participant_values as (
+    select 'deltagare' as kpi_id, scope, scope_id, year, through_period, kon, '' as dimension, cast(deltagare as decimal(38, 6)) as value, cast(deltagare as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag from participants
+    union all select 'deltagare_unika', scope, scope_id, year, through_period, kon, '', deltagare_unika, deltagare_unika, null, '' from participants
+    union all select 'deltagare_anonyma', scope, scope_id, year, through_period, kon, '', deltagare_anonyma, deltagare_anonyma, null, '' from participants
+    union all select 'nya', scope, scope_id, year, through_period, kon, '', nya, nya, null, '' from participants
+    union all select 'avslutade', scope, scope_id, year, through_period, kon, '', avslutade, avslutade, null, '' from participants
+    union all select 'pagaende_start', scope, scope_id, year, through_period, kon, '', pagaende_start, pagaende_start, null, '' from participants
+    union all select 'pagaende_slut', scope, scope_id, year, through_period, kon, '', pagaende_slut, pagaende_slut, null, '' from participants
+    union all select 'andel_avslutade', scope, scope_id, year, through_period, kon, '', share(avslutade, deltagare), avslutade, deltagare, '' from participants
+    union all select 'avslut_arbete_studier_andel', scope, scope_id, year, through_period, kon, '', share(avslut_arbete_studier, avslutade), avslut_arbete_studier, avslutade, '' from participants
+    union all select 'avslut_arbete', scope, scope_id, year, through_period, kon, '', avslut_arbete, avslut_arbete, null, '' from participants
+    union all select 'avslut_arbete_med_stod', scope, scope_id, year, through_period, kon, '', avslut_arbete_med_stod, avslut_arbete_med_stod, null, '' from participants
+    union all select 'avslut_studier', scope, scope_id, year, through_period, kon, '', avslut_studier, avslut_studier, null, '' from participants
+    union all select 'avslut_stegforflyttning_andel', scope, scope_id, year, through_period, kon, '', share(avslut_stegforflyttning, avslutade), avslut_stegforflyttning, avslutade, '' from participants
+    union all select 'avslut_ovrigt_andel', scope, scope_id, year, through_period, kon, '', share(avslut_ovrigt, avslutade), avslut_ovrigt, avslutade, '' from participants
+    union all select 'median_dagar', scope, scope_id, year, through_period, kon, '', median_dagar, null, null, '' from participants
+    union all select 'andel_ingen_forsorjning_fore', scope, scope_id, year, through_period, kon, '', share(ingen_forsorjning_fore, kand_forsorjning_fore), ingen_forsorjning_fore, kand_forsorjning_fore, '' from participants
+    union all select 'andel_ingen_forsorjning_efter', scope, scope_id, year, through_period, kon, '', share(ingen_forsorjning_efter, kand_forsorjning_efter), ingen_forsorjning_efter, kand_forsorjning_efter, '' from participants
+    union all
+    select 'deltagare_aldersgrupp', scope, scope_id, year, through_period, 'T', age_group, deltagare_unika, deltagare_unika, null, '' from fct_participants_age_year
+),
+effectiveness_values as (
+    select 'kostnad_per_deltagare' as kpi_id, p.scope, p.scope_id, p.year, p.through_period, 'T' as kon, '' as dimension, cast(per(f.kostnad_individ, p.deltagare_unika) as decimal(38, 6)) as value, cast(f.kostnad_individ as decimal(38, 6)) as numerator, cast(p.deltagare_unika as decimal(38, 6)) as denominator, '' as flag
+    from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
+    union all
+    select 'kostnad_per_avslutad', p.scope, p.scope_id, p.year, p.through_period, 'T', '', per(f.kostnad_individ, p.avslutade), f.kostnad_individ, p.avslutade, ''
+    from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
+    union all
+    select 'kostnad_per_positivt_avslut', p.scope, p.scope_id, p.year, p.through_period, 'T', '', per(f.kostnad_individ, p.avslut_arbete_studier + p.avslut_stegforflyttning), f.kostnad_individ, p.avslut_arbete_studier + p.avslut_stegforflyttning, ''
+    from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
+    union all
+    select 'tackningsgrad', p.scope, p.scope_id, p.year, p.through_period, 'T', '', share(p.deltagare_unika, c.malgrupp), p.deltagare_unika, c.malgrupp, ''
+    from participants as p join fct_coverage_year as c using (scope, scope_id, year) where p.kon = 'T'
+),
+flow_values as (
+    select 'nya_manad' as kpi_id, 'forbund' as scope, federation_id as scope_id, period, cast(nya as decimal(38, 6)) as value from fct_participant_flows_month
+    union all
+    select 'avslutade_manad', 'forbund', federation_id, period, avslutade from fct_participant_flows_month
+),
+all_values as (
+    select kpi_id, scope, scope_id, cast(year as varchar) as period, 'ar' as period_type, through_period, 'T' as kon, dimension, value, numerator, denominator, flag from finance_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from member_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from budget_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from insats_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, kon, dimension, value, numerator, denominator, flag from participant_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, kon, dimension, value, numerator, denominator, flag from effectiveness_values
+    union all select kpi_id, scope, scope_id, period, 'manad', period, 'T', '', value, value, null, '' from flow_values
+)
+select
+    v.kpi_id,
+    v.scope,
+    v.scope_id,
+    v.period,
+    v.period_type,
+    v.through_period,
+    v.kon,
+    v.dimension,
+    cast(v.value as decimal(38, 6)) as value,
+    c.unit,
+    cast(v.numerator as decimal(38, 6)) as numerator,
+    cast(v.denominator as decimal(38, 6)) as denominator,
+    v.flag
+from all_values as v
+left join ref_kpi_catalog as c on c.kpi_id = v.kpi_id

@@ -1,0 +1,24 @@
+-- Shared macros. Ratios are computed exactly in integer arithmetic (half away from zero),
+-- so a share or an amount per participant never drifts with floating point.
+
+-- n / d in units of 1/unit, rounded half away from zero; null when d is 0 or missing.
+create or replace macro exact_div(n, d, unit) as
+    case when n is null or d is null or d = 0 then null
+    else sign(n) * sign(d) * (
+        (2 * abs(cast(round(n * 100) as hugeint)) * unit + abs(cast(round(d * 100) as hugeint)))
+        // (2 * abs(cast(round(d * 100) as hugeint))))
+    end;
+
+-- A share (0.123456): six decimals.
+create or replace macro share(n, d) as cast(cast(exact_div(n, d, 1000000) as decimal(38, 0)) * 0.000001 as decimal(18, 6));
+
+-- An amount per unit (kronor per participant): two decimals.
+create or replace macro per(n, d) as cast(cast(exact_div(n, d, 100) as decimal(38, 0)) * 0.01 as decimal(18, 2));
+
+-- Age groups of the national follow-up (16–29 is a priority group).
+create or replace macro age_group(age) as
+    case when age is null then 'okand' when age < 16 then 'under_16' when age <= 29 then '16-29'
+         when age <= 44 then '30-44' when age <= 59 then '45-59' else '60+' end;
+
+-- The last day of a yyyy-MM month.
+create or replace macro month_end(period) as last_day(cast(period || '-01' as date));

@@ -1,0 +1,13 @@
+-- Quality: rows where two equally specific mapping rules disagree (error).
+-- Grain: one row per federation, year and account.
+select
+    federation_id,
+    year,
+    cast(null as varchar) as period,
+    'mapping_conflict' as rule_id,
+    'error' as severity,
+    'Konto ' || account || ' matchar motstridiga regler lika specifikt / account ' || account || ' matches equally specific rules that disagree' as detail,
+    count(*) as affected_rows
+from int_account_rows_mapped
+where mapping_status = 'conflict'
+group by federation_id, year, account

@@ -1,0 +1,20 @@
+-- Quality: the same person registered twice in the same intervention with overlapping dates (warning).
+-- Grain: one row per pair of overlapping registrations.
+select
+    a.federation_id,
+    year(greatest(a.startdatum, b.startdatum)) as year,
+    cast(null as varchar) as period,
+    'overlapping_registrations' as rule_id,
+    'warning' as severity,
+    'Registreringarna ' || a.registrering_id || ' och ' || b.registrering_id || ' i ' || a.insats_id || ' överlappar / registrations '
+        || a.registrering_id || ' and ' || b.registrering_id || ' in ' || a.insats_id || ' overlap' as detail,
+    2 as affected_rows
+from stg_registrations as a
+join stg_registrations as b
+    on b.federation_id = a.federation_id
+    and b.person_pseudonym = a.person_pseudonym
+    and b.insats_id = a.insats_id
+    and b.registrering_id > a.registrering_id
+    and a.startdatum <= coalesce(b.slutdatum, date '9999-12-31')
+    and b.startdatum <= coalesce(a.slutdatum, date '9999-12-31')
+where a.person_pseudonym is not null

@@ -1,0 +1,13 @@
+-- Quality: ledger rows or opening balances whose account no mapping rule covers (error).
+-- Grain: one row per federation, year and account.
+select
+    federation_id,
+    year,
+    cast(null as varchar) as period,
+    'unmapped_account' as rule_id,
+    'error' as severity,
+    'Konto ' || account || ' saknar regel i account_mapping.csv / account ' || account || ' has no rule in account_mapping.csv' as detail,
+    count(*) as affected_rows
+from int_account_rows_mapped
+where mapping_status = 'unmapped'
+group by federation_id, year, account

@@ -1,0 +1,8 @@
+-- Staging: federations with their member municipalities. Grain: one row per federation.
+select
+    federation_id,
+    namn,
+    org_nr,
+    lan,
+    string_split(coalesce(medlemskommuner, ''), '|') as medlemskommuner
+from ref_federations

@@ -1,0 +1,215 @@
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+/// <summary>
+/// One federation-year checked by hand: Samordningsförbundet Alfa, January and February 2025.
+/// Every KPI in the catalog is asserted with its exact value; the arithmetic is in the comments.
+/// </summary>
+public class KpiTests : IAsyncLifetime
+{
+    private static readonly string P1 = TestPersons.Number(1990, 3, 14, 123); // K, born 1990
+    private static readonly string P2 = TestPersons.Number(1970, 5, 2, 456);  // M, born 1970
+    private static readonly string P3 = TestPersons.Number(2000, 8, 30, 789); // K, born 2000
+    private static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960
+
+    private readonly ModelScenario _scenario = new();
+    private ModelBuild _build = null!;
+    private Dictionary<string, decimal?> _kpi = null!;
+
+    public async Task InitializeAsync()
+    {
+        _scenario
+            // Opening balances: bank 500 000, equity -400 000 (credit), suppliers -100 000.
+            .Ledger("alfa", "2025-01", """
+                IB;2025-01-01;1930;500000,00;;
+                IB;2025-01-01;2010;-400000,00;;
+                IB;2025-01-01;2440;-100000,00;;
+                V1;2025-01-10;1930;400000,00;;Medelstilldelning
+                V1;2025-01-10;3010;-200000,00;;Försäkringskassan
+                V1;2025-01-10;3020;-100000,00;;Region
+                V1;2025-01-10;3031;-60000,00;;Kommun 9901
+                V1;2025-01-10;3032;-40000,00;;Kommun 9902
+                V2;2025-01-20;4010;90000,00;1:MT;Mottagningsteam
+                V2;2025-01-20;4510;10000,00;;Utbildningsdag
+                V2;2025-01-20;6410;20000,00;;Styrelse
+                V2;2025-01-20;1930;-120000,00;;
+                """)
+            .Ledger("alfa", "2025-02", """
+                V3;2025-02-10;1930;50000,00;;ESF
+                V3;2025-02-10;3510;-50000,00;6:P12;ESF
+                V4;2025-02-20;4010;30000,00;1:CT;Coachingteam
+                V4;2025-02-20;6110;12000,00;;Lokal
+                V4;2025-02-20;8400;-1000,00;;Ränta
+                V4;2025-02-20;1930;-41000,00;;
+                """)
+            .Participants("alfa", "2025-01", $"""
+                R1;{P1};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2024-11-01;2025-01-31;gymnasium;forsorjningsstod;lon;arbete
+                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;;grundskola;sjukpenning;;
+                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;;saknas;sjukersattning;;
+                R6;;ja;K;;;alfa-MT;Mottagningsteam;individ;2025-01-05;2025-01-25;;;;
+                R7;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2024-12-01;2025-01-10;;;;felregistrering
+                """)
+            .Participants("alfa", "2025-02", $"""
+                R2;{P1};nej;K;;9901;alfa-CT;Coachingteam;individ;2025-02-01;;gymnasium;ingen;;
+                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;2025-02-14;grundskola;sjukpenning;a_kassa;arbetssokande
+                R4;{P3};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2025-02-03;;eftergymnasial;aktivitetsstod|studiemedel;;
+                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;2025-02-28;saknas;sjukersattning;sjukersattning;ohalsa
+                """);
+        _build = await _scenario.BuildAsync();
+        _kpi = _build.Kpis("alfa", "2025");
+    }
+
+    public Task DisposeAsync()
+    {
+        _build?.Dispose();
+        _scenario.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private void Expect(string kpi, decimal? expected, string kon = "T", string dimension = "") =>
+        Assert.True(_kpi.TryGetValue($"{kpi}/{kon}/{dimension}", out var actual) && actual == expected,
+            $"{kpi}/{kon}/{dimension}: expected {expected}, got {(_kpi.TryGetValue($"{kpi}/{kon}/{dimension}", out var a) ? a?.ToString() ?? "null" : "no value")}");
+
+    [Fact]
+    public void Finance_kpis_match_the_hand_computed_values()
+    {
+        // Contributions: state 200 000 + region 100 000 + municipalities 60 000 + 40 000 = 400 000.
+        Expect("medelstilldelning", 400000m);
+        Expect("bidrag", 200000m, dimension: "stat");
+        Expect("bidrag", 100000m, dimension: "region");
+        Expect("bidrag", 60000m, dimension: "9901");
+        Expect("bidrag", 40000m, dimension: "9902");
+        // Legal split exactly 1/2, 1/4, 1/4.
+        Expect("bidrag_andel", 0.5m, dimension: "stat");
+        Expect("bidrag_andel", 0.25m, dimension: "region");
+        Expect("bidrag_andel", 0.25m, dimension: "kommuner");
+        Expect("extra_medel", 50000m);
+        // Individual: 90 000 (4010 MT) + 30 000 (4010 CT) + 12 000 (6110: the narrower '*' rule beats 6000-7999) = 132 000.
+        Expect("kostnad", 132000m, dimension: "individinriktade_insatser");
+        // Structural: 4510 (4500-4599 is narrower than 4000-5999) = 10 000. Administration: 6410 = 20 000.
+        Expect("kostnad", 10000m, dimension: "strukturovergripande_insatser");
+        Expect("kostnad", 20000m, dimension: "administration");
+        Expect("kostnad_total", 162000m);
+        // 132 000 / 162 000 = 0.8148148… → 0.814815; 10 000 / 162 000 = 0.0617283… → 0.061728; 20 000 / 162 000 = 0.1234567… → 0.123457.
+        Expect("kostnad_andel", 0.814815m, dimension: "individinriktade_insatser");
+        Expect("kostnad_andel", 0.061728m, dimension: "strukturovergripande_insatser");
+        Expect("kostnad_andel", 0.123457m, dimension: "administration");
+        // 20 000 / 400 000.
+        Expect("admin_andel_medelstilldelning", 0.05m);
+        // Result: 400 000 + 50 000 + 1 000 (interest, 8400) − 162 000 = 289 000.
+        Expect("resultat", 289000m);
+        // Equity: opening 400 000 + 289 000 = 689 000; share 689 000 / 400 000 = 1.7225 (above 20 %).
+        Expect("eget_kapital", 689000m);
+        Expect("eget_kapital_andel", 1.7225m);
+        // Budget: individual 132 000 / 600 000 = 0.22; administration 20 000 / 100 000 = 0.2.
+        Expect("budget_utfall", 0.22m, dimension: "individinriktade_insatser");
+        Expect("budget_utfall", 0.2m, dimension: "administration");
+        // Costs on the interventions' objects: 1:MT 90 000, 1:CT 30 000.
+        Expect("kostnad_insats", 90000m, dimension: "alfa-MT");
+        Expect("kostnad_insats", 30000m, dimension: "alfa-CT");
+        // MT had 5 unique participants (P1, P2, P3, P4, the anonymous one): 90 000 / 5; CT had P1: 30 000 / 1.
+        Expect("kostnad_per_deltagare_insats", 18000m, dimension: "alfa-MT");
+        Expect("kostnad_per_deltagare_insats", 30000m, dimension: "alfa-CT");
+    }
+
+    [Fact]
+    public void Participant_kpis_match_the_hand_computed_values()
+    {
+        // Registrations in 2025 through February (R7 is a felregistrering and left out):
+        // R1 P1 K MT 2024-11-01–2025-01-31 arbete; R2 P1 K CT from 2025-02-01; R3 P2 M MT 2025-01-15–02-14 arbetssokande;
+        // R4 P3 K MT from 2025-02-03; R5 P4 M MT 2024-06-01–2025-02-28 ohalsa; R6 anonymous K MT 2025-01-05–01-25.
+        foreach (var (kon, deltagare, unika, anonyma, nya, avslutade, start, slut) in new[]
+                 {
+                     ("T", 6m, 5m, 1m, 4m, 4m, 2m, 2m),
+                     ("K", 4m, 3m, 1m, 3m, 2m, 1m, 2m),
+                     ("M", 2m, 2m, 0m, 1m, 2m, 1m, 0m),
+                 })
+        {
+            Expect("deltagare", deltagare, kon);
+            Expect("deltagare_unika", unika, kon);
+            Expect("deltagare_anonyma", anonyma, kon);
+            Expect("nya", nya, kon);
+            Expect("avslutade", avslutade, kon);
+            Expect("pagaende_start", start, kon);
+            Expect("pagaende_slut", slut, kon);
+        }
+        // Share ended: T 4/6, K 2/4, M 2/2.
+        Expect("andel_avslutade", 0.666667m);
+        Expect("andel_avslutade", 0.5m, "K");
+        Expect("andel_avslutade", 1m, "M");
+        // Exits: R1 arbete (work/studies), R3 arbetssokande (job/study-ready), R5 ohalsa and R6 (no reason) other.
+        Expect("avslut_arbete_studier_andel", 0.25m);
+        Expect("avslut_arbete_studier_andel", 0.5m, "K");
+        Expect("avslut_arbete_studier_andel", 0m, "M");
+        Expect("avslut_arbete", 1m);
+        Expect("avslut_arbete_med_stod", 0m);
+        Expect("avslut_studier", 0m);
+        Expect("avslut_stegforflyttning_andel", 0.25m);
+        Expect("avslut_stegforflyttning_andel", 0.5m, "M");
+        Expect("avslut_ovrigt_andel", 0.5m);
+        // Days: R6 20, R3 30, R1 91, R5 272 → median (30 + 91) / 2 = 60.5; K (91, 20) → 55.5; M (30, 272) → 151.
+        Expect("median_dagar", 60.5m);
+        Expect("median_dagar", 55.5m, "K");
+        Expect("median_dagar", 151m, "M");
+        // Age at start: P3 25 (16-29), P1 34/35 (30-44), P2 55 (45-59), P4 64 (60+).
+        Expect("deltagare_aldersgrupp", 1m, dimension: "16-29");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "30-44");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "45-59");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "60+");
+        // No public support before: only R2 (ingen) of the five with a value → 1/5; K 1/3; M 0/2.
+        Expect("andel_ingen_forsorjning_fore", 0.2m);
+        Expect("andel_ingen_forsorjning_fore", 0.333333m, "K");
+        Expect("andel_ingen_forsorjning_fore", 0m, "M");
+        // After, among ended with a value: R1 lon (not public support), R3 a_kassa, R5 sjukersattning → 1/3.
+        Expect("andel_ingen_forsorjning_efter", 0.333333m);
+        Expect("andel_ingen_forsorjning_efter", 1m, "K");
+    }
+
+    [Fact]
+    public void Cost_effectiveness_coverage_and_monthly_flows_match_the_hand_computed_values()
+    {
+        // Individual costs 132 000: per unique participant / 5, per ended / 4, per positive exit (R1 + R3) / 2.
+        Expect("kostnad_per_deltagare", 26400m);
+        Expect("kostnad_per_avslutad", 33000m);
+        Expect("kostnad_per_positivt_avslut", 66000m);
+        // Target group 5 % of (8 000 + 2 000) = 500; 5 unique participants → 0.01.
+        Expect("tackningsgrad", 0.01m);
+        // Flows: January starts R3, R6, ends R1, R6; February starts R2, R4, ends R3, R5.
+        var january = _build.Kpis("alfa", "2025-01");
+        var february = _build.Kpis("alfa", "2025-02");
+        Assert.Equal((2m, 2m, 2m, 2m), (january["nya_manad/T/"], january["avslutade_manad/T/"], february["nya_manad/T/"], february["avslutade_manad/T/"]));
+    }
+
+    [Fact]
+    public void Year_kpis_record_the_latest_month_and_every_catalog_kpi_is_computed()
+    {
+        var through = _build.Session.Query("select distinct through_period from kpi where scope_id = 'alfa' and period_type = 'ar'").Rows.Single()[0];
+        var computed = _build.Session.Query("select distinct kpi_id from kpi").Rows.Select(r => (string)r[0]!).ToHashSet();
+        var catalog = _build.Session.Query("select kpi_id from kpi_catalog").Rows.Select(r => (string)r[0]!).ToList();
+
+        Assert.Equal("2025-02", through);
+        Assert.Equal(38, catalog.Count);
+        Assert.DoesNotContain(catalog, k => !computed.Contains(k));
+        Assert.Empty(_build.AssertionFailures);
+    }
+
+    [Fact]
+    public void County_and_national_totals_cover_the_federation()
+    {
+        var county = _build.Kpis("Testlän", "2025");
+        var all = _build.Kpis("alla", "2025");
+
+        Assert.Equal((400000m, 5m, 0.05m), (county["medelstilldelning/T/"]!.Value, county["deltagare_unika/T/"]!.Value, county["admin_andel_medelstilldelning/T/"]!.Value));
+        Assert.Equal(county["kostnad_per_deltagare/T/"], all["kostnad_per_deltagare/T/"]);
+    }
+
+    [Fact]
+    public void Only_the_equity_warning_is_found_and_it_flags_the_kpi()
+    {
+        Assert.Equal([("alfa", (int?)2025, (string?)"2025-02", "equity_above_recommendation", "warning", 1L)], _build.Findings());
+        var flag = _build.Session.Query("select flag from kpi where kpi_id = 'eget_kapital_andel' and scope_id = 'alfa'").Rows.Single()[0];
+        Assert.Equal("over_rekommendation", flag);
+    }
+}

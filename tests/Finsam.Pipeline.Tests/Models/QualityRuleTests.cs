@@ -1,0 +1,184 @@
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+/// <summary>Every data-quality rule, triggered by a small scenario built through the real pipeline.</summary>
+public class QualityRuleTests
+{
+    private const string BalancedContributions = """
+        V1;2025-01-10;1930;400000,00;;
+        V1;2025-01-10;3010;-200000,00;;
+        V1;2025-01-10;3020;-100000,00;;
+        V1;2025-01-10;3031;-100000,00;;
+        """ + "\n";
+
+    private static string Person(int serial) => TestPersons.Number(1985, 4, 12, serial);
+
+    private static async Task<List<(string Federation, int? Year, string? Period, string Rule, string Severity, long Rows)>> FindingsAsync(ModelScenario scenario)
+    {
+        using var build = await scenario.BuildAsync();
+        Assert.Empty(build.AssertionFailures);
+        return build.Findings().Where(f => f.Rule != "equity_above_recommendation").ToList();
+    }
+
+    [Fact]
+    public async Task Unmapped_account_is_an_error_that_stops_that_federation_years_kpis_only()
+    {
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", BalancedContributions + "V2;2025-01-11;9100;500,00;;\nV2;2025-01-11;1930;-500,00;;")
+            .Ledger("beta", "2025-01", BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Contains(("alfa", (int?)2025, (string?)null, "unmapped_account", "error", 1L), build.Findings());
+        Assert.Empty(build.Kpis("alfa", "2025"));
+        Assert.Equal(400000m, build.Kpis("beta", "2025")["medelstilldelning/T/"]);
+        // The county total is beta's alone: alfa's year is left out until it is fixed.
+        Assert.Equal(400000m, build.Kpis("Testlän", "2025")["medelstilldelning/T/"]);
+        // The row is kept, marked unmapped, never dropped.
+        var status = build.Session.Query("select mapping_status from int_account_rows_mapped where account = '9100'").Rows.Single()[0];
+        Assert.Equal("unmapped", status);
+    }
+
+    [Fact]
+    public async Task Equally_specific_rules_that_disagree_are_a_conflict()
+    {
+        using var scenario = new ModelScenario()
+            .AppendMapping("*;6410;6410;;administration;\n*;6410;6410;;strukturovergripande_insatser;")
+            .Ledger("alfa", "2025-01", BalancedContributions + "V2;2025-01-11;6410;500,00;;\nV2;2025-01-11;1930;-500,00;;");
+
+        Assert.Equal([("alfa", 2025, null, "mapping_conflict", "error", 1L)], await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task Mapping_precedence_federation_then_object_then_narrower_range()
+    {
+        using var scenario = new ModelScenario()
+            .AppendMapping("""
+                *;4010;4010;;administration;
+                *;4010;4010;1:MT;strukturovergripande_insatser;
+                alfa;4000;4999;;individinriktade_insatser;
+                """)
+            .Ledger("alfa", "2025-01", BalancedContributions + """
+                V2;2025-01-11;4010;100,00;1:MT;
+                V2;2025-01-11;1930;-100,00;;
+                """)
+            .Ledger("beta", "2025-01", BalancedContributions + """
+                V2;2025-01-11;4010;100,00;1:MT|6:P1;
+                V2;2025-01-11;4010;200,00;1:CT;
+                V2;2025-01-11;4020;300,00;;
+                V2;2025-01-11;1930;-600,00;;
+                """);
+        using var build = await scenario.BuildAsync();
+
+        var categories = build.Session.Query("select federation_id, account, cost_objects, kategori from int_account_rows_mapped where account like '40%' order by all")
+            .Rows.Select(r => ((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!)).ToList();
+        Assert.Equal(
+            [
+                ("alfa", "4010", "1:MT", "individinriktade_insatser"),       // alfa's own rule beats the '*' rules, however narrow
+                ("beta", "4010", "1:CT", "administration"),                  // no object match: the narrower 4010 rule beats 4000-5999
+                ("beta", "4010", "1:MT|6:P1", "strukturovergripande_insatser"), // the object pattern beats the same range without one
+                ("beta", "4020", "", "individinriktade_insatser"),           // only the wide range matches
+            ],
+            categories);
+    }
+
+    [Fact]
+    public async Task Contributions_off_the_legal_split_are_a_warning_and_flag_the_kpi()
+    {
+        // 240 000 / 80 000 / 80 000: the state pays 0.6, region and municipalities 0.2 each.
+        using var scenario = new ModelScenario().Ledger("alfa", "2025-01", """
+            V1;2025-01-10;1930;400000,00;;
+            V1;2025-01-10;3010;-240000,00;;
+            V1;2025-01-10;3020;-80000,00;;
+            V1;2025-01-10;3031;-80000,00;;
+            """);
+        using var build = await scenario.BuildAsync();
+
+        var deviating = build.Session.Query("select severity, detail from quality where rule_id = 'legal_split_deviation' order by detail").Rows
+            .Select(r => ((string)r[0]!, ((string)r[1]!).Split(':')[0])).ToList();
+        Assert.Equal([("warning", "kommuner"), ("warning", "region"), ("warning", "stat")], deviating);
+        var flags = build.Session.Query("select dimension, value, flag from kpi where kpi_id = 'bidrag_andel' and scope_id = 'alfa' order by dimension").Rows
+            .Select(r => ((string)r[0]!, (decimal)r[1]!, (string)r[2]!)).ToList();
+        Assert.Equal([("kommuner", 0.2m, "avviker_fran_lagen"), ("region", 0.2m, "avviker_fran_lagen"), ("stat", 0.6m, "avviker_fran_lagen")], flags);
+    }
+
+    [Fact]
+    public async Task Opening_equity_must_equal_the_previous_years_closing_equity()
+    {
+        // 2024 closes (through December) with equity 100 000 + result 50 000 = 150 000; 2025 opens with 140 000.
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2024-12", """
+                IB;2024-01-01;1930;100000,00;;
+                IB;2024-01-01;2010;-100000,00;;
+                V1;2024-12-10;1930;50000,00;;
+                V1;2024-12-10;3010;-50000,00;;
+                """)
+            .Ledger("alfa", "2025-01", """
+                IB;2025-01-01;1930;140000,00;;
+                IB;2025-01-01;2010;-140000,00;;
+                """ + "\n" + BalancedContributions);
+
+        Assert.Contains(("alfa", 2025, null, "equity_continuity", "error", 1L), await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task A_month_missing_between_the_first_and_the_latest_is_an_error_per_kind()
+    {
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", BalancedContributions)
+            .Ledger("alfa", "2025-03", BalancedContributions.Replace("2025-01-10", "2025-03-10"));
+
+        Assert.Contains(("alfa", 2025, "2025-02", "missing_month", "error", 0L), await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task A_registration_active_in_a_month_whose_export_lacks_it_is_reported_per_month()
+    {
+        // R2 started 2025-01-20 but first appears in February's export (registered late).
+        using var scenario = new ModelScenario()
+            .Participants("alfa", "2025-01", $"R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;")
+            .Participants("alfa", "2025-02", $"""
+                R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+                R2;{Person(202)};nej;M;;9901;alfa-MT;MT;individ;2025-01-20;;;;;
+                """);
+
+        Assert.Equal([("alfa", 2025, "2025-01", "registration_missing_from_export", "warning", 1L)], await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task One_person_with_different_gender_is_reported()
+    {
+        using var scenario = new ModelScenario().Participants("alfa", "2025-01", $"""
+            R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+            R2;{Person(101)};nej;M;;9901;alfa-CT;CT;individ;2025-01-06;;;;;
+            """);
+
+        Assert.Equal([("alfa", 2025, null, "person_inconsistent", "warning", 2L)], await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task Overlapping_registrations_in_the_same_intervention_are_reported()
+    {
+        using var scenario = new ModelScenario().Participants("alfa", "2025-01", $"""
+            R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+            R2;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-10;2025-01-20;;;;annat
+            R3;{Person(101)};nej;K;;9901;alfa-CT;CT;individ;2025-01-10;;;;;
+            """);
+
+        Assert.Equal([("alfa", 2025, null, "overlapping_registrations", "warning", 2L)], await FindingsAsync(scenario));
+    }
+
+    [Fact]
+    public async Task Equity_above_twenty_percent_is_a_warning()
+    {
+        // Equity 400 000 opening + 400 000 result = 800 000 against 400 000 contributions.
+        using var scenario = new ModelScenario().Ledger("alfa", "2025-01", """
+            IB;2025-01-01;1930;400000,00;;
+            IB;2025-01-01;2010;-400000,00;;
+            """ + "\n" + BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Equal([("alfa", 2025, "2025-01", "equity_above_recommendation", "warning", 1L)], build.Findings());
+        Assert.Equal(2m, build.Kpis("alfa", "2025")["eget_kapital_andel/T/"]);
+    }
+}

@@ -11,7 +11,10 @@ public static class CliApp
     public const int InputRejected = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, CancellationToken ct = default) =>
+        await RunAsync(args, console, environment, Console.In, ct);
+
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, TextReader input, CancellationToken ct = default)
     {
         var settings = new CliSettings(environment);
         var root = new RootCommand("Finsam.Pipeline: validated, pseudonymised and comparable data for Finsam federations and their joint controller function.");
@@ -19,6 +22,7 @@ public static class CliApp
         root.Add(IngestCommand.Create(console, settings));
         root.Add(DemoCommand.Create(console, settings));
         root.Add(BuildCommand.Create(console, settings));
+        root.Add(SqlCommand.Create(console, settings, input));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -8,10 +8,13 @@ namespace Finsam.Pipeline.Tests.Cli;
 
 public class CliTests
 {
-    private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string>? env, params string[] args)
+    private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string>? env, params string[] args) =>
+        await RunWithInputAsync(env, "", args);
+
+    private static async Task<(int Exit, string Output)> RunWithInputAsync(Dictionary<string, string>? env, string input, params string[] args)
     {
-        var console = new TestConsole().Width(250);
-        var exit = await CliApp.RunAsync(args, console, name => env?.GetValueOrDefault(name));
+        var console = new TestConsole().Width(400);
+        var exit = await CliApp.RunAsync(args, console, name => env?.GetValueOrDefault(name), new StringReader(input));
         return (exit, console.Output);
     }
 
@@ -87,5 +90,45 @@ public class CliTests
         Assert.Equal(0, exit);
         Assert.Contains("using a demo key in", output);
         Assert.Equal(32, Convert.FromBase64String(File.ReadAllText(Path.Combine(folder.Path, ".demo-pseudonym-key"))).Length);
+    }
+
+    [Fact]
+    public async Task Build_prints_the_kpi_table_and_findings_and_writes_the_outputs()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Nyckeltal / KPIs (year to date)", output);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03\) │\s+1 200 000 kr │", output);
+        Assert.Contains("│ Exempellän ", output);
+        Assert.Contains("equity_above_recommendation", output);
+        Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", output);
+        var kpiFile = Path.Combine(folder.Path, "curated", "models", "kpi.parquet");
+        var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();
+        Assert.True((long)rows[0]! > 500);
+        Assert.Equal(38L, (long)rows[1]!);
+    }
+
+    [Fact]
+    public async Task Sql_runs_one_query_or_an_interactive_session()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+        var work = Path.Combine(folder.Path, ".work");
+
+        var (exit, output) = await RunAsync(env, "sql", "select count(*) as transactions from stg_ledger where federation_id = 'granmo'", "--storage", folder.Path, "--work", work);
+        var (interactiveExit, interactive) = await RunWithInputAsync(env, "select value\nfrom kpi where kpi_id = 'medelstilldelning' and scope_id = 'bjorkvik';\nselect nonsense;\n.quit\n",
+            "sql", "--storage", folder.Path, "--work", work);
+
+        Assert.Equal(0, exit);
+        Assert.Matches(@"│ 58\s+│", output);
+        Assert.Equal(0, interactiveExit);
+        Assert.Matches(@"│ 960000(\.0+)?\s+│", interactive);
+        Assert.Contains("nonsense", interactive);
     }
 }

@@ -1,0 +1,100 @@
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+public class ModelProjectTests
+{
+    private static ModelProject Project(TempFolder folder, params (string Path, string Sql)[] files)
+    {
+        foreach (var (path, sql) in files)
+        {
+            var full = Path.Combine(folder.Path, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, sql);
+        }
+        return ModelProject.Load(folder.Path);
+    }
+
+    [Fact]
+    public void Build_order_comes_from_the_models_themselves()
+    {
+        using var folder = new TempFolder();
+        var project = Project(folder,
+            ("kpi/kpi.sql", "-- KPIs.\nselect * from fct_b join int_a using (x)"),
+            ("marts/fct_b.sql", "select * from int_a -- not stg_unused: comments do not count\nwhere y = 'stg_unused'"),
+            ("intermediate/int_a.sql", "select * from stg_x"),
+            ("staging/stg_x.sql", "select 1 as x, 2 as y"),
+            ("staging/stg_unused.sql", "select 1 as z"));
+
+        Assert.Equal(["stg_unused", "stg_x", "int_a", "fct_b", "kpi"], project.Models.Select(m => m.Name));
+        Assert.Equal(["int_a"], project.Models.Single(m => m.Name == "fct_b").Dependencies);
+        Assert.Equal("KPIs.", project.Models.Single(m => m.Name == "kpi").Description);
+    }
+
+    [Fact]
+    public void A_circle_of_models_is_refused_with_its_path()
+    {
+        using var folder = new TempFolder();
+
+        var e = Assert.Throws<ModelException>(() => Project(folder,
+            ("staging/stg_a.sql", "select * from int_b"),
+            ("intermediate/int_b.sql", "select * from stg_a")));
+
+        Assert.Equal("The models depend on each other in a circle: stg_a → int_b → stg_a.", e.Message);
+    }
+
+    [Fact]
+    public void The_real_project_has_a_quality_union_after_every_rule_and_kpi_last()
+    {
+        var project = ModelProject.Load(Path.Combine(RepoPaths.Root, "queries"));
+        var order = project.Models.Select(m => m.Name).ToList();
+
+        Assert.True(order.IndexOf("quality") > order.IndexOf("q_unmapped_account"));
+        Assert.True(order.IndexOf("dim_federation_years") > order.IndexOf("quality"));
+        Assert.True(order.IndexOf("kpi") > order.IndexOf("fct_finance_year"));
+        Assert.Equal(9, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
+        Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
+    }
+
+    [Fact]
+    public async Task DuckDB_is_configured_and_never_loads_extensions_by_itself()
+    {
+        using var folder = new TempFolder();
+        using var session = new DuckDbSession(new ModelOptions(folder.Path, folder.Path) { Threads = 1, MemoryLimit = "256MB" });
+
+        var settings = session.Query("""
+            select current_setting('threads'), current_setting('memory_limit'), current_setting('autoinstall_known_extensions'),
+                   current_setting('autoload_known_extensions'), current_setting('extension_directory')
+            """).Rows.Single();
+
+        Assert.Equal((1L, "244.1 MiB", false, false), (Convert.ToInt64(settings[0]), (string)settings[1]!, (bool)settings[2]!, (bool)settings[3]!));
+        Assert.Equal(Path.Combine(folder.Path, "duckdb-extensions"), settings[4]);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_cache_fetches_only_changed_blobs_and_drops_removed_ones()
+    {
+        using var folder = new TempFolder();
+        var store = new LocalFolderBlobStore(Path.Combine(folder.Path, "store"));
+        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-01/data.parquet", new byte[] { 1 }, WriteCondition.Overwrite);
+        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-02/data.parquet", new byte[] { 2 }, WriteCondition.Overwrite);
+        await store.WriteAsync(Containers.Reference, "federations.csv", new byte[] { 3 }, WriteCondition.Overwrite);
+        var cache = new CuratedCache(store, Path.Combine(folder.Path, "cache"));
+
+        var first = await cache.SyncAsync();
+        await Task.Delay(20);
+        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-02/data.parquet", new byte[] { 4, 4 }, WriteCondition.Overwrite);
+        await store.DeleteAsync(Containers.Curated, "ledger/federation=a/period=2025-01/data.parquet");
+        var second = await cache.SyncAsync();
+
+        Assert.Equal(new CuratedCache.SyncResult(3, 0, 0), first);
+        Assert.Equal(new CuratedCache.SyncResult(1, 1, 1), second);
+        Assert.Equal([4, 4], await File.ReadAllBytesAsync(cache.LocalPath("curated/ledger/federation=a/period=2025-02/data.parquet")));
+        Assert.False(File.Exists(cache.LocalPath("curated/ledger/federation=a/period=2025-01/data.parquet")));
+        Assert.True(cache.HasDataset(CuratedLayout.Ledger));
+    }
+}

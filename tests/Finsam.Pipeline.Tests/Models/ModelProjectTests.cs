@@ -97,4 +97,14 @@ public class ModelProjectTests
         Assert.False(File.Exists(cache.LocalPath("curated/ledger/federation=a/period=2025-01/data.parquet")));
         Assert.True(cache.HasDataset(CuratedLayout.Ledger));
     }
+
+    [Fact]
+    public void The_kpi_catalog_page_lists_every_kpi_of_the_catalog_file()
+    {
+        var ids = File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "kpi_catalog.csv")).Skip(1).Select(l => l.Split(';')[0]).ToList();
+        var page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "kpi-catalog.md"));
+
+        Assert.Equal(38, ids.Count);
+        Assert.All(ids, id => Assert.Contains($"| `{id}` |", page));
+    }
 }

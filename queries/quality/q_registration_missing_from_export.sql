@@ -4,13 +4,24 @@
 with export_months as (
     select distinct federation_id, period from stg_registration_listings
 ),
+export_range as (
+    select federation_id, cast(min(period) || '-01' as date) as first_month, cast(max(period) || '-01' as date) as last_month
+    from export_months
+    group by federation_id
+),
+active_months as (
+    select r.federation_id, r.registrering_id, strftime(month, '%Y-%m') as period
+    from stg_registrations as r
+    join export_range as x on x.federation_id = r.federation_id,
+    unnest(generate_series(
+        greatest(date_trunc('month', r.startdatum), x.first_month),
+        least(date_trunc('month', coalesce(r.slutdatum, x.last_month)), x.last_month),
+        interval 1 month)) as months(month)
+),
 active_by_dates as (
-    select m.federation_id, m.period, r.registrering_id
-    from export_months as m
-    join stg_registrations as r
-        on r.federation_id = m.federation_id
-        and r.startdatum <= month_end(m.period)
-        and (r.slutdatum is null or r.slutdatum >= cast(m.period || '-01' as date))
+    select a.federation_id, a.period, a.registrering_id
+    from active_months as a
+    semi join export_months as m on m.federation_id = a.federation_id and m.period = a.period
 )
 select
     a.federation_id,

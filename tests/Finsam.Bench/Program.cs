@@ -4,6 +4,25 @@ using Finsam.Bench;
 // Ingest benchmark: generated national-scale monthly files, measured end to end through the
 // local folder backend, against DuckDB's own CSV → Parquet COPY of equivalent CSV in the same run.
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
+//        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
+if (args.Length > 0 && args[0] == "models")
+{
+    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
+    var scales = args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [1, 2, 5, 10];
+    ModelBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queries, scales);
+    return;
+}
+if (args.Length > 0 && args[0] == "models-generate")
+{
+    Console.WriteLine(NationalData.Generate(args[1], int.Parse(args[2])));
+    return;
+}
+if (args.Length > 0 && args[0] == "models-one")
+{
+    ModelBenchmark.One(args[1], args[2]);
+    return;
+}
+
 var transactions = args.Length > 0 ? int.Parse(args[0]) : 200_000;
 var participants = args.Length > 1 ? int.Parse(args[1]) : 50_000;
 var runs = args.Length > 2 ? int.Parse(args[2]) : 9;

@@ -35,7 +35,7 @@ public static class BuildCommand
             {
                 var store = settings.Storage(parse).Create();
                 var options = settings.ModelOptions(parse);
-                using var build = await ModelBuild.RunAsync(store, options, new Progress<string>(_ => { }), ct);
+                using var build = await ModelBuild.RunAsync(store, options, new ConsoleProgress(console), ct);
                 var written = await build.SaveOutputsAsync(store, options.WorkFolder, ct);
                 PrintKpis(console, build);
                 PrintFindings(console, build);
@@ -77,18 +77,38 @@ public static class BuildCommand
         console.Write(table);
     }
 
+    /// <summary>At most this many findings are listed one by one; all are in curated/models/quality.parquet.</summary>
+    private const int ListedFindings = 25;
+
     private static void PrintFindings(IAnsiConsole console, ModelBuild build)
     {
-        var findings = build.Session.Query("select severity, federation_id, year, period, rule_id, detail, affected_rows from quality order by severity, federation_id, year, period, rule_id");
-        if (findings.Rows.Count == 0)
+        var summary = build.Session.Query("""
+            select severity, rule_id, count(*) as findings, count(distinct federation_id) as federations, sum(affected_rows) as rows
+            from quality group by all order by severity, rule_id
+            """);
+        if (summary.Rows.Count == 0)
         {
             console.MarkupLine("[green]Inga datakvalitetsfynd / no data-quality findings.[/]");
             return;
         }
-        var table = new Table().Title("Datakvalitet / data quality").AddColumns("Nivå", "Förbund", "År", "Månad", "Regel", "Detalj", "Rader");
-        foreach (var r in findings.Rows)
-            table.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
+        var totals = new Table().Title("Datakvalitet / data quality").AddColumns("Nivå / severity", "Regel / rule", "Fynd / findings", "Förbund / federations", "Rader / rows");
+        foreach (var r in summary.Rows) totals.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
+        console.Write(totals);
+
+        var findings = build.Session.Query($"select severity, federation_id, year, period, rule_id, detail, affected_rows from quality order by severity, federation_id, year, period, rule_id limit {ListedFindings + 1}");
+        var table = new Table().AddColumns("Nivå", "Förbund", "År", "Månad", "Regel", "Detalj", "Rader");
+        foreach (var r in findings.Rows.Take(ListedFindings)) table.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
         console.Write(table);
+        if (findings.Rows.Count > ListedFindings)
+            console.MarkupLine($"The first {ListedFindings} findings are listed; all are in curated/models/quality.parquet (or: finsam sql \"select * from quality\").");
+    }
+
+    /// <summary>Reports each step as it happens (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
+    private sealed class ConsoleProgress(IAnsiConsole console) : IProgress<string>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{_clock.Elapsed:mm\\:ss} {value}[/]");
     }
 
     public static string Format(decimal? value, string? unit) => value is not { } v ? "–" : unit switch

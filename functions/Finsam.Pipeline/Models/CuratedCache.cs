@@ -22,9 +22,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     {
         Directory.CreateDirectory(folder);
         var indexPath = Path.Combine(folder, IndexFile);
-        var index = File.Exists(indexPath)
-            ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(indexPath, ct)) ?? []
-            : [];
+        var index = ReadIndex();
         var seen = new HashSet<string>();
         int downloaded = 0, unchanged = 0;
         var blobs = new List<BlobInfo>();
@@ -57,11 +55,57 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     public string LocalPath(string key) => Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));
 
-    public string DatasetGlob(string dataset) => Path.Combine(folder, Containers.Curated, dataset, "**", "*.parquet");
+    /// <summary>The compacted files of a data set: one per federation, with the period as a column.</summary>
+    public string CompactedGlob(string dataset) => Path.Combine(folder, CompactedFolder, dataset, "*", "data.parquet");
 
     public bool HasDataset(string dataset) =>
-        Directory.Exists(Path.Combine(folder, Containers.Curated, dataset)) &&
-        Directory.EnumerateFiles(Path.Combine(folder, Containers.Curated, dataset), "*.parquet", SearchOption.AllDirectories).Any();
+        Directory.Exists(Path.Combine(folder, CompactedFolder, dataset)) &&
+        Directory.EnumerateFiles(Path.Combine(folder, CompactedFolder, dataset), "data.parquet", SearchOption.AllDirectories).Any();
+
+    private const string CompactedFolder = "compacted";
+    private const string SignatureFile = "signature.txt";
+
+    /// <summary>
+    /// Rewrites the monthly partition files of each federation whose partitions changed into one
+    /// file per data set and federation (period kept as a column), so that a build reads a few
+    /// hundred files instead of tens of thousands. Returns how many federation files were rewritten.
+    /// </summary>
+    public int Compact(DuckDbSession db)
+    {
+        var index = ReadIndex();
+        var rewritten = 0;
+        foreach (var dataset in Datasets)
+        {
+            var prefix = $"{Containers.Curated}/{dataset}/";
+            var byFederation = index.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.EndsWith(".parquet", StringComparison.Ordinal))
+                .GroupBy(k => k[prefix.Length..].Split('/')[0])
+                .ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
+            var datasetFolder = Path.Combine(folder, CompactedFolder, dataset);
+            if (Directory.Exists(datasetFolder))
+                foreach (var stale in Directory.EnumerateDirectories(datasetFolder).Where(d => !byFederation.ContainsKey(Path.GetFileName(d))))
+                    Directory.Delete(stale, recursive: true);
+            foreach (var (federationFolder, keys) in byFederation)
+            {
+                var target = Path.Combine(datasetFolder, federationFolder);
+                var signature = string.Join('\n', keys.Select(k => $"{k} {index[k]}"));
+                var signaturePath = Path.Combine(target, SignatureFile);
+                if (File.Exists(signaturePath) && File.ReadAllText(signaturePath) == signature) continue;
+                Directory.CreateDirectory(target);
+                var files = string.Join(", ", keys.Select(k => $"'{DuckDbSession.Quote(LocalPath(k))}'"));
+                db.Execute($"copy (select * exclude (federation) from read_parquet([{files}], hive_partitioning = true, union_by_name = true)) " +
+                           $"to '{DuckDbSession.Quote(Path.Combine(target, "data.parquet"))}' (format parquet)");
+                File.WriteAllText(signaturePath, signature);
+                rewritten++;
+            }
+        }
+        return rewritten;
+    }
+
+    private Dictionary<string, string> ReadIndex()
+    {
+        var indexPath = Path.Combine(folder, IndexFile);
+        return File.Exists(indexPath) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(indexPath)) ?? [] : [];
+    }
 
     public string ReferencePath(string file) => Path.Combine(folder, Containers.Reference, file);
 }

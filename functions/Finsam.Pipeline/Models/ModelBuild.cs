@@ -40,6 +40,8 @@ public sealed class ModelBuild : IDisposable
         {
             try
             {
+                var compacted = cache.Compact(session);
+                progress?.Report($"Cache: {compacted} federation file(s) compacted.");
                 SourceViews.Create(session, cache, project.Root);
             }
             catch (Exception e) when (e is not ModelException)
@@ -50,8 +52,9 @@ public sealed class ModelBuild : IDisposable
             foreach (var model in project.Models)
             {
                 ct.ThrowIfCancellationRequested();
+                var started = System.Diagnostics.Stopwatch.StartNew();
                 Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
-                progress?.Report($"built {model.Layer}/{model.Name}");
+                progress?.Report($"built {model.Layer}/{model.Name} in {started.Elapsed.TotalSeconds:F1} s");
             }
             var failures = new List<AssertionFailure>();
             foreach (var assertion in project.Assertions)

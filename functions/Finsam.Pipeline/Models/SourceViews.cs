@@ -38,11 +38,13 @@ public static class SourceViews
     {
         foreach (var (view, dataset, columns) in Curated)
         {
+            var columnList = string.Join(", ", columns.Select(c => c.Name));
             var select = cache.HasDataset(dataset)
-                ? $"select * from read_parquet('{DuckDbSession.Quote(cache.DatasetGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
+                ? $"select {columnList}, federation, period from read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
                 : $"select {string.Join(", ", columns.Select(c => $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
                   "cast(null as varchar) as federation, cast(null as varchar) as period where false";
-            db.Execute($"create or replace view {view} as {select}");
+            // Read once into memory: several models read the same source.
+            db.Execute($"create or replace table {view} as {select}");
         }
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");

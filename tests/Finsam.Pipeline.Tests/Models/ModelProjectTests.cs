@@ -95,7 +95,6 @@ public class ModelProjectTests
         Assert.Equal(new CuratedCache.SyncResult(1, 1, 1), second);
         Assert.Equal([4, 4], await File.ReadAllBytesAsync(cache.LocalPath("curated/ledger/federation=a/period=2025-02/data.parquet")));
         Assert.False(File.Exists(cache.LocalPath("curated/ledger/federation=a/period=2025-01/data.parquet")));
-        Assert.True(cache.HasDataset(CuratedLayout.Ledger));
     }
 
     [Fact]

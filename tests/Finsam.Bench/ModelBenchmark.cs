@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Bench;
+
+/// <summary>
+/// `models [scales…]`: for each scale, generates national data and times `finsam build` in a fresh
+/// process (so that its peak memory is its own): once with an empty cache (downloading everything)
+/// and once with a warm cache (nothing changed).
+/// </summary>
+public static class ModelBenchmark
+{
+    public static void Run(string work, string queries, int[] scales)
+    {
+        Console.WriteLine($"# Finsam model build benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; DuckDB memory_limit 1GB, threads {Environment.ProcessorCount}.");
+        Console.WriteLine();
+        Console.WriteLine("| scale | ledger rows | registrations | export rows | build, cold cache (s) | build, warm cache (s) | peak memory (MB) | KPI rows |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var scale in scales)
+        {
+            var root = Path.Combine(work, $"national-{scale}");
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+            var (ledger, registrations, exports) = NationalData.Generate(Path.Combine(root, "storage"), scale);
+            var cold = Child(root, queries);
+            var warm = Child(root, queries);
+            Console.WriteLine($"| {scale}× | {ledger:N0} | {registrations:N0} | {exports:N0} | {cold.Seconds:F1} | {warm.Seconds:F1} | {Math.Max(cold.PeakMb, warm.PeakMb):N0} | {warm.KpiRows:N0} |");
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static (double Seconds, long PeakMb, long KpiRows) Child(string root, string queries)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // Under `dotnet Finsam.Bench.dll` the host needs the assembly; the apphost does not.
+        if (Path.GetFileName(Environment.ProcessPath!).StartsWith("dotnet")) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Finsam.Bench.dll"));
+        foreach (var arg in new[] { "models-one", root, queries }) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException("The build failed: " + output);
+        var parts = output.Trim().Split(' ');
+        return (double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[1]), long.Parse(parts[2]));
+    }
+
+    /// <summary>In the child process: one build, then "seconds peak-MB kpi-rows".</summary>
+    public static void One(string root, string queries)
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(root, "storage"));
+        var sw = Stopwatch.StartNew();
+        using var build = ModelBuild.RunAsync(store, new ModelOptions(queries, Path.Combine(root, "work"))).GetAwaiter().GetResult();
+        var seconds = sw.Elapsed.TotalSeconds;
+        if (build.AssertionFailures.Count > 0) throw new InvalidOperationException("Assertion failed: " + build.AssertionFailures[0].Name);
+        var kpiRows = Convert.ToInt64(build.Session.Query("select count(*) from kpi").Rows[0][0]);
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F2} {self.PeakWorkingSet64 / (1 << 20)} {kpiRows}"));
+    }
+}

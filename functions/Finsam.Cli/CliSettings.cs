@@ -48,10 +48,16 @@ public sealed class CliSettings(Func<string, string?> environment)
         Description = "Folder for the local cache of curated data and DuckDB's temporary files (default: finsam-work in the system temp folder).",
     };
 
+    public Option<string?> MemoryLimitOption { get; } = new("--memory-limit") { Description = "DuckDB's memory limit, e.g. 512MB (the default) or 2GB." };
+
+    public Option<int?> ThreadsOption { get; } = new("--threads") { Description = "DuckDB's worker threads (default: one per core)." };
+
     public void AddModelOptions(Command command)
     {
         command.Add(QueriesOption);
         command.Add(WorkOption);
+        command.Add(MemoryLimitOption);
+        command.Add(ThreadsOption);
     }
 
     public ModelOptions ModelOptions(ParseResult parse)
@@ -59,7 +65,10 @@ public sealed class CliSettings(Func<string, string?> environment)
         var queries = parse.GetValue(QueriesOption) ?? ShippedFolders.Find("queries", SourceViews.KpiCatalogFile)
             ?? throw new ArgumentException("The SQL project (queries/) was not found; pass --queries DIR.");
         var work = parse.GetValue(WorkOption) ?? Path.Combine(Path.GetTempPath(), "finsam-work");
-        return new ModelOptions(Path.GetFullPath(queries), Path.GetFullPath(work));
+        var options = new ModelOptions(Path.GetFullPath(queries), Path.GetFullPath(work));
+        if (parse.GetValue(MemoryLimitOption) is { } memory) options = options with { MemoryLimit = memory };
+        if (parse.GetValue(ThreadsOption) is { } threads) options = options with { Threads = threads };
+        return options;
     }
 
     public Pseudonymizer Pseudonymizer() => Finsam.Pipeline.Privacy.Pseudonymizer.FromBase64(Environment(PseudonymKeyException.EnvironmentVariable));

@@ -9,14 +9,32 @@ export_range as (
     from export_months
     group by federation_id
 ),
-active_months as (
-    select r.federation_id, r.registrering_id, strftime(month, '%Y-%m') as period
+registration_spans as (
+    select
+        r.federation_id,
+        r.registrering_id,
+        greatest(date_trunc('month', r.startdatum), x.first_month) as first_active,
+        least(date_trunc('month', coalesce(r.slutdatum, x.last_month)), x.last_month) as last_active
     from stg_registrations as r
-    join export_range as x on x.federation_id = r.federation_id,
-    unnest(generate_series(
-        greatest(date_trunc('month', r.startdatum), x.first_month),
-        least(date_trunc('month', coalesce(r.slutdatum, x.last_month)), x.last_month),
-        interval 1 month)) as months(month)
+    join export_range as x on x.federation_id = r.federation_id
+),
+listed_counts as (
+    select federation_id, registrering_id, count(*) as listed_months
+    from stg_registration_listings
+    group by federation_id, registrering_id
+),
+-- Only a registration listed in fewer months than it was active can be missing from an export.
+suspects as (
+    select s.*
+    from registration_spans as s
+    left join listed_counts as c on c.federation_id = s.federation_id and c.registrering_id = s.registrering_id
+    where s.first_active <= s.last_active
+        and date_diff('month', s.first_active, s.last_active) + 1 > coalesce(c.listed_months, 0)
+),
+active_months as (
+    select s.federation_id, s.registrering_id, strftime(month, '%Y-%m') as period
+    from suspects as s,
+    unnest(generate_series(s.first_active, s.last_active, interval 1 month)) as months(month)
 ),
 active_by_dates as (
     select a.federation_id, a.period, a.registrering_id

@@ -29,7 +29,7 @@ public static class NationalData
             copy (
                 with months as (
                     select f, y, m, 'f' || lpad(cast(f as varchar), 2, '0') as federation, strftime(make_date(y, m, 1), '%Y-%m') as period
-                    from range({Federations}) t1(f), range(2016, 2017) t2(y), range(1, 13) t3(m)
+                    from range({Federations}) t1(f), range(2016, 2026) t2(y), range(1, 13) t3(m)
                 ),
                 pairs as (
                     select federation, period, y, m, p,

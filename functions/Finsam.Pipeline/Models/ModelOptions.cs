@@ -7,7 +7,8 @@ namespace Finsam.Pipeline.Models;
 /// </summary>
 public sealed record ModelOptions(string QueriesFolder, string WorkFolder)
 {
-    public string MemoryLimit { get; init; } = "1GB";
+    /// <summary>DuckDB's own limit; 512 MB keeps a national-scale build under 1 GB for the whole process.</summary>
+    public string MemoryLimit { get; init; } = "512MB";
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Local copies of curated blobs, kept between builds and refreshed by ETag.</summary>

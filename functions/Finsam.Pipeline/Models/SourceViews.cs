@@ -43,8 +43,8 @@ public static class SourceViews
                 ? $"select {columnList}, federation, period from read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
                 : $"select {string.Join(", ", columns.Select(c => $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
                   "cast(null as varchar) as federation, cast(null as varchar) as period where false";
-            // Read once into memory: several models read the same source.
-            db.Execute($"create or replace table {view} as {select}");
+            // A view: the staging models that read it are tables, so the data is held in memory once.
+            db.Execute($"create or replace view {view} as {select}");
         }
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");

@@ -1,0 +1,42 @@
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+/// <summary>The samples, ingested and built on a local folder and on a real Azurite, give the same KPIs.</summary>
+[Collection(AzuriteCollection.Name)]
+public class BuildOnBothBackendsTests(AzuriteFixture azurite)
+{
+    private static async Task<List<string>> KpisAsync(IBlobStore store, TempFolder work)
+    {
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "reference")))
+            await store.WriteAsync(Containers.Reference, Path.GetFileName(file), await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
+        await Samples.DropAllAsync(store);
+        await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        using var build = await ModelBuild.RunAsync(store, new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), work.Path) { Threads = 2 });
+        Assert.Empty(build.AssertionFailures);
+        await build.SaveOutputsAsync(store, work.Path);
+        Assert.NotNull(await store.GetInfoAsync(Containers.Curated, "models/kpi.parquet"));
+        return build.Session.Query("select kpi_id, scope_id, period, kon, dimension, cast(value as varchar) from kpi order by all")
+            .Rows.Select(r => string.Join('|', r)).ToList();
+    }
+
+    [Fact]
+    public async Task Local_folder_and_Azure_blob_storage_give_the_same_kpis()
+    {
+        using var localWork = new TempFolder();
+        using var azureWork = new TempFolder();
+        var local = new LocalStoreFactory();
+
+        var fromLocal = await KpisAsync(local.Create(), localWork);
+        var fromAzure = await KpisAsync(new AzuriteStoreFactory(azurite).Create(), azureWork);
+
+        Assert.True(fromLocal.Count > 500);
+        Assert.Equal(fromLocal, fromAzure);
+        Assert.Contains("medelstilldelning|aspdalen|2025|T||1200000.000000", fromLocal);
+        local.Dispose();
+    }
+}

@@ -24,24 +24,30 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         var indexPath = Path.Combine(folder, IndexFile);
         var index = ReadIndex();
         var seen = new HashSet<string>();
-        int downloaded = 0, unchanged = 0;
         var blobs = new List<BlobInfo>();
         foreach (var dataset in Datasets)
             await foreach (var blob in store.ListAsync(Containers.Curated, dataset + "/", ct)) blobs.Add(blob);
         await foreach (var blob in store.ListAsync(Containers.Reference, "", ct)) blobs.Add(blob);
 
+        var changed = new List<(BlobInfo Blob, string Key)>();
         foreach (var blob in blobs)
         {
             var key = $"{blob.Container}/{blob.Name}";
             seen.Add(key);
-            var local = LocalPath(key);
-            if (index.GetValueOrDefault(key) == blob.ETag && File.Exists(local)) { unchanged++; continue; }
-            var content = await store.ReadAsync(blob.Container, blob.Name, ct);
-            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-            await File.WriteAllBytesAsync(local, content.Bytes, ct);
-            index[key] = content.Info.ETag;
-            downloaded++;
+            if (index.GetValueOrDefault(key) != blob.ETag || !File.Exists(LocalPath(key))) changed.Add((blob, key));
         }
+        // Fetched several at a time: a first build against blob storage may fetch tens of thousands.
+        var fetched = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
+        {
+            var content = await store.ReadAsync(item.Blob.Container, item.Blob.Name, token);
+            var local = LocalPath(item.Key);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await File.WriteAllBytesAsync(local, content.Bytes, token);
+            fetched[item.Key] = content.Info.ETag;
+        });
+        foreach (var (key, etag) in fetched) index[key] = etag;
+        var (downloaded, unchanged) = (changed.Count, blobs.Count - changed.Count);
         var removed = 0;
         foreach (var key in index.Keys.Where(k => !seen.Contains(k)).ToList())
         {

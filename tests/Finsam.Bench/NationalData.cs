@@ -25,6 +25,8 @@ public static class NationalData
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         Execute(db, "set preserve_insertion_order = false");
+        // One writer thread: one file per partition, as ingestion writes them.
+        Execute(db, "set threads = 1");
         Execute(db, $"""
             copy (
                 with months as (

@@ -98,8 +98,7 @@ public sealed class LocalFolderBlobStore : IBlobStore
         foreach (var (name, file) in names.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             ct.ThrowIfCancellationRequested();
-            file.Refresh();
-            if (file.Exists) yield return ToInfo(container, name, file);
+            yield return ToInfo(container, name, file); // attributes as enumerated: one stat per file
         }
         await Task.CompletedTask;
     }

@@ -35,7 +35,9 @@ public static class BuildCommand
             {
                 var store = settings.Storage(parse).Create();
                 var options = settings.ModelOptions(parse);
-                using var build = await ModelBuild.RunAsync(store, options, new ConsoleProgress(console), ct);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var progress = new SynchronousProgress<string>(step => console.MarkupLineInterpolated($"[grey]{clock.Elapsed:mm\\:ss} {step}[/]"));
+                using var build = await ModelBuild.RunAsync(store, options, progress, ct);
                 var written = await build.SaveOutputsAsync(store, options.WorkFolder, ct);
                 PrintKpis(console, build);
                 PrintFindings(console, build);
@@ -101,14 +103,6 @@ public static class BuildCommand
         console.Write(table);
         if (findings.Rows.Count > ListedFindings)
             console.MarkupLine($"The first {ListedFindings} findings are listed; all are in curated/models/quality.parquet (or: finsam sql \"select * from quality\").");
-    }
-
-    /// <summary>Reports each step as it happens (Progress&lt;T&gt; would post to the thread pool, out of order).</summary>
-    private sealed class ConsoleProgress(IAnsiConsole console) : IProgress<string>
-    {
-        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-
-        public void Report(string value) => console.MarkupLineInterpolated($"[grey]{_clock.Elapsed:mm\\:ss} {value}[/]");
     }
 
     public static string Format(decimal? value, string? unit) => value is not { } v ? "–" : unit switch

@@ -30,10 +30,4 @@ public static class OutcomePrinter
         console.Write(table);
         console.MarkupLineInterpolated($"{summary.Files.Count} file(s) processed in {storage}: {summary.Accepted} accepted, {summary.Rejected} rejected, {summary.Duplicates} unchanged{(summary.Failed > 0 ? $", {summary.Failed} failed" : "")}.");
     }
-
-    /// <summary>Reports on the calling thread, so lines appear in order and before the summary.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -39,8 +39,6 @@ public sealed class ParquetTable<T>
     public ParquetTable<T> Bool(string name, Func<T, bool> value) =>
         Add(new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
 
-    public IReadOnlyList<string> ColumnNames => _columns.Select(c => c.Field.Name).ToList();
-
     public async Task<byte[]> ToBytesAsync(IReadOnlyList<T> rows, CancellationToken ct = default)
     {
         using var buffer = new MemoryStream();

@@ -17,32 +17,31 @@ public static class SourceViews
     ];
 
     /// <summary>Reference files: view, file, whether required, columns.</summary>
-    private static readonly (string View, string File, bool Required, string Columns)[] References =
+    private static readonly (string View, string File, bool Required, (string Name, string DuckDbType)[] Columns)[] References =
     [
         ("ref_federations", "federations.csv", true,
-            "{'federation_id': 'VARCHAR', 'namn': 'VARCHAR', 'org_nr': 'VARCHAR', 'lan': 'VARCHAR', 'medlemskommuner': 'VARCHAR'}"),
-        ("ref_population", "population.csv", false, "{'kommun': 'VARCHAR', 'ar': 'INTEGER', 'befolkning_16_64': 'BIGINT'}"),
+            [("federation_id", "VARCHAR"), ("namn", "VARCHAR"), ("org_nr", "VARCHAR"), ("lan", "VARCHAR"), ("medlemskommuner", "VARCHAR")]),
+        ("ref_population", "population.csv", false, [("kommun", "VARCHAR"), ("ar", "INTEGER"), ("befolkning_16_64", "BIGINT")]),
         ("ref_account_mapping", "account_mapping.csv", false,
-            "{'federation_id': 'VARCHAR', 'konto_fran': 'BIGINT', 'konto_till': 'BIGINT', 'objekt': 'VARCHAR', 'kategori': 'VARCHAR', 'medlem': 'VARCHAR'}"),
+            [("federation_id", "VARCHAR"), ("konto_fran", "BIGINT"), ("konto_till", "BIGINT"), ("objekt", "VARCHAR"), ("kategori", "VARCHAR"), ("medlem", "VARCHAR")]),
         ("ref_insatser", "insatser.csv", false,
-            "{'federation_id': 'VARCHAR', 'insats_id': 'VARCHAR', 'namn': 'VARCHAR', 'typ': 'VARCHAR', 'huvudman': 'VARCHAR', 'objekt': 'VARCHAR'}"),
-        ("ref_budget", "budget.csv", false, "{'federation_id': 'VARCHAR', 'ar': 'INTEGER', 'kategori': 'VARCHAR', 'belopp': 'DECIMAL(18,2)'}"),
+            [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR")]),
+        ("ref_budget", "budget.csv", false, [("federation_id", "VARCHAR"), ("ar", "INTEGER"), ("kategori", "VARCHAR"), ("belopp", "DECIMAL(18,2)")]),
     ];
 
     public const string KpiCatalogFile = "kpi_catalog.csv";
-    private const string KpiCatalogColumns =
-        "{'kpi_id': 'VARCHAR', 'titel_sv': 'VARCHAR', 'title_en': 'VARCHAR', 'definition': 'VARCHAR', 'formula': 'VARCHAR', 'unit': 'VARCHAR', " +
-        "'numerator': 'VARCHAR', 'denominator': 'VARCHAR', 'source_models': 'VARCHAR', 'by_gender': 'VARCHAR'}";
+    private static readonly (string Name, string DuckDbType)[] KpiCatalogColumns =
+        new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender" }
+            .Select(name => (name, "VARCHAR")).ToArray();
 
     public static void Create(DuckDbSession db, CuratedCache cache, string queriesFolder)
     {
         foreach (var (view, dataset, columns) in Curated)
         {
-            var columnList = string.Join(", ", columns.Select(c => c.Name));
             var select = cache.HasDataset(dataset)
-                ? $"select {columnList}, federation, period from read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
-                : $"select {string.Join(", ", columns.Select(c => $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
-                  "cast(null as varchar) as federation, cast(null as varchar) as period where false";
+                ? $"select {string.Join(", ", columns.Select(c => c.Name))}, federation, period " +
+                  $"from read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
+                : EmptySelect([.. columns, ("federation", "VARCHAR"), ("period", "VARCHAR")]);
             // A view: the staging models that read it are tables, so the data is held in memory once.
             db.Execute($"create or replace view {view} as {select}");
         }
@@ -51,15 +50,18 @@ public static class SourceViews
         db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");
     }
 
-    private static string ReadCsv(string path, string columns, bool required, string name)
+    private static string ReadCsv(string path, IReadOnlyList<(string Name, string DuckDbType)> columns, bool required, string name)
     {
         if (File.Exists(path))
-            return $"select * from read_csv('{DuckDbSession.Quote(path)}', header = true, delim = ';', quote = '\"', columns = {columns})";
+        {
+            var columnTypes = "{" + string.Join(", ", columns.Select(c => $"'{c.Name}': '{c.DuckDbType}'")) + "}";
+            return $"select * from read_csv('{DuckDbSession.Quote(path)}', header = true, delim = ';', quote = '\"', columns = {columnTypes})";
+        }
         if (required) throw new ModelException($"The reference file {name} is missing (looked for {path}).");
-        return $"select {string.Join(", ", ParseColumns(columns).Select(c => $"cast(null as {c.Type}) as {c.Name}"))} where false";
+        return EmptySelect(columns);
     }
 
-    private static IEnumerable<(string Name, string Type)> ParseColumns(string columns) =>
-        columns.Trim('{', '}').Split(", ").Select(pair => pair.Split(": "))
-            .Select(p => (p[0].Trim('\''), p[1].Trim('\'')));
+    /// <summary>No rows, but the columns and types a file would have given.</summary>
+    private static string EmptySelect(IEnumerable<(string Name, string DuckDbType)> columns) =>
+        $"select {string.Join(", ", columns.Select(c => $"cast(null as {c.DuckDbType}) as {c.Name}"))} where false";
 }

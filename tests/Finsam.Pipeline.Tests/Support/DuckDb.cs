@@ -1,4 +1,5 @@
 using DuckDB.NET.Data;
+using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Storage;
 
 namespace Finsam.Pipeline.Tests.Support;
@@ -13,14 +14,7 @@ public static class DuckDb
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         using var reader = command.ExecuteReader();
-        var rows = new List<object?[]>();
-        while (reader.Read())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
+        return QueryResult.Read(reader).Rows.ToList();
     }
 
     /// <summary>Copies a container to a local folder (DuckDB cannot read blob storage here).</summary>
@@ -50,13 +44,6 @@ public static class CuratedReader
         using var command = connection.CreateCommand();
         command.CommandText = $"select * from read_parquet('{file}', hive_partitioning = false)";
         using var reader = command.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (reader.Read())
-        {
-            var row = new Dictionary<string, object?>();
-            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            rows.Add(row);
-        }
-        return rows;
+        return QueryResult.Read(reader).Records().ToList();
     }
 }

@@ -23,6 +23,10 @@ public static class CliApp
         root.Add(DemoCommand.Create(console, settings));
         root.Add(BuildCommand.Create(console, settings));
         root.Add(SqlCommand.Create(console, settings, input));
+        root.Add(PublishCommand.Create(console, settings));
+        root.Add(VersionsCommand.Create(console, settings));
+        root.Add(PullCommand.Create(console, settings));
+        root.Add(DiffCommand.Create(console, settings));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -56,4 +56,31 @@ public static class ModelBenchmark
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F2} {self.PeakWorkingSet64 / (1 << 20)} {kpiRows}"));
     }
+
+    /// <summary>`models-publish DIR SCALE`: generates national data, builds once, then times the first publish (v1) and a publish of the same build (unchanged).</summary>
+    public static void Publish(string root, string queries, int scale)
+    {
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        var (ledger, registrations, _) = NationalData.Generate(Path.Combine(root, "storage"), scale);
+        var steps = Stopwatch.StartNew();
+        var progress = new Progress<string>(step => Console.Error.WriteLine($"{steps.Elapsed.TotalSeconds,6:F1} s {step}"));
+        var store = new LocalFolderBlobStore(Path.Combine(root, "storage"));
+        var options = new ModelOptions(queries, Path.Combine(root, "work"));
+        var sw = Stopwatch.StartNew();
+        using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
+        var buildSeconds = sw.Elapsed.TotalSeconds;
+        var publisher = new Finsam.Pipeline.Publishing.Publisher(store);
+        sw.Restart();
+        steps.Restart();
+        var first = publisher.PublishAsync(build, options, progress: progress).GetAwaiter().GetResult();
+        var firstSeconds = sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        var second = publisher.PublishAsync(build, options).GetAwaiter().GetResult();
+        var secondSeconds = sw.Elapsed.TotalSeconds;
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"| {scale}× | {ledger:N0} | {registrations:N0} | {buildSeconds:F1} | {firstSeconds:F1} ({string.Join(", ", first.Datasets.Select(d => d.Describe().Split(" (")[0]))}) | " +
+                          $"{secondSeconds:F1} ({string.Join(", ", second.Datasets.Select(d => d.Describe()))}) | {self.PeakWorkingSet64 / (1 << 20):N0} |");
+        foreach (var d in first.Datasets)
+            Console.WriteLine($"  {d.Dataset} v{d.Version}: " + string.Join(", ", d.Manifest.Outputs.Select(o => $"{o.Name} {o.Bytes / 1e6:F1} MB")));
+    }
 }

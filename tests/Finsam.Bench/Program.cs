@@ -5,6 +5,7 @@ using Finsam.Bench;
 // local folder backend, against DuckDB's own CSV → Parquet COPY of equivalent CSV in the same run.
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
+//        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale]   (build, then publish twice)
 if (args.Length > 0 && args[0] == "models")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
@@ -15,6 +16,12 @@ if (args.Length > 0 && args[0] == "models")
 if (args.Length > 0 && args[0] == "models-generate")
 {
     Console.WriteLine(NationalData.Generate(args[1], int.Parse(args[2])));
+    return;
+}
+if (args.Length > 0 && args[0] == "models-publish")
+{
+    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
+    ModelBenchmark.Publish(args[1], queries, args.Length > 2 ? int.Parse(args[2]) : 1);
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

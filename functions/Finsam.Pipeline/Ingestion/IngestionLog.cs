@@ -24,13 +24,26 @@ public sealed class IngestionLog(IBlobStore store)
     {
         var entries = new List<Entry>();
         await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period), ct))
-        {
-            var parts = Path.GetFileNameWithoutExtension(BlobName.FileName(blob.Name)).Split('_');
-            if (parts.Length == 5 && DateTime.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
-                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at))
-                entries.Add(new Entry(at, parts[1], parts[2], parts[3]));
-        }
+            if (ParseName(blob.Name) is { } entry) entries.Add(entry);
         return entries;
+    }
+
+    /// <summary>Every entry of every partition, read from the listing alone.</summary>
+    public async Task<List<Entry>> AllEntriesAsync(CancellationToken ct)
+    {
+        var entries = new List<Entry>();
+        await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.IngestionLog + "/", ct))
+            if (ParseName(blob.Name) is { } entry) entries.Add(entry);
+        return entries;
+    }
+
+    private static Entry? ParseName(string name)
+    {
+        var parts = Path.GetFileNameWithoutExtension(BlobName.FileName(name)).Split('_');
+        return parts.Length == 5 && DateTime.TryParseExact(parts[0], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
+            ? new Entry(at, parts[1], parts[2], parts[3])
+            : null;
     }
 
     public async Task WriteAsync(string federation, string period, IngestionLogRow row, CancellationToken ct)

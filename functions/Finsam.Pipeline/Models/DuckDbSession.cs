@@ -39,6 +39,13 @@ public sealed class DuckDbSession : IDisposable
         return QueryResult.Read(reader);
     }
 
+    /// <summary>Appends rows of (long, string) to a table with DuckDB's appender.</summary>
+    public void Append(string table, IEnumerable<(long Id, string Text)> rows)
+    {
+        using var appender = _connection.CreateAppender(table);
+        foreach (var (id, text) in rows) appender.CreateRow().AppendValue(id).AppendValue(text).EndRow();
+    }
+
     public static string Quote(string text) => text.Replace("'", "''");
 
     public void Dispose() => _connection.Dispose();

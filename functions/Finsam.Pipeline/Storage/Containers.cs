@@ -13,7 +13,7 @@ public static class Containers
     public const string Quarantine = "quarantine";
     /// <summary>Controller-maintained reference data (federations.csv, account mapping …).</summary>
     public const string Reference = "reference";
-    /// <summary>Immutable published versions (a later issue).</summary>
+    /// <summary>Immutable published versions: {dataset}/v{N}/… with a manifest, and {dataset}/latest.json.</summary>
     public const string Published = "published";
 
     public static IReadOnlyList<string> All { get; } = [Landing, Raw, Curated, Quarantine, Reference, Published];

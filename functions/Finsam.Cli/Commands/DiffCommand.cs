@@ -1,0 +1,36 @@
+using System.CommandLine;
+using Finsam.Pipeline.Publishing;
+using Spectre.Console;
+
+namespace Finsam.Cli.Commands;
+
+/// <summary>`finsam diff vA vB`: the KPIs whose value differs between two versions, with old and new values.</summary>
+public static class DiffCommand
+{
+    public static Command Create(IAnsiConsole console, CliSettings settings)
+    {
+        var from = new Argument<string>("old") { Description = "The older version (v1, 1 or latest)." };
+        var to = new Argument<string>("new") { Description = "The newer version (v2, 2 or latest)." };
+        var dataset = new Option<string>("--dataset") { Description = "kpi (member values, default) or curated (exact values).", DefaultValueFactory = _ => Publisher.KpiDataset };
+        var command = new Command("diff", "List the KPIs whose value changed between two published versions, with old and new values.") { from, to, dataset };
+        settings.AddStorageOptions(command);
+        settings.AddModelOptions(command);
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
+        {
+            var store = settings.Storage(parse).Create();
+            var (old, @new, changes) = await new VersionDiff(store).CompareAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(from)!, parse.GetValue(to)!, settings.ModelOptions(parse), ct);
+            console.MarkupLineInterpolated($"{old.Dataset} v{old.Version} → v{@new.Version}: {changes.Count} KPI value(s) differ. Inputs: {ManifestChanges.Between(old, @new.Inputs, @new.Models, @new.References, []).Summary()}.");
+            if (changes.Count == 0) return CliApp.Ok;
+            var table = new Table().AddColumns("Nyckeltal / KPI", "Nivå", "Förbund/län", "Period", "Kön", "Dimension", "Före / old", "Efter / new", "Ändring");
+            foreach (var c in changes)
+                table.AddRow(new[] { c.KpiId, c.Scope, c.ScopeId, c.Period, c.Kon, c.Dimension, Value(c.OldValue, c.OldSuppression), Value(c.NewValue, c.NewSuppression), c.Change }
+                    .Select(t => new Text(t)).ToArray());
+            console.Write(table);
+            return CliApp.Ok;
+        }));
+        return command;
+    }
+
+    private static string Value(decimal? value, string suppression) =>
+        suppression != "" ? $".. ({suppression})" : value is { } v ? Finsam.Pipeline.Publishing.Formats.CellText.Normalise(v).ToString(System.Globalization.CultureInfo.InvariantCulture) : "–";
+}

@@ -1,0 +1,197 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using DuckDB.NET.Data;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Publishing.Formats;
+using Finsam.Pipeline.Publishing.Report;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Publishing;
+
+public sealed record PublishResult(IReadOnlyList<CommitResult> Datasets, IReadOnlyDictionary<string, RetentionResult> Retention);
+
+/// <summary>
+/// Publishes a model build as two datasets: <c>kpi</c> for members (small-count protected KPI, catalog and
+/// quality files as Parquet, CSV for Swedish Excel and for tools, an .xlsx workbook and a self-contained HTML
+/// report) and <c>curated</c> for the controller (the exact, pseudonymised data, reference tables and KPIs,
+/// and a DuckDB database file with views over them).
+/// </summary>
+public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
+{
+    public const string KpiDataset = "kpi";
+    public const string CuratedDataset = "curated";
+    public static IReadOnlyList<string> Datasets { get; } = [KpiDataset, CuratedDataset];
+
+    public static string PipelineVersion { get; } =
+        typeof(Publisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    public async Task<PublishResult> PublishAsync(ModelBuild build, ModelOptions options, RetentionPolicy? retention = null, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        if (build.AssertionFailures.Count > 0)
+            throw new PublishingException($"Nothing was published: {build.AssertionFailures.Count} assertion(s) failed ({string.Join(", ", build.AssertionFailures.Select(f => f.RelativePath))}). Fix the data or the models and build again.");
+        var folder = Path.Combine(options.WorkFolder, "publish", Guid.NewGuid().ToString("n"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var session = build.Session;
+            progress?.Report("reading the inputs of the build");
+            var inputs = await ReadInputsAsync(session, ct);
+            var models = Sources(build.Project.Root, "queries");
+            var references = Sources(Path.Combine(options.CacheFolder, Containers.Reference), Containers.Reference);
+            var quality = ReadQualitySummary(session);
+            var memberTables = false;
+
+            var committer = new VersionCommitter(store, clock);
+            var results = new List<CommitResult>();
+            var removed = new Dictionary<string, RetentionResult>();
+            foreach (var dataset in Datasets)
+            {
+                ct.ThrowIfCancellationRequested();
+                var latest = await LatestManifestAsync(dataset, ct);
+                CommitResult result;
+                if (TrustUnchangedSources && latest is not null && SameSources(latest, inputs, models, references))
+                {
+                    // Same inputs, models, reference data and code give the same bytes: no need to make them again.
+                    await committer.AdvancePointerAsync(dataset, latest.Version, ct);
+                    result = new CommitResult(dataset, latest.Version, false, latest);
+                }
+                else
+                {
+                    if (!memberTables)
+                    {
+                        progress?.Report("applying small-count protection");
+                        PublishedTables.Create(session, build.Project.Root);
+                        memberTables = true;
+                    }
+                    progress?.Report($"{dataset}: writing the files");
+                    var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
+                    var release = dataset == KpiDataset
+                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, progress)
+                        : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
+                    result = await committer.CommitAsync(release, progress, ct);
+                }
+                results.Add(result);
+                removed[dataset] = await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
+            }
+            return new PublishResult(results, removed);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// When true (the default), a dataset whose latest version was made from the same input files, models,
+    /// reference files and pipeline version is reported unchanged without making its files again. Tests turn
+    /// it off to check that the files themselves come out byte for byte the same.
+    /// </summary>
+    public bool TrustUnchangedSources { get; init; } = true;
+
+    private async Task<Manifest?> LatestManifestAsync(string dataset, CancellationToken ct)
+    {
+        var versions = new DatasetVersions(store);
+        var state = await versions.ReadStateAsync(dataset, ct);
+        return state.LatestCommitted is { } n ? await versions.ReadManifestAsync(dataset, n, ct) : null;
+    }
+
+    private static bool SameSources(Manifest latest, IReadOnlyList<ManifestInput> inputs, IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references) =>
+        latest.PipelineVersion == PipelineVersion
+        && latest.Inputs.Select(i => (i.Federation, i.Period, i.Kind, i.Sha256)).SequenceEqual(inputs.Select(i => (i.Federation, i.Period, i.Kind, i.Sha256)))
+        && latest.Models.SequenceEqual(models)
+        && latest.References.SequenceEqual(references);
+
+    private static DatasetRelease KpiRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
+        IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality, IProgress<string>? progress)
+    {
+        const string kpi = "select * exclude (row_id) from kpi_published order by row_id";
+        const string catalog = "select * from kpi_catalog order by kpi_id";
+        const string qualitySql = "select * from quality_published order by all";
+        var files = new List<PublicationFile>();
+        foreach (var (name, select) in new[] { ("kpi", kpi), ("kpi_catalog", catalog), ("quality", qualitySql) })
+        {
+            files.Add(Parquet(session, folder, name + ".parquet", select));
+            var table = session.Query(select);
+            var schema = Schema(session, select);
+            files.Add(new PublicationFile(name + ".csv", CsvExport.Write(table, CsvExport.Dialect.Tools), table.Rows.Count, schema));
+            files.Add(new PublicationFile(name + "_sv.csv", CsvExport.Write(table, CsvExport.Dialect.SwedishExcel), table.Rows.Count, schema));
+        }
+        progress?.Report("kpi: Parquet and CSV written; writing the workbook");
+        files.Add(new PublicationFile("nyckeltal.xlsx", KpiWorkbook.Write(session)));
+        var report = ReportData.Read(session, inputs);
+        return new DatasetRelease(KpiDataset, files,
+            version => [new PublicationFile("rapport.html", HtmlReport.Render(report, KpiDataset, version), VersionDependent: true)],
+            inputs, models, references, quality, PipelineVersion);
+    }
+
+    /// <summary>The controller's snapshot: exact values, pseudonymised rows, reference tables, and a DuckDB file with views.</summary>
+    private static DatasetRelease CuratedRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
+        IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality)
+    {
+        var tables = new (string Name, string Select)[]
+        {
+            ("ledger", "select * from src_ledger order by federation, period, source_sha256, source_line"),
+            ("opening_balances", "select * from src_opening_balances order by federation, period, year, account, source_line"),
+            ("registrations", "select * from src_registrations order by federation, period, registrering_id, source_line"),
+            ("ref_federations", "select * from ref_federations order by all"),
+            ("ref_population", "select * from ref_population order by all"),
+            ("ref_account_mapping", "select * from ref_account_mapping order by all"),
+            ("ref_insatser", "select * from ref_insatser order by all"),
+            ("ref_budget", "select * from ref_budget order by all"),
+            ("kpi", "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"),
+            ("kpi_catalog", "select * from kpi_catalog order by kpi_id"),
+            ("quality", "select * from quality order by all"),
+        };
+        var files = tables.Select(t => Parquet(session, folder, t.Name + ".parquet", t.Select)).ToList();
+        files.Add(new PublicationFile(ControllerDatabase.FileName, ControllerDatabase.Create(folder, tables.Select(t => t.Name).ToList())));
+        return new DatasetRelease(CuratedDataset, files, _ => [], inputs, models, references, quality, PipelineVersion);
+    }
+
+    private static PublicationFile Parquet(DuckDbSession session, string folder, string name, string select)
+    {
+        var path = Path.Combine(folder, name);
+        session.Execute($"copy ({select}) to '{DuckDbSession.Quote(path)}' (format parquet, compression zstd)");
+        // The row count from the file's own metadata: no second run of the query.
+        var rows = Convert.ToInt64(session.Query($"select count(*) from read_parquet('{DuckDbSession.Quote(path)}')").Rows[0][0]);
+        return new PublicationFile(name, File.ReadAllBytes(path), rows, Schema(session, select));
+    }
+
+    private static List<ColumnSchema> Schema(DuckDbSession session, string select) =>
+        session.Query($"describe {select}").Rows.Select(r => new ColumnSchema((string)r[0]!, (string)r[1]!)).ToList();
+
+    /// <summary>The landing files whose rows are in the curated data, with kind and ingestion time from the ingestion log.</summary>
+    private async Task<List<ManifestInput>> ReadInputsAsync(DuckDbSession session, CancellationToken ct)
+    {
+        var log = (await new IngestionLog(store).AllEntriesAsync(ct))
+            .GroupBy(e => e.Sha256)
+            .ToDictionary(g => g.Key, g => g.Where(e => e.Status == "accepted").DefaultIfEmpty(g.First()).MinBy(e => e!.IngestedAt)!);
+        var files = session.Query("""
+            select federation, period, 'ledger' as family, source_sha256 from src_ledger group by all
+            union select federation, period, 'ledger', source_sha256 from src_opening_balances group by all
+            union select federation, period, 'participants', source_sha256 from src_registrations group by all
+            order by all
+            """).Rows;
+        return files.Select(r =>
+        {
+            var sha = (string)r[3]!;
+            var entry = log.GetValueOrDefault(sha);
+            return new ManifestInput((string)r[0]!, (string)r[1]!, entry?.Family ?? (string)r[2]!, sha, entry?.IngestedAt);
+        }).DistinctBy(i => (i.Federation, i.Period, i.Sha256)).ToList();
+    }
+
+    /// <summary>SHA-256 of every file under a folder, named "{prefix}/{relative path}".</summary>
+    private static List<ManifestSource> Sources(string root, string prefix) =>
+        !Directory.Exists(root) ? [] : Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".sql", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+            .Select(f => new ManifestSource($"{prefix}/{Path.GetRelativePath(root, f).Replace('\\', '/')}",
+                Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))))
+            .OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
+
+    private static QualitySummary ReadQualitySummary(DuckDbSession session)
+    {
+        var rules = session.Query("select rule_id, severity, count(*) from quality group by all order by rule_id, severity").Rows
+            .Select(r => new QualityRuleCount((string)r[0]!, (string)r[1]!, Convert.ToInt64(r[2]))).ToList();
+        return new QualitySummary(rules.Where(r => r.Severity == "error").Sum(r => r.Findings), rules.Where(r => r.Severity == "warning").Sum(r => r.Findings), rules);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Text;
+using DuckDB.NET.Data;
+using Finsam.Cli;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+using Spectre.Console.Testing;
+
+namespace Finsam.Pipeline.Tests.Cli;
+
+/// <summary>`finsam publish`, `versions`, `pull` and `diff` on the demo data, as a controller and a member use them.</summary>
+public class PublishCliTests
+{
+    private static readonly Dictionary<string, string> Env = new() { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        var console = new TestConsole().Width(400);
+        var exit = await CliApp.RunAsync(args, console, name => Env.GetValueOrDefault(name), new StringReader(""));
+        return (exit, console.Output);
+    }
+
+    [Fact]
+    public async Task Publish_then_list_pull_and_diff_versions()
+    {
+        using var folder = new TempFolder();
+        string[] Storage(params string[] args) => [.. args, "--storage", folder.Path];
+        string[] Work(params string[] args) => [.. Storage(args), "--work", Path.Combine(folder.Path, ".work")];
+        await RunAsync(Storage("demo"));
+
+        var (exit, output) = await RunAsync(Work("publish"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: published v1 (first version: 24 input file(s))", output);
+        Assert.Contains("curated: published v1 (first version: 24 input file(s))", output);
+
+        (exit, output) = await RunAsync(Work("publish"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: unchanged, latest is v1", output);
+        Assert.Contains("curated: unchanged, latest is v1", output);
+
+        // Ekstrand re-exports February with a changed rent; it is ingested and published.
+        var name = "ekstrand/2025-02/ekstrand-huvudbok-2025-02.csv";
+        var text = Encoding.UTF8.GetString(Samples.File(name)).Replace("6110;18000,00", "6110;19000,00").Replace("1930;-18000,00", "1930;-19000,00");
+        await new LocalFolderBlobStore(folder.Path).WriteAsync(Containers.Landing, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+        Assert.Equal(0, (await RunAsync(Storage("ingest"))).Exit);
+        (exit, output) = await RunAsync(Work("publish", "--keep-last", "5"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: published v2 (1 replaced (ekstrand/2025-02/ledger))", output);
+
+        (exit, output) = await RunAsync(Storage("versions", "kpi"));
+        Assert.Equal(0, exit);
+        Assert.Matches(@"│ v2 \(latest\) │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ v1\s+│ 24\s+│ 0 fel, 4 varningar │ 1 replaced \(ekstrand/2025-02/ledger\)", output);
+        Assert.Matches(@"│ v1\s+│ .* │ –\s+│ 24\s+│ .* │ first version: 24 input file\(s\)", output);
+
+        (exit, output) = await RunAsync(Work("diff", "v1", "v2"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi v1 → v2:", output);
+        Assert.Matches(@"│ kostnad_total\s+│ forbund\s+│ ekstrand\s+│ 2025\s+│ T\s+│\s+│ 1074967\.7\s+│ 1075967\.7\s+│ changed", output);
+        Assert.DoesNotContain("│ medelstilldelning ", output);
+
+        var members = Path.Combine(folder.Path, "pulled-kpi");
+        (exit, output) = await RunAsync(Storage("pull", "--dataset", "kpi", "--version", "latest", "--to", members));
+        Assert.Equal(0, exit);
+        Assert.Contains("Pulled kpi v2 (11 files)", output);
+        Assert.True(File.Exists(Path.Combine(members, "rapport.html")));
+        Assert.True(File.Exists(Path.Combine(members, "manifest.json")));
+
+        // The controller opens an older version in DuckDB: views over the Parquet files beside the database file.
+        var controller = Path.Combine(folder.Path, "pulled-curated");
+        (exit, output) = await RunAsync(Storage("pull", "--dataset", "curated", "--version", "1", "--to", controller));
+        Assert.Equal(0, exit);
+        Assert.Contains("duckdb finsam.duckdb", output);
+        using var db = new DuckDBConnection($"DataSource={Path.Combine(controller, "finsam.duckdb")};ACCESS_MODE=READ_ONLY");
+        db.Open();
+        using var command = db.CreateCommand();
+        command.CommandText = $"""
+            set file_search_path = '{controller}';
+            select (select value from kpi where kpi_id = 'kostnad_total' and scope_id = 'ekstrand' and period = '2025'),
+                   (select count(*) from ledger), (select count(*) from registrations where person_pseudonym is not null), (select count(*) from ref_federations)
+            """;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(1074967.70m, reader.GetDecimal(0));
+        Assert.True(reader.GetInt64(1) > 100);
+        Assert.True(reader.GetInt64(2) > 50);
+        Assert.Equal(4L, reader.GetInt64(3));
+
+        (exit, output) = await RunAsync(Storage("pull", "--version", "9", "--to", Path.Combine(folder.Path, "x")));
+        Assert.Equal(2, exit);
+        Assert.Contains("Version 9 of 'kpi' does not exist", output);
+    }
+}

@@ -14,7 +14,7 @@ public static class ModelBenchmark
     public static void Run(string work, string queries, int[] scales)
     {
         Console.WriteLine($"# Finsam model build benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; DuckDB memory_limit 1GB, threads {Environment.ProcessorCount}.");
+        Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; DuckDB memory_limit {new ModelOptions("", "").MemoryLimit}, threads {Environment.ProcessorCount}.");
         Console.WriteLine();
         Console.WriteLine("| scale | ledger rows | registrations | export rows | cold cache: build (s) | peak (MB) | warm cache: build (s) | peak (MB) | KPI rows |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -45,11 +45,13 @@ public static class ModelBenchmark
     }
 
     /// <summary>In the child process: one build, then "seconds peak-MB kpi-rows".</summary>
-    public static void One(string root, string queries)
+    public static void One(string root, string queries, string? memoryLimit = null)
     {
         var store = new LocalFolderBlobStore(Path.Combine(root, "storage"));
+        var options = new ModelOptions(queries, Path.Combine(root, "work"));
+        if (memoryLimit is not null) options = options with { MemoryLimit = memoryLimit };
         var sw = Stopwatch.StartNew();
-        using var build = ModelBuild.RunAsync(store, new ModelOptions(queries, Path.Combine(root, "work"))).GetAwaiter().GetResult();
+        using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
         var seconds = sw.Elapsed.TotalSeconds;
         if (build.AssertionFailures.Count > 0) throw new InvalidOperationException("Assertion failed: " + build.AssertionFailures[0].Name);
         var kpiRows = Convert.ToInt64(build.Session.Query("select count(*) from kpi").Rows[0][0]);

@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "models-publish")
 }
 if (args.Length > 0 && args[0] == "models-one")
 {
-    ModelBenchmark.One(args[1], args[2]);
+    ModelBenchmark.One(args[1], args[2], args.Length > 3 ? args[3] : null);
     return;
 }
 

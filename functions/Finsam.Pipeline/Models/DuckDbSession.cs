@@ -3,13 +3,17 @@ using DuckDB.NET.Data;
 
 namespace Finsam.Pipeline.Models;
 
-/// <summary>One in-memory DuckDB connection configured from <see cref="ModelOptions"/>.</summary>
+/// <summary>
+/// One in-memory DuckDB connection configured from <see cref="ModelOptions"/>. Insertion order is not
+/// preserved (it costs memory on large inputs): every query whose row order matters says ORDER BY.
+/// </summary>
 public sealed class DuckDbSession : IDisposable
 {
     private readonly DuckDBConnection _connection;
 
     public DuckDbSession(ModelOptions options)
     {
+        MemoryLimit = options.MemoryLimit;
         foreach (var folder in new[] { options.TempFolder, options.HomeFolder, options.ExtensionFolder }) Directory.CreateDirectory(folder);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
@@ -21,8 +25,12 @@ public sealed class DuckDbSession : IDisposable
             set extension_directory = '{Quote(options.ExtensionFolder)}';
             set autoinstall_known_extensions = false;
             set autoload_known_extensions = false;
+            set preserve_insertion_order = false;
             """);
     }
+
+    /// <summary>DuckDB's memory_limit for this session, as configured (e.g. 512MB).</summary>
+    public string MemoryLimit { get; }
 
     public void Execute(string sql)
     {

@@ -46,7 +46,7 @@ public sealed class ModelBuild : IDisposable
             }
             catch (Exception e) when (e is not ModelException)
             {
-                throw new ModelException($"Reading the curated data and reference files failed: {e.Message}", e);
+                throw Failure("Reading the curated data and reference files failed", e, session);
             }
             foreach (var macros in project.Macros) Run(session, macros, macros.Sql);
             foreach (var model in project.Models)
@@ -96,8 +96,17 @@ public sealed class ModelBuild : IDisposable
         }
         catch (Exception e) when (e is not ModelException)
         {
-            throw new ModelException($"{model.RelativePath}: {e.Message}", e);
+            throw Failure(model.RelativePath, e, session);
         }
+    }
+
+    /// <summary>A build error in plain words; running out of memory says which setting to raise.</summary>
+    private static ModelException Failure(string where, Exception e, DuckDbSession session)
+    {
+        var message = e.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase)
+            ? $"{e.Message.Split('\n')[0]} DuckDB's memory limit ({session.MemoryLimit}) is too small for this much data: run again with a higher --memory-limit (e.g. 2GB); docs/benchmarks.md gives sizes."
+            : e.Message;
+        return new ModelException($"{where}: {message}", e);
     }
 
     private static QueryResult Query(DuckDbSession session, SqlModel model)

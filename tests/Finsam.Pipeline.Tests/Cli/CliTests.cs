@@ -114,6 +114,20 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Build_out_of_memory_says_which_setting_to_raise()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"), "--memory-limit", "2MB");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("Out of Memory Error", output);
+        Assert.Contains("DuckDB's memory limit (2MB) is too small for this much data: run again with a higher --memory-limit", output);
+    }
+
+    [Fact]
     public async Task Sql_runs_one_query_or_an_interactive_session()
     {
         using var folder = new TempFolder();

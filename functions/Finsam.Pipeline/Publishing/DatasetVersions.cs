@@ -72,6 +72,10 @@ public sealed class DatasetVersions(IBlobStore store)
         }
     }
 
+    /// <summary>The manifest of the highest committed version, or null when none is committed.</summary>
+    public async Task<Manifest?> LatestCommittedAsync(DatasetState state, CancellationToken ct = default) =>
+        state.LatestCommitted is { } n ? await ReadManifestAsync(state.Dataset, n, ct) : null;
+
     /// <summary>The committed manifests, oldest first.</summary>
     public async Task<IReadOnlyList<Manifest>> ListAsync(string dataset, CancellationToken ct = default)
     {

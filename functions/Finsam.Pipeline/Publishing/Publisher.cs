@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using DuckDB.NET.Data;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing.Formats;
@@ -48,7 +47,8 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             foreach (var dataset in Datasets)
             {
                 ct.ThrowIfCancellationRequested();
-                var latest = await LatestManifestAsync(dataset, ct);
+                var versions = new DatasetVersions(store);
+                var latest = await versions.LatestCommittedAsync(await versions.ReadStateAsync(dataset, ct), ct);
                 CommitResult result;
                 if (TrustUnchangedSources && latest is not null && SameSources(latest, inputs, models, references))
                 {
@@ -89,13 +89,6 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     /// </summary>
     public bool TrustUnchangedSources { get; init; } = true;
 
-    private async Task<Manifest?> LatestManifestAsync(string dataset, CancellationToken ct)
-    {
-        var versions = new DatasetVersions(store);
-        var state = await versions.ReadStateAsync(dataset, ct);
-        return state.LatestCommitted is { } n ? await versions.ReadManifestAsync(dataset, n, ct) : null;
-    }
-
     private static bool SameSources(Manifest latest, IReadOnlyList<ManifestInput> inputs, IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references) =>
         latest.PipelineVersion == PipelineVersion
         && latest.Inputs.Select(i => (i.Federation, i.Period, i.Kind, i.Sha256)).SequenceEqual(inputs.Select(i => (i.Federation, i.Period, i.Kind, i.Sha256)))
@@ -111,11 +104,11 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         var files = new List<PublicationFile>();
         foreach (var (name, select) in new[] { ("kpi", kpi), ("kpi_catalog", catalog), ("quality", qualitySql) })
         {
-            files.Add(Parquet(session, folder, name + ".parquet", select));
+            var parquet = Parquet(session, folder, name + ".parquet", select);
             var table = session.Query(select);
-            var schema = Schema(session, select);
-            files.Add(new PublicationFile(name + ".csv", CsvExport.Write(table, CsvExport.Dialect.Tools), table.Rows.Count, schema));
-            files.Add(new PublicationFile(name + "_sv.csv", CsvExport.Write(table, CsvExport.Dialect.SwedishExcel), table.Rows.Count, schema));
+            files.Add(parquet);
+            files.Add(new PublicationFile(name + ".csv", CsvExport.Write(table, CsvExport.Dialect.Tools), table.Rows.Count, parquet.Schema));
+            files.Add(new PublicationFile(name + "_sv.csv", CsvExport.Write(table, CsvExport.Dialect.SwedishExcel), table.Rows.Count, parquet.Schema));
         }
         progress?.Report("kpi: Parquet and CSV written; writing the workbook");
         files.Add(new PublicationFile("nyckeltal.xlsx", KpiWorkbook.Write(session)));

@@ -65,7 +65,7 @@ public sealed class VersionCommitter(IBlobStore store, TimeProvider? clock = nul
         {
             ct.ThrowIfCancellationRequested();
             var state = await _versions.ReadStateAsync(dataset, ct);
-            Manifest? latest = state.LatestCommitted is { } l ? await _versions.ReadManifestAsync(dataset, l, ct) : null;
+            var latest = await _versions.LatestCommittedAsync(state, ct);
             if (latest is not null && latest.ContentSha256 == release.ContentSha256)
             {
                 await AdvancePointerAsync(dataset, latest.Version, ct);

@@ -93,7 +93,7 @@ public static class HtmlReport
         var flows = new[] { "deltagare_unika", "nya", "avslutade" };
         Chart(html, charts, new ChartSpec(ChartIds[3], "bar", years,
             flows.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => Find(data, k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
-            Stacked: false, Unit: "antal"), "Alla förbund per år");
+            Stacked: false, Unit: "antal"), "Alla förbund per år", labelHeader: "År");
         html.Append("<h3>Utfall bland avslutade</h3>\n");
         var outcomes = new[] { "avslut_arbete_studier_andel", "avslut_stegforflyttning_andel", "avslut_ovrigt_andel" };
         Chart(html, charts, new ChartSpec(ChartIds[4], "bar", columns.Select(c => c.Label).ToList(),
@@ -105,7 +105,7 @@ public static class HtmlReport
         var effectiveness = new[] { "kostnad_per_deltagare", "kostnad_per_avslutad" };
         Chart(html, charts, new ChartSpec(ChartIds[5], "line", years,
             effectiveness.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => Find(data, k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
-            Stacked: false, Unit: "kr"), "Alla förbund per år");
+            Stacked: false, Unit: "kr"), "Alla förbund per år", labelHeader: "År");
 
         // Legal split.
         html.Append("<h2 id=\"finansiering\">Finansiering enligt lagen (stat ½, region ¼, kommuner ¼)</h2>\n");
@@ -182,12 +182,13 @@ public static class HtmlReport
         })();
         """;
 
-    private static void Chart(StringBuilder html, List<ChartSpec> charts, ChartSpec spec, string caption)
+    /// <param name="labelHeader">What the chart's labels are, as the first column of its table: "Förbund" or "År".</param>
+    private static void Chart(StringBuilder html, List<ChartSpec> charts, ChartSpec spec, string caption, string labelHeader = "Förbund")
     {
         charts.Add(spec);
         html.Append($"<figure><figcaption>{E(caption)} (saknad stapel: skyddat eller saknat värde)</figcaption><div class=\"chart\"><canvas id=\"{spec.Id}\" role=\"img\" aria-label=\"{E(caption)}\"></canvas></div>\n");
         html.Append("<details><summary>Visa som tabell</summary>\n");
-        Table(html, $"table-{spec.Id}", [spec.Id.StartsWith("chart-deltagare") || spec.Id.StartsWith("chart-kostnad-per") ? "År" : "Förbund", .. spec.Datasets.Select(d => d.Label)],
+        Table(html, $"table-{spec.Id}", [labelHeader, .. spec.Datasets.Select(d => d.Label)],
             spec.Labels.Select((label, i) => new[] { label }.Concat(spec.Datasets.Select(d => Format(d.Data[i], spec.Unit))).ToArray()), numericFrom: 1);
         html.Append("</details></figure>\n");
     }

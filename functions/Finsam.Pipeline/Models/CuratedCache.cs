@@ -16,6 +16,9 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     public string Folder => folder;
 
+    /// <summary>The ETag index as the last sync left it, so that compaction need not read it again.</summary>
+    private Dictionary<string, string>? _index;
+
     public sealed record SyncResult(int Downloaded, int Unchanged, int Removed);
 
     public async Task<SyncResult> SyncAsync(CancellationToken ct = default)
@@ -55,7 +58,9 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             index.Remove(key);
             removed++;
         }
-        await File.WriteAllTextAsync(indexPath, JsonSerializer.Serialize(index), ct);
+        // The index lists every cached blob (tens of thousands at national scale): rewrite it only when it changed.
+        if (downloaded > 0 || removed > 0 || !File.Exists(indexPath)) await File.WriteAllTextAsync(indexPath, JsonSerializer.Serialize(index), ct);
+        _index = index;
         return new SyncResult(downloaded, unchanged, removed);
     }
 
@@ -78,7 +83,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// </summary>
     public int Compact(DuckDbSession db)
     {
-        var index = ReadIndex();
+        var index = _index ?? ReadIndex();
         var rewritten = 0;
         foreach (var dataset in Datasets)
         {

@@ -1,6 +1,4 @@
-using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 
@@ -12,10 +10,7 @@ public class BuildOnBothBackendsTests(AzuriteFixture azurite)
 {
     private static async Task<List<string>> KpisAsync(IBlobStore store, TempFolder work)
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "reference")))
-            await store.WriteAsync(Containers.Reference, Path.GetFileName(file), await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
-        await Samples.DropAllAsync(store);
-        await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        await Samples.IngestAllAsync(store);
         using var build = await ModelBuild.RunAsync(store, new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), work.Path) { Threads = 2 });
         Assert.Empty(build.AssertionFailures);
         await build.SaveOutputsAsync(store, work.Path);

@@ -25,10 +25,7 @@ public sealed class PublishWorld : IDisposable
 
     public static async Task<PublishWorld> SamplesAsync(IBlobStore store)
     {
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "reference")))
-            await store.WriteAsync(Containers.Reference, Path.GetFileName(file), await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
-        await Samples.DropAllAsync(store);
-        await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        await Samples.IngestAllAsync(store);
         return new PublishWorld(store);
     }
 

@@ -70,48 +70,48 @@ public static class HtmlReport
             ("deltagare_unika", ""), ("nya", ""), ("avslutade", ""), ("avslut_arbete_studier_andel", ""), ("kostnad_per_deltagare", ""),
         };
         Table(html, "table-oversikt", ["Förbund", .. overview.Select(o => data.Titles.GetValueOrDefault(o.Kpi, o.Kpi))],
-            columns.Select(c => new[] { c.Label }.Concat(overview.Select(o => Cell(Find(data, o.Kpi, c.Scope, c.Id, latestYear, "T", o.Dimension)))).ToArray()),
+            columns.Select(c => new[] { c.Label }.Concat(overview.Select(o => Cell(data.Find(o.Kpi, c.Scope, c.Id, latestYear, "T", o.Dimension)))).ToArray()),
             numericFrom: 1);
 
         // Cost distribution.
         html.Append("<h2 id=\"kostnader\">Kostnadsfördelning</h2>\n");
         var categories = new[] { ("individinriktade_insatser", "Individinriktade insatser"), ("strukturovergripande_insatser", "Strukturövergripande insatser"), ("administration", "Administration") };
         Chart(html, charts, new ChartSpec(ChartIds[0], "bar", columns.Select(c => c.Label).ToList(),
-            categories.Select((cat, i) => new ChartSeries(cat.Item2, columns.Select(c => Find(data, "kostnad_andel", c.Scope, c.Id, latestYear, "T", cat.Item1)?.Value).ToList(), Palette[i])).ToList(),
+            categories.Select((cat, i) => new ChartSeries(cat.Item2, columns.Select(c => data.Find("kostnad_andel", c.Scope, c.Id, latestYear, "T", cat.Item1)?.Value).ToList(), Palette[i])).ToList(),
             Stacked: true, Unit: "andel"), $"{data.Titles.GetValueOrDefault("kostnad_andel")} {latestYear}");
         html.Append("<h3>Administration som andel av medelstilldelningen</h3>\n");
         Chart(html, charts, new ChartSpec(ChartIds[1], "bar", columns.Select(c => c.Label).ToList(),
-            [new ChartSeries(data.Titles.GetValueOrDefault("admin_andel_medelstilldelning", "admin"), columns.Select(c => Find(data, "admin_andel_medelstilldelning", c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[2])],
+            [new ChartSeries(data.Titles.GetValueOrDefault("admin_andel_medelstilldelning", "admin"), columns.Select(c => data.Find("admin_andel_medelstilldelning", c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[2])],
             Stacked: false, Unit: "andel"), $"{data.Titles.GetValueOrDefault("admin_andel_medelstilldelning")} {latestYear}");
         html.Append("<h3>Eget kapital och rekommendationen 20 %</h3>\n");
         Chart(html, charts, new ChartSpec(ChartIds[2], "bar", columns.Select(c => c.Label).ToList(),
-            [new ChartSeries(data.Titles.GetValueOrDefault("eget_kapital_andel", "eget kapital"), columns.Select(c => Find(data, "eget_kapital_andel", c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[0])],
+            [new ChartSeries(data.Titles.GetValueOrDefault("eget_kapital_andel", "eget kapital"), columns.Select(c => data.Find("eget_kapital_andel", c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[0])],
             Stacked: false, Unit: "andel", ReferenceLine: 0.20m, ReferenceLabel: "Rekommendation 20 %"), $"{data.Titles.GetValueOrDefault("eget_kapital_andel")} {latestYear}");
 
         // Participants.
         html.Append("<h2 id=\"deltagare\">Deltagare</h2>\n");
         var flows = new[] { "deltagare_unika", "nya", "avslutade" };
         Chart(html, charts, new ChartSpec(ChartIds[3], "bar", years,
-            flows.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => Find(data, k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
+            flows.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => data.Find(k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
             Stacked: false, Unit: "antal"), "Alla förbund per år", labelHeader: "År");
         html.Append("<h3>Utfall bland avslutade</h3>\n");
         var outcomes = new[] { "avslut_arbete_studier_andel", "avslut_stegforflyttning_andel", "avslut_ovrigt_andel" };
         Chart(html, charts, new ChartSpec(ChartIds[4], "bar", columns.Select(c => c.Label).ToList(),
-            outcomes.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), columns.Select(c => Find(data, k, c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[i])).ToList(),
+            outcomes.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), columns.Select(c => data.Find(k, c.Scope, c.Id, latestYear, "T", "")?.Value).ToList(), Palette[i])).ToList(),
             Stacked: true, Unit: "andel"), $"Andel av avslutade {latestYear}");
 
         // Cost effectiveness.
         html.Append("<h2 id=\"effektivitet\">Kostnad per deltagare</h2>\n");
         var effectiveness = new[] { "kostnad_per_deltagare", "kostnad_per_avslutad" };
         Chart(html, charts, new ChartSpec(ChartIds[5], "line", years,
-            effectiveness.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => Find(data, k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
+            effectiveness.Select((k, i) => new ChartSeries(data.Titles.GetValueOrDefault(k, k), years.Select(y => data.Find(k, "alla", "alla", y, "T", "")?.Value).ToList(), Palette[i])).ToList(),
             Stacked: false, Unit: "kr"), "Alla förbund per år", labelHeader: "År");
 
         // Legal split.
         html.Append("<h2 id=\"finansiering\">Finansiering enligt lagen (stat ½, region ¼, kommuner ¼)</h2>\n");
         var members = new[] { ("stat", "Staten"), ("region", "Regionen"), ("kommuner", "Kommunerna") };
         Chart(html, charts, new ChartSpec(ChartIds[6], "bar", columns.Select(c => c.Label).ToList(),
-            members.Select((m, i) => new ChartSeries(m.Item2, columns.Select(c => Find(data, "bidrag_andel", c.Scope, c.Id, latestYear, "T", m.Item1)?.Value).ToList(), Palette[i])).ToList(),
+            members.Select((m, i) => new ChartSeries(m.Item2, columns.Select(c => data.Find("bidrag_andel", c.Scope, c.Id, latestYear, "T", m.Item1)?.Value).ToList(), Palette[i])).ToList(),
             Stacked: true, Unit: "andel"), $"{data.Titles.GetValueOrDefault("bidrag_andel")} {latestYear}");
 
         // Per federation.
@@ -207,9 +207,6 @@ public static class HtmlReport
         }
         html.Append("</tbody></table></div>\n");
     }
-
-    private static ReportKpi? Find(ReportData data, string kpi, string scope, string scopeId, string period, string kon, string dimension) =>
-        data.Find(kpi, scope, scopeId, period, kon, dimension);
 
     private static string ThroughPeriod(ReportData data, string year) =>
         data.Kpis.Where(k => k.Scope == "alla" && k.Period == year).Select(k => k.ThroughPeriod).DefaultIfEmpty(year).Max()!;

@@ -51,7 +51,9 @@ public static class ModelBenchmark
         var options = new ModelOptions(queries, Path.Combine(root, "work"));
         if (memoryLimit is not null) options = options with { MemoryLimit = memoryLimit };
         var sw = Stopwatch.StartNew();
-        using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
+        // Each step's time on stderr, so that stdout stays the one result line the parent reads.
+        var progress = new Finsam.Pipeline.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,6:F2} s {step}"));
+        using var build = ModelBuild.RunAsync(store, options, progress).GetAwaiter().GetResult();
         var seconds = sw.Elapsed.TotalSeconds;
         if (build.AssertionFailures.Count > 0) throw new InvalidOperationException("Assertion failed: " + build.AssertionFailures[0].Name);
         var kpiRows = Convert.ToInt64(build.Session.Query("select count(*) from kpi").Rows[0][0]);

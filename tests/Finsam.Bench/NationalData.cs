@@ -25,8 +25,10 @@ public static class NationalData
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
         Execute(db, "set preserve_insertion_order = false");
-        // One writer thread: one file per partition, as ingestion writes them.
+        // One writer thread, and every partition's file kept open until the end (DuckDB closes and
+        // starts a new file beyond 100 open ones): one file per partition, as ingestion writes them.
         Execute(db, "set threads = 1");
+        Execute(db, "set partitioned_write_max_open_files = 100000");
         Execute(db, $"""
             copy (
                 with months as (

@@ -1,3 +1,4 @@
+using Finsam.Pipeline;
 using System.CommandLine;
 using System.Globalization;
 using Finsam.Pipeline.Models;

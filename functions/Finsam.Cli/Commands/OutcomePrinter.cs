@@ -1,3 +1,4 @@
+using Finsam.Pipeline;
 using Finsam.Pipeline.Ingestion;
 using Spectre.Console;
 

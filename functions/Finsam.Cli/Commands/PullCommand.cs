@@ -1,3 +1,4 @@
+using Finsam.Pipeline;
 using System.CommandLine;
 using Finsam.Pipeline.Publishing;
 using Spectre.Console;

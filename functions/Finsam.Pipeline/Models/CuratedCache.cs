@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Storage;
@@ -5,118 +8,291 @@ using Finsam.Pipeline.Storage;
 namespace Finsam.Pipeline.Models;
 
 /// <summary>
-/// Keeps a local copy of the curated data sets and reference files for DuckDB, which cannot read
-/// blob storage here. Blobs are fetched again only when their ETag changed; files whose blob is
-/// gone are removed.
+/// Gives DuckDB, which cannot read blob storage here, a local copy of the curated data: one
+/// compacted Parquet file per data set and federation (the monthly partitions joined, the period
+/// kept as a column), so that a build reads a few hundred files instead of tens of thousands.
+/// <para>
+/// A compacted file is named by the signature of the partitions it was made from (their names and
+/// ETags). It is kept in the local cache and in storage under curated/compacted/, so a host with an
+/// empty cache (a new serverless instance) downloads one file per federation instead of every
+/// monthly partition. Only a federation whose partitions changed is compacted again.
+/// </para>
 /// </summary>
 public sealed class CuratedCache(IBlobStore store, string folder)
 {
     public static readonly string[] Datasets = [CuratedLayout.Ledger, CuratedLayout.OpeningBalances, CuratedLayout.Registrations];
-    private const string IndexFile = ".etags.json";
+
+    /// <summary>Where compacted files are shared in the curated container: compacted/{dataset}/federation={id}/{signature}.parquet.</summary>
+    public const string StoredPrefix = "compacted/";
+
+    /// <summary>Part of every signature: a change to how files are compacted makes every stored file stale.</summary>
+    private const string CompactionVersion = "finsam-compaction-1";
+    private const string CompactedFolder = "compacted";
+    private const string SignatureFile = "signature.txt";
+    private const string DataFile = "data.parquet";
+    private const string ReferenceIndexFile = ".reference-etags.json";
 
     public string Folder => folder;
 
-    /// <summary>The ETag index as the last sync left it, so that compaction need not read it again.</summary>
-    private Dictionary<string, string>? _index;
-
-    public sealed record SyncResult(int Downloaded, int Unchanged, int Removed);
-
-    public async Task<SyncResult> SyncAsync(CancellationToken ct = default)
+    /// <param name="Current">Federation files already in the local cache.</param>
+    /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
+    /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
+    /// <param name="PartitionsRead">Monthly partition files fetched for that.</param>
+    /// <param name="Removed">Federation files dropped because their partitions are gone.</param>
+    /// <param name="ReferenceFilesFetched">Reference files fetched because their ETag changed.</param>
+    public sealed record SyncResult(int Current, int Downloaded, int Compacted, int PartitionsRead, int Removed, int ReferenceFilesFetched)
     {
-        Directory.CreateDirectory(folder);
-        var indexPath = Path.Combine(folder, IndexFile);
-        var index = ReadIndex();
-        var seen = new HashSet<string>();
-        var blobs = new List<BlobInfo>();
-        foreach (var dataset in Datasets)
-            await foreach (var blob in store.ListAsync(Containers.Curated, dataset + "/", ct)) blobs.Add(blob);
-        await foreach (var blob in store.ListAsync(Containers.Reference, "", ct)) blobs.Add(blob);
-
-        var changed = new List<(BlobInfo Blob, string Key)>();
-        foreach (var blob in blobs)
-        {
-            var key = $"{blob.Container}/{blob.Name}";
-            seen.Add(key);
-            if (index.GetValueOrDefault(key) != blob.ETag || !File.Exists(LocalPath(key))) changed.Add((blob, key));
-        }
-        // Fetched several at a time: a first build against blob storage may fetch tens of thousands.
-        var fetched = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
-        await Parallel.ForEachAsync(changed, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (item, token) =>
-        {
-            var content = await store.ReadAsync(item.Blob.Container, item.Blob.Name, token);
-            var local = LocalPath(item.Key);
-            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
-            await File.WriteAllBytesAsync(local, content.Bytes, token);
-            fetched[item.Key] = content.Info.ETag;
-        });
-        foreach (var (key, etag) in fetched) index[key] = etag;
-        var (downloaded, unchanged) = (changed.Count, blobs.Count - changed.Count);
-        var removed = 0;
-        foreach (var key in index.Keys.Where(k => !seen.Contains(k)).ToList())
-        {
-            File.Delete(LocalPath(key));
-            index.Remove(key);
-            removed++;
-        }
-        // The index lists every cached blob (tens of thousands at national scale): rewrite it only when it changed.
-        if (downloaded > 0 || removed > 0 || !File.Exists(indexPath)) await File.WriteAllTextAsync(indexPath, JsonSerializer.Serialize(index), ct);
-        _index = index;
-        return new SyncResult(downloaded, unchanged, removed);
+        public override string ToString() =>
+            $"{Current} federation file(s) unchanged, {Downloaded} fetched compacted, {Compacted} compacted from {PartitionsRead} monthly file(s), " +
+            $"{Removed} removed; {ReferenceFilesFetched} reference file(s) fetched";
     }
 
-    public string LocalPath(string key) => Path.Combine(folder, key.Replace('/', Path.DirectorySeparatorChar));
+    /// <summary>The monthly partitions of one data set and federation, and the signature they give.</summary>
+    private sealed record Group(string Dataset, string FederationFolder, IReadOnlyList<BlobInfo> Partitions)
+    {
+        public string Signature { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            CompactionVersion + "\n" + string.Join('\n', Partitions.Select(p => $"{p.Name} {p.ETag}")))));
+
+        public string StoredName => $"{StoredPrefix}{Dataset}/{FederationFolder}/{Signature}.parquet";
+    }
+
+    /// <summary>
+    /// Brings the local cache up to date with storage, compacting what changed on as many DuckDB
+    /// workers at once as <paramref name="options"/> gives threads.
+    /// </summary>
+    public async Task<SyncResult> SyncAsync(ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(folder);
+        RemoveEarlierLayout();
+        var groups = new List<Group>();
+        foreach (var dataset in Datasets)
+        {
+            var partitions = new List<BlobInfo>();
+            await foreach (var blob in store.ListAsync(Containers.Curated, dataset + "/", ct))
+                if (blob.Name.EndsWith(".parquet", StringComparison.Ordinal)) partitions.Add(blob);
+            groups.AddRange(partitions.GroupBy(p => p.Name.Split('/')[1])
+                .Select(g => new Group(dataset, g.Key, g.OrderBy(p => p.Name, StringComparer.Ordinal).ToList())));
+        }
+        var stored = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var blob in store.ListAsync(Containers.Curated, StoredPrefix, ct)) stored.Add(blob.Name);
+
+        var stale = groups.Where(g => ReadSignature(g) != g.Signature).ToList();
+        var (downloaded, compacted, partitionsRead) = (0, 0, 0);
+        var toCompact = new List<Group>();
+        foreach (var group in stale)
+        {
+            if (stored.Contains(group.StoredName) && await TryDownloadAsync(group, ct)) downloaded++;
+            else toCompact.Add(group);
+        }
+        if (downloaded > 0) progress?.Report($"Cache: {downloaded} compacted federation file(s) fetched from storage.");
+
+        // Compacting is mostly per-file overhead on one core: one worker per thread.
+        var workers = new ConcurrentBag<DuckDbSession>(Enumerable.Range(0, Math.Max(1, Math.Min(options.Threads, toCompact.Count))).Select(i => DuckDbSession.ForWorker(options, i)));
+        try
+        {
+            await Parallel.ForEachAsync(toCompact, new ParallelOptions { MaxDegreeOfParallelism = workers.Count, CancellationToken = ct }, async (group, token) =>
+            {
+                workers.TryTake(out var worker);
+                try
+                {
+                    await CompactAsync(group, worker!, progress, token);
+                }
+                finally
+                {
+                    workers.Add(worker!);
+                }
+                Interlocked.Add(ref partitionsRead, group.Partitions.Count);
+                var done = Interlocked.Increment(ref compacted);
+                if (done % 20 == 0 || done == toCompact.Count) progress?.Report($"Cache: compacted {done} of {toCompact.Count} federation file(s).");
+            });
+        }
+        finally
+        {
+            foreach (var worker in workers) worker.Dispose();
+        }
+
+        var removed = RemoveGone(groups);
+        await DeleteStaleStoredAsync(groups, stored, progress, ct);
+        var referencesFetched = await SyncReferencesAsync(ct);
+        return new SyncResult(groups.Count - stale.Count, downloaded, compacted, partitionsRead, removed, referencesFetched);
+    }
 
     /// <summary>The compacted files of a data set: one per federation, with the period as a column.</summary>
-    public string CompactedGlob(string dataset) => Path.Combine(folder, CompactedFolder, dataset, "*", "data.parquet");
+    public string CompactedGlob(string dataset) => Path.Combine(folder, CompactedFolder, dataset, "*", DataFile);
 
     public bool HasDataset(string dataset) =>
         Directory.Exists(Path.Combine(folder, CompactedFolder, dataset)) &&
-        Directory.EnumerateFiles(Path.Combine(folder, CompactedFolder, dataset), "data.parquet", SearchOption.AllDirectories).Any();
-
-    private const string CompactedFolder = "compacted";
-    private const string SignatureFile = "signature.txt";
-
-    /// <summary>
-    /// Rewrites the monthly partition files of each federation whose partitions changed into one
-    /// file per data set and federation (period kept as a column), so that a build reads a few
-    /// hundred files instead of tens of thousands. Returns how many federation files were rewritten.
-    /// </summary>
-    public int Compact(DuckDbSession db)
-    {
-        var index = _index ?? ReadIndex();
-        var rewritten = 0;
-        foreach (var dataset in Datasets)
-        {
-            var prefix = $"{Containers.Curated}/{dataset}/";
-            var byFederation = index.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.EndsWith(".parquet", StringComparison.Ordinal))
-                .GroupBy(k => k[prefix.Length..].Split('/')[0])
-                .ToDictionary(g => g.Key, g => g.Order(StringComparer.Ordinal).ToList());
-            var datasetFolder = Path.Combine(folder, CompactedFolder, dataset);
-            if (Directory.Exists(datasetFolder))
-                foreach (var stale in Directory.EnumerateDirectories(datasetFolder).Where(d => !byFederation.ContainsKey(Path.GetFileName(d))))
-                    Directory.Delete(stale, recursive: true);
-            foreach (var (federationFolder, keys) in byFederation)
-            {
-                var target = Path.Combine(datasetFolder, federationFolder);
-                var signature = string.Join('\n', keys.Select(k => $"{k} {index[k]}"));
-                var signaturePath = Path.Combine(target, SignatureFile);
-                if (File.Exists(signaturePath) && File.ReadAllText(signaturePath) == signature) continue;
-                Directory.CreateDirectory(target);
-                var files = string.Join(", ", keys.Select(k => $"'{DuckDbSession.Quote(LocalPath(k))}'"));
-                db.Execute($"copy (select * exclude (federation) from read_parquet([{files}], hive_partitioning = true, union_by_name = true)) " +
-                           $"to '{DuckDbSession.Quote(Path.Combine(target, "data.parquet"))}' (format parquet)");
-                File.WriteAllText(signaturePath, signature);
-                rewritten++;
-            }
-        }
-        return rewritten;
-    }
-
-    private Dictionary<string, string> ReadIndex()
-    {
-        var indexPath = Path.Combine(folder, IndexFile);
-        return File.Exists(indexPath) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(indexPath)) ?? [] : [];
-    }
+        Directory.EnumerateFiles(Path.Combine(folder, CompactedFolder, dataset), DataFile, SearchOption.AllDirectories).Any();
 
     public string ReferencePath(string file) => Path.Combine(folder, Containers.Reference, file);
+
+    private string GroupFolder(Group group) => Path.Combine(folder, CompactedFolder, group.Dataset, group.FederationFolder);
+
+    private string? ReadSignature(Group group)
+    {
+        var path = Path.Combine(GroupFolder(group), SignatureFile);
+        return File.Exists(path) && File.Exists(Path.Combine(GroupFolder(group), DataFile)) ? File.ReadAllText(path) : null;
+    }
+
+    private async Task<bool> TryDownloadAsync(Group group, CancellationToken ct)
+    {
+        BlobContent content;
+        try
+        {
+            content = await store.ReadAsync(Containers.Curated, group.StoredName, ct);
+        }
+        catch (BlobNotFoundException)
+        {
+            return false; // removed since it was listed: compact it here instead
+        }
+        var target = GroupFolder(group);
+        Directory.CreateDirectory(target);
+        var temp = Path.Combine(target, DataFile + ".tmp");
+        await File.WriteAllBytesAsync(temp, content.Bytes, ct);
+        Commit(group, temp);
+        return true;
+    }
+
+    /// <summary>
+    /// Joins the group's monthly partitions into one file, and shares it in storage. Partitions are
+    /// read where they are on a local folder store, or fetched into a scratch folder first. The
+    /// local file is committed (data, then signature) only when complete.
+    /// </summary>
+    private async Task CompactAsync(Group group, DuckDbSession worker, IProgress<string>? progress, CancellationToken ct)
+    {
+        var scratch = Path.Combine(folder, "partitions", group.Dataset, group.FederationFolder);
+        try
+        {
+            var files = store is ILocalFileStore local
+                ? group.Partitions.Select(p => local.LocalPath(Containers.Curated, p.Name)).ToList()
+                : await FetchAsync(group, scratch, ct);
+            var target = GroupFolder(group);
+            Directory.CreateDirectory(target);
+            var temp = Path.Combine(target, DataFile + ".tmp");
+            var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"));
+            worker.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
+                           $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
+            var bytes = await File.ReadAllBytesAsync(temp, ct);
+            Commit(group, temp);
+            await ShareAsync(group, bytes, progress, ct);
+        }
+        finally
+        {
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    /// <summary>Downloads the group's partitions, keeping their Hive path (federation=…/period=…/file) for DuckDB.</summary>
+    private async Task<List<string>> FetchAsync(Group group, string scratch, CancellationToken ct)
+    {
+        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+        var files = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(group.Partitions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
+        {
+            var content = await store.ReadAsync(Containers.Curated, partition.Name, token);
+            var local = Path.Combine(folder, "partitions", group.Dataset, partition.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await File.WriteAllBytesAsync(local, content.Bytes, token);
+            files.Add(local);
+        });
+        return files.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private void Commit(Group group, string temp)
+    {
+        var target = GroupFolder(group);
+        File.Move(temp, Path.Combine(target, DataFile), overwrite: true);
+        File.WriteAllText(Path.Combine(target, SignatureFile), group.Signature);
+    }
+
+    /// <summary>
+    /// Stores the compacted file for other hosts. It is only a copy: when another build stored the
+    /// same signature first, or this identity may not write, the build goes on without it.
+    /// </summary>
+    private async Task ShareAsync(Group group, byte[] bytes, IProgress<string>? progress, CancellationToken ct)
+    {
+        try
+        {
+            await store.WriteAsync(Containers.Curated, group.StoredName, bytes, WriteCondition.IfNotExists, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            progress?.Report($"Cache: could not store the compacted file {group.StoredName} ({e.Message.Split('\n')[0]}); later builds on other hosts will compact it again.");
+        }
+    }
+
+    /// <summary>Compacted files in storage whose partitions have changed or gone: best effort, like storing them.</summary>
+    private async Task DeleteStaleStoredAsync(IReadOnlyList<Group> groups, IReadOnlySet<string> stored, IProgress<string>? progress, CancellationToken ct)
+    {
+        var current = groups.Select(g => g.StoredName).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in stored.Where(n => !current.Contains(n)))
+        {
+            try
+            {
+                await store.DeleteAsync(Containers.Curated, name, ct: ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                progress?.Report($"Cache: could not remove the stale compacted file {name} ({e.Message.Split('\n')[0]}).");
+            }
+        }
+    }
+
+    /// <summary>Local federation files whose partitions are all gone.</summary>
+    private int RemoveGone(IReadOnlyList<Group> groups)
+    {
+        var removed = 0;
+        foreach (var dataset in Datasets)
+        {
+            var datasetFolder = Path.Combine(folder, CompactedFolder, dataset);
+            if (!Directory.Exists(datasetFolder)) continue;
+            var present = groups.Where(g => g.Dataset == dataset).Select(g => g.FederationFolder).ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in Directory.EnumerateDirectories(datasetFolder).Where(d => !present.Contains(Path.GetFileName(d))).ToList())
+            {
+                Directory.Delete(gone, recursive: true);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>Caches made before compacted files were shared kept every monthly partition and one ETag index.</summary>
+    private void RemoveEarlierLayout()
+    {
+        if (Directory.Exists(Path.Combine(folder, Containers.Curated))) Directory.Delete(Path.Combine(folder, Containers.Curated), recursive: true);
+        File.Delete(Path.Combine(folder, ".etags.json"));
+    }
+
+    /// <summary>The reference files, fetched again only when their ETag changed.</summary>
+    private async Task<int> SyncReferencesAsync(CancellationToken ct)
+    {
+        var referenceFolder = Path.Combine(folder, Containers.Reference);
+        Directory.CreateDirectory(referenceFolder);
+        var indexPath = Path.Combine(folder, ReferenceIndexFile);
+        var index = File.Exists(indexPath) ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(indexPath, ct)) ?? [] : [];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var fetched = 0;
+        await foreach (var blob in store.ListAsync(Containers.Reference, "", ct))
+        {
+            seen.Add(blob.Name);
+            var local = Path.Combine(referenceFolder, blob.Name.Replace('/', Path.DirectorySeparatorChar));
+            if (index.GetValueOrDefault(blob.Name) == blob.ETag && File.Exists(local)) continue;
+            var content = await store.ReadAsync(Containers.Reference, blob.Name, ct);
+            Directory.CreateDirectory(Path.GetDirectoryName(local)!);
+            await File.WriteAllBytesAsync(local, content.Bytes, ct);
+            index[blob.Name] = content.Info.ETag;
+            fetched++;
+        }
+        var gone = index.Keys.Where(k => !seen.Contains(k)).ToList();
+        foreach (var name in gone)
+        {
+            File.Delete(Path.Combine(referenceFolder, name.Replace('/', Path.DirectorySeparatorChar)));
+            index.Remove(name);
+        }
+        if (fetched > 0 || gone.Count > 0 || !File.Exists(indexPath)) await File.WriteAllTextAsync(indexPath, JsonSerializer.Serialize(index), ct);
+        return fetched;
+    }
 }

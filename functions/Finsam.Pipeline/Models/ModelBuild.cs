@@ -32,16 +32,21 @@ public sealed class ModelBuild : IDisposable
     {
         var project = ModelProject.Load(options.QueriesFolder);
         var cache = new CuratedCache(store, options.CacheFolder);
-        var sync = await cache.SyncAsync(ct);
-        progress?.Report($"Cache: {sync.Downloaded} file(s) fetched, {sync.Unchanged} unchanged, {sync.Removed} removed.");
-
         var session = new DuckDbSession(options);
         try
         {
+            CuratedCache.SyncResult sync;
             try
             {
-                var compacted = cache.Compact(session);
-                progress?.Report($"Cache: {compacted} federation file(s) compacted.");
+                sync = await cache.SyncAsync(options, progress, ct);
+            }
+            catch (DuckDB.NET.Data.DuckDBException e)
+            {
+                throw Failure("Compacting the curated data failed", e, session);
+            }
+            progress?.Report($"Cache: {sync}.");
+            try
+            {
                 SourceViews.Create(session, cache, project.Root);
             }
             catch (Exception e) when (e is not ModelException)

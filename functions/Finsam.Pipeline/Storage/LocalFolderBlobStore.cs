@@ -8,7 +8,7 @@ namespace Finsam.Pipeline.Storage;
 /// so readers never see half a file. Conditional writes and deletes take a lock file per
 /// container, which makes them safe between processes on the same machine.
 /// </summary>
-public sealed class LocalFolderBlobStore : IBlobStore
+public sealed class LocalFolderBlobStore : IBlobStore, ILocalFileStore
 {
     private const string TempSuffix = ".tmp";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(60);
@@ -85,11 +85,14 @@ public sealed class LocalFolderBlobStore : IBlobStore
 
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
-        BlobName.Validate(container, "x");
+        // Enumerate only below the folder the prefix names ("ledger/federation=x/" → that folder).
+        var prefixFolder = prefix.Contains('/') ? prefix[..prefix.LastIndexOf('/')] : "";
+        BlobName.Validate(container, prefixFolder.Length == 0 ? "x" : prefixFolder);
         var containerFolder = Path.Combine(_root, container);
-        if (!Directory.Exists(containerFolder)) yield break;
+        var startFolder = prefixFolder.Length == 0 ? containerFolder : Path.Combine(containerFolder, prefixFolder.Replace('/', Path.DirectorySeparatorChar));
+        if (!Directory.Exists(startFolder)) yield break;
         var names = new List<(string Name, FileInfo File)>();
-        foreach (var file in new DirectoryInfo(containerFolder).EnumerateFiles("*", SearchOption.AllDirectories))
+        foreach (var file in new DirectoryInfo(startFolder).EnumerateFiles("*", SearchOption.AllDirectories))
         {
             if (file.Name.StartsWith('.')) continue; // temporary files of writes in progress, lock files
             var name = Path.GetRelativePath(containerFolder, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
@@ -128,6 +131,8 @@ public sealed class LocalFolderBlobStore : IBlobStore
             // A writer created something in it meanwhile: keep it.
         }
     }
+
+    public string LocalPath(string container, string name) => PathOf(container, name);
 
     private string PathOf(string container, string name)
     {

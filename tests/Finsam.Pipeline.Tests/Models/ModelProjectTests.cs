@@ -59,6 +59,15 @@ public class ModelProjectTests
         Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
     }
 
+    [Theory]
+    [InlineData("512MB", 2, "256MB")]
+    [InlineData("2GB", 2, "1000MB")]
+    [InlineData("1GiB", 4, "268MB")]
+    [InlineData("1.5 gb", 3, "500MB")]
+    [InlineData("lots", 2, "lots")]
+    public void Compaction_workers_share_the_memory_limit(string limit, int workers, string share) =>
+        Assert.Equal(share, DuckDbSession.ShareOf(limit, workers));
+
     [Fact]
     public async Task DuckDB_is_configured_and_never_loads_extensions_by_itself()
     {
@@ -73,28 +82,6 @@ public class ModelProjectTests
         Assert.Equal((1L, "244.1 MiB", false, false), (Convert.ToInt64(settings[0]), (string)settings[1]!, (bool)settings[2]!, (bool)settings[3]!));
         Assert.Equal(Path.Combine(folder.Path, "duckdb-extensions"), settings[4]);
         await Task.CompletedTask;
-    }
-
-    [Fact]
-    public async Task The_cache_fetches_only_changed_blobs_and_drops_removed_ones()
-    {
-        using var folder = new TempFolder();
-        var store = new LocalFolderBlobStore(Path.Combine(folder.Path, "store"));
-        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-01/data.parquet", new byte[] { 1 }, WriteCondition.Overwrite);
-        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-02/data.parquet", new byte[] { 2 }, WriteCondition.Overwrite);
-        await store.WriteAsync(Containers.Reference, "federations.csv", new byte[] { 3 }, WriteCondition.Overwrite);
-        var cache = new CuratedCache(store, Path.Combine(folder.Path, "cache"));
-
-        var first = await cache.SyncAsync();
-        await Task.Delay(20);
-        await store.WriteAsync(Containers.Curated, "ledger/federation=a/period=2025-02/data.parquet", new byte[] { 4, 4 }, WriteCondition.Overwrite);
-        await store.DeleteAsync(Containers.Curated, "ledger/federation=a/period=2025-01/data.parquet");
-        var second = await cache.SyncAsync();
-
-        Assert.Equal(new CuratedCache.SyncResult(3, 0, 0), first);
-        Assert.Equal(new CuratedCache.SyncResult(1, 1, 1), second);
-        Assert.Equal([4, 4], await File.ReadAllBytesAsync(cache.LocalPath("curated/ledger/federation=a/period=2025-02/data.parquet")));
-        Assert.False(File.Exists(cache.LocalPath("curated/ledger/federation=a/period=2025-01/data.parquet")));
     }
 
     [Fact]

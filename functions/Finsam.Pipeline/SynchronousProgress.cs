@@ -1,4 +1,4 @@
-namespace Finsam.Cli;
+namespace Finsam.Pipeline;
 
 /// <summary>
 /// Reports on the calling thread, so lines appear in order and before what follows

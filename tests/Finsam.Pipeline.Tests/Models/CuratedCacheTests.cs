@@ -1,0 +1,140 @@
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+/// <summary>
+/// The cache compacts each federation's monthly partitions into one file per data set, shares it in
+/// storage for hosts with an empty cache, and compacts again only what changed.
+/// </summary>
+public class CuratedCacheTests
+{
+    private static ModelOptions Options(TempFolder work) => new(Path.Combine(RepoPaths.Root, "queries"), work.Path) { Threads = 2 };
+
+    private static async Task<(CuratedCache.SyncResult Sync, List<string> Kpis, List<string> Ledger)> BuildAsync(IBlobStore store, TempFolder work, List<string>? messages = null)
+    {
+        using var build = await ModelBuild.RunAsync(store, Options(work), new SynchronousProgress<string>(m => messages?.Add(m)));
+        Assert.Empty(build.AssertionFailures);
+        var kpis = build.Session.Query("select kpi_id, scope_id, period, kon, dimension, cast(value as varchar) from kpi order by all").Rows.Select(r => string.Join('|', r)).ToList();
+        var ledger = build.Session.Query("select federation, period, count(*) from src_ledger group by all order by all").Rows.Select(r => string.Join('|', r)).ToList();
+        return (build.CacheSync, kpis, ledger);
+    }
+
+    private static async Task<List<string>> StoredAsync(IBlobStore store)
+    {
+        var names = new List<string>();
+        await foreach (var blob in store.ListAsync(Containers.Curated, CuratedCache.StoredPrefix)) names.Add(blob.Name);
+        return names;
+    }
+
+    [Fact]
+    public async Task A_host_with_an_empty_cache_fetches_the_compacted_files_instead_of_every_month()
+    {
+        using var storage = new TempFolder();
+        using var firstHost = new TempFolder();
+        using var newHost = new TempFolder();
+        var store = new LocalFolderBlobStore(storage.Path);
+        await Samples.IngestAllAsync(store);
+
+        var first = await BuildAsync(store, firstHost);
+        var again = await BuildAsync(store, firstHost);
+        var fresh = await BuildAsync(store, newHost);
+
+        // 4 federations × (ledger, registrations, opening balances): 36 monthly files, 12 federation files.
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), first.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(12, 0, 0, 0, 0, 0), again.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 12, 0, 0, 0, 5), fresh.Sync);
+        var stored = await StoredAsync(store);
+        Assert.Equal(12, stored.Count);
+        Assert.Contains(stored, n => n.StartsWith("compacted/ledger/federation=aspdalen/", StringComparison.Ordinal) && n.EndsWith(".parquet", StringComparison.Ordinal));
+        Assert.Equal(first.Kpis, fresh.Kpis);
+        Assert.Equal(first.Kpis, again.Kpis);
+        Assert.True(first.Kpis.Count > 500);
+    }
+
+    [Fact]
+    public async Task Only_a_changed_federation_is_compacted_again_and_stale_copies_are_removed()
+    {
+        using var storage = new TempFolder();
+        using var host = new TempFolder();
+        using var newHost = new TempFolder();
+        var store = new LocalFolderBlobStore(storage.Path);
+        await Samples.IngestAllAsync(store);
+        var before = await BuildAsync(store, host);
+        var storedBefore = await StoredAsync(store);
+
+        await store.DeleteAsync(Containers.Curated, "ledger/federation=ekstrand/period=2025-03/data.parquet");
+        await foreach (var blob in store.ListAsync(Containers.Curated, "opening_balances/federation=granmo/"))
+            await store.DeleteAsync(Containers.Curated, blob.Name);
+        var after = await BuildAsync(store, host);
+        var fresh = await BuildAsync(store, newHost);
+
+        // ekstrand's ledger compacted again from its two remaining months; granmo's opening balances gone.
+        Assert.Equal(new CuratedCache.SyncResult(10, 0, 1, 2, 1, 0), after.Sync);
+        Assert.Equal(before.Ledger.Where(l => l != before.Ledger.Single(x => x.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal))), after.Ledger);
+        Assert.DoesNotContain(after.Ledger, l => l.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal));
+        var storedAfter = await StoredAsync(store);
+        Assert.Equal(11, storedAfter.Count);
+        Assert.Equal(storedBefore.Where(n => !n.StartsWith("compacted/ledger/federation=ekstrand/", StringComparison.Ordinal) && !n.StartsWith("compacted/opening_balances/federation=granmo/", StringComparison.Ordinal)),
+            storedAfter.Where(n => !n.StartsWith("compacted/ledger/federation=ekstrand/", StringComparison.Ordinal)));
+        Assert.Equal(new CuratedCache.SyncResult(0, 11, 0, 0, 0, 5), fresh.Sync);
+        Assert.Equal(after.Kpis, fresh.Kpis);
+        Assert.Equal(after.Ledger, fresh.Ledger);
+    }
+
+    [Fact]
+    public async Task A_build_that_may_not_write_to_storage_still_builds_and_says_so()
+    {
+        using var otherStorage = new TempFolder();
+        using var otherHost = new TempFolder();
+        var other = new LocalFolderBlobStore(otherStorage.Path);
+        await Samples.IngestAllAsync(other);
+        var expected = await BuildAsync(other, otherHost);
+        using var storage = new TempFolder();
+        using var reader = new TempFolder();
+        var store = new LocalFolderBlobStore(storage.Path);
+        await Samples.IngestAllAsync(store);
+        var messages = new List<string>();
+
+        var readOnly = await BuildAsync(new ReadOnlyStore(store), reader, messages);
+
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), readOnly.Sync);
+        Assert.Equal(expected.Kpis, readOnly.Kpis);
+        Assert.Empty(await StoredAsync(store));
+        Assert.Equal(12, messages.Count(m => m.StartsWith("Cache: could not store the compacted file compacted/", StringComparison.Ordinal) && m.Contains("read-only in this test", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Reference_files_are_fetched_again_only_when_they_change()
+    {
+        using var storage = new TempFolder();
+        using var host = new TempFolder();
+        var store = new LocalFolderBlobStore(storage.Path);
+        await Samples.IngestAllAsync(store);
+        await BuildAsync(store, host);
+        var budget = (await store.ReadAsync(Containers.Reference, "budget.csv")).Bytes.Append((byte)'\n').ToArray();
+        await Task.Delay(20);
+        await store.WriteAsync(Containers.Reference, "budget.csv", budget, WriteCondition.Overwrite);
+        await store.DeleteAsync(Containers.Reference, "insatser.csv");
+
+        var after = await BuildAsync(store, host);
+
+        Assert.Equal(new CuratedCache.SyncResult(12, 0, 0, 0, 0, 1), after.Sync);
+        Assert.Equal(budget, await File.ReadAllBytesAsync(Path.Combine(host.Path, "cache", "reference", "budget.csv")));
+        Assert.False(File.Exists(Path.Combine(host.Path, "cache", "reference", "insatser.csv")));
+    }
+
+    /// <summary>A store whose writes and deletes are refused, like an identity with read access only.</summary>
+    private sealed class ReadOnlyStore(IBlobStore inner) : IBlobStore
+    {
+        public string Description => inner.Description;
+        public Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default) => inner.GetInfoAsync(container, name, ct);
+        public Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => inner.ReadAsync(container, name, ct);
+        public IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);
+        public Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
+            throw new UnauthorizedAccessException($"{container}/{name} is read-only in this test.");
+        public Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
+            throw new UnauthorizedAccessException($"{container}/{name} is read-only in this test.");
+    }
+}

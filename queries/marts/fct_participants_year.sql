@@ -1,35 +1,100 @@
 -- Mart: participant counts per level, year (to date) and gender (T, K, M), for federation-years
 -- without errors. Unique individuals are counted across federations at county and national level.
 -- Grain: one row per scope, scope_id, year and kon.
+-- Counts of registrations add up, so they are counted per federation and summed to each level;
+-- unique individuals and the median do not, so they are computed at each level from the episodes.
 with episodes as (
-    select s.scope, s.scope_id, r.*
+    select r.*
     from int_registration_years as r
     join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
-    join int_scopes as s on s.federation_id = r.federation_id
+),
+federation_counts as (
+    select
+        federation_id,
+        year,
+        kon,
+        max(through_period) as through_period,
+        count(*) as deltagare,
+        count(*) filter (where anonym) as deltagare_anonyma,
+        count(*) filter (where is_new) as nya,
+        count(*) filter (where is_ended) as avslutade,
+        count(*) filter (where ongoing_at_start) as pagaende_start,
+        count(*) filter (where ongoing_at_end) as pagaende_slut,
+        count(*) filter (where exit_group = 'arbete_studier') as avslut_arbete_studier,
+        count(*) filter (where avslutsorsak = 'arbete') as avslut_arbete,
+        count(*) filter (where avslutsorsak = 'arbete_med_stod') as avslut_arbete_med_stod,
+        count(*) filter (where avslutsorsak = 'studier') as avslut_studier,
+        count(*) filter (where exit_group = 'stegforflyttning') as avslut_stegforflyttning,
+        count(*) filter (where exit_group = 'ovrigt') as avslut_ovrigt,
+        count(*) filter (where no_public_support_before) as ingen_forsorjning_fore,
+        count(*) filter (where no_public_support_before is not null) as kand_forsorjning_fore,
+        count(*) filter (where no_public_support_after) as ingen_forsorjning_efter,
+        count(*) filter (where no_public_support_after is not null) as kand_forsorjning_efter
+    from episodes
+    group by federation_id, year, kon
+),
+scope_counts as (
+    select
+        s.scope,
+        s.scope_id,
+        c.year,
+        coalesce(c.kon, 'T') as kon,
+        max(c.through_period) as through_period,
+        cast(sum(c.deltagare) as bigint) as deltagare,
+        cast(sum(c.deltagare_anonyma) as bigint) as deltagare_anonyma,
+        cast(sum(c.nya) as bigint) as nya,
+        cast(sum(c.avslutade) as bigint) as avslutade,
+        cast(sum(c.pagaende_start) as bigint) as pagaende_start,
+        cast(sum(c.pagaende_slut) as bigint) as pagaende_slut,
+        cast(sum(c.avslut_arbete_studier) as bigint) as avslut_arbete_studier,
+        cast(sum(c.avslut_arbete) as bigint) as avslut_arbete,
+        cast(sum(c.avslut_arbete_med_stod) as bigint) as avslut_arbete_med_stod,
+        cast(sum(c.avslut_studier) as bigint) as avslut_studier,
+        cast(sum(c.avslut_stegforflyttning) as bigint) as avslut_stegforflyttning,
+        cast(sum(c.avslut_ovrigt) as bigint) as avslut_ovrigt,
+        cast(sum(c.ingen_forsorjning_fore) as bigint) as ingen_forsorjning_fore,
+        cast(sum(c.kand_forsorjning_fore) as bigint) as kand_forsorjning_fore,
+        cast(sum(c.ingen_forsorjning_efter) as bigint) as ingen_forsorjning_efter,
+        cast(sum(c.kand_forsorjning_efter) as bigint) as kand_forsorjning_efter
+    from federation_counts as c
+    join int_scopes as s on s.federation_id = c.federation_id
+    group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
+),
+scope_persons as (
+    select
+        s.scope,
+        s.scope_id,
+        e.year,
+        coalesce(e.kon, 'T') as kon,
+        count(distinct e.person_key) as deltagare_unika,
+        median(e.days_in_insats) filter (where e.is_ended) as median_dagar
+    from episodes as e
+    join int_scopes as s on s.federation_id = e.federation_id
+    group by grouping sets ((s.scope, s.scope_id, e.year, e.kon), (s.scope, s.scope_id, e.year))
 )
 select
-    scope,
-    scope_id,
-    year,
-    max(through_period) as through_period,
-    coalesce(kon, 'T') as kon,
-    count(*) as deltagare,
-    count(distinct person_key) as deltagare_unika,
-    count(*) filter (where anonym) as deltagare_anonyma,
-    count(*) filter (where is_new) as nya,
-    count(*) filter (where is_ended) as avslutade,
-    count(*) filter (where ongoing_at_start) as pagaende_start,
-    count(*) filter (where ongoing_at_end) as pagaende_slut,
-    count(*) filter (where exit_group = 'arbete_studier') as avslut_arbete_studier,
-    count(*) filter (where avslutsorsak = 'arbete') as avslut_arbete,
-    count(*) filter (where avslutsorsak = 'arbete_med_stod') as avslut_arbete_med_stod,
-    count(*) filter (where avslutsorsak = 'studier') as avslut_studier,
-    count(*) filter (where exit_group = 'stegforflyttning') as avslut_stegforflyttning,
-    count(*) filter (where exit_group = 'ovrigt') as avslut_ovrigt,
-    median(days_in_insats) filter (where is_ended) as median_dagar,
-    count(*) filter (where no_public_support_before) as ingen_forsorjning_fore,
-    count(*) filter (where no_public_support_before is not null) as kand_forsorjning_fore,
-    count(*) filter (where no_public_support_after) as ingen_forsorjning_efter,
-    count(*) filter (where no_public_support_after is not null) as kand_forsorjning_efter
-from episodes
-group by grouping sets ((scope, scope_id, year, kon), (scope, scope_id, year))
+    c.scope,
+    c.scope_id,
+    c.year,
+    c.through_period,
+    c.kon,
+    c.deltagare,
+    p.deltagare_unika,
+    c.deltagare_anonyma,
+    c.nya,
+    c.avslutade,
+    c.pagaende_start,
+    c.pagaende_slut,
+    c.avslut_arbete_studier,
+    c.avslut_arbete,
+    c.avslut_arbete_med_stod,
+    c.avslut_studier,
+    c.avslut_stegforflyttning,
+    c.avslut_ovrigt,
+    p.median_dagar,
+    c.ingen_forsorjning_fore,
+    c.kand_forsorjning_fore,
+    c.ingen_forsorjning_efter,
+    c.kand_forsorjning_efter
+from scope_counts as c
+join scope_persons as p on p.scope = c.scope and p.scope_id = c.scope_id and p.year = c.year and p.kon = c.kon

@@ -60,16 +60,37 @@ scope_counts as (
     join int_scopes as s on s.federation_id = c.federation_id
     group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
 ),
+-- Each person once per level, year and gender: counting these rows is cheaper than count(distinct).
 scope_persons as (
+    select distinct
+        s.scope,
+        s.scope_id,
+        e.year,
+        e.kon,
+        e.person_key
+    from episodes as e
+    join int_scopes as s on s.federation_id = e.federation_id
+),
+scope_unique_persons as (
+    select scope, scope_id, year, kon, count(*) as deltagare_unika
+    from scope_persons
+    group by scope, scope_id, year, kon
+    union all
+    -- A person registered as K in one registration and M in another counts once in T.
+    select scope, scope_id, year, 'T' as kon, count(distinct person_key) as deltagare_unika
+    from scope_persons
+    group by scope, scope_id, year
+),
+scope_median_days as (
     select
         s.scope,
         s.scope_id,
         e.year,
         coalesce(e.kon, 'T') as kon,
-        count(distinct e.person_key) as deltagare_unika,
-        median(e.days_in_insats) filter (where e.is_ended) as median_dagar
+        median(e.days_in_insats) as median_dagar
     from episodes as e
     join int_scopes as s on s.federation_id = e.federation_id
+    where e.is_ended
     group by grouping sets ((s.scope, s.scope_id, e.year, e.kon), (s.scope, s.scope_id, e.year))
 )
 select
@@ -79,7 +100,7 @@ select
     c.through_period,
     c.kon,
     c.deltagare,
-    p.deltagare_unika,
+    u.deltagare_unika,
     c.deltagare_anonyma,
     c.nya,
     c.avslutade,
@@ -91,10 +112,11 @@ select
     c.avslut_studier,
     c.avslut_stegforflyttning,
     c.avslut_ovrigt,
-    p.median_dagar,
+    m.median_dagar,
     c.ingen_forsorjning_fore,
     c.kand_forsorjning_fore,
     c.ingen_forsorjning_efter,
     c.kand_forsorjning_efter
 from scope_counts as c
-join scope_persons as p on p.scope = c.scope and p.scope_id = c.scope_id and p.year = c.year and p.kon = c.kon
+join scope_unique_persons as u on u.scope = c.scope and u.scope_id = c.scope_id and u.year = c.year and u.kon = c.kon
+left join scope_median_days as m on m.scope = c.scope and m.scope_id = c.scope_id and m.year = c.year and m.kon = c.kon

@@ -29,11 +29,27 @@ public static class NationalData
         // starts a new file beyond 100 open ones): one file per partition, as ingestion writes them.
         Execute(db, "set threads = 1");
         Execute(db, "set partitioned_write_max_open_files = 100000");
+        // A few federations at a time, so the open files' buffers stay small at ten times the size.
+        var chunk = Math.Max(1, Federations / scale);
+        for (var first = 0; first < Federations; first += chunk)
+            WriteFederations(db, curated, first, Math.Min(Federations, first + chunk), rowsPerMonth, registrationsPerFederation);
+        var counts = Query(db, $"""
+            select
+                (select count(*) from read_parquet('{curated}/ledger/**/*.parquet')),
+                (select count(distinct registrering_id || federation) from read_parquet('{curated}/registrations/**/*.parquet', hive_partitioning = true)),
+                (select count(*) from read_parquet('{curated}/registrations/**/*.parquet'))
+            """);
+        return (counts[0], counts[1], counts[2]);
+    }
+
+    /// <summary>Federations first to last − 1: their ledger, opening balances and participant exports.</summary>
+    private static void WriteFederations(DuckDBConnection db, string curated, int first, int last, int rowsPerMonth, int registrationsPerFederation)
+    {
         Execute(db, $"""
             copy (
                 with months as (
                     select f, y, m, 'f' || lpad(cast(f as varchar), 2, '0') as federation, strftime(make_date(y, m, 1), '%Y-%m') as period
-                    from range({Federations}) t1(f), range(2016, 2026) t2(y), range(1, 13) t3(m)
+                    from range({first}, {last}) t1(f), range(2016, 2026) t2(y), range(1, 13) t3(m)
                 ),
                 pairs as (
                     select federation, period, y, m, p,
@@ -56,7 +72,7 @@ public static class NationalData
             copy (
                 select 'f' || lpad(cast(f as varchar), 2, '0') as federation, cast(y as varchar) || '-01' as period, cast(y as integer) as year, account,
                     cast(amount as decimal(18, 2)) as amount, 'x' as source_sha256, cast(1 as integer) as source_line
-                from range({Federations}) t1(f), range(2016, 2017) t2(y),
+                from range({first}, {last}) t1(f), range(2016, 2017) t2(y),
                     (values ('1930', 1000000.00), ('2010', -900000.00), ('2440', -100000.00)) t3(account, amount)
             ) to '{curated}/opening_balances' (format parquet, partition_by (federation, period), overwrite_or_ignore true)
             """);
@@ -67,7 +83,7 @@ public static class NationalData
                         date '2016-01-01' + cast((f * 31 + r * 7) % 3650 as integer) as startdatum,
                         cast(30 + (r * 13) % 370 as integer) as days,
                         (f * 100003 + r) % ({Federations * registrationsPerFederation} * 3 / 5) as person_id
-                    from range({Federations}) t1(f), range({registrationsPerFederation}) t2(r)
+                    from range({first}, {last}) t1(f), range({registrationsPerFederation}) t2(r)
                 ),
                 ended as (
                     select *, case when startdatum + days <= date '2025-12-31' then startdatum + days end as slutdatum from registrations
@@ -87,13 +103,6 @@ public static class NationalData
                 where cast(substr(period, 1, 4) as integer) between 2016 and 2025
             ) to '{curated}/registrations' (format parquet, partition_by (federation, period), overwrite_or_ignore true)
             """);
-        var counts = Query(db, $"""
-            select
-                (select count(*) from read_parquet('{curated}/ledger/**/*.parquet')),
-                (select count(distinct registrering_id || federation) from read_parquet('{curated}/registrations/**/*.parquet', hive_partitioning = true)),
-                (select count(*) from read_parquet('{curated}/registrations/**/*.parquet'))
-            """);
-        return (counts[0], counts[1], counts[2]);
     }
 
     private static void WriteReference(IBlobStore store)

@@ -6,6 +6,7 @@ using Finsam.Bench;
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale]   (build, then publish twice)
+//        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
 if (args.Length > 0 && args[0] == "models")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
@@ -22,6 +23,11 @@ if (args.Length > 0 && args[0] == "models-publish")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
     ModelBenchmark.Publish(args[1], queries, args.Length > 2 ? int.Parse(args[2]) : 1);
+    return;
+}
+if (args.Length > 0 && args[0] == "ingest-profile")
+{
+    IngestProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 15);
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

@@ -30,6 +30,11 @@ if (args.Length > 0 && args[0] == "ingest-profile")
     IngestProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 15);
     return;
 }
+if (args.Length > 0 && args[0] == "ingest-loop")
+{
+    IngestProfile.Loop(int.Parse(args[1]));
+    return;
+}
 if (args.Length > 0 && args[0] == "models-one")
 {
     ModelBenchmark.One(args[1], args[2], args.Length > 3 ? args[3] : null);

@@ -34,4 +34,22 @@ public class BuildOnBothBackendsTests(AzuriteFixture azurite)
         Assert.Contains("medelstilldelning|aspdalen|2025|T||1200000.000000", fromLocal);
         local.Dispose();
     }
+
+    [Fact]
+    public async Task A_new_host_on_Azure_fetches_the_compacted_files_the_first_one_shared()
+    {
+        using var firstHost = new TempFolder();
+        using var newHost = new TempFolder();
+        var store = new AzuriteStoreFactory(azurite).Create();
+        await Samples.IngestAllAsync(store);
+        var options = (TempFolder work) => new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), work.Path) { Threads = 2 };
+
+        using var first = await ModelBuild.RunAsync(store, options(firstHost));
+        using var second = await ModelBuild.RunAsync(store, options(newHost));
+
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), first.CacheSync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 12, 0, 0, 0, 5), second.CacheSync);
+        const string kpis = "select kpi_id, scope_id, period, kon, dimension, cast(value as varchar) from kpi order by all";
+        Assert.Equal(first.Session.Query(kpis).Rows.Select(r => string.Join('|', r)), second.Session.Query(kpis).Rows.Select(r => string.Join('|', r)));
+    }
 }

@@ -1,6 +1,6 @@
-using Finsam.Pipeline;
 using System.CommandLine;
 using System.Globalization;
+using Finsam.Pipeline;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Reference;
 using Spectre.Console;

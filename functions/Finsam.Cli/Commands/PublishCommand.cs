@@ -1,5 +1,5 @@
-using Finsam.Pipeline;
 using System.CommandLine;
+using Finsam.Pipeline;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Reference;

@@ -34,6 +34,15 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     public string Folder => folder;
 
+    /// <summary>Compaction workers report at the same time; a progress handler need not be thread-safe.</summary>
+    private readonly Lock _progressGate = new();
+
+    private void Report(IProgress<string>? progress, string message)
+    {
+        if (progress is null) return;
+        lock (_progressGate) progress.Report(message);
+    }
+
     /// <param name="Current">Federation files already in the local cache.</param>
     /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
     /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
@@ -84,7 +93,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             if (stored.Contains(group.StoredName) && await TryDownloadAsync(group, ct)) downloaded++;
             else toCompact.Add(group);
         }
-        if (downloaded > 0) progress?.Report($"Cache: {downloaded} compacted federation file(s) fetched from storage.");
+        if (downloaded > 0) Report(progress, $"Cache: {downloaded} compacted federation file(s) fetched from storage.");
 
         // Compacting is mostly per-file overhead on one core: one worker per thread.
         var workers = new ConcurrentBag<DuckDbSession>(Enumerable.Range(0, Math.Max(1, Math.Min(options.Threads, toCompact.Count))).Select(i => DuckDbSession.ForWorker(options, i)));
@@ -103,7 +112,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
                 }
                 Interlocked.Add(ref partitionsRead, group.Partitions.Count);
                 var done = Interlocked.Increment(ref compacted);
-                if (done % 20 == 0 || done == toCompact.Count) progress?.Report($"Cache: compacted {done} of {toCompact.Count} federation file(s).");
+                if (done % 20 == 0 || done == toCompact.Count) Report(progress, $"Cache: compacted {done} of {toCompact.Count} federation file(s).");
             });
         }
         finally
@@ -220,7 +229,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            progress?.Report($"Cache: could not store the compacted file {group.StoredName} ({e.Message.Split('\n')[0]}); later builds on other hosts will compact it again.");
+            Report(progress, $"Cache: could not store the compacted file {group.StoredName} ({e.Message.Split('\n')[0]}); later builds on other hosts will compact it again.");
         }
     }
 
@@ -236,7 +245,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                progress?.Report($"Cache: could not remove the stale compacted file {name} ({e.Message.Split('\n')[0]}).");
+                Report(progress, $"Cache: could not remove the stale compacted file {name} ({e.Message.Split('\n')[0]}).");
             }
         }
     }

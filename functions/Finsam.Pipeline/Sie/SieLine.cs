@@ -8,10 +8,9 @@ public sealed class SieLine
 {
     private readonly List<Field> _fields = [];
     private readonly List<Field> _items = [];
-    private string _text = "";
+    private ReadOnlyMemory<char> _text;
 
     public int Count => _fields.Count;
-    public string Text => _text;
 
     public ReadOnlySpan<char> this[int index] =>
         index < _fields.Count ? SpanOf(_fields[index]) : [];
@@ -26,7 +25,7 @@ public sealed class SieLine
     public ReadOnlySpan<char> ListItem(int index, int item) => SpanOf(_items[_fields[index].ItemStart + item]);
 
     /// <summary>The field as written in the line (quotes and braces included), for messages.</summary>
-    public string Raw(int index) => index < _fields.Count ? _text.Substring(_fields[index].RawStart, _fields[index].RawLength) : "";
+    public string Raw(int index) => index < _fields.Count ? _text.Span.Slice(_fields[index].RawStart, _fields[index].RawLength).ToString() : "";
 
     public string String(int index) => this[index].ToString();
 
@@ -39,15 +38,16 @@ public sealed class SieLine
         return true;
     }
 
+    /// <summary>A copy that keeps its own text: the line's buffer is reused for later lines.</summary>
     public SieLine Copy()
     {
-        var copy = new SieLine { _text = _text };
+        var copy = new SieLine { _text = _text.ToArray() };
         copy._fields.AddRange(_fields);
         copy._items.AddRange(_items);
         return copy;
     }
 
-    internal void Reset(string text)
+    internal void Reset(ReadOnlyMemory<char> text)
     {
         _text = text;
         _fields.Clear();
@@ -67,7 +67,7 @@ public sealed class SieLine
 
     internal int FieldCount => _fields.Count;
 
-    private ReadOnlySpan<char> SpanOf(Field f) => f.Unescaped is { } u ? u : _text.AsSpan(f.Start, f.Length);
+    private ReadOnlySpan<char> SpanOf(Field f) => f.Unescaped is { } u ? u : _text.Span.Slice(f.Start, f.Length);
 
     private readonly record struct Field(int Start, int Length, int RawStart, int RawLength, string? Unescaped, bool IsList, int ItemStart, int ItemCount);
 }

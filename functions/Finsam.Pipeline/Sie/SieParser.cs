@@ -46,10 +46,8 @@ public sealed class SieParser
         Parallel.For(0, parts.Count, i =>
         {
             var (offset, length, firstLine) = parts[i];
-            using var reader = new StreamReader(new MemoryStream(content, offset, length, writable: false), Codepage437,
-                detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
             var lineNumber = firstLine - 1;
-            while (reader.ReadLine() is { } line) states[i].Line(line, ++lineNumber);
+            ForEachLine(content, offset, length, line => states[i].Line(line, ++lineNumber));
             states[i].End();
         });
 
@@ -66,6 +64,47 @@ public sealed class SieParser
             report.Merge(state.Report, issue => issue.Code != "sie_unknown_record" || warned.Add(issue.Value ?? ""));
         }
         return (ledger, header);
+    }
+
+    /// <summary>Bytes decoded at a time: blocks of whole lines, so a line never spans two blocks.</summary>
+    private const int BlockBytes = 1 << 16;
+
+    /// <summary>
+    /// Calls <paramref name="onLine"/> for each line of the bytes, split as StreamReader.ReadLine splits
+    /// them (at \r\n, \n or \r). Blocks of whole lines are decoded into one buffer that is reused, so
+    /// no string is made per line; a line is only valid during its call. Codepage 437 has one char per byte.
+    /// </summary>
+    private static void ForEachLine(byte[] content, int offset, int length, Action<ReadOnlyMemory<char>> onLine)
+    {
+        var encoding = Codepage437;
+        var buffer = new char[BlockBytes];
+        var end = offset + length;
+        for (var blockStart = offset; blockStart < end;)
+        {
+            var window = content.AsSpan(blockStart, Math.Min(BlockBytes, end - blockStart));
+            var lastNewline = window.LastIndexOf((byte)'\n');
+            var blockLength = lastNewline >= 0 && blockStart + window.Length < end ? lastNewline + 1 : window.Length;
+            if (lastNewline < 0 && blockStart + window.Length < end)
+            {
+                // A line longer than a block: take it whole.
+                var next = content.AsSpan(blockStart, end - blockStart).IndexOf((byte)'\n');
+                blockLength = next < 0 ? end - blockStart : next + 1;
+            }
+            if (buffer.Length < blockLength) buffer = new char[blockLength];
+            var text = buffer.AsMemory(0, encoding.GetChars(content, blockStart, blockLength, buffer, 0));
+            for (var start = 0; start < text.Length;)
+            {
+                var at = text.Span[start..].IndexOfAny('\r', '\n');
+                if (at < 0)
+                {
+                    onLine(text[start..]);
+                    break;
+                }
+                onLine(text.Slice(start, at));
+                start += at + (text.Span[start + at] == '\r' && start + at + 1 < text.Length && text.Span[start + at + 1] == '\n' ? 2 : 1);
+            }
+            blockStart += blockLength;
+        }
     }
 
     /// <summary>(offset, length, first line number) of each part: the whole file, or parts that start with a #VER line.</summary>
@@ -111,9 +150,9 @@ public sealed class SieParser
 
         public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd);
 
-        public void Line(string text, int n)
+        public void Line(ReadOnlyMemory<char> text, int n)
         {
-            var trimmed = text.AsSpan().Trim();
+            var trimmed = text.Span.Trim();
             if (trimmed.Length == 0) return;
             if (trimmed is "{") { OpenBlock(n); return; }
             if (trimmed is "}") { CloseBlock(n); return; }

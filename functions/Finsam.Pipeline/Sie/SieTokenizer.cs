@@ -9,10 +9,12 @@ namespace Finsam.Pipeline.Sie;
 /// </summary>
 public static class SieTokenizer
 {
+    /// <param name="memory">The line, without its line break; <paramref name="line"/> refers to it until the next call.</param>
     /// <returns>Null when the line is well formed, otherwise what is wrong with it.</returns>
-    public static string? Tokenize(string text, SieLine line)
+    public static string? Tokenize(ReadOnlyMemory<char> memory, SieLine line)
     {
-        line.Reset(text);
+        line.Reset(memory);
+        var text = memory.Span;
         var i = 0;
         while (true)
         {
@@ -49,7 +51,7 @@ public static class SieTokenizer
         }
     }
 
-    private static string? ReadField(string text, ref int i, bool insideList, out int start, out int length, out string? unescaped)
+    private static string? ReadField(ReadOnlySpan<char> text, ref int i, bool insideList, out int start, out int length, out string? unescaped)
     {
         unescaped = null;
         if (text[i] != '"')
@@ -63,8 +65,8 @@ public static class SieTokenizer
 
         i++;
         start = i;
-        var end = text.IndexOf('"', i);
-        var escape = text.IndexOf('\\', i);
+        var end = IndexFrom(text, '"', i);
+        var escape = IndexFrom(text, '\\', i);
         if (end >= 0 && (escape < 0 || escape > end))
         {
             // The common case: no escapes inside.
@@ -87,7 +89,13 @@ public static class SieTokenizer
         return null;
     }
 
-    private static void SkipSpace(string text, ref int i)
+    private static int IndexFrom(ReadOnlySpan<char> text, char c, int from)
+    {
+        var at = text[from..].IndexOf(c);
+        return at < 0 ? -1 : from + at;
+    }
+
+    private static void SkipSpace(ReadOnlySpan<char> text, ref int i)
     {
         while (i < text.Length && text[i] is ' ' or '\t') i++;
     }

@@ -1,4 +1,5 @@
 using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Sie;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Sie;
@@ -27,6 +28,38 @@ public class SieParserTests
         Assert.Equal("Hyra Åkerö", voucher.Text);
         Assert.Equal("Lokal på Ängsvägen, Östra", voucher.Transactions[0].Text);
         Assert.Equal("Samordningsförbundet Test", file.SieHeader!.CompanyName);
+    }
+
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\n")]
+    [InlineData("\r")]
+    public void Lines_end_with_crlf_lf_or_cr_and_a_line_may_be_longer_than_a_decode_block(string newline)
+    {
+        // The parser decodes blocks of 64 KiB of whole lines; this text alone is 109 999 characters.
+        var longText = string.Concat(Enumerable.Repeat("Hyra Åkerö ", 10_000)).Trim();
+        var text = Support.Sie.Header() + "\n" + $$"""
+            #VER A 1 20250115 "Lång" 20250115
+            {
+               #TRANS 6110 {} 100.00 20250115 "{{longText}}"
+               #TRANS 1930 {} -100.00
+            }
+            #VER A 2 20250116 "Kort" 20250116
+            {
+               #TRANS 6110 {} 5.00
+               #TRANS 1930 {} -5.00
+            }
+            """;
+        var bytes = SieParser.Codepage437.GetBytes(text.Replace("\r\n", "\n").Replace("\n", newline));
+
+        var file = FileValidator.Validate(bytes, January, "222000-0018");
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal(["1", "2"], file.Ledger!.Vouchers.Select(v => v.Number));
+        Assert.Equal(longText, file.Ledger.Vouchers[0].Transactions[0].Text);
+        Assert.Equal(109_999, longText.Length);
+        Assert.Equal([-5.00m], file.Ledger.Vouchers[1].Transactions.Skip(1).Select(t => t.Amount));
+        Assert.Equal(17, file.Ledger.Vouchers[1].Transactions[1].Line); // 8 header lines, then 9 body lines, whatever the line end
     }
 
     [Fact]

@@ -19,17 +19,33 @@ public static partial class CsvLedgerParser
     public static ParsedLedger Parse(string text, ValidationReport report)
     {
         var ledger = new ParsedLedger { Format = "csv" };
-        var vouchers = new Dictionary<string, ParsedVoucher>(StringComparer.Ordinal);
+        var vouchers = new VoucherRows();
         var first = true;
         foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)))
         {
             if (first) { first = false; continue; } // the header, checked by the file-kind detection
             ReadRow(record, ledger, vouchers, report);
         }
+        // A voucher's rows may be anywhere in a CSV file: they are put one after the other at the end.
+        var rows = new List<ParsedTransaction>();
+        var starts = new List<int>(ledger.Vouchers.Count);
+        foreach (var voucherRows in vouchers.RowsInOrder)
+        {
+            starts.Add(rows.Count);
+            rows.AddRange(voucherRows);
+        }
+        ParsedVoucher.AssignTransactions(ledger.Vouchers, starts, [.. rows], rows.Count);
         return ledger;
     }
 
-    private static void ReadRow(DelimitedRecord record, ParsedLedger ledger, Dictionary<string, ParsedVoucher> vouchers, ValidationReport report)
+    /// <summary>The vouchers read so far by their id as written, with their rows, and the rows in the order the vouchers came.</summary>
+    private sealed class VoucherRows : Dictionary<string, (ParsedVoucher Voucher, List<ParsedTransaction> Rows)>
+    {
+        public VoucherRows() : base(StringComparer.Ordinal) { }
+        public List<List<ParsedTransaction>> RowsInOrder { get; } = [];
+    }
+
+    private static void ReadRow(DelimitedRecord record, ParsedLedger ledger, VoucherRows vouchers, ValidationReport report)
     {
         var line = record.Line;
         var f = record.Fields;
@@ -79,21 +95,22 @@ public static partial class CsvLedgerParser
             ledger.OpeningBalances.Add(new ParsedOpeningBalance(date, account, amount, line));
             return;
         }
-        if (!vouchers.TryGetValue(voucherId, out var voucher))
+        if (!vouchers.TryGetValue(voucherId, out var entry))
         {
             var (series, number) = SplitVoucherId(voucherId);
-            voucher = new ParsedVoucher(series, number, date, "", line);
-            vouchers.Add(voucherId, voucher);
-            ledger.Vouchers.Add(voucher);
+            entry = (new ParsedVoucher(series, number, date, "", line), []);
+            vouchers.Add(voucherId, entry);
+            vouchers.RowsInOrder.Add(entry.Rows);
+            ledger.Vouchers.Add(entry.Voucher);
         }
-        else if (voucher.Date != date)
+        else if (entry.Voucher.Date != date)
         {
             report.Error("voucher_dates_differ", line, "datum", dateText,
-                $"Verifikation {voucherId} har rader med olika datum ({voucher.Date:yyyy-MM-dd} på rad {voucher.Line}).",
-                $"Voucher {voucherId} has rows with different dates ({voucher.Date:yyyy-MM-dd} on line {voucher.Line}).");
+                $"Verifikation {voucherId} har rader med olika datum ({entry.Voucher.Date:yyyy-MM-dd} på rad {entry.Voucher.Line}).",
+                $"Voucher {voucherId} has rows with different dates ({entry.Voucher.Date:yyyy-MM-dd} on line {entry.Voucher.Line}).");
             return;
         }
-        voucher.Transactions.Add(new ParsedTransaction(account, objectsText, amount, date, text, line));
+        entry.Rows.Add(new ParsedTransaction(account, objectsText, amount, date, text, line));
     }
 
     /// <summary>"A123", "A-123" and "A 123" become series A, number 123; "123" has no series.</summary>

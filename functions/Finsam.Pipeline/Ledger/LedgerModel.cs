@@ -3,8 +3,27 @@ namespace Finsam.Pipeline.Ledger;
 /// <summary>A voucher (verifikation) as read from a SIE 4 or CSV ledger file, before validation.</summary>
 public sealed record ParsedVoucher(string Series, string Number, DateOnly Date, string Text, int Line)
 {
-    public List<ParsedTransaction> Transactions { get; } = [];
+    /// <summary>
+    /// The voucher's rows: a slice of one array that holds the rows of all vouchers of the file (or
+    /// of the part of it one thread read), so that a large file's rows are one large array that the
+    /// garbage collector never copies, rather than a small array per voucher.
+    /// </summary>
+    public ArraySegment<ParsedTransaction> Transactions { get; private set; } = ArraySegment<ParsedTransaction>.Empty;
+
     public string Id => Series.Length == 0 ? Number : $"{Series} {Number}";
+
+    /// <summary>
+    /// Gives each voucher its rows, <paramref name="rows"/>[starts[i] .. starts[i + 1]) (the last up to
+    /// <paramref name="count"/>): the vouchers' rows must lie one after the other in that array.
+    /// </summary>
+    public static void AssignTransactions(IReadOnlyList<ParsedVoucher> vouchers, IReadOnlyList<int> starts, ParsedTransaction[] rows, int count)
+    {
+        for (var i = 0; i < vouchers.Count; i++)
+        {
+            var end = i + 1 < vouchers.Count ? starts[i + 1] : count;
+            vouchers[i].Transactions = new ArraySegment<ParsedTransaction>(rows, starts[i], end - starts[i]);
+        }
+    }
 }
 
 /// <summary>One transaction row of a voucher (a value, kept inline in its voucher). <see cref="CostObjects"/> is "dim:code|dim:code".</summary>

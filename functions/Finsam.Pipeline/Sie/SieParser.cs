@@ -42,7 +42,8 @@ public sealed class SieParser
     public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report)
     {
         var parts = Split(content);
-        var states = parts.Select((_, i) => new ParseState(period, new ValidationReport(), isContinuation: i > 0)).ToArray();
+        // A #TRANS line is about 45 bytes: room for the rows up front, so their array rarely grows.
+        var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
         Parallel.For(0, parts.Count, i =>
         {
             var (offset, length, firstLine) = parts[i];
@@ -131,10 +132,14 @@ public sealed class SieParser
     }
 
     /// <summary>Reads the lines of a file, or of a part of it that starts where a voucher starts.</summary>
-    private sealed class ParseState(Period period, ValidationReport report, bool isContinuation)
+    private sealed class ParseState(Period period, ValidationReport report, bool isContinuation, int expectedRows)
     {
         public ValidationReport Report => report;
         public List<ParsedVoucher> Vouchers { get; } = [];
+        /// <summary>The rows of all vouchers, in order; where each voucher's rows start.</summary>
+        private ParsedTransaction[] _rows = new ParsedTransaction[Math.Max(16, expectedRows)];
+        private int _rowCount;
+        private readonly List<int> _voucherStarts = [];
         public int MaskedTexts { get; private set; }
         private readonly SieLine _line = new();
         private readonly StringPool _strings = new();
@@ -225,6 +230,7 @@ public sealed class SieParser
 
         public void End()
         {
+            ParsedVoucher.AssignTransactions(Vouchers, _voucherStarts, _rows, _rowCount);
             if (_inBlock)
                 report.Error("sie_block_open", _blockLine, null, "{", "Verifikationens { stängs aldrig med }.", "The voucher's { is never closed with }.");
             if (isContinuation) return; // the file's header is in the first part
@@ -286,6 +292,7 @@ public sealed class SieParser
             }
             _voucher = new ParsedVoucher(_strings.Get(_line[1]), _line.String(2), date, Text(_line[4]), n);
             Vouchers.Add(_voucher);
+            _voucherStarts.Add(_rowCount);
         }
 
         private bool RequireVoucher(int n, string label)
@@ -320,7 +327,8 @@ public sealed class SieParser
                 report.Error("sie_date", n, $"{label} transdat", _line.String(4), "Transaktionsdatum ska vara ÅÅÅÅMMDD.", "The transaction date must be YYYYMMDD.");
                 return;
             }
-            _voucher.Transactions.Add(new ParsedTransaction(account, CostObjects(), amount, date, Text(_line[5]), n));
+            if (_rowCount == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
+            _rows[_rowCount++] = new ParsedTransaction(account, CostObjects(), amount, date, Text(_line[5]), n);
         }
 
         /// <summary>The object list as "dim:code|dim:code", shared between rows that have the same list.</summary>

@@ -56,13 +56,22 @@ public static class IngestProfile
         Step("Participants: Parquet (Parquet.Net)", runs, () => CuratedTables.Registrations.ToBytesAsync(registrations).GetAwaiter().GetResult());
     }
 
-    /// <summary>`ingest-loop N`: validate, map and write the SIE file N times, for a profiler.</summary>
-    public static void Loop(int times)
+    /// <summary>`ingest-loop N [participants]`: validate, map and write the SIE (or participant) file N times, for a profiler.</summary>
+    public static void Loop(int times, bool participants)
     {
         var period = new Period(2025, 1);
+        var sha = new string('a', 64);
+        if (participants)
+        {
+            var csv = GeneratedInputs.ParticipantCsv(50_000);
+            var pseudonymizer = new Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+            for (var i = 0; i < times; i++)
+                CuratedTables.Registrations.ToBytesAsync(CuratedRowMapper.RegistrationRows(FileValidator.Validate(csv, period, null).Participants!, pseudonymizer, sha)).GetAwaiter().GetResult();
+            return;
+        }
         var sie = GeneratedInputs.SieLedger(200_000);
         for (var i = 0; i < times; i++)
-            CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, period, null).Ledger!, new string('a', 64))).GetAwaiter().GetResult();
+            CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, period, null).Ledger!, sha)).GetAwaiter().GetResult();
     }
 
     private static void Step(string name, int runs, Action action)

@@ -7,6 +7,7 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale]   (build, then publish twice)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
+//        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
 if (args.Length > 0 && args[0] == "models")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
@@ -32,7 +33,7 @@ if (args.Length > 0 && args[0] == "ingest-profile")
 }
 if (args.Length > 0 && args[0] == "ingest-loop")
 {
-    IngestProfile.Loop(int.Parse(args[1]));
+    IngestProfile.Loop(int.Parse(args[1]), args.Length > 2 && args[2] == "participants");
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

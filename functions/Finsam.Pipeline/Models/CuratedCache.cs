@@ -34,15 +34,6 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     public string Folder => folder;
 
-    /// <summary>Compaction workers report at the same time; a progress handler need not be thread-safe.</summary>
-    private readonly Lock _progressGate = new();
-
-    private void Report(IProgress<string>? progress, string message)
-    {
-        if (progress is null) return;
-        lock (_progressGate) progress.Report(message);
-    }
-
     /// <param name="Current">Federation files already in the local cache.</param>
     /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
     /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
@@ -66,10 +57,9 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     }
 
     /// <summary>
-    /// Brings the local cache up to date with storage, compacting what changed on as many DuckDB
-    /// workers at once as <paramref name="options"/> gives threads.
+    /// Brings the local cache up to date with storage; <paramref name="db"/> compacts what changed.
     /// </summary>
-    public async Task<SyncResult> SyncAsync(ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<SyncResult> SyncAsync(DuckDbSession db, IProgress<string>? progress = null, CancellationToken ct = default)
     {
         Directory.CreateDirectory(folder);
         RemoveEarlierLayout();
@@ -93,31 +83,17 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             if (stored.Contains(group.StoredName) && await TryDownloadAsync(group, ct)) downloaded++;
             else toCompact.Add(group);
         }
-        if (downloaded > 0) Report(progress, $"Cache: {downloaded} compacted federation file(s) fetched from storage.");
+        if (downloaded > 0) progress?.Report($"Cache: {downloaded} compacted federation file(s) fetched from storage.");
 
-        // Compacting is mostly per-file overhead on one core: one worker per thread.
-        var workers = new ConcurrentBag<DuckDbSession>(Enumerable.Range(0, Math.Max(1, Math.Min(options.Threads, toCompact.Count))).Select(i => DuckDbSession.ForWorker(options, i)));
-        try
+        // One federation at a time, on the build's own database. Compacting on two DuckDB databases at
+        // once was faster, but now and then one of them failed to read a valid partition file
+        // ("Payload value bigger than allowed"), so it is not done.
+        foreach (var group in toCompact)
         {
-            await Parallel.ForEachAsync(toCompact, new ParallelOptions { MaxDegreeOfParallelism = workers.Count, CancellationToken = ct }, async (group, token) =>
-            {
-                workers.TryTake(out var worker);
-                try
-                {
-                    await CompactAsync(group, worker!, progress, token);
-                }
-                finally
-                {
-                    workers.Add(worker!);
-                }
-                Interlocked.Add(ref partitionsRead, group.Partitions.Count);
-                var done = Interlocked.Increment(ref compacted);
-                if (done % 20 == 0 || done == toCompact.Count) Report(progress, $"Cache: compacted {done} of {toCompact.Count} federation file(s).");
-            });
-        }
-        finally
-        {
-            foreach (var worker in workers) worker.Dispose();
+            await CompactAsync(group, db, progress, ct);
+            partitionsRead += group.Partitions.Count;
+            compacted++;
+            if (compacted % 20 == 0 || compacted == toCompact.Count) progress?.Report($"Cache: compacted {compacted} of {toCompact.Count} federation file(s).");
         }
 
         var removed = RemoveGone(groups);
@@ -167,7 +143,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// read where they are on a local folder store, or fetched into a scratch folder first. The
     /// local file is committed (data, then signature) only when complete.
     /// </summary>
-    private async Task CompactAsync(Group group, DuckDbSession worker, IProgress<string>? progress, CancellationToken ct)
+    private async Task CompactAsync(Group group, DuckDbSession db, IProgress<string>? progress, CancellationToken ct)
     {
         var scratch = Path.Combine(folder, "partitions", group.Dataset, group.FederationFolder);
         try
@@ -179,7 +155,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             Directory.CreateDirectory(target);
             var temp = Path.Combine(target, DataFile + ".tmp");
             var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"));
-            worker.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
+            db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
                            $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
             var bytes = await File.ReadAllBytesAsync(temp, ct);
             Commit(group, temp);
@@ -229,7 +205,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Report(progress, $"Cache: could not store the compacted file {group.StoredName} ({e.Message.Split('\n')[0]}); later builds on other hosts will compact it again.");
+            progress?.Report($"Cache: could not store the compacted file {group.StoredName} ({e.Message.Split('\n')[0]}); later builds on other hosts will compact it again.");
         }
     }
 
@@ -245,7 +221,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Report(progress, $"Cache: could not remove the stale compacted file {name} ({e.Message.Split('\n')[0]}).");
+                progress?.Report($"Cache: could not remove the stale compacted file {name} ({e.Message.Split('\n')[0]}).");
             }
         }
     }

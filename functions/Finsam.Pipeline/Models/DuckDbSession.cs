@@ -11,20 +11,16 @@ public sealed class DuckDbSession : IDisposable
 {
     private readonly DuckDBConnection _connection;
 
-    public DuckDbSession(ModelOptions options) : this(options, options.TempFolder)
-    {
-    }
-
-    private DuckDbSession(ModelOptions options, string tempFolder)
+    public DuckDbSession(ModelOptions options)
     {
         MemoryLimit = options.MemoryLimit;
-        foreach (var folder in new[] { tempFolder, options.HomeFolder, options.ExtensionFolder }) Directory.CreateDirectory(folder);
+        foreach (var folder in new[] { options.TempFolder, options.HomeFolder, options.ExtensionFolder }) Directory.CreateDirectory(folder);
         _connection = new DuckDBConnection("DataSource=:memory:");
         _connection.Open();
         Execute($"""
             set memory_limit = '{options.MemoryLimit}';
             set threads = {options.Threads};
-            set temp_directory = '{Quote(tempFolder)}';
+            set temp_directory = '{Quote(options.TempFolder)}';
             set home_directory = '{Quote(options.HomeFolder)}';
             set extension_directory = '{Quote(options.ExtensionFolder)}';
             set autoinstall_known_extensions = false;
@@ -35,25 +31,6 @@ public sealed class DuckDbSession : IDisposable
 
     /// <summary>DuckDB's memory_limit for this session, as configured (e.g. 512MB).</summary>
     public string MemoryLimit { get; }
-
-    /// <summary>
-    /// A database of its own for one worker of work done several at a time (compaction): one thread,
-    /// an equal share of the memory limit, and a temp folder of its own. Separate databases share no
-    /// state, so workers cannot disturb each other or the build's database.
-    /// </summary>
-    public static DuckDbSession ForWorker(ModelOptions options, int worker) =>
-        new(options with { Threads = 1, MemoryLimit = ShareOf(options.MemoryLimit, options.Threads) }, Path.Combine(options.TempFolder, $"worker-{worker}"));
-
-    /// <summary>"512MB" shared by 2 → "256MB"; a limit in a form not understood here is kept whole.</summary>
-    public static string ShareOf(string memoryLimit, int shares)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(memoryLimit.Trim(), @"^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-        if (!match.Success || shares < 1) return memoryLimit;
-        var unit = match.Groups[2].Value.ToUpperInvariant();
-        var power = "BKMGT".IndexOf(unit[0]);
-        var bytes = double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * Math.Pow(unit.Contains('I') ? 1024 : 1000, power);
-        return $"{Math.Max(1, (long)(bytes / shares / 1_000_000))}MB";
-    }
 
     public void Execute(string sql)
     {

@@ -38,7 +38,7 @@ public sealed class ModelBuild : IDisposable
             CuratedCache.SyncResult sync;
             try
             {
-                sync = await cache.SyncAsync(options, progress, ct);
+                sync = await cache.SyncAsync(session, progress, ct);
             }
             catch (DuckDB.NET.Data.DuckDBException e)
             {

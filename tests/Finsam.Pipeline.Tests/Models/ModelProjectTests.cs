@@ -59,15 +59,6 @@ public class ModelProjectTests
         Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
     }
 
-    [Theory]
-    [InlineData("512MB", 2, "256MB")]
-    [InlineData("2GB", 2, "1000MB")]
-    [InlineData("1GiB", 4, "268MB")]
-    [InlineData("1.5 gb", 3, "500MB")]
-    [InlineData("lots", 2, "lots")]
-    public void Compaction_workers_share_the_memory_limit(string limit, int workers, string share) =>
-        Assert.Equal(share, DuckDbSession.ShareOf(limit, workers));
-
     [Fact]
     public async Task DuckDB_is_configured_and_never_loads_extensions_by_itself()
     {

@@ -32,19 +32,24 @@ public sealed class ModelBuild : IDisposable
     {
         var project = ModelProject.Load(options.QueriesFolder);
         var cache = new CuratedCache(store, options.CacheFolder);
-        var session = new DuckDbSession(options);
-        try
+        CuratedCache.SyncResult sync;
+        // Compaction has a database of its own, closed before the models run, so that what it read
+        // does not stay in DuckDB's memory beside the models.
+        using (var compaction = new DuckDbSession(options))
         {
-            CuratedCache.SyncResult sync;
             try
             {
-                sync = await cache.SyncAsync(session, progress, ct);
+                sync = await cache.SyncAsync(compaction, progress, ct);
             }
             catch (DuckDB.NET.Data.DuckDBException e)
             {
-                throw Failure("Compacting the curated data failed", e, session);
+                throw Failure("Compacting the curated data failed", e, compaction);
             }
-            progress?.Report($"Cache: {sync}.");
+        }
+        progress?.Report($"Cache: {sync}.");
+        var session = new DuckDbSession(options);
+        try
+        {
             try
             {
                 SourceViews.Create(session, cache, project.Root);

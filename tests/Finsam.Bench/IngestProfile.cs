@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
@@ -12,13 +11,14 @@ namespace Finsam.Bench;
 /// </summary>
 public static class IngestProfile
 {
+    private static readonly Period Month = new(2025, 1);
+    private static readonly string Sha = new('a', 64);
+    private static readonly Pseudonymizer Pseudonymizer = new(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
     public static void Run(int runs)
     {
-        var period = new Period(2025, 1);
         var sie = GeneratedInputs.SieLedger(200_000);
         var participants = GeneratedInputs.ParticipantCsv(50_000);
-        var pseudonymizer = new Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
-        var sha = new string('a', 64);
 
         Step("SIE: read lines (cp437, one part)", runs, () =>
         {
@@ -28,50 +28,48 @@ public static class IngestProfile
         });
         GC.Collect();
         var before = GC.GetTotalMemory(true);
-        var kept = SieParser.Parse(sie, period, new ValidationReport());
+        var kept = SieParser.Parse(sie, Month, new ValidationReport());
         Console.WriteLine($"SIE: parsed ledger keeps {(GC.GetTotalMemory(true) - before) / 1e6:F1} MB, allocated {GC.GetTotalAllocatedBytes() / 1e6:F0} MB so far");
         GC.KeepAlive(kept);
-        var allocated = GC.GetTotalAllocatedBytes(true);
-        SieParser.Parse(sie, period, new ValidationReport());
-        Console.WriteLine($"SIE: one parse allocates {(GC.GetTotalAllocatedBytes(true) - allocated) / 1e6:F1} MB");
-        Step("SIE: parse (parts in parallel)", runs, () => SieParser.Parse(sie, period, new ValidationReport()));
-        Step("SIE: validate (parse + ledger rules)", runs, () => FileValidator.Validate(sie, period, null));
-        Step("SIE: validate + rows + Parquet", runs, () =>
-            CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, period, null).Ledger!, sha)).GetAwaiter().GetResult());
-        var ledger = FileValidator.Validate(sie, period, null).Ledger!;
-        Step("SIE: curated rows", runs, () => CuratedRowMapper.LedgerRows(ledger, sha));
-        var rows = CuratedRowMapper.LedgerRows(ledger, sha);
+        Console.WriteLine($"SIE: one parse allocates {AllocatedMegabytes(() => SieParser.Parse(sie, Month, new ValidationReport())):F1} MB");
+        Step("SIE: parse (parts in parallel)", runs, () => SieParser.Parse(sie, Month, new ValidationReport()));
+        Step("SIE: validate (parse + ledger rules)", runs, () => FileValidator.Validate(sie, Month, null));
+        Step("SIE: validate + rows + Parquet", runs, () => IngestSie(sie));
+        var ledger = FileValidator.Validate(sie, Month, null).Ledger!;
+        Step("SIE: curated rows", runs, () => CuratedRowMapper.LedgerRows(ledger, Sha));
+        var rows = CuratedRowMapper.LedgerRows(ledger, Sha);
         Step("SIE: Parquet (Parquet.Net)", runs, () => CuratedTables.Ledger.ToBytesAsync(rows).GetAwaiter().GetResult());
 
-        var beforeSie = GC.GetTotalAllocatedBytes(true);
-        CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, period, null).Ledger!, sha)).GetAwaiter().GetResult();
-        Console.WriteLine($"SIE: validate + rows + Parquet allocate {(GC.GetTotalAllocatedBytes(true) - beforeSie) / 1e6:F1} MB for a {sie.Length / 1e6:F1} MB file");
-        var beforeParticipants = GC.GetTotalAllocatedBytes(true);
-        CuratedTables.Registrations.ToBytesAsync(CuratedRowMapper.RegistrationRows(FileValidator.Validate(participants, period, null).Participants!, pseudonymizer, sha)).GetAwaiter().GetResult();
-        Console.WriteLine($"Participants: validate + rows + Parquet allocate {(GC.GetTotalAllocatedBytes(true) - beforeParticipants) / 1e6:F1} MB for a {participants.Length / 1e6:F1} MB file");
-        Step("Participants: validate", runs, () => FileValidator.Validate(participants, period, null));
-        var parsed = FileValidator.Validate(participants, period, null).Participants!;
-        Step("Participants: curated rows (HMAC pseudonyms)", runs, () => CuratedRowMapper.RegistrationRows(parsed, pseudonymizer, sha));
-        var registrations = CuratedRowMapper.RegistrationRows(parsed, pseudonymizer, sha);
+        Console.WriteLine($"SIE: validate + rows + Parquet allocate {AllocatedMegabytes(() => IngestSie(sie)):F1} MB for a {sie.Length / 1e6:F1} MB file");
+        Console.WriteLine($"Participants: validate + rows + Parquet allocate {AllocatedMegabytes(() => IngestParticipants(participants)):F1} MB for a {participants.Length / 1e6:F1} MB file");
+        Step("Participants: validate", runs, () => FileValidator.Validate(participants, Month, null));
+        var parsed = FileValidator.Validate(participants, Month, null).Participants!;
+        Step("Participants: curated rows (HMAC pseudonyms)", runs, () => CuratedRowMapper.RegistrationRows(parsed, Pseudonymizer, Sha));
+        var registrations = CuratedRowMapper.RegistrationRows(parsed, Pseudonymizer, Sha);
         Step("Participants: Parquet (Parquet.Net)", runs, () => CuratedTables.Registrations.ToBytesAsync(registrations).GetAwaiter().GetResult());
     }
 
     /// <summary>`ingest-loop N [participants]`: validate, map and write the SIE (or participant) file N times, for a profiler.</summary>
     public static void Loop(int times, bool participants)
     {
-        var period = new Period(2025, 1);
-        var sha = new string('a', 64);
-        if (participants)
-        {
-            var csv = GeneratedInputs.ParticipantCsv(50_000);
-            var pseudonymizer = new Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
-            for (var i = 0; i < times; i++)
-                CuratedTables.Registrations.ToBytesAsync(CuratedRowMapper.RegistrationRows(FileValidator.Validate(csv, period, null).Participants!, pseudonymizer, sha)).GetAwaiter().GetResult();
-            return;
-        }
-        var sie = GeneratedInputs.SieLedger(200_000);
+        var file = participants ? GeneratedInputs.ParticipantCsv(50_000) : GeneratedInputs.SieLedger(200_000);
         for (var i = 0; i < times; i++)
-            CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, period, null).Ledger!, sha)).GetAwaiter().GetResult();
+            if (participants) IngestParticipants(file);
+            else IngestSie(file);
+    }
+
+    /// <summary>What ingestion does with a file between reading it and storing it: validate, map, write Parquet.</summary>
+    private static byte[] IngestSie(byte[] sie) =>
+        CuratedTables.Ledger.ToBytesAsync(CuratedRowMapper.LedgerRows(FileValidator.Validate(sie, Month, null).Ledger!, Sha)).GetAwaiter().GetResult();
+
+    private static byte[] IngestParticipants(byte[] csv) =>
+        CuratedTables.Registrations.ToBytesAsync(CuratedRowMapper.RegistrationRows(FileValidator.Validate(csv, Month, null).Participants!, Pseudonymizer, Sha)).GetAwaiter().GetResult();
+
+    private static double AllocatedMegabytes(Action action)
+    {
+        var before = GC.GetTotalAllocatedBytes(true);
+        action();
+        return (GC.GetTotalAllocatedBytes(true) - before) / 1e6;
     }
 
     private static void Step(string name, int runs, Action action)

@@ -130,9 +130,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         {
             return false; // removed since it was listed: compact it here instead
         }
-        var target = GroupFolder(group);
-        Directory.CreateDirectory(target);
-        var temp = Path.Combine(target, DataFile + ".tmp");
+        var temp = TempFile(group);
         await File.WriteAllBytesAsync(temp, content.Bytes, ct);
         Commit(group, temp);
         return true;
@@ -145,15 +143,15 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// </summary>
     private async Task CompactAsync(Group group, DuckDbSession db, IProgress<string>? progress, CancellationToken ct)
     {
-        var scratch = Path.Combine(folder, "partitions", group.Dataset, group.FederationFolder);
+        // Partitions fetched keep their Hive path below the data set (federation=…/period=…/file) for DuckDB.
+        var datasetScratch = Path.Combine(folder, "partitions", group.Dataset);
+        var scratch = Path.Combine(datasetScratch, group.FederationFolder);
         try
         {
             var files = store is ILocalFileStore local
                 ? group.Partitions.Select(p => local.LocalPath(Containers.Curated, p.Name)).ToList()
-                : await FetchAsync(group, scratch, ct);
-            var target = GroupFolder(group);
-            Directory.CreateDirectory(target);
-            var temp = Path.Combine(target, DataFile + ".tmp");
+                : await FetchAsync(group, datasetScratch, ct);
+            var temp = TempFile(group);
             var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"));
             db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
                            $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
@@ -167,20 +165,28 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         }
     }
 
-    /// <summary>Downloads the group's partitions, keeping their Hive path (federation=…/period=…/file) for DuckDB.</summary>
-    private async Task<List<string>> FetchAsync(Group group, string scratch, CancellationToken ct)
+    /// <summary>Downloads the group's partitions below <paramref name="datasetScratch"/>, replacing what an interrupted build left there.</summary>
+    private async Task<List<string>> FetchAsync(Group group, string datasetScratch, CancellationToken ct)
     {
+        var scratch = Path.Combine(datasetScratch, group.FederationFolder);
         if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         var files = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(group.Partitions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
         {
             var content = await store.ReadAsync(Containers.Curated, partition.Name, token);
-            var local = Path.Combine(folder, "partitions", group.Dataset, partition.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
+            var local = Path.Combine(datasetScratch, partition.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             await File.WriteAllBytesAsync(local, content.Bytes, token);
             files.Add(local);
         });
         return files.Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Where a group's new file is written before <see cref="Commit"/> moves it into place.</summary>
+    private string TempFile(Group group)
+    {
+        Directory.CreateDirectory(GroupFolder(group));
+        return Path.Combine(GroupFolder(group), DataFile + ".tmp");
     }
 
     private void Commit(Group group, string temp)

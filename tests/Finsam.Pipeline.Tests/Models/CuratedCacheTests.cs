@@ -21,6 +21,14 @@ public class CuratedCacheTests
         return (build.CacheSync, kpis, ledger);
     }
 
+    /// <summary>A local-folder store in <paramref name="storage"/> with every sample ingested.</summary>
+    private static async Task<LocalFolderBlobStore> IngestedSamplesAsync(TempFolder storage)
+    {
+        var store = new LocalFolderBlobStore(storage.Path);
+        await Samples.IngestAllAsync(store);
+        return store;
+    }
+
     private static async Task<List<string>> StoredAsync(IBlobStore store)
     {
         var names = new List<string>();
@@ -34,8 +42,7 @@ public class CuratedCacheTests
         using var storage = new TempFolder();
         using var firstHost = new TempFolder();
         using var newHost = new TempFolder();
-        var store = new LocalFolderBlobStore(storage.Path);
-        await Samples.IngestAllAsync(store);
+        var store = await IngestedSamplesAsync(storage);
 
         var first = await BuildAsync(store, firstHost);
         var again = await BuildAsync(store, firstHost);
@@ -59,8 +66,7 @@ public class CuratedCacheTests
         using var storage = new TempFolder();
         using var host = new TempFolder();
         using var newHost = new TempFolder();
-        var store = new LocalFolderBlobStore(storage.Path);
-        await Samples.IngestAllAsync(store);
+        var store = await IngestedSamplesAsync(storage);
         var before = await BuildAsync(store, host);
         var storedBefore = await StoredAsync(store);
 
@@ -88,13 +94,11 @@ public class CuratedCacheTests
     {
         using var otherStorage = new TempFolder();
         using var otherHost = new TempFolder();
-        var other = new LocalFolderBlobStore(otherStorage.Path);
-        await Samples.IngestAllAsync(other);
+        var other = await IngestedSamplesAsync(otherStorage);
         var expected = await BuildAsync(other, otherHost);
         using var storage = new TempFolder();
         using var reader = new TempFolder();
-        var store = new LocalFolderBlobStore(storage.Path);
-        await Samples.IngestAllAsync(store);
+        var store = await IngestedSamplesAsync(storage);
         var messages = new List<string>();
 
         var readOnly = await BuildAsync(new ReadOnlyStore(store), reader, messages);
@@ -110,8 +114,7 @@ public class CuratedCacheTests
     {
         using var storage = new TempFolder();
         using var host = new TempFolder();
-        var store = new LocalFolderBlobStore(storage.Path);
-        await Samples.IngestAllAsync(store);
+        var store = await IngestedSamplesAsync(storage);
         await BuildAsync(store, host);
         var budget = (await store.ReadAsync(Containers.Reference, "budget.csv")).Bytes.Append((byte)'\n').ToArray();
         await Task.Delay(20);
@@ -135,8 +138,7 @@ public class CuratedCacheTests
         {
             using var storage = new TempFolder();
             using var host = new TempFolder();
-            var store = new LocalFolderBlobStore(storage.Path);
-            await Samples.IngestAllAsync(store);
+            var store = await IngestedSamplesAsync(storage);
             try
             {
                 var build = await BuildAsync(store, host);

@@ -11,54 +11,56 @@ namespace Finsam.Pipeline.Curated;
 /// </summary>
 public sealed class ParquetTable<T>
 {
-    private readonly List<(DataField Field, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write)> _columns = [];
+    private readonly List<(Func<DataField> NewField, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write)> _columns = [];
     private readonly List<(string Name, string DuckDbType)> _duckDbColumns = [];
 
     /// <summary>The columns as DuckDB reads them, for an empty typed view when no file exists yet.</summary>
     public IReadOnlyList<(string Name, string DuckDbType)> DuckDbColumns => _duckDbColumns;
 
     public ParquetTable<T> String(string name, Func<T, string?> value) =>
-        Add(new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
+        Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
 
     public ParquetTable<T> Date(string name, Func<T, DateOnly> value) =>
-        Add(new DataField<DateOnly>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(() => new DataField<DateOnly>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
 
     public ParquetTable<T> NullableDate(string name, Func<T, DateOnly?> value) =>
-        Add(new DataField<DateOnly?>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(() => new DataField<DateOnly?>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
 
     /// <summary>Money: decimal(18,2), exact.</summary>
     public ParquetTable<T> Money(string name, Func<T, decimal> value) =>
-        Add(new DecimalDataField(name, 18, 2), "DECIMAL(18,2)", (rows, rg, f) => rg.WriteAsync<decimal>(f, Project(rows, value)));
+        Add(() => new DecimalDataField(name, 18, 2), "DECIMAL(18,2)", (rows, rg, f) => rg.WriteAsync<decimal>(f, Project(rows, value)));
 
     public ParquetTable<T> Int(string name, Func<T, int> value) =>
-        Add(new DataField<int>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(() => new DataField<int>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
 
     public ParquetTable<T> NullableInt(string name, Func<T, int?> value) =>
-        Add(new DataField<int?>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(() => new DataField<int?>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
 
     public ParquetTable<T> Bool(string name, Func<T, bool> value) =>
-        Add(new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
+        Add(() => new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
 
     public async Task<byte[]> ToBytesAsync(IReadOnlyList<T> rows, CancellationToken ct = default)
     {
         using var buffer = new MemoryStream();
-        var schema = new ParquetSchema(_columns.Select(c => (Field)c.Field).ToArray());
-        await using (var writer = await ParquetWriter.CreateAsync(schema, buffer, cancellationToken: ct))
+        // Fields of this write's own: Parquet.Net sets a field's levels when a schema is made from it,
+        // so fields shared by writes running at once could get a wrong definition level (a corrupt file).
+        var fields = _columns.Select(c => c.NewField()).ToArray();
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, cancellationToken: ct))
         {
             using var rowGroup = writer.CreateRowGroup();
-            foreach (var (field, write) in _columns)
+            for (var i = 0; i < fields.Length; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                await write(rows, rowGroup, field);
+                await _columns[i].Write(rows, rowGroup, fields[i]);
             }
         }
         return buffer.ToArray();
     }
 
-    private ParquetTable<T> Add(DataField field, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)
+    private ParquetTable<T> Add(Func<DataField> newField, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)
     {
-        _columns.Add((field, write));
-        _duckDbColumns.Add((field.Name, duckDbType));
+        _columns.Add((newField, write));
+        _duckDbColumns.Add((newField().Name, duckDbType));
         return this;
     }
 

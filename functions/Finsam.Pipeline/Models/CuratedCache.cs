@@ -85,9 +85,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         }
         if (downloaded > 0) progress?.Report($"Cache: {downloaded} compacted federation file(s) fetched from storage.");
 
-        // One federation at a time, on the build's own database. Compacting on two DuckDB databases at
-        // once was faster, but now and then one of them failed to read a valid partition file
-        // ("Payload value bigger than allowed"), so it is not done.
+        // One federation at a time, on the compaction database the build gives.
         foreach (var group in toCompact)
         {
             await CompactAsync(group, db, progress, ct);

@@ -11,25 +11,26 @@ namespace Finsam.Bench;
 /// </summary>
 public static class IngestBenchmark
 {
-    public static TimeSpan Measure(string work, string landingName, byte[] file, int runs)
+    private static readonly Pseudonymizer Pseudonymizer = new(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
+    public static Timed Trial(string work, string landingName, byte[] file)
     {
-        var pseudonymizer = new Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
         var root = "";
         LocalFolderBlobStore? store = null;
-        return Timing.Median(runs,
-            setUp: () =>
+        return new Timed(
+            SetUp: () =>
             {
                 root = Path.Combine(work, Guid.NewGuid().ToString("N"));
                 store = new LocalFolderBlobStore(root);
                 store.WriteAsync(Containers.Reference, "federations.csv", "federation_id;namn;org_nr;lan;medlemskommuner\nbench;Bänk;;Exempellän;9901\n"u8.ToArray(), WriteCondition.Overwrite).GetAwaiter().GetResult();
                 store.WriteAsync(Containers.Landing, landingName, file, WriteCondition.Overwrite).GetAwaiter().GetResult();
             },
-            run: () =>
+            Run: () =>
             {
-                var summary = new IngestionService(store!, pseudonymizer).IngestAllAsync().GetAwaiter().GetResult();
+                var summary = new IngestionService(store!, Pseudonymizer).IngestAllAsync().GetAwaiter().GetResult();
                 if (summary.Accepted != 1)
                     throw new InvalidOperationException("The generated file was not accepted: " + summary.Files[0].Message);
             },
-            tearDown: () => Directory.Delete(root, recursive: true));
+            TearDown: () => Directory.Delete(root, recursive: true));
     }
 }

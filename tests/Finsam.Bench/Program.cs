@@ -52,29 +52,27 @@ try
 {
     Console.WriteLine($"# Finsam ingest benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-    Console.WriteLine($"Median of {runs} runs after one warm-up run.");
+    Console.WriteLine($"{runs} runs of each, Finsam and DuckDB alternating, after one warm-up pair; medians, and the median ratio of the pairs.");
     Console.WriteLine();
-    Console.WriteLine("| input | rows | file MB | Finsam ingest (s) | rows/s | DuckDB read_csv → COPY parquet (s) | ratio |");
+    Console.WriteLine("| input | rows | file MB | Finsam ingest (s) | rows/s | DuckDB read_csv → COPY parquet (s) | ratio (lowest–highest) |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 
     var sie = GeneratedInputs.SieLedger(transactions);
-    var ledgerCsv = GeneratedInputs.LedgerCsvFor(sie);
-    Report("SIE 4 ledger", transactions, sie.Length,
-        IngestBenchmark.Measure(work, "bench/2025-01/ledger.se", sie, runs),
-        DuckDbBaseline.Measure(work, ledgerCsv, GeneratedInputs.LedgerCsvColumns, runs));
+    using (var baseline = new DuckDbBaseline(work, GeneratedInputs.LedgerCsvFor(sie), GeneratedInputs.LedgerCsvColumns))
+        Report("SIE 4 ledger", transactions, sie.Length, Timing.Paired(runs, IngestBenchmark.Trial(work, "bench/2025-01/ledger.se", sie), baseline.Trial()));
 
     var participantCsv = GeneratedInputs.ParticipantCsv(participants);
-    Report("participant CSV", participants, participantCsv.Length,
-        IngestBenchmark.Measure(work, "bench/2025-01/deltagare.csv", participantCsv, runs),
-        DuckDbBaseline.Measure(work, participantCsv, GeneratedInputs.ParticipantCsvColumns, runs));
+    using (var baseline = new DuckDbBaseline(work, participantCsv, GeneratedInputs.ParticipantCsvColumns))
+        Report("participant CSV", participants, participantCsv.Length, Timing.Paired(runs, IngestBenchmark.Trial(work, "bench/2025-01/deltagare.csv", participantCsv), baseline.Trial()));
 }
 finally
 {
     Directory.Delete(work, recursive: true);
 }
 
-static void Report(string input, int rows, int bytes, TimeSpan ours, TimeSpan duckdb) =>
-    Console.WriteLine($"| {input} | {rows:N0} | {bytes / 1e6:F1} | {ours.TotalSeconds:F2} | {rows / ours.TotalSeconds:N0} | {duckdb.TotalSeconds:F2} | {ours / duckdb:F2}× |");
+static void Report(string input, int rows, int bytes, Timing.PairedResult result) =>
+    Console.WriteLine($"| {input} | {rows:N0} | {bytes / 1e6:F1} | {result.A.TotalSeconds:F2} | {rows / result.A.TotalSeconds:N0} | {result.B.TotalSeconds:F2} | " +
+                      $"{result.Ratio:F2}× ({result.RatioLow:F2}–{result.RatioHigh:F2}) |");
 
 namespace Finsam.Bench
 {
@@ -83,17 +81,55 @@ namespace Finsam.Bench
         /// <summary>Median time of <paramref name="run"/>; <paramref name="setUp"/> and <paramref name="tearDown"/> are not timed.</summary>
         public static TimeSpan Median(int runs, Action run, Action? setUp = null, Action? tearDown = null)
         {
+            var timed = new Timed(run, setUp, tearDown);
             var times = new List<TimeSpan>();
             for (var i = 0; i <= runs; i++)
             {
-                setUp?.Invoke();
-                var sw = Stopwatch.StartNew();
-                run();
-                if (i > 0) times.Add(sw.Elapsed); // the first run is a warm-up
-                tearDown?.Invoke();
+                var elapsed = timed.Once();
+                if (i > 0) times.Add(elapsed); // the first run is a warm-up
             }
             times.Sort();
             return times[times.Count / 2];
+        }
+
+        /// <param name="A">Median time of the first piece of work.</param>
+        /// <param name="B">Median time of the second.</param>
+        /// <param name="Ratio">Median of A / B over pairs of runs made one right after the other.</param>
+        public sealed record PairedResult(TimeSpan A, TimeSpan B, double Ratio, double RatioLow, double RatioHigh);
+
+        /// <summary>
+        /// Runs <paramref name="a"/> and <paramref name="b"/> alternately, so both meet the machine in the
+        /// same state (this VM's speed drifts by a third within minutes); one warm-up pair is not counted.
+        /// </summary>
+        public static PairedResult Paired(int runs, Timed a, Timed b)
+        {
+            var (timesA, timesB, ratios) = (new List<TimeSpan>(), new List<TimeSpan>(), new List<double>());
+            for (var i = 0; i <= runs; i++)
+            {
+                var (ta, tb) = (a.Once(), b.Once());
+                if (i == 0) continue;
+                timesA.Add(ta);
+                timesB.Add(tb);
+                ratios.Add(ta / tb);
+            }
+            timesA.Sort();
+            timesB.Sort();
+            ratios.Sort();
+            return new PairedResult(timesA[runs / 2], timesB[runs / 2], ratios[runs / 2], ratios[0], ratios[^1]);
+        }
+    }
+
+    /// <summary>A piece of work to time; <paramref name="SetUp"/> and <paramref name="TearDown"/> around it are not timed.</summary>
+    public sealed record Timed(Action Run, Action? SetUp = null, Action? TearDown = null)
+    {
+        public TimeSpan Once()
+        {
+            SetUp?.Invoke();
+            var stopwatch = Stopwatch.StartNew();
+            Run();
+            var elapsed = stopwatch.Elapsed;
+            TearDown?.Invoke();
+            return elapsed;
         }
     }
 }

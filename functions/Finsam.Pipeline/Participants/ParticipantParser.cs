@@ -16,32 +16,31 @@ public static class ParticipantParser
     private static readonly System.Collections.Frozen.FrozenDictionary<string, int> ColumnIndex =
         ParticipantCodes.Header.Select((name, index) => (name, index)).ToFrozenDictionary(c => c.name, c => c.index);
 
-    /// <summary>Rows are checked in parallel chunks of at least this many.</summary>
+    /// <summary>Records are checked in chunks of this many, while the next ones are read.</summary>
     private const int ChunkRows = 4096;
+
+    private sealed record CheckedChunk(List<ParsedRegistration> Rows, ValidationReport Report, int Masked);
 
     public static ParsedParticipants Parse(string text, Period period, ValidationReport report)
     {
-        var records = DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)).Skip(1).ToList(); // after the header
-        var chunkCount = Math.Clamp(records.Count / ChunkRows, 1, Environment.ProcessorCount);
-        var chunks = new (List<ParsedRegistration> Rows, ValidationReport Report, int Masked)[chunkCount];
-        Parallel.For(0, chunkCount, c =>
+        // Each chunk of records is checked on another thread as soon as it is read, so the CSV reader
+        // and the checks run at once, and a chunk's raw records are garbage before the next are read.
+        var chunks = new List<Task<CheckedChunk>>();
+        var records = new List<DelimitedRecord>(ChunkRows);
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)).Skip(1)) // after the header
         {
-            var (from, to) = (records.Count * c / chunkCount, records.Count * (c + 1) / chunkCount);
-            var rows = new List<ParsedRegistration>(to - from);
-            var chunkReport = new ValidationReport();
-            var masked = 0;
-            for (var i = from; i < to; i++)
-            {
-                var reader = new RowReader(records[i], period, chunkReport);
-                if (reader.Read() is { } registration) rows.Add(registration);
-                masked += reader.MaskedTexts;
-            }
-            chunks[c] = (rows, chunkReport, masked);
-        });
+            records.Add(record);
+            if (records.Count < ChunkRows) continue;
+            var full = records;
+            chunks.Add(Task.Run(() => Check(full, period)));
+            records = new List<DelimitedRecord>(ChunkRows);
+        }
+        if (records.Count > 0) chunks.Add(Task.Run(() => Check(records, period)));
+        Task.WaitAll(chunks);
 
         var result = new ParsedParticipants();
         var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (rows, chunkReport, masked) in chunks)
+        foreach (var (rows, chunkReport, masked) in chunks.Select(c => c.Result))
         {
             report.Merge(chunkReport);
             result.MaskedTexts += masked;
@@ -59,6 +58,21 @@ public static class ParticipantParser
             }
         }
         return result;
+    }
+
+    private static CheckedChunk Check(List<DelimitedRecord> records, Period period)
+    {
+        var rows = new List<ParsedRegistration>(records.Count);
+        var report = new ValidationReport();
+        var masked = 0;
+        foreach (var record in records)
+        {
+            var reader = new RowReader(record, period, report);
+            if (reader.Read() is { } registration) rows.Add(registration);
+            masked += reader.MaskedTexts;
+        }
+        records.Clear();
+        return new CheckedChunk(rows, report, masked);
     }
 
     private sealed class RowReader(DelimitedRecord record, Period period, ValidationReport report)

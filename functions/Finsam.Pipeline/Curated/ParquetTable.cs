@@ -6,6 +6,7 @@ namespace Finsam.Pipeline.Curated;
 /// <summary>
 /// Writes rows of any shape as one Parquet row group, column by column, with Parquet.Net's
 /// column writer: faster than reflection-based serialisation for the large curated data sets.
+/// A large table's columns are encoded on all cores at once and joined (<see cref="ParquetColumnJoin"/>).
 /// Column order, names and types are exactly as declared; the output has no timestamps, so the
 /// same rows give the same bytes.
 /// </summary>
@@ -13,12 +14,20 @@ public sealed class ParquetTable<T>
 {
     private readonly List<(Func<DataField> NewField, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write)> _columns = [];
     private readonly List<(string Name, string DuckDbType)> _duckDbColumns = [];
+    private readonly List<string> _dictionaryColumns = [];
 
     /// <summary>The columns as DuckDB reads them, for an empty typed view when no file exists yet.</summary>
     public IReadOnlyList<(string Name, string DuckDbType)> DuckDbColumns => _duckDbColumns;
 
-    public ParquetTable<T> String(string name, Func<T, string?> value) =>
-        Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
+    /// <summary>
+    /// A string column. Its values are written with a dictionary (each distinct value encoded once)
+    /// unless its first values are mostly distinct; Parquet.Net writes strings plain unless told.
+    /// </summary>
+    public ParquetTable<T> String(string name, Func<T, string?> value)
+    {
+        _dictionaryColumns.Add(name);
+        return Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
+    }
 
     public ParquetTable<T> Date(string name, Func<T, DateOnly> value) =>
         Add(() => new DataField<DateOnly>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
@@ -39,22 +48,46 @@ public sealed class ParquetTable<T>
     public ParquetTable<T> Bool(string name, Func<T, bool> value) =>
         Add(() => new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
 
+    /// <summary>From this many rows, the columns are encoded on all cores at once and joined.</summary>
+    public const int ParallelFromRows = 20_000;
+
     public async Task<byte[]> ToBytesAsync(IReadOnlyList<T> rows, CancellationToken ct = default)
     {
+        if (rows.Count < ParallelFromRows || Environment.ProcessorCount < 2 || !ParquetColumnJoin.Available)
+            return await EncodeAsync(rows, Enumerable.Range(0, _columns.Count), ct);
+        var parts = new byte[_columns.Count][];
+        await Parallel.ForEachAsync(Enumerable.Range(0, _columns.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
+            async (column, token) => parts[column] = await EncodeAsync(rows, [column], token));
+        return await ParquetColumnJoin.JoinAsync(parts, ct);
+    }
+
+    /// <summary>The given columns of the rows as one Parquet file with one row group.</summary>
+    private async Task<byte[]> EncodeAsync(IReadOnlyList<T> rows, IEnumerable<int> columns, CancellationToken ct)
+    {
+        var chosen = columns.Select(i => _columns[i]).ToList();
         using var buffer = new MemoryStream();
         // Fields of this write's own: Parquet.Net sets a field's levels when a schema is made from it,
         // so fields shared by writes running at once could get a wrong definition level (a corrupt file).
-        var fields = _columns.Select(c => c.NewField()).ToArray();
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, cancellationToken: ct))
+        var fields = chosen.Select(c => c.NewField()).ToArray();
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, NewOptions(), cancellationToken: ct))
         {
             using var rowGroup = writer.CreateRowGroup();
             for (var i = 0; i < fields.Length; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                await _columns[i].Write(rows, rowGroup, fields[i]);
+                await chosen[i].Write(rows, rowGroup, fields[i]);
             }
         }
         return buffer.ToArray();
+    }
+
+    private ParquetOptions NewOptions()
+    {
+        // The dictionary is given up for a column whose first values are mostly distinct, before it is built whole.
+        var options = new ParquetOptions { DictionaryEncodingSampleSize = 1000 };
+        foreach (var name in _dictionaryColumns) options.ColumnEncodingHints[name] = EncodingHint.Dictionary;
+        return options;
     }
 
     private ParquetTable<T> Add(Func<DataField> newField, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)

@@ -51,7 +51,8 @@ Directory.CreateDirectory(work);
 try
 {
     Console.WriteLine($"# Finsam ingest benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+    Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
+                      (System.Runtime.GCSettings.IsServerGC ? "server GC" : "workstation GC"));
     Console.WriteLine($"{runs} runs of each, Finsam and DuckDB alternating, after one warm-up pair; medians, and the median ratio of the pairs.");
     Console.WriteLine();
     Console.WriteLine("| input | rows | file MB | Finsam ingest (s) | rows/s | DuckDB read_csv → COPY parquet (s) | ratio (lowest–highest) |");

@@ -36,8 +36,6 @@ internal static class ParquetColumnJoin
             metadata.Add(meta);
         }
 
-        using var output = new MemoryStream(files.Sum(f => f.Length));
-        output.Write(Magic);
         var joined = new FileMetaData
         {
             Version = metadata[0].Version,
@@ -47,14 +45,17 @@ internal static class ParquetColumnJoin
         };
         var rowGroup = new RowGroup { NumRows = metadata[0].NumRows, FileOffset = Magic.Length };
         List<ColumnOrder>? columnOrders = metadata.All(m => m.ColumnOrders is not null) ? [] : null;
+        var chunks = new List<ReadOnlyMemory<byte>>(files.Count);
+        long position = Magic.Length;
         for (var i = 0; i < files.Count; i++)
         {
             var (file, meta) = (files[i], metadata[i]);
             if (meta.NumRows != joined.NumRows)
                 throw new InvalidDataException($"Parquet parts to join have {joined.NumRows} and {meta.NumRows} rows.");
             var chunksEnd = file.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8, 4));
-            var shift = output.Position - Magic.Length;
-            output.Write(file, Magic.Length, chunksEnd - Magic.Length);
+            chunks.Add(file.AsMemory(Magic.Length, chunksEnd - Magic.Length));
+            var shift = position - Magic.Length;
+            position += chunksEnd - Magic.Length;
 
             joined.Schema.AddRange(meta.Schema.Skip(1));
             columnOrders?.AddRange(meta.ColumnOrders!);
@@ -70,13 +71,23 @@ internal static class ParquetColumnJoin
         joined.RowGroups = [rowGroup];
         joined.ColumnOrders = columnOrders;
 
-        var footerStart = output.Position;
-        WriteFooter!.Invoke(joined, [Activator.CreateInstance(ThriftWriterType!, output)]);
-        Span<byte> length = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(length, checked((int)(output.Position - footerStart)));
-        output.Write(length);
-        output.Write(Magic);
-        return output.ToArray();
+        using var footer = new MemoryStream();
+        WriteFooter!.Invoke(joined, [Activator.CreateInstance(ThriftWriterType!, footer)]);
+
+        // magic, every column's chunks, the footer, its length, magic
+        var output = new byte[checked((int)(position + footer.Length + 4 + Magic.Length))];
+        Magic.CopyTo(output, 0);
+        var at = Magic.Length;
+        foreach (var chunk in chunks)
+        {
+            chunk.Span.CopyTo(output.AsSpan(at));
+            at += chunk.Length;
+        }
+        footer.GetBuffer().AsSpan(0, (int)footer.Length).CopyTo(output.AsSpan(at));
+        at += (int)footer.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(output.AsSpan(at), (int)footer.Length);
+        Magic.CopyTo(output, at + 4);
+        return output;
     }
 
     private static void Move(ColumnChunk chunk, long shift)

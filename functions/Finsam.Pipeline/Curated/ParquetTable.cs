@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Parquet;
 using Parquet.Schema;
 
@@ -26,27 +28,27 @@ public sealed class ParquetTable<T>
     public ParquetTable<T> String(string name, Func<T, string?> value)
     {
         _dictionaryColumns.Add(name);
-        return Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => rg.WriteAsync(f, Project(rows, value)));
+        return Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => WriteProjectedAsync(rows, r => value(r)?.AsMemory(), values => rg.WriteAsync(f, values)));
     }
 
     public ParquetTable<T> Date(string name, Func<T, DateOnly> value) =>
-        Add(() => new DataField<DateOnly>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(() => new DataField<DateOnly>(name), "DATE", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     public ParquetTable<T> NullableDate(string name, Func<T, DateOnly?> value) =>
-        Add(() => new DataField<DateOnly?>(name), "DATE", (rows, rg, f) => rg.WriteAsync<DateOnly>(f, Project(rows, value)));
+        Add(() => new DataField<DateOnly?>(name), "DATE", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     /// <summary>Money: decimal(18,2), exact.</summary>
     public ParquetTable<T> Money(string name, Func<T, decimal> value) =>
-        Add(() => new DecimalDataField(name, 18, 2), "DECIMAL(18,2)", (rows, rg, f) => rg.WriteAsync<decimal>(f, Project(rows, value)));
+        Add(() => new DecimalDataField(name, 18, 2), "DECIMAL(18,2)", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     public ParquetTable<T> Int(string name, Func<T, int> value) =>
-        Add(() => new DataField<int>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(() => new DataField<int>(name), "INTEGER", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     public ParquetTable<T> NullableInt(string name, Func<T, int?> value) =>
-        Add(() => new DataField<int?>(name), "INTEGER", (rows, rg, f) => rg.WriteAsync<int>(f, Project(rows, value)));
+        Add(() => new DataField<int?>(name), "INTEGER", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     public ParquetTable<T> Bool(string name, Func<T, bool> value) =>
-        Add(() => new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => rg.WriteAsync<bool>(f, Project(rows, value)));
+        Add(() => new DataField<bool>(name), "BOOLEAN", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
 
     /// <summary>From this many rows, the columns are encoded on all cores at once and joined.</summary>
     public const int ParallelFromRows = 20_000;
@@ -97,10 +99,21 @@ public sealed class ParquetTable<T>
         return this;
     }
 
-    private static TValue[] Project<TValue>(IReadOnlyList<T> rows, Func<T, TValue> value)
+    /// <summary>
+    /// Writes one column's values, projected into a pooled array: a new array per column of a large
+    /// table would be a large-object allocation, and those make the collector look at the whole heap.
+    /// </summary>
+    private static async Task WriteProjectedAsync<TValue>(IReadOnlyList<T> rows, Func<T, TValue> value, Func<ReadOnlyMemory<TValue>, Task> write)
     {
-        var values = new TValue[rows.Count];
-        for (var i = 0; i < values.Length; i++) values[i] = value(rows[i]);
-        return values;
+        var values = ArrayPool<TValue>.Shared.Rent(rows.Count);
+        try
+        {
+            for (var i = 0; i < rows.Count; i++) values[i] = value(rows[i]);
+            await write(values.AsMemory(0, rows.Count));
+        }
+        finally
+        {
+            ArrayPool<TValue>.Shared.Return(values, clearArray: RuntimeHelpers.IsReferenceOrContainsReferences<TValue>());
+        }
     }
 }

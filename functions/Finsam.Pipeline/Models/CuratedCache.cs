@@ -151,8 +151,18 @@ public sealed class CuratedCache(IBlobStore store, string folder)
                 : await FetchAsync(group, datasetScratch, ct);
             var temp = TempFile(group);
             var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"));
-            db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
+            try
+            {
+                db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
                            $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
+            }
+            catch (DuckDB.NET.Data.DuckDBException e) when (UnreadablePartition(group, files, db) is { } damaged)
+            {
+                throw new ModelException(
+                    $"The curated file {Containers.Curated}/{damaged.Name} cannot be read ({e.Message.Split('\n')[0]}). " +
+                    "Drop that month's export in landing again to rewrite it, or delete the file and ingest the month again; " +
+                    "the original is kept in raw/.", e);
+            }
             var bytes = await File.ReadAllBytesAsync(temp, ct);
             Commit(group, temp);
             await ShareAsync(group, bytes, progress, ct);
@@ -161,6 +171,27 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         {
             if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// After a failed compaction: the first of the group's partitions that DuckDB cannot read on its own
+    /// (every value decoded), or null when each can be read and the failure lies elsewhere (e.g. memory).
+    /// </summary>
+    private static BlobInfo? UnreadablePartition(Group group, IReadOnlyList<string> files, DuckDbSession db)
+    {
+        for (var i = 0; i < files.Count; i++)
+        {
+            try
+            {
+                db.Execute($"create or replace temp table finsam_partition_check as select * from read_parquet('{DuckDbSession.Quote(files[i])}'); " +
+                           "drop table finsam_partition_check");
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                return group.Partitions.First(p => files[i].EndsWith(p.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar), StringComparison.Ordinal));
+            }
+        }
+        return null;
     }
 
     /// <summary>Downloads the group's partitions below <paramref name="datasetScratch"/>, replacing what an interrupted build left there.</summary>

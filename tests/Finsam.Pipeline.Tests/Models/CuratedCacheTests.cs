@@ -154,6 +154,22 @@ public class CuratedCacheTests
         Assert.Empty(failures);
     }
 
+    [Fact]
+    public async Task A_damaged_curated_file_is_named_in_the_error_with_what_to_do()
+    {
+        using var storage = new TempFolder();
+        using var host = new TempFolder();
+        var store = await IngestedSamplesAsync(storage);
+        const string damaged = "ledger/federation=ekstrand/period=2025-02/data.parquet";
+        var bytes = (await store.ReadAsync(Containers.Curated, damaged)).Bytes;
+        await store.WriteAsync(Containers.Curated, damaged, bytes.AsMemory(0, bytes.Length / 2), WriteCondition.Overwrite);
+
+        var error = await Assert.ThrowsAsync<ModelException>(() => BuildAsync(store, host));
+
+        Assert.StartsWith($"The curated file curated/{damaged} cannot be read (", error.Message);
+        Assert.EndsWith("Drop that month's export in landing again to rewrite it, or delete the file and ingest the month again; the original is kept in raw/.", error.Message);
+    }
+
     /// <summary>A store whose writes and deletes are refused, like an identity with read access only.</summary>
     private sealed class ReadOnlyStore(IBlobStore inner) : IBlobStore
     {

@@ -14,9 +14,11 @@ namespace Finsam.Pipeline.Curated;
 /// </summary>
 public sealed class ParquetTable<T>
 {
-    private readonly List<(Func<DataField> NewField, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write)> _columns = [];
+    /// <summary>A column: how to make its field, whether its values get a dictionary, and how to write them.</summary>
+    private sealed record Column(Func<DataField> NewField, bool Dictionary, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> Write);
+
+    private readonly List<Column> _columns = [];
     private readonly List<(string Name, string DuckDbType)> _duckDbColumns = [];
-    private readonly List<string> _dictionaryColumns = [];
 
     /// <summary>The columns as DuckDB reads them, for an empty typed view when no file exists yet.</summary>
     public IReadOnlyList<(string Name, string DuckDbType)> DuckDbColumns => _duckDbColumns;
@@ -25,11 +27,8 @@ public sealed class ParquetTable<T>
     /// A string column. Its values are written with a dictionary (each distinct value encoded once)
     /// unless its first values are mostly distinct; Parquet.Net writes strings plain unless told.
     /// </summary>
-    public ParquetTable<T> String(string name, Func<T, string?> value)
-    {
-        _dictionaryColumns.Add(name);
-        return Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => WriteProjectedAsync(rows, r => value(r)?.AsMemory(), values => rg.WriteAsync(f, values)));
-    }
+    public ParquetTable<T> String(string name, Func<T, string?> value) =>
+        Add(() => new DataField<string>(name), "VARCHAR", (rows, rg, f) => WriteProjectedAsync(rows, r => value(r)?.AsMemory(), values => rg.WriteAsync(f, values)), dictionary: true);
 
     public ParquetTable<T> Date(string name, Func<T, DateOnly> value) =>
         Add(() => new DataField<DateOnly>(name), "DATE", (rows, rg, f) => WriteProjectedAsync(rows, value, values => rg.WriteAsync(f, values)));
@@ -72,7 +71,7 @@ public sealed class ParquetTable<T>
         // Fields of this write's own: Parquet.Net sets a field's levels when a schema is made from it,
         // so fields shared by writes running at once could get a wrong definition level (a corrupt file).
         var fields = chosen.Select(c => c.NewField()).ToArray();
-        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, NewOptions(), cancellationToken: ct))
+        await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, Options(chosen, fields), cancellationToken: ct))
         {
             using var rowGroup = writer.CreateRowGroup();
             for (var i = 0; i < fields.Length; i++)
@@ -84,17 +83,18 @@ public sealed class ParquetTable<T>
         return buffer.ToArray();
     }
 
-    private ParquetOptions NewOptions()
+    /// <summary>A dictionary for the columns that ask for one, given up for a column whose first values are mostly distinct.</summary>
+    private static ParquetOptions Options(IReadOnlyList<Column> columns, IReadOnlyList<DataField> fields)
     {
-        // The dictionary is given up for a column whose first values are mostly distinct, before it is built whole.
         var options = new ParquetOptions { DictionaryEncodingSampleSize = 1000 };
-        foreach (var name in _dictionaryColumns) options.ColumnEncodingHints[name] = EncodingHint.Dictionary;
+        for (var i = 0; i < columns.Count; i++)
+            if (columns[i].Dictionary) options.ColumnEncodingHints[fields[i].Path.ToString()] = EncodingHint.Dictionary;
         return options;
     }
 
-    private ParquetTable<T> Add(Func<DataField> newField, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write)
+    private ParquetTable<T> Add(Func<DataField> newField, string duckDbType, Func<IReadOnlyList<T>, ParquetRowGroupWriter, DataField, Task> write, bool dictionary = false)
     {
-        _columns.Add((newField, write));
+        _columns.Add(new Column(newField, dictionary, write));
         _duckDbColumns.Add((newField().Name, duckDbType));
         return this;
     }

@@ -147,16 +147,16 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         try
         {
             var files = store is ILocalFileStore local
-                ? group.Partitions.Select(p => local.LocalPath(Containers.Curated, p.Name)).ToList()
+                ? group.Partitions.Select(p => (Partition: p, Path: local.LocalPath(Containers.Curated, p.Name))).ToList()
                 : await FetchAsync(group, datasetScratch, ct);
             var temp = TempFile(group);
-            var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"));
+            var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f.Path)}'"));
             try
             {
                 db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
                            $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
             }
-            catch (DuckDB.NET.Data.DuckDBException e) when (UnreadablePartition(group, files, db) is { } damaged)
+            catch (DuckDB.NET.Data.DuckDBException e) when (UnreadablePartition(files, db) is { } damaged)
             {
                 throw new ModelException(
                     $"The curated file {Containers.Curated}/{damaged.Name} cannot be read ({e.Message.Split('\n')[0]}). " +
@@ -177,38 +177,38 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// After a failed compaction: the first of the group's partitions that DuckDB cannot read on its own
     /// (every value decoded), or null when each can be read and the failure lies elsewhere (e.g. memory).
     /// </summary>
-    private static BlobInfo? UnreadablePartition(Group group, IReadOnlyList<string> files, DuckDbSession db)
+    private static BlobInfo? UnreadablePartition(IEnumerable<(BlobInfo Partition, string Path)> files, DuckDbSession db)
     {
-        for (var i = 0; i < files.Count; i++)
+        foreach (var (partition, path) in files)
         {
             try
             {
-                db.Execute($"create or replace temp table finsam_partition_check as select * from read_parquet('{DuckDbSession.Quote(files[i])}'); " +
+                db.Execute($"create or replace temp table finsam_partition_check as select * from read_parquet('{DuckDbSession.Quote(path)}'); " +
                            "drop table finsam_partition_check");
             }
             catch (DuckDB.NET.Data.DuckDBException)
             {
-                return group.Partitions.First(p => files[i].EndsWith(p.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar), StringComparison.Ordinal));
+                return partition;
             }
         }
         return null;
     }
 
     /// <summary>Downloads the group's partitions below <paramref name="datasetScratch"/>, replacing what an interrupted build left there.</summary>
-    private async Task<List<string>> FetchAsync(Group group, string datasetScratch, CancellationToken ct)
+    private async Task<List<(BlobInfo Partition, string Path)>> FetchAsync(Group group, string datasetScratch, CancellationToken ct)
     {
         var scratch = Path.Combine(datasetScratch, group.FederationFolder);
         if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        var files = new ConcurrentBag<string>();
+        var files = new ConcurrentBag<(BlobInfo, string)>();
         await Parallel.ForEachAsync(group.Partitions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
         {
             var content = await store.ReadAsync(Containers.Curated, partition.Name, token);
             var local = Path.Combine(datasetScratch, partition.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             await File.WriteAllBytesAsync(local, content.Bytes, token);
-            files.Add(local);
+            files.Add((partition, local));
         });
-        return files.Order(StringComparer.Ordinal).ToList();
+        return files.OrderBy(f => f.Item2, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Where a group's new file is written before <see cref="Commit"/> moves it into place.</summary>

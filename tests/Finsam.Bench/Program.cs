@@ -89,8 +89,13 @@ namespace Finsam.Bench
                 var elapsed = timed.Once();
                 if (i > 0) times.Add(elapsed); // the first run is a warm-up
             }
-            times.Sort();
-            return times[times.Count / 2];
+            return Middle(times);
+        }
+
+        private static TValue Middle<TValue>(List<TValue> values)
+        {
+            values.Sort();
+            return values[values.Count / 2];
         }
 
         /// <param name="A">Median time of the first piece of work.</param>
@@ -113,10 +118,7 @@ namespace Finsam.Bench
                 timesB.Add(tb);
                 ratios.Add(ta / tb);
             }
-            timesA.Sort();
-            timesB.Sort();
-            ratios.Sort();
-            return new PairedResult(timesA[runs / 2], timesB[runs / 2], ratios[runs / 2], ratios[0], ratios[^1]);
+            return new PairedResult(Middle(timesA), Middle(timesB), Middle(ratios), ratios[0], ratios[^1]);
         }
     }
 

@@ -1,0 +1,108 @@
+namespace Finsam.Pipeline.Configuration;
+
+/// <summary>
+/// Every setting of the pipeline, bound from the configuration section <c>Finsam</c> (environment variables and
+/// app settings write <c>Finsam__Models__MemoryLimit</c>) and validated when a host starts. Storage itself is the
+/// connection <c>FinsamStorage</c> (<see cref="FinsamSettings.StorageConnection"/>); with no connection the local
+/// folder <see cref="StorageSettings.LocalFolder"/> is used.
+/// </summary>
+public sealed class FinsamOptions
+{
+    public const string SectionName = "Finsam";
+
+    public StorageSettings Storage { get; set; } = new();
+    public ModelSettings Models { get; set; } = new();
+    public PublishingSettings Publishing { get; set; } = new();
+    public PrivacySettings Privacy { get; set; } = new();
+    public LimitSettings Limits { get; set; } = new();
+    public LocalHostSettings LocalHost { get; set; } = new();
+}
+
+/// <summary>The embedded default storage, used when the connection <c>FinsamStorage</c> is not set.</summary>
+public sealed class StorageSettings
+{
+    public const string DefaultLocalFolder = "./finsam-data";
+
+    /// <summary>The local folder that holds the containers (landing/, raw/, curated/ …); empty: <see cref="DefaultLocalFolder"/>.</summary>
+    public string? LocalFolder { get; set; }
+
+    /// <summary>Attempts of a storage call that fails for a transient reason, within one ingestion, before the failure is passed on.</summary>
+    public int TransientAttempts { get; set; } = 4;
+
+    /// <summary>The wait before the first retry; it doubles with each further attempt.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>How the SQL models are built (DuckDB).</summary>
+public sealed class ModelSettings
+{
+    public const string DefaultMemoryLimit = "512MB";
+
+    /// <summary>The SQL project; empty: the queries/ shipped with the host, or found above the current folder.</summary>
+    public string? QueriesFolder { get; set; }
+
+    /// <summary>The local cache of curated data and DuckDB's temporary files; empty: finsam-work in the system temp folder.</summary>
+    public string? WorkFolder { get; set; }
+
+    /// <summary>DuckDB's memory limit, e.g. 512MB or 2GB.</summary>
+    public string MemoryLimit { get; set; } = DefaultMemoryLimit;
+
+    /// <summary>DuckDB's worker threads; empty: one per core.</summary>
+    public int? Threads { get; set; }
+}
+
+/// <summary>Publishing of versions and their retention.</summary>
+public sealed class PublishingSettings
+{
+    public const string DefaultBuildSchedule = "0 */10 * * * *";
+
+    /// <summary>
+    /// When build-and-publish runs: a six-field NCRONTAB expression (second minute hour day month weekday), read from the
+    /// top-level setting <c>BUILD_SCHEDULE</c> (<see cref="FinsamSettings.BuildSchedule"/>), which the Functions timer uses too.
+    /// </summary>
+    [TopLevelSetting(FinsamSettings.BuildSchedule)]
+    public string BuildSchedule { get; set; } = DefaultBuildSchedule;
+
+    /// <summary>Retention: keep at least the last N versions of each dataset; empty: keep all.</summary>
+    public int? KeepLast { get; set; }
+
+    /// <summary>Retention: keep versions younger than D days; empty: keep all.</summary>
+    public int? KeepDays { get; set; }
+}
+
+/// <summary>Secrets for privacy. Comes from configuration (Key Vault in Azure), never from the repository.</summary>
+public sealed class PrivacySettings
+{
+    /// <summary>Base64 key of at least 32 bytes for the HMAC-SHA-256 pseudonyms. Required to ingest participant files.</summary>
+    public string? PseudonymKey { get; set; }
+}
+
+/// <summary>Limits a hostile file cannot break.</summary>
+public sealed class LimitSettings
+{
+    public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
+    public const int DefaultMaxLineLength = 100_000;
+    public const int DefaultMaxFieldLength = 10_000;
+
+    /// <summary>The largest landing file accepted; a larger one is quarantined from its properties, unread.</summary>
+    public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+
+    /// <summary>The longest line of a text file, in characters.</summary>
+    public int MaxLineLength { get; set; } = DefaultMaxLineLength;
+
+    /// <summary>The longest field of a line, in characters.</summary>
+    public int MaxFieldLength { get; set; } = DefaultMaxFieldLength;
+}
+
+/// <summary>The local host (<c>finsam host</c>): how often it looks in landing and how often it tries a file.</summary>
+public sealed class LocalHostSettings
+{
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(30);
+    public const int DefaultMaxAttempts = 5;
+
+    /// <summary>How often landing is listed (e.g. 00:00:30).</summary>
+    public TimeSpan PollInterval { get; set; } = DefaultPollInterval;
+
+    /// <summary>Attempts for a file that fails for a transient reason before it is recorded as failed (the Functions poisonBlobThreshold).</summary>
+    public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Finsam.Cli.Commands;
+using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
 namespace Finsam.Cli;
@@ -11,14 +12,12 @@ public static class CliApp
     public const int InputRejected = 1;
     public const int UsageError = 2;
 
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, CancellationToken ct = default) =>
-        await RunAsync(args, console, environment, Console.In, ct);
-
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, Func<string, string?> environment, TextReader input, CancellationToken ct = default)
+    /// <param name="configuration">The settings every host reads (environment variables in the real program).</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole console, IConfiguration configuration, TextReader input, CancellationToken ct = default)
     {
-        var settings = new CliSettings(environment);
+        var settings = new CliSettings(configuration);
         var root = new RootCommand("Finsam.Pipeline: validated, pseudonymised and comparable data for Finsam federations and their joint controller function.");
-        root.Add(ValidateCommand.Create(console));
+        root.Add(ValidateCommand.Create(console, settings));
         root.Add(IngestCommand.Create(console, settings));
         root.Add(DemoCommand.Create(console, settings));
         root.Add(BuildCommand.Create(console, settings));

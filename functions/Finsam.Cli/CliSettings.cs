@@ -1,45 +1,30 @@
 using System.CommandLine;
-using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Privacy;
-using Finsam.Pipeline.Storage;
+using Finsam.Pipeline;
+using Finsam.Pipeline.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsam.Cli;
 
 /// <summary>
-/// Storage and secrets for the commands. Options win over environment variables; with neither,
-/// the local folder ./finsam-data is used. Secrets come from the environment only.
+/// The command line's flags, overlaid on the same configuration every host reads (environment variables:
+/// <c>Finsam__…</c>, <c>FinsamStorage</c>, and the earlier <c>FINSAM_*</c> names), and the pipeline composed from it by
+/// <see cref="PipelineRegistration.AddFinsamPipeline"/>. Flags win over the environment. Secrets come from the environment only.
 /// </summary>
-public sealed class CliSettings(Func<string, string?> environment)
+public sealed class CliSettings(IConfiguration configuration)
 {
-    public const string StorageFolderVariable = "FINSAM_STORAGE";
-    public const string ConnectionStringVariable = "FINSAM_STORAGE_CONNECTION_STRING";
-    public const string AccountUrlVariable = "FINSAM_STORAGE_ACCOUNT_URL";
-
-    public Func<string, string?> Environment { get; } = environment;
+    public IConfiguration Configuration { get; } = configuration;
 
     public Option<string?> StorageOption { get; } = new("--storage")
     {
-        Description = $"Local folder to use as storage (default {StorageOptions.DefaultLocalFolder}, or ${StorageFolderVariable}).",
+        Description = $"Local folder to use as storage (default {StorageSettings.DefaultLocalFolder}, or Finsam__Storage__LocalFolder).",
     };
 
     public Option<string?> AccountUrlOption { get; } = new("--account-url")
     {
-        Description = $"Azure Blob Storage account URL, signed in with DefaultAzureCredential (or ${AccountUrlVariable}). " +
-                      $"A connection string is read from ${ConnectionStringVariable} only, never from the command line.",
+        Description = $"Azure Blob Storage account URL, signed in with DefaultAzureCredential (or {FinsamSettings.StorageConnection}__blobServiceUri). " +
+                      $"A connection string is read from the setting {FinsamSettings.StorageConnection} only, never from the command line.",
     };
-
-    public void AddStorageOptions(Command command)
-    {
-        command.Add(StorageOption);
-        command.Add(AccountUrlOption);
-    }
-
-    public StorageOptions Storage(ParseResult parse)
-    {
-        if (parse.GetValue(StorageOption) is { } folder) return new StorageOptions(LocalFolder: folder);
-        if (parse.GetValue(AccountUrlOption) is { } accountUrl) return new StorageOptions(AccountUrl: accountUrl);
-        return new StorageOptions(Environment(StorageFolderVariable), Environment(ConnectionStringVariable), Environment(AccountUrlVariable));
-    }
 
     public Option<string?> QueriesOption { get; } = new("--queries") { Description = "The SQL project folder (default: the queries/ shipped with finsam)." };
 
@@ -48,9 +33,15 @@ public sealed class CliSettings(Func<string, string?> environment)
         Description = "Folder for the local cache of curated data and DuckDB's temporary files (default: finsam-work in the system temp folder).",
     };
 
-    public Option<string?> MemoryLimitOption { get; } = new("--memory-limit") { Description = "DuckDB's memory limit, e.g. 512MB (the default) or 2GB." };
+    public Option<string?> MemoryLimitOption { get; } = new("--memory-limit") { Description = $"DuckDB's memory limit, e.g. {ModelSettings.DefaultMemoryLimit} (the default) or 2GB." };
 
     public Option<int?> ThreadsOption { get; } = new("--threads") { Description = "DuckDB's worker threads (default: one per core)." };
+
+    public void AddStorageOptions(Command command)
+    {
+        command.Add(StorageOption);
+        command.Add(AccountUrlOption);
+    }
 
     public void AddModelOptions(Command command)
     {
@@ -60,16 +51,39 @@ public sealed class CliSettings(Func<string, string?> environment)
         command.Add(ThreadsOption);
     }
 
-    public ModelOptions ModelOptions(ParseResult parse)
+    /// <summary>The pipeline for one command: the configuration with the command's flags (and <paramref name="extra"/>) on top.</summary>
+    public ServiceProvider Services(ParseResult parse, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var queries = parse.GetValue(QueriesOption) ?? ShippedFolders.Find("queries", SourceViews.KpiCatalogFile)
-            ?? throw new ArgumentException("The SQL project (queries/) was not found; pass --queries DIR.");
-        var work = parse.GetValue(WorkOption) ?? Path.Combine(Path.GetTempPath(), "finsam-work");
-        var options = new ModelOptions(Path.GetFullPath(queries), Path.GetFullPath(work));
-        if (parse.GetValue(MemoryLimitOption) is { } memory) options = options with { MemoryLimit = memory };
-        if (parse.GetValue(ThreadsOption) is { } threads) options = options with { Threads = threads };
-        return options;
+        var overlay = new Dictionary<string, string?>();
+        if (Flag(parse, StorageOption) is { } folder) UseLocalFolder(overlay, folder);
+        else if (Flag(parse, AccountUrlOption) is { } accountUrl)
+        {
+            ClearStorage(overlay);
+            overlay[$"{FinsamSettings.StorageConnection}:blobServiceUri"] = accountUrl;
+        }
+        if (Flag(parse, QueriesOption) is { } queries) overlay["Finsam:Models:QueriesFolder"] = queries;
+        if (Flag(parse, WorkOption) is { } work) overlay["Finsam:Models:WorkFolder"] = work;
+        if (Flag(parse, MemoryLimitOption) is { } memory) overlay["Finsam:Models:MemoryLimit"] = memory;
+        if (parse.GetResult(ThreadsOption) is not null && parse.GetValue(ThreadsOption) is { } threads) overlay["Finsam:Models:Threads"] = threads.ToString();
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overlay[key] = value;
+        var merged = new ConfigurationBuilder().AddConfiguration(Configuration).AddInMemoryCollection(overlay).Build();
+        return new ServiceCollection().AddFinsamPipeline(merged).BuildServiceProvider();
     }
 
-    public Pseudonymizer Pseudonymizer() => Finsam.Pipeline.Privacy.Pseudonymizer.FromBase64(Environment(PseudonymKeyException.EnvironmentVariable));
+    /// <summary>Storage is the local folder <paramref name="folder"/>, whatever connection the environment names.</summary>
+    public static void UseLocalFolder(IDictionary<string, string?> overlay, string folder)
+    {
+        ClearStorage(overlay);
+        overlay["Finsam:Storage:LocalFolder"] = folder;
+    }
+
+    private static void ClearStorage(IDictionary<string, string?> overlay)
+    {
+        foreach (var key in new[] { FinsamSettings.StorageConnection, $"{FinsamSettings.StorageConnection}:blobServiceUri", $"{FinsamSettings.StorageConnection}:serviceUri",
+                     "FINSAM_STORAGE_CONNECTION_STRING", "FINSAM_STORAGE_ACCOUNT_URL" })
+            overlay[key] = "";
+    }
+
+    /// <summary>An option's value when the command has it and it was given.</summary>
+    public static string? Flag(ParseResult parse, Option<string?> option) => parse.GetResult(option) is null ? null : parse.GetValue(option);
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Finsam.Pipeline;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Reference;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -30,31 +30,26 @@ public static class BuildCommand
         var command = new Command("build", "Run the SQL models over the curated data; write kpi, kpi_catalog and quality; print the main KPIs and the data-quality findings.");
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            try
-            {
-                var store = settings.Storage(parse).Create();
-                var options = settings.ModelOptions(parse);
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var progress = new SynchronousProgress<string>(step => console.MarkupLineInterpolated($"[grey]{clock.Elapsed:mm\\:ss} {step}[/]"));
-                using var build = await ModelBuild.RunAsync(store, options, progress, ct);
-                var written = await build.SaveOutputsAsync(store, options.WorkFolder, ct);
-                PrintKpis(console, build);
-                PrintFindings(console, build);
-                console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", written)}.");
-                if (build.AssertionFailures.Count == 0) return CliApp.Ok;
-                foreach (var failure in build.AssertionFailures)
-                    console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
-                return CliApp.InputRejected;
-            }
-            catch (Exception e) when (e is ModelException or ReferenceDataException or ArgumentException)
-            {
-                console.MarkupLineInterpolated($"[red]{e.Message}[/]");
-                return CliApp.UsageError;
-            }
-        });
+            await using var services = settings.Services(parse);
+            using var build = await services.GetRequiredService<ModelBuilder>().BuildAsync(Progress(console), saveOutputs: true, ct);
+            PrintKpis(console, build);
+            PrintFindings(console, build);
+            console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", ModelBuild.Outputs.Select(o => $"curated/models/{o}.parquet"))}.");
+            if (build.AssertionFailures.Count == 0) return CliApp.Ok;
+            foreach (var failure in build.AssertionFailures)
+                console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
+            return CliApp.InputRejected;
+        }));
         return command;
+    }
+
+    /// <summary>Build steps with the time since the command started.</summary>
+    public static IProgress<string> Progress(IAnsiConsole console)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return new SynchronousProgress<string>(step => console.MarkupLineInterpolated($"[grey]{clock.Elapsed:mm\\:ss} {step}[/]"));
     }
 
     private static void PrintKpis(IAnsiConsole console, ModelBuild build)

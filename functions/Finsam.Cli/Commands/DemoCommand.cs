@@ -1,7 +1,9 @@
 using System.CommandLine;
+using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -19,25 +21,27 @@ public static class DemoCommand
         var samples = new Option<DirectoryInfo?>("--samples") { Description = "The samples folder (default: the one shipped with finsam)." };
         var command = new Command("demo", "Copy the samples into landing of the local storage and ingest them.") { samples };
         command.Add(settings.StorageOption);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            var folder = parse.GetValue(samples)?.FullName ?? FindSamples();
+            var folder = parse.GetValue(samples)?.FullName ?? ShippedFolders.Samples();
             if (folder is null || !Directory.Exists(Path.Combine(folder, "landing")))
-            {
-                console.MarkupLine("[red]The samples folder was not found; pass --samples DIR (a folder with landing/ and reference/).[/]");
-                return CliApp.UsageError;
-            }
-            var root = parse.GetValue(settings.StorageOption) ?? settings.Environment(CliSettings.StorageFolderVariable) ?? StorageOptions.DefaultLocalFolder;
-            var store = new LocalFolderBlobStore(root);
+                throw new ArgumentException("The samples folder was not found; pass --samples DIR (a folder with landing/ and reference/).");
+
+            // The demo always runs on a local folder, whatever storage the environment names.
+            var overlay = new Dictionary<string, string?>();
+            var root = CliSettings.Flag(parse, settings.StorageOption) ?? StorageConnection.DefaultFolder(settings.Configuration);
+            CliSettings.UseLocalFolder(overlay, root);
+            overlay["Finsam:Privacy:PseudonymKey"] = DemoKey(console, settings, root);
+            await using var services = settings.Services(parse, overlay);
+            var store = services.GetRequiredService<IBlobStore>();
             var copied = await CopySamplesAsync(store, folder, ct);
             console.MarkupLineInterpolated($"Copied {copied} sample file(s) from {folder} into {store.Description}");
 
-            var service = new IngestionService(store, DemoPseudonymizer(console, settings, store.RootFolder));
-            var summary = await service.IngestAllAsync(OutcomePrinter.Progress(console), ct);
+            var summary = await services.GetRequiredService<IngestionService>().IngestAllAsync(OutcomePrinter.Progress(console), ct);
             OutcomePrinter.Summary(console, summary, store.Description);
-            console.MarkupLineInterpolated($"Curated Parquet: {Path.Combine(store.RootFolder, Containers.Curated)}");
+            console.MarkupLineInterpolated($"Curated Parquet: {Path.Combine(Path.GetFullPath(root), Containers.Curated)}");
             return summary.Rejected + summary.Failed > 0 ? CliApp.InputRejected : CliApp.Ok;
-        });
+        }));
         return command;
     }
 
@@ -58,16 +62,16 @@ public static class DemoCommand
         return copied;
     }
 
-    private static Pseudonymizer DemoPseudonymizer(IAnsiConsole console, CliSettings settings, string storageRoot)
+    /// <summary>The configured key, or a throw-away key kept beside the demo data.</summary>
+    private static string DemoKey(IAnsiConsole console, CliSettings settings, string storageRoot)
     {
-        var configured = settings.Environment(PseudonymKeyException.EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured)) return Pseudonymizer.FromBase64(configured);
+        var configured = settings.Configuration["Finsam:Privacy:PseudonymKey"] ?? settings.Configuration[PseudonymKeyException.EnvironmentVariable];
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        Directory.CreateDirectory(storageRoot);
         var keyFile = Path.Combine(storageRoot, DemoKeyFile);
         if (!File.Exists(keyFile))
             File.WriteAllText(keyFile, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-        console.MarkupLineInterpolated($"[yellow]No {PseudonymKeyException.EnvironmentVariable} set: using a demo key in {keyFile}. Never do this with real data.[/]");
-        return Pseudonymizer.FromBase64(File.ReadAllText(keyFile));
+        console.MarkupLineInterpolated($"[yellow]No {PseudonymKeyException.SettingName} set: using a demo key in {keyFile}. Never do this with real data.[/]");
+        return File.ReadAllText(keyFile);
     }
-
-    private static string? FindSamples() => ShippedFolders.Find("samples", "landing");
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Models;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -17,8 +19,9 @@ public static class DiffCommand
         settings.AddModelOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            var store = settings.Storage(parse).Create();
-            var (old, @new, changes) = await new VersionDiff(store).CompareAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(from)!, parse.GetValue(to)!, settings.ModelOptions(parse), ct);
+            await using var services = settings.Services(parse);
+            var (old, @new, changes) = await services.GetRequiredService<VersionDiff>().CompareAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(from)!, parse.GetValue(to)!,
+                services.GetRequiredService<ModelOptions>(), ct);
             console.MarkupLineInterpolated($"{old.Dataset} v{old.Version} → v{@new.Version}: {changes.Count} KPI value(s) differ. Inputs: {ManifestChanges.Between(old, @new.Inputs, @new.Models, @new.References, []).Summary()}.");
             if (changes.Count == 0) return CliApp.Ok;
             var table = new Table().AddColumns("Nyckeltal / KPI", "Nivå", "Förbund/län", "Period", "Kön", "Dimension", "Före / old", "Efter / new", "Ändring");

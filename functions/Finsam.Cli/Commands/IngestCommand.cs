@@ -1,7 +1,7 @@
 using System.CommandLine;
+using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Ingestion;
-using Finsam.Pipeline.Privacy;
-using Finsam.Pipeline.Reference;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -13,23 +13,16 @@ public static class IngestCommand
     {
         var command = new Command("ingest", "Validate every file in landing and ingest it into curated Parquet, or quarantine it with a report.");
         settings.AddStorageOptions(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            try
-            {
-                var store = settings.Storage(parse).Create();
-                var service = new IngestionService(store, settings.Pseudonymizer());
-                console.MarkupLineInterpolated($"Ingesting from {store.Description}");
-                var summary = await service.IngestAllAsync(OutcomePrinter.Progress(console), ct);
-                OutcomePrinter.Summary(console, summary, store.Description);
-                return summary.Rejected + summary.Failed > 0 ? CliApp.InputRejected : CliApp.Ok;
-            }
-            catch (Exception e) when (e is PseudonymKeyException or ReferenceDataException or ArgumentException)
-            {
-                console.MarkupLineInterpolated($"[red]{e.Message}[/]");
-                return CliApp.UsageError;
-            }
-        });
+            await using var services = settings.Services(parse);
+            var storage = services.GetRequiredService<IBlobStore>().Description;
+            var ingestion = services.GetRequiredService<IngestionService>();
+            console.MarkupLineInterpolated($"Ingesting from {storage}");
+            var summary = await ingestion.IngestAllAsync(OutcomePrinter.Progress(console), ct);
+            OutcomePrinter.Summary(console, summary, storage);
+            return summary.Rejected + summary.Failed > 0 ? CliApp.InputRejected : CliApp.Ok;
+        }));
         return command;
     }
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Finsam.Pipeline;
-using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Reference;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -12,8 +10,8 @@ public static class PublishCommand
 {
     public static Command Create(IAnsiConsole console, CliSettings settings)
     {
-        var keepLast = new Option<int?>("--keep-last") { Description = "Retention: keep at least the last N versions of each dataset (default: keep all)." };
-        var keepDays = new Option<int?>("--keep-days") { Description = "Retention: keep versions younger than D days (default: keep all). The latest version, and any a pointer names, are always kept." };
+        var keepLast = new Option<int?>("--keep-last") { Description = "Retention: keep at least the last N versions of each dataset (default: keep all, or Finsam__Publishing__KeepLast)." };
+        var keepDays = new Option<int?>("--keep-days") { Description = "Retention: keep versions younger than D days (default: keep all, or Finsam__Publishing__KeepDays). The latest version, and any a pointer names, are always kept." };
         var command = new Command("publish", "Build the models and publish immutable, numbered versions of the kpi (members) and curated (controller) datasets, when anything changed.")
         {
             keepLast, keepDays,
@@ -22,31 +20,29 @@ public static class PublishCommand
         settings.AddModelOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            if (parse.GetValue(keepLast) is < 1 || parse.GetValue(keepDays) is < 0)
-                throw new ArgumentException("--keep-last must be at least 1 and --keep-days at least 0.");
-            var store = settings.Storage(parse).Create();
-            var options = settings.ModelOptions(parse);
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var progress = new SynchronousProgress<string>(step => console.MarkupLineInterpolated($"[grey]{clock.Elapsed:mm\\:ss} {step}[/]"));
-            using var build = await ModelBuild.RunAsync(store, options, progress, ct);
-            foreach (var failure in build.AssertionFailures)
-                console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
-            if (build.AssertionFailures.Count > 0)
+            var overlay = new Dictionary<string, string?>();
+            if (parse.GetValue(keepLast) is { } last) overlay["Finsam:Publishing:KeepLast"] = last.ToString();
+            if (parse.GetValue(keepDays) is { } days) overlay["Finsam:Publishing:KeepDays"] = days.ToString();
+            await using var services = settings.Services(parse, overlay);
+            var result = await services.GetRequiredService<BuildAndPublish>().RunAsync(BuildCommand.Progress(console), ct);
+            switch (result.Status)
             {
-                console.MarkupLine("[red]Nothing was published: fix the data or the models and run again.[/]");
-                return CliApp.InputRejected;
+                case BuildAndPublishStatus.AssertionsFailed:
+                    foreach (var failure in result.AssertionFailures)
+                        console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
+                    console.MarkupLine("[red]Nothing was published: fix the data or the models and run again.[/]");
+                    return CliApp.InputRejected;
             }
-            await build.SaveOutputsAsync(store, options.WorkFolder, ct);
-            var retention = new RetentionPolicy(parse.GetValue(keepLast), parse.GetValue(keepDays) is { } days ? TimeSpan.FromDays(days) : null);
-            var result = await new Publisher(store).PublishAsync(build, options, retention, progress, ct);
-            foreach (var dataset in result.Datasets)
+            var publication = result.Publication!;
+            foreach (var dataset in publication.Datasets)
             {
                 if (dataset.Created) console.MarkupLineInterpolated($"[green]{dataset.Describe()}[/]"); else console.MarkupLineInterpolated($"{dataset.Describe()}");
-                var removed = result.Retention[dataset.Dataset];
+                var removed = publication.Retention[dataset.Dataset];
                 if (removed.RemovedVersions.Count > 0)
                     console.MarkupLineInterpolated($"  retention removed {dataset.Dataset} {string.Join(", ", removed.RemovedVersions.Select(v => $"v{v}"))}");
             }
-            console.MarkupLineInterpolated($"Quality: {result.Datasets[0].Manifest.Quality.Errors} error(s), {result.Datasets[0].Manifest.Quality.Warnings} warning(s). Members pull with: finsam pull --dataset kpi --version latest --to DIR");
+            var quality = publication.Datasets[0].Manifest.Quality;
+            console.MarkupLineInterpolated($"Quality: {quality.Errors} error(s), {quality.Warnings} warning(s). Members pull with: finsam pull --dataset kpi --version latest --to DIR");
             return CliApp.Ok;
         }));
         return command;

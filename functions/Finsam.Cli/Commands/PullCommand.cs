@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Finsam.Pipeline;
 using Finsam.Pipeline.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -17,10 +18,10 @@ public static class PullCommand
         settings.AddStorageOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            var store = settings.Storage(parse).Create();
+            await using var services = settings.Services(parse);
             var folder = Path.GetFullPath(parse.GetValue(to)!);
             var progress = new SynchronousProgress<string>(file => console.MarkupLineInterpolated($"[grey]  {file}[/]"));
-            var manifest = await new VersionPuller(store).PullAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(version)!, folder, progress, ct);
+            var manifest = await services.GetRequiredService<VersionPuller>().PullAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(version)!, folder, progress, ct);
             console.MarkupLineInterpolated($"Pulled {manifest.Dataset} v{manifest.Version} ({manifest.Outputs.Count} files) to {folder}.");
             if (manifest.Dataset == Publisher.KpiDataset)
                 console.MarkupLineInterpolated($"Open {Path.Combine(folder, "rapport.html")} in a browser, or {Path.Combine(folder, "nyckeltal.xlsx")} in Excel.");

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Reference;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -18,35 +18,24 @@ public static class SqlCommand
         var command = new Command("sql", "Query the curated data and every model with DuckDB SQL.") { query };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            ModelBuild build;
-            try
+            await using var services = settings.Services(parse);
+            using var build = await services.GetRequiredService<ModelBuilder>().BuildAsync(saveOutputs: false, ct: ct);
+            if (parse.GetValue(query) is { Length: > 0 } sql) return Run(console, build, sql) ? CliApp.Ok : CliApp.InputRejected;
+            console.MarkupLine("DuckDB SQL over the curated data and models. End a query with ';'. Tables: [bold]select table_name from information_schema.tables;[/]  Quit: [bold].quit[/]");
+            var buffer = new StringBuilder();
+            while (true)
             {
-                build = await ModelBuild.RunAsync(settings.Storage(parse).Create(), settings.ModelOptions(parse), null, ct);
+                console.Markup(buffer.Length == 0 ? "finsam> " : "   ...> ");
+                var line = await input.ReadLineAsync(ct);
+                if (line is null || (buffer.Length == 0 && line.Trim() is ".quit" or ".exit")) return CliApp.Ok;
+                buffer.AppendLine(line);
+                if (!line.TrimEnd().EndsWith(';')) continue;
+                Run(console, build, buffer.ToString());
+                buffer.Clear();
             }
-            catch (Exception e) when (e is ModelException or ReferenceDataException or ArgumentException)
-            {
-                console.MarkupLineInterpolated($"[red]{e.Message}[/]");
-                return CliApp.UsageError;
-            }
-            using (build)
-            {
-                if (parse.GetValue(query) is { Length: > 0 } sql) return Run(console, build, sql) ? CliApp.Ok : CliApp.InputRejected;
-                console.MarkupLine("DuckDB SQL over the curated data and models. End a query with ';'. Tables: [bold]select table_name from information_schema.tables;[/]  Quit: [bold].quit[/]");
-                var buffer = new StringBuilder();
-                while (true)
-                {
-                    console.Markup(buffer.Length == 0 ? "finsam> " : "   ...> ");
-                    var line = await input.ReadLineAsync(ct);
-                    if (line is null || (buffer.Length == 0 && line.Trim() is ".quit" or ".exit")) return CliApp.Ok;
-                    buffer.AppendLine(line);
-                    if (!line.TrimEnd().EndsWith(';')) continue;
-                    Run(console, build, buffer.ToString());
-                    buffer.Clear();
-                }
-            }
-        });
+        }));
         return command;
     }
 

@@ -1,11 +1,13 @@
-using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Reference;
+using Finsam.Pipeline;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
 
-/// <summary>Errors a user can fix (configuration, a missing version, bad reference data, a folder or storage that cannot be written) end a command with a plain message and exit code 2.</summary>
+/// <summary>
+/// Errors a user can fix (a setting, a missing version, bad reference data, a folder or storage that cannot be written)
+/// end every command the same way: a plain message and exit code 2.
+/// </summary>
 public static class UserErrors
 {
     public static async Task<int> RunAsync(IAnsiConsole console, Func<Task<int>> command)
@@ -14,9 +16,10 @@ public static class UserErrors
         {
             return await command();
         }
-        catch (Exception e) when (e is ArgumentException or ModelException or ReferenceDataException or PublishingException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FixableException or OptionsValidationException or ArgumentException or IOException or UnauthorizedAccessException)
         {
-            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
+            var message = e is OptionsValidationException invalid ? string.Join(Environment.NewLine, invalid.Failures) : e.Message;
+            console.MarkupLineInterpolated($"[red]{message}[/]");
             return CliApp.UsageError;
         }
     }

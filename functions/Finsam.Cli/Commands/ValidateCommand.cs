@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Ingestion;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -7,7 +10,7 @@ namespace Finsam.Cli.Commands;
 /// <summary>`finsam validate FILE --federation ID --period yyyy-MM`: what a federation runs before dropping a file.</summary>
 public static class ValidateCommand
 {
-    public static Command Create(IAnsiConsole console)
+    public static Command Create(IAnsiConsole console, CliSettings settings)
     {
         var file = new Argument<FileInfo>("file") { Description = "The SIE 4, CSV ledger or participant file to check." };
         var federation = new Option<string>("--federation") { Description = "The federation's id, as in reference/federations.csv.", Required = true };
@@ -17,24 +20,16 @@ public static class ValidateCommand
         {
             file, federation, period, orgNr,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
             var path = parse.GetValue(file)!;
             if (!Period.TryParse(parse.GetValue(period), out var month))
-            {
-                console.MarkupLineInterpolated($"[red]--period '{parse.GetValue(period)}' is not a month; write yyyy-MM, e.g. 2025-03.[/]");
-                return CliApp.UsageError;
-            }
-            if (!path.Exists)
-            {
-                console.MarkupLineInterpolated($"[red]The file '{path.FullName}' does not exist.[/]");
-                return CliApp.UsageError;
-            }
-            var bytes = await File.ReadAllBytesAsync(path.FullName, ct);
-            var result = FileValidator.Validate(bytes, month, parse.GetValue(orgNr));
-            var report = RejectionReport.Create(path.Name, $"{parse.GetValue(federation)}/{month}/{path.Name}",
-                Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), parse.GetValue(federation), month.ToString(),
-                result.Kind, new DateTimeOffset(path.LastWriteTimeUtc), DateTimeOffset.UtcNow, result.Report);
+                throw new ArgumentException($"--period '{parse.GetValue(period)}' is not a month; write yyyy-MM, e.g. 2025-03.");
+            if (!path.Exists) throw new ArgumentException($"The file '{path.FullName}' does not exist.");
+            await using var services = settings.Services(parse);
+            var limits = services.GetRequiredService<IOptions<FinsamOptions>>().Value.Limits;
+            var (result, report) = await FileValidator.ValidateFileAsync(path, parse.GetValue(federation)!, month, parse.GetValue(orgNr),
+                limits.MaxFileBytes, services.GetRequiredService<TimeProvider>(), ct);
             if (result.IsValid)
             {
                 console.MarkupLineInterpolated($"[green]Giltig / Valid:[/] {path.Name} ({result.Kind}, {result.RowCount} rows, {result.Report.WarningCount} warning(s)).");
@@ -43,7 +38,7 @@ public static class ValidateCommand
             }
             console.Write(new Text(report.ToText()));
             return CliApp.InputRejected;
-        });
+        }));
         return command;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Finsam.Pipeline.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -15,8 +16,8 @@ public static class VersionsCommand
         settings.AddStorageOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
-            var store = settings.Storage(parse).Create();
-            var versions = new DatasetVersions(store);
+            await using var services = settings.Services(parse);
+            var versions = services.GetRequiredService<DatasetVersions>();
             var datasets = parse.GetValue(dataset) is { } one ? [Datasets.Check(one)] : Publisher.Datasets;
             foreach (var name in datasets)
             {

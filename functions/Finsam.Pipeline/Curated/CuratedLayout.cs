@@ -9,6 +9,8 @@ public static class CuratedLayout
     public const string OpeningBalances = "opening_balances";
     public const string Registrations = "registrations";
     public const string IngestionLog = "ingestion_log";
+    /// <summary>What became of each version of a landing blob (<see cref="Ingestion.LandingReceipts"/>).</summary>
+    public const string IngestionReceipts = "ingestion_receipts";
     /// <summary>Partition value for log entries of files whose landing path could not be read.</summary>
     public const string Unknown = "_unknown";
 

@@ -12,6 +12,35 @@ namespace Finsam.Pipeline.Ingestion;
 /// </summary>
 public static class FileValidator
 {
+    /// <summary>
+    /// What `finsam validate` runs on a file on disk: a file larger than <paramref name="maxFileBytes"/> is reported
+    /// without being read, as ingestion would quarantine it; otherwise <see cref="Validate"/>. The report is the one the
+    /// pipeline would write beside the file in quarantine.
+    /// </summary>
+    public static async Task<(ValidatedFile File, RejectionReport Report)> ValidateFileAsync(FileInfo file, string federationId, Period period, string? expectedOrgNr,
+        long maxFileBytes, TimeProvider clock, CancellationToken ct = default)
+    {
+        ValidatedFile result;
+        var sha = "";
+        if (file.Length > maxFileBytes)
+        {
+            var report = new ValidationReport();
+            report.Error("file_too_large", null, "size", $"{file.Length} bytes",
+                $"Filen är större än {maxFileBytes} byte, den största fil som tas emot. Exportera en månad per fil.",
+                $"The file is larger than {maxFileBytes} bytes, the largest file accepted. Export one month per file.");
+            result = new ValidatedFile(FileKind.Unknown, null, report);
+        }
+        else
+        {
+            var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
+            sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            result = Validate(bytes, period, expectedOrgNr);
+        }
+        var rejection = RejectionReport.Create(file.Name, $"{federationId}/{period}/{file.Name}", sha, federationId, period.ToString(), result.Kind,
+            new DateTimeOffset(file.LastWriteTimeUtc), clock.GetUtcNow(), result.Report);
+        return (result, rejection);
+    }
+
     /// <param name="expectedOrgNr">The federation's organisation number; #ORGNR must match it when both are given.</param>
     public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr)
     {

@@ -1,218 +1,126 @@
-using System.Security.Cryptography;
-using Finsam.Pipeline.Curated;
-using Finsam.Pipeline.Landing;
+using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Reference;
 using Finsam.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace Finsam.Pipeline.Ingestion;
 
 /// <summary>
-/// Moves every file in landing to curated Parquet or to quarantine, losing nothing:
-/// <list type="number">
-/// <item>the original is archived in raw/{sha256} before anything else;</item>
-/// <item>the same bytes as the file already in place for that federation, month and kind are a no-op;</item>
-/// <item>a valid file replaces its month's partitions, each written atomically;</item>
-/// <item>a file with any error is copied to quarantine/ with a JSON and a text report, and nothing of it is curated;</item>
-/// <item>every outcome is written to the ingestion_log data set;</item>
-/// <item>the landing file is deleted only if it is still the version that was read (If-Match),
-/// so a file dropped again meanwhile waits for the next run.</item>
-/// </list>
+/// The ingestion use cases every host shares: one landing blob by name (what a blob trigger delivers), or everything in
+/// landing (the command line and the local host). Each version of a blob is processed once (<see cref="LandingReceipts"/>);
+/// a storage fault is retried with backoff (<see cref="StorageSettings.TransientAttempts"/>) before it is passed on, and the
+/// blob then stays in landing. A file that breaks the contract is quarantined and is an ordinary outcome, never a failure.
 /// </summary>
-public sealed class IngestionService(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider? clock = null)
+public sealed class IngestionService
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly IngestionLog _log = new(store);
+    private readonly IBlobStore _store;
+    private readonly TimeProvider _clock;
+    private readonly FinsamOptions _options;
+    private readonly ILogger _logger;
+    private readonly FileIngestion _files;
+    private readonly LandingReceipts _receipts;
+    private readonly ResiliencePipeline _retry;
 
+    public IngestionService(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider? clock = null, FinsamOptions? options = null, ILogger<IngestionService>? logger = null)
+    {
+        _store = store;
+        _clock = clock ?? TimeProvider.System;
+        _options = options ?? new FinsamOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _files = new FileIngestion(store, pseudonymizer, _clock, _options.Limits.MaxFileBytes);
+        _receipts = new LandingReceipts(store);
+        _retry = TransientFailures.Retry(_options.Storage.TransientAttempts, _options.Storage.RetryDelay, _clock,
+            (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", e.Message, attempt, _options.Storage.TransientAttempts));
+    }
+
+    /// <summary>
+    /// Ingests the landing blob <paramref name="name"/>, as a blob trigger delivers it. A blob already gone, or a version
+    /// already processed, is a no-op. A storage fault that persists through the retries is thrown (the host retries the
+    /// event); the blob stays in landing.
+    /// </summary>
+    public async Task<FileOutcome> IngestBlobAsync(string name, CancellationToken ct = default)
+    {
+        var blob = await _retry.ExecuteAsync(async token => await _store.GetInfoAsync(Containers.Landing, name, token), ct);
+        if (blob is null)
+        {
+            _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", name);
+            return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                "The file is no longer in landing: it was already processed, or removed.");
+        }
+        var federations = await _retry.ExecuteAsync(async token => await FederationRegistry.LoadAsync(_store, token), ct);
+        var receipt = await _retry.ExecuteAsync(async token => await _receipts.ReadAsync(blob, token), ct);
+        if (receipt is { State: LandingReceipts.Processed }) return AlreadyProcessed(blob, receipt);
+        return await IngestWithRetriesAsync(blob, federations, ct);
+    }
+
+    /// <summary>Everything in landing, one file after another; a file that fails does not stop the others.</summary>
     public async Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress = null, CancellationToken ct = default)
     {
-        var federations = await FederationRegistry.LoadAsync(store, ct);
+        var federations = await FederationRegistry.LoadAsync(_store, ct);
         var landing = new List<BlobInfo>();
-        await foreach (var blob in store.ListAsync(Containers.Landing, "", ct)) landing.Add(blob);
+        await foreach (var blob in _store.ListAsync(Containers.Landing, "", ct)) landing.Add(blob);
         var outcomes = new List<FileOutcome>();
         foreach (var blob in landing)
         {
-            FileOutcome outcome;
-            try
-            {
-                outcome = await IngestAsync(blob, federations, ct);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // A storage fault or a bug: this file stays in landing for the next run; the others go on.
-                outcome = new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                    $"Could not be processed ({e.GetType().Name}: {e.Message}); the file stays in landing and is tried again on the next run.");
-            }
+            var outcome = await IngestListedAsync(blob, federations, ct);
             outcomes.Add(outcome);
             progress?.Report(new IngestionProgress(outcomes.Count, landing.Count, outcome));
         }
         return new IngestionSummary(outcomes);
     }
 
-    public async Task<FileOutcome> IngestAsync(BlobInfo landingBlob, FederationRegistry federations, CancellationToken ct = default)
+    private async Task<FileOutcome> IngestListedAsync(BlobInfo blob, FederationRegistry federations, CancellationToken ct)
     {
-        BlobContent content;
         try
         {
-            content = await store.ReadAsync(Containers.Landing, landingBlob.Name, ct);
+            var receipt = await _receipts.ReadAsync(blob, ct);
+            if (receipt is { State: LandingReceipts.Processed }) return AlreadyProcessed(blob, receipt);
+            if (receipt is { State: LandingReceipts.Poisoned })
+                return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                    $"Given up after {receipt.Attempts} failed attempts ({receipt.Message}); it stays in landing. Drop it again, or re-drive it (docs/operations.md).");
+            return await IngestWithRetriesAsync(blob, federations, ct);
         }
-        catch (BlobNotFoundException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Another ingester took it between listing and reading.
-            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                "The file left landing before it was read (processed by another run).");
+            // A storage fault that outlived the retries, or a bug: this file stays in landing; the others go on.
+            var reason = $"{e.GetType().Name}: {FreeTextMasker.Mask(e.Message).Text}";
+            var attempts = await RecordFailureAsync(blob, reason, ct);
+            _logger.LogError("Landing blob {LandingName} could not be processed ({Reason}); attempt {Attempt} of {MaxAttempts}",
+                blob.Name, reason, attempts, _options.LocalHost.MaxAttempts);
+            return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                $"Could not be processed ({reason}); the file stays in landing and is tried again on the next run" +
+                (attempts >= _options.LocalHost.MaxAttempts ? $" only when dropped again or re-driven: {attempts} attempts failed." : $" (attempt {attempts} of {_options.LocalHost.MaxAttempts})."));
         }
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
-        await ArchiveAsync(sha, content.Bytes, ct);
+    }
 
-        var now = _clock.GetUtcNow();
-        var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
-        FileOutcome outcome;
-        if (path is null)
-        {
-            var report = new ValidationReport();
-            report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
-            // Always reported: the problem is where the file was put, whatever its bytes.
-            outcome = await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
-        }
-        else
-        {
-            var federation = federations.Find(path.FederationId)!;
-            var kind = FileKindDetector.Detect(content.Bytes);
-            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct)
-                ?? await ValidateAndStoreAsync(landingBlob, content, sha, path, federation, now, ct);
-        }
-
-        try
-        {
-            await store.DeleteAsync(Containers.Landing, landingBlob.Name, content.Info.ETag, ct);
-        }
-        catch (BlobConditionFailedException)
-        {
-            outcome = outcome with { Message = outcome.Message + " A newer file with the same name arrived meanwhile; it stays in landing for the next run." };
-        }
+    private async Task<FileOutcome> IngestWithRetriesAsync(BlobInfo blob, FederationRegistry federations, CancellationToken ct)
+    {
+        var outcome = await _retry.ExecuteAsync(async token => await _files.IngestAsync(blob, federations, token), ct);
+        _logger.LogInformation("Landing blob {LandingName}: {Status}, {Rows} row(s), {Errors} error(s), {Warnings} warning(s)",
+            blob.Name, outcome.Status, outcome.RowCount, outcome.ErrorCount, outcome.WarningCount);
+        if (outcome.Status is FileStatus.Accepted or FileStatus.Rejected or FileStatus.Duplicate)
+            await _retry.ExecuteAsync(async token => await _receipts.WriteProcessedAsync(blob, outcome, _clock.GetUtcNow(), token), ct);
         return outcome;
     }
 
-    private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr);
-        return validated.IsValid
-            ? await AcceptAsync(blob, sha, path, validated, now, ct)
-            : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
-    }
-
-    private async Task ArchiveAsync(string sha, byte[] bytes, CancellationToken ct)
+    private async Task<int> RecordFailureAsync(BlobInfo blob, string reason, CancellationToken ct)
     {
         try
         {
-            await store.WriteAsync(Containers.Raw, sha, bytes, WriteCondition.IfNotExists, ct);
+            return (await _receipts.RecordFailureAsync(blob, reason, _options.LocalHost.MaxAttempts, _clock.GetUtcNow(), ct)).Attempts;
         }
-        catch (BlobConditionFailedException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Already archived: the archive is keyed by content, so it holds exactly these bytes.
+            // The store is failing as a whole; the next run tries the file again.
+            _logger.LogWarning("The failure of {LandingName} could not be recorded ({Error})", blob.Name, e.Message);
+            return 0;
         }
     }
 
-    /// <summary>
-    /// A no-op outcome when these bytes are already what the partition holds, or were already rejected;
-    /// otherwise null. A different version re-dropped later is processed again, so it replaces the month.
-    /// </summary>
-    private async Task<FileOutcome?> DuplicateOrNullAsync(string federation, string period, FileKind kind, string sha, BlobInfo blob, DateTimeOffset now, CancellationToken ct)
-    {
-        var entries = await _log.EntriesAsync(federation, period, ct);
-        var rejectedBefore = entries.FirstOrDefault(e => e.Sha256 == sha && e.Status == "rejected");
-        var current = entries.Where(e => e.Family == kind.Family() && e.Status == "accepted").MaxBy(e => e.IngestedAt);
-        var earlier = rejectedBefore ?? (current?.Sha256 == sha ? current : null);
-        if (earlier is null) return null;
-
-        var message = earlier.Status == "rejected"
-            ? $"Same bytes as a file rejected on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing done. Fix the file and drop it again."
-            : $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
-        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, null, "duplicate", 0, 0, 0, 0, 0, now, null, message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Duplicate, sha, kind, NullIfUnknown(federation), NullIfUnknown(period), 0, 0, 0, 0, null, message);
-    }
-
-    private async Task<FileOutcome> AcceptAsync(BlobInfo blob, string sha, LandingPath path, ValidatedFile file, DateTimeOffset now, CancellationToken ct)
-    {
-        if (file.Ledger is { } ledger)
-        {
-            await WriteCuratedAsync(CuratedLayout.Ledger, path, CuratedTables.Ledger, CuratedRowMapper.LedgerRows(ledger, sha), ct);
-            // Always written, even empty, so that a new version of the month replaces the old one's balances.
-            await WriteCuratedAsync(CuratedLayout.OpeningBalances, path, CuratedTables.OpeningBalances, CuratedRowMapper.OpeningBalanceRows(ledger, sha), ct);
-        }
-        else if (file.Participants is { } participants)
-        {
-            await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedTables.Registrations, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
-        }
-
-        var message = $"Ingested {file.RowCount} {(file.Ledger is null ? "registrations" : "transactions")}" +
-                      (file.OpeningBalanceCount > 0 ? $" and {file.OpeningBalanceCount} opening balances" : "") +
-                      (file.Report.WarningCount > 0 ? $", {file.Report.WarningCount} warning(s)" : "") +
-                      (file.MaskedTextCount > 0 ? $", {file.MaskedTextCount} personnummer-shaped text(s) masked" : "") + ".";
-        var federation = path.FederationId;
-        var period = path.Period.ToString();
-        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, "accepted",
-            file.RowCount, file.OpeningBalanceCount, 0, file.Report.WarningCount, file.MaskedTextCount, now, null, message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, 0,
-            file.Report.WarningCount, file.MaskedTextCount, null, message);
-    }
-
-    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
-    {
-        var bytes = await table.ToBytesAsync(rows, ct);
-        await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
-    }
-
-    private async Task<FileOutcome> RejectAsync(BlobInfo blob, BlobContent content, string sha, LandingPath? path, FileKind kind, string? encoding,
-        ValidationReport report, DateTimeOffset now, CancellationToken ct)
-    {
-        var federation = path?.FederationId ?? CuratedLayout.Unknown;
-        var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
-        var fileName = SafeFileName(BlobName.FileName(blob.Name));
-        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
-        var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
-        await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
-        await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
-        await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
-
-        var first = report.Errors.FirstOrDefault();
-        var message = $"Rejected with {report.ErrorCount} error(s)" + (first is null ? "." : $"; first: {first}");
-        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
-            report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,
-            report.ErrorCount, report.WarningCount, 0, $"{Containers.Quarantine}/{baseName}.report.txt", message);
-    }
-
-    private static IngestionLogRow LogRow(BlobInfo blob, string sha, string federation, string period, FileKind kind, string? encoding,
-        string status, int rows, int openingBalances, int errors, int warnings, int masked, DateTimeOffset now, string? reportPath, string message) =>
-        new()
-        {
-            FileSha256 = sha,
-            LandingPath = blob.Name,
-            FileName = BlobName.FileName(blob.Name),
-            FederationId = NullIfUnknown(federation),
-            FilePeriod = NullIfUnknown(period),
-            Kind = kind.ToString(),
-            Encoding = encoding,
-            Status = status,
-            RowCount = rows,
-            OpeningBalanceCount = openingBalances,
-            ErrorCount = errors,
-            WarningCount = warnings,
-            MaskedTextCount = masked,
-            ReceivedAt = blob.LastModified.UtcDateTime,
-            IngestedAt = now.UtcDateTime,
-            ReportPath = reportPath is null ? null : $"{Containers.Quarantine}/{reportPath}",
-            Message = message,
-        };
-
-    private static string? NullIfUnknown(string value) => value == CuratedLayout.Unknown ? null : value;
-
-    private static string SafeFileName(string name)
-    {
-        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
-        return safe.Length == 0 ? "file" : safe;
-    }
+    private static FileOutcome AlreadyProcessed(BlobInfo blob, LandingReceipts.Receipt receipt) =>
+        new(blob.Name, FileStatus.Duplicate, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+            $"This version of the file was already processed on {receipt.At:yyyy-MM-dd HH:mm} UTC; nothing done.");
 }

@@ -93,4 +93,4 @@ public sealed partial class ModelProject
     private static partial Regex Identifier();
 }
 
-public sealed class ModelException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class ModelException(string message, Exception? inner = null) : FixableException(message, inner);

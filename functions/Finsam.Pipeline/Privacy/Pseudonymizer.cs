@@ -63,7 +63,11 @@ public sealed class Pseudonymizer
 }
 
 public sealed class PseudonymKeyException(string message)
-    : Exception(message + $" Set {PseudonymKeyException.EnvironmentVariable} to a random key of at least {Pseudonymizer.MinimumKeyBytes} bytes, base64-encoded (for example: openssl rand -base64 32). Keep it secret and stable: changing it changes every pseudonym.")
+    : FixableException(message + $" Set {SettingName} (or {EnvironmentVariable}) to a random key of at least {Pseudonymizer.MinimumKeyBytes} bytes, base64-encoded (for example: openssl rand -base64 32). Keep it secret and stable: changing it changes every pseudonym.")
 {
+    /// <summary>The setting, as app settings and environment variables write it.</summary>
+    public const string SettingName = "Finsam__Privacy__PseudonymKey";
+
+    /// <summary>The earlier name, still read.</summary>
     public const string EnvironmentVariable = "FINSAM_PSEUDONYM_KEY";
 }

@@ -129,4 +129,4 @@ public sealed class DatasetVersions(IBlobStore store)
     }
 }
 
-public sealed class PublishingException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class PublishingException(string message, Exception? inner = null) : FixableException(message, inner);

@@ -176,10 +176,58 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     /// <summary>SHA-256 of every file under a folder, named "{prefix}/{relative path}".</summary>
     private static List<ManifestSource> Sources(string root, string prefix) =>
         !Directory.Exists(root) ? [] : Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(".sql", StringComparison.Ordinal) || f.EndsWith(".csv", StringComparison.Ordinal))
+            .Where(IsSource)
             .Select(f => new ManifestSource($"{prefix}/{Path.GetRelativePath(root, f).Replace('\\', '/')}",
                 Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(f)))))
             .OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
+
+    private static bool IsSource(string name) => name.EndsWith(".sql", StringComparison.Ordinal) || name.EndsWith(".csv", StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when the latest version of every dataset was made from what storage holds now: the same input files (by the
+    /// ingestion log), SQL models, reference files and pipeline version. Read from listings and small reference files,
+    /// without building, so a scheduled run with nothing new ends at once. False whenever in doubt; the build then decides.
+    /// </summary>
+    /// <returns>The latest versions when nothing changed, otherwise null.</returns>
+    public async Task<PublishResult?> UnchangedSinceLatestAsync(string queriesFolder, RetentionPolicy? retention = null, CancellationToken ct = default)
+    {
+        var versions = new DatasetVersions(store);
+        var latest = new List<Manifest>();
+        foreach (var dataset in Datasets)
+        {
+            if (await versions.LatestCommittedAsync(await versions.ReadStateAsync(dataset, ct), ct) is not { } manifest) return null;
+            latest.Add(manifest);
+        }
+        var inputs = await InputsFromLogAsync(ct);
+        var models = Sources(queriesFolder, "queries");
+        var references = new List<ManifestSource>();
+        await foreach (var blob in store.ListAsync(Containers.Reference, "", ct))
+            if (IsSource(blob.Name))
+                references.Add(new ManifestSource($"{Containers.Reference}/{blob.Name}",
+                    Convert.ToHexStringLower(SHA256.HashData((await store.ReadAsync(Containers.Reference, blob.Name, ct)).Bytes))));
+        references.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        if (!latest.All(m => SameSources(m, inputs, models, references))) return null;
+        var removed = new Dictionary<string, RetentionResult>();
+        foreach (var dataset in Datasets)
+            removed[dataset] = await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
+        return new PublishResult(latest.Select(m => new CommitResult(m.Dataset, m.Version, false, m)).ToList(), removed);
+    }
+
+    /// <summary>The files curated now, by the ingestion log: the latest accepted file of each federation, month and family.</summary>
+    private async Task<List<ManifestInput>> InputsFromLogAsync(CancellationToken ct)
+    {
+        var accepted = new List<(string Federation, string Period, IngestionLog.Entry Entry)>();
+        await foreach (var (federation, period, entry) in new IngestionLog(store).AllEntriesWithPartitionAsync(ct))
+            if (entry.Status == "accepted") accepted.Add((federation, period, entry));
+        return accepted
+            .GroupBy(a => (a.Federation, a.Period, a.Entry.Family))
+            .Select(g => g.MaxBy(a => a.Entry.IngestedAt))
+            .Select(a => new ManifestInput(a.Federation, a.Period, a.Entry.Family, a.Entry.Sha256, a.Entry.IngestedAt))
+            .OrderBy(i => i.Federation, StringComparer.Ordinal).ThenBy(i => i.Period, StringComparer.Ordinal)
+            .ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Sha256, StringComparer.Ordinal)
+            .DistinctBy(i => (i.Federation, i.Period, i.Sha256))
+            .ToList();
+    }
 
     private static QualitySummary ReadQualitySummary(DuckDbSession session)
     {

@@ -56,4 +56,4 @@ public sealed class FederationRegistry
     }
 }
 
-public sealed class ReferenceDataException(string message) : Exception(message);
+public sealed class ReferenceDataException(string message) : FixableException(message);

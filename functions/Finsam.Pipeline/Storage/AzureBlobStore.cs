@@ -85,6 +85,35 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    public async Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default)
+    {
+        BlobName.Validate(sourceContainer, sourceName);
+        BlobName.Validate(container, name);
+        await EnsureContainerAsync(container, ct);
+        var source = Container(sourceContainer).GetBlobClient(sourceName);
+        var target = Container(container).GetBlobClient(name);
+        var options = new BlobCopyFromUriOptions
+        {
+            SourceConditions = sourceETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(sourceETag) },
+        };
+        try
+        {
+            // Copy Blob within one account: the service copies, and the request's own authorization covers the source.
+            var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
+            await copy.WaitForCompletionAsync(ct);
+            var props = await target.GetPropertiesAsync(cancellationToken: ct);
+            return new BlobInfo(container, name, props.Value.ContentLength, props.Value.ETag.ToString(), props.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new BlobNotFoundException(sourceContainer, sourceName);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new BlobConditionFailedException(sourceContainer, sourceName, WriteConditionKind.IfMatch);
+        }
+    }
+
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         BlobName.Validate(container, "x");

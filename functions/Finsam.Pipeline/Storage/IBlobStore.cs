@@ -21,6 +21,14 @@ public interface IBlobStore
     /// <summary>Blobs whose name starts with <paramref name="prefix"/>, in ordinal name order.</summary>
     IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default);
 
+    /// <summary>
+    /// Copies a blob inside this store without reading it into the process (a server-side copy in Azure), overwriting the
+    /// target. With <paramref name="sourceETag"/> only if the source is still that version.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">The source does not exist.</exception>
+    /// <exception cref="BlobConditionFailedException">The source has changed since <paramref name="sourceETag"/>.</exception>
+    Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default);
+
     /// <summary>Deletes the blob. With <paramref name="ifMatchETag"/> only if it is still that version.</summary>
     /// <returns>False when the blob did not exist.</returns>
     /// <exception cref="BlobConditionFailedException">The blob has changed since <paramref name="ifMatchETag"/>.</exception>

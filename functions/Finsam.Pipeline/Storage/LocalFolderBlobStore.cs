@@ -83,6 +83,35 @@ public sealed class LocalFolderBlobStore : IBlobStore, ILocalFileStore
         return ToInfo(container, name, new FileInfo(path));
     }
 
+    public async Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default)
+    {
+        var source = PathOf(sourceContainer, sourceName);
+        var path = PathOf(container, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            // Copy from an open handle checked against the ETag: a rename that replaces the source afterwards does not change what is copied.
+            await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+            {
+                if (sourceETag is not null && ETagOf(new FileInfo(source)) != sourceETag)
+                    throw new BlobConditionFailedException(sourceContainer, sourceName, WriteConditionKind.IfMatch);
+                await using var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write);
+                await input.CopyToAsync(output, ct);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new BlobNotFoundException(sourceContainer, sourceName);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return ToInfo(container, name, new FileInfo(path));
+    }
+
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         // Enumerate only below the folder the prefix names ("ledger/federation=x/" → that folder).

@@ -14,7 +14,7 @@ public class CliTests
     private static async Task<(int Exit, string Output)> RunWithInputAsync(Dictionary<string, string>? env, string input, params string[] args)
     {
         var console = new TestConsole().Width(400);
-        var exit = await CliApp.RunAsync(args, console, name => env?.GetValueOrDefault(name), new StringReader(input));
+        var exit = await CliApp.RunAsync(args, console, TestConfiguration.From(env), new StringReader(input));
         return (exit, console.Output);
     }
 

@@ -15,7 +15,7 @@ public class PublishCliTests
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         var console = new TestConsole().Width(400);
-        var exit = await CliApp.RunAsync(args, console, name => Env.GetValueOrDefault(name), new StringReader(""));
+        var exit = await CliApp.RunAsync(args, console, TestConfiguration.From(Env), new StringReader(""));
         return (exit, console.Output);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
@@ -21,6 +22,10 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
     private Task DropAsync(string name, byte[] bytes) => Store.WriteAsync(Containers.Landing, name, bytes, WriteCondition.Overwrite);
     private Task<List<string>> NamesAsync(string container, string prefix = "") => Store.ListAsync(container, prefix).Select(b => b.Name).ToListAsync().AsTask();
 
+    /// <summary>The curated data sets, without the ingestion log and the receipts.</summary>
+    private async Task<IEnumerable<string>> DataFilesAsync() =>
+        (await NamesAsync(Containers.Curated)).Where(n => !n.StartsWith(CuratedLayout.IngestionLog + "/") && !n.StartsWith(CuratedLayout.IngestionReceipts + "/"));
+
     [Fact]
     public async Task Samples_land_in_hive_partitions_with_every_row()
     {
@@ -29,13 +34,14 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         var summary = await Service.IngestAllAsync();
 
         Assert.Equal((24, 0, 0), (summary.Accepted, summary.Rejected, summary.Duplicates));
-        var data = (await NamesAsync(Containers.Curated)).Where(n => !n.StartsWith("ingestion_log/")).ToList();
+        var data = (await DataFilesAsync()).ToList();
         var expected = new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" }
             .SelectMany(f => new[] { "2025-01", "2025-02", "2025-03" }.SelectMany(p => new[] { "ledger", "opening_balances", "registrations" }
                 .Select(d => $"{d}/federation={f}/period={p}/data.parquet")))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, data);
         Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
+        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_receipts/")).Count);
         Assert.Equal(24, (await NamesAsync(Containers.Raw)).Count);
         Assert.Empty(await NamesAsync(Containers.Landing));
         Assert.Empty(await NamesAsync(Containers.Quarantine));
@@ -113,7 +119,7 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.Equal(6, summary.Rejected);
         Assert.Empty(await NamesAsync(Containers.Landing));
         Assert.Equal(["ledger/federation=aspdalen/period=2025-01/data.parquet", "opening_balances/federation=aspdalen/period=2025-01/data.parquet"],
-            (await NamesAsync(Containers.Curated)).Where(n => !n.StartsWith("ingestion_log/")));
+            await DataFilesAsync());
 
         var quarantine = await NamesAsync(Containers.Quarantine);
         Assert.Equal(18, quarantine.Count); // each rejected original with its JSON and text report
@@ -253,8 +259,8 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         var landing = await Store.ListAsync(Containers.Landing).ToListAsync();
 
         var outcomes = await Task.WhenAll(
-            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 0)) r.Add(await s.IngestAsync(b, federations)); return r; }),
-            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 1)) r.Add(await s.IngestAsync(b, federations)); return r; }));
+            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 0)) r.Add(await s.IngestBlobAsync(b.Name)); return r; }),
+            Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 1)) r.Add(await s.IngestBlobAsync(b.Name)); return r; }));
 
         Assert.All(outcomes.SelectMany(o => o), o => Assert.Equal(FileStatus.Accepted, o.Status));
         Assert.Equal(36, (await NamesAsync(Containers.Curated)).Count(n => n.EndsWith("/data.parquet")));
@@ -295,11 +301,13 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         await DropAsync("aspdalen/2025-01/a.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
         await DropAsync("bjorkvik/2025-01/b.se", Samples.File("bjorkvik/2025-01/bjorkvik_huvudbok_202501.se"));
         var faulty = new FailingWritesStore(Store, name => name.StartsWith("ledger/federation=aspdalen/"));
+        var options = new FinsamOptions { Storage = { TransientAttempts = 3, RetryDelay = TimeSpan.Zero } };
 
-        var first = await new IngestionService(faulty, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        var first = await new IngestionService(faulty, new Pseudonymizer(TestPersons.Key), options: options).IngestAllAsync();
 
         Assert.Equal([FileStatus.Failed, FileStatus.Accepted], first.Files.Select(f => f.Status));
-        Assert.StartsWith("Could not be processed (IOException: disk full); the file stays in landing", first.Files[0].Message);
+        Assert.Equal("Could not be processed (IOException: disk full); the file stays in landing and is tried again on the next run (attempt 1 of 5).", first.Files[0].Message);
+        Assert.Equal(3, faulty.FailedWrites);
         Assert.Equal(["aspdalen/2025-01/a.se"], await NamesAsync(Containers.Landing));
         var second = await Service.IngestAllAsync();
         Assert.Equal(FileStatus.Accepted, second.Files.Single().Status);
@@ -309,8 +317,15 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
     /// <summary>Fails every write to curated blobs whose name matches.</summary>
     private sealed class FailingWritesStore(IBlobStore inner, Func<string, bool> fails) : DelegatingBlobStore(inner)
     {
-        public override Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) =>
-            c == Containers.Curated && fails(n) ? throw new IOException("disk full") : base.WriteAsync(c, n, b, w, ct);
+        private int _failedWrites;
+        public int FailedWrites => _failedWrites;
+
+        public override Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default)
+        {
+            if (c != Containers.Curated || !fails(n)) return base.WriteAsync(c, n, b, w, ct);
+            Interlocked.Increment(ref _failedWrites);
+            throw new IOException("disk full");
+        }
     }
 
     /// <summary>Simulates a federation dropping a new version right after the ingester read the old one.</summary>

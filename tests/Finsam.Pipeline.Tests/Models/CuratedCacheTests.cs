@@ -171,15 +171,13 @@ public class CuratedCacheTests
     }
 
     /// <summary>A store whose writes and deletes are refused, like an identity with read access only.</summary>
-    private sealed class ReadOnlyStore(IBlobStore inner) : IBlobStore
+    private sealed class ReadOnlyStore(IBlobStore inner) : DelegatingBlobStore(inner)
     {
-        public string Description => inner.Description;
-        public Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default) => inner.GetInfoAsync(container, name, ct);
-        public Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => inner.ReadAsync(container, name, ct);
-        public IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);
-        public Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
+        public override Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
             throw new UnauthorizedAccessException($"{container}/{name} is read-only in this test.");
-        public Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
+        public override Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default) =>
+            throw new UnauthorizedAccessException($"{container}/{name} is read-only in this test.");
+        public override Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
             throw new UnauthorizedAccessException($"{container}/{name} is read-only in this test.");
     }
 }

@@ -83,7 +83,7 @@ public class PrivacyTests
         Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64(null));
         Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64("not base64!"));
         var e = Assert.Throws<PseudonymKeyException>(() => Pseudonymizer.FromBase64(Convert.ToBase64String(new byte[16])));
-        Assert.StartsWith("The pseudonymisation key is 16 bytes; at least 32 are required. Set FINSAM_PSEUDONYM_KEY", e.Message);
+        Assert.StartsWith("The pseudonymisation key is 16 bytes; at least 32 are required. Set Finsam__Privacy__PseudonymKey (or FINSAM_PSEUDONYM_KEY)", e.Message);
     }
 
     [Theory]

@@ -12,6 +12,8 @@ public abstract class DelegatingBlobStore(IBlobStore inner) : IBlobStore
     public virtual Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
         inner.WriteAsync(container, name, content, condition, ct);
     public virtual IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);
+    public virtual Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default) =>
+        inner.CopyAsync(sourceContainer, sourceName, container, name, sourceETag, ct);
     public virtual Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
         inner.DeleteAsync(container, name, ifMatchETag, ct);
 }

@@ -1,0 +1,242 @@
+using System.Security.Cryptography;
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Landing;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Reference;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Ingestion;
+
+/// <summary>
+/// Moves one file from landing to curated Parquet or to quarantine, losing nothing:
+/// <list type="number">
+/// <item>the original is archived in raw/{sha256} before anything else;</item>
+/// <item>the same bytes as the file already in place for that federation, month and kind are a no-op;</item>
+/// <item>a valid file replaces its month's partitions, each written atomically;</item>
+/// <item>a file with any error is copied to quarantine/ with a JSON and a text report, and nothing of it is curated;</item>
+/// <item>every outcome is written to the ingestion_log data set;</item>
+/// <item>the landing file is deleted only if it is still the version that was read (If-Match),
+/// so a file dropped again meanwhile waits for the next run.</item>
+/// </list>
+/// </summary>
+internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider clock, long maxFileBytes)
+{
+    private readonly TimeProvider _clock = clock;
+
+    /// <summary>The largest landing file that is read; a larger one is quarantined unread.</summary>
+    public long MaxFileBytes => maxFileBytes;
+    private readonly IngestionLog _log = new(store);
+
+    public async Task<FileOutcome> IngestAsync(BlobInfo landingBlob, FederationRegistry federations, CancellationToken ct = default)
+    {
+        if (landingBlob.Length > maxFileBytes) return await RejectOversizeAsync(landingBlob, federations, ct);
+        BlobContent content;
+        try
+        {
+            content = await store.ReadAsync(Containers.Landing, landingBlob.Name, ct);
+        }
+        catch (BlobNotFoundException)
+        {
+            // Another ingester took it between listing and reading.
+            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                "The file left landing before it was read (processed by another run).");
+        }
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
+        await ArchiveAsync(sha, content.Bytes, ct);
+
+        var now = _clock.GetUtcNow();
+        var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
+        FileOutcome outcome;
+        if (path is null)
+        {
+            var report = new ValidationReport();
+            report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
+            // Always reported: the problem is where the file was put, whatever its bytes.
+            outcome = await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
+        }
+        else
+        {
+            var federation = federations.Find(path.FederationId)!;
+            var kind = FileKindDetector.Detect(content.Bytes);
+            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct)
+                ?? await ValidateAndStoreAsync(landingBlob, content, sha, path, federation, now, ct);
+        }
+
+        try
+        {
+            await store.DeleteAsync(Containers.Landing, landingBlob.Name, content.Info.ETag, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            outcome = outcome with { Message = outcome.Message + " A newer file with the same name arrived meanwhile; it stays in landing for the next run." };
+        }
+        return outcome;
+    }
+
+    /// <summary>
+    /// A file larger than <see cref="MaxFileBytes"/> is never read into memory: it is copied to quarantine inside the store
+    /// (server-side in Azure), with a report, and then removed from landing if it is still that version.
+    /// </summary>
+    private async Task<FileOutcome> RejectOversizeAsync(BlobInfo blob, FederationRegistry federations, CancellationToken ct)
+    {
+        var now = _clock.GetUtcNow();
+        var (path, _, _) = LandingPath.Parse(blob.Name, federations);
+        var report = new ValidationReport();
+        report.Error("file_too_large", null, "size", $"{blob.Length} bytes",
+            $"Filen är {Megabytes(blob.Length)} MB; den största fil som tas emot är {Megabytes(maxFileBytes)} MB. Dela upp exporten per månad eller kontakta controllern.",
+            $"The file is {Megabytes(blob.Length)} MB; the largest file accepted is {Megabytes(maxFileBytes)} MB. Export one month per file, or ask the controller.");
+        var federation = path?.FederationId ?? CuratedLayout.Unknown;
+        var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
+        var fileName = SafeFileName(BlobName.FileName(blob.Name));
+        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_unread_{IngestionLog.Nonce()}_{fileName}";
+        try
+        {
+            await store.CopyAsync(Containers.Landing, blob.Name, Containers.Quarantine, baseName, blob.ETag, ct);
+        }
+        catch (Exception e) when (e is BlobNotFoundException or BlobConditionFailedException)
+        {
+            return new FileOutcome(blob.Name, FileStatus.Changed, "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), 0, 0, 0, 0, null,
+                "The file changed or left landing before it was quarantined; its newer version is processed on its own.");
+        }
+        var rejection = RejectionReport.Create(fileName, blob.Name, "", path?.FederationId, path?.Period.ToString(), FileKind.Unknown, blob.LastModified, now, report);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
+        var message = $"Rejected unread: {blob.Length} bytes is more than the limit of {maxFileBytes} bytes.";
+        await _log.WriteAsync(federation, period, LogRow(blob, "", federation, period, FileKind.Unknown, null, "rejected", 0, 0, 1, 0, 0, now,
+            baseName + ".report.txt", message), ct);
+        try
+        {
+            await store.DeleteAsync(Containers.Landing, blob.Name, blob.ETag, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            message += " A newer file with the same name arrived meanwhile; it stays in landing for the next run.";
+        }
+        return new FileOutcome(blob.Name, FileStatus.Rejected, "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), 0, 1, 0, 0,
+            $"{Containers.Quarantine}/{baseName}.report.txt", message);
+    }
+
+    private static string Megabytes(long bytes) => (bytes / 1048576m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
+    private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr);
+        return validated.IsValid
+            ? await AcceptAsync(blob, sha, path, validated, now, ct)
+            : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
+    }
+
+    private async Task ArchiveAsync(string sha, byte[] bytes, CancellationToken ct)
+    {
+        try
+        {
+            await store.WriteAsync(Containers.Raw, sha, bytes, WriteCondition.IfNotExists, ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            // Already archived: the archive is keyed by content, so it holds exactly these bytes.
+        }
+    }
+
+    /// <summary>
+    /// A no-op outcome when these bytes are already what the partition holds, or were already rejected;
+    /// otherwise null. A different version re-dropped later is processed again, so it replaces the month.
+    /// </summary>
+    private async Task<FileOutcome?> DuplicateOrNullAsync(string federation, string period, FileKind kind, string sha, BlobInfo blob, DateTimeOffset now, CancellationToken ct)
+    {
+        var entries = await _log.EntriesAsync(federation, period, ct);
+        var rejectedBefore = entries.FirstOrDefault(e => e.Sha256 == sha && e.Status == "rejected");
+        var current = entries.Where(e => e.Family == kind.Family() && e.Status == "accepted").MaxBy(e => e.IngestedAt);
+        var earlier = rejectedBefore ?? (current?.Sha256 == sha ? current : null);
+        if (earlier is null) return null;
+
+        var message = earlier.Status == "rejected"
+            ? $"Same bytes as a file rejected on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing done. Fix the file and drop it again."
+            : $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, null, "duplicate", 0, 0, 0, 0, 0, now, null, message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Duplicate, sha, kind, NullIfUnknown(federation), NullIfUnknown(period), 0, 0, 0, 0, null, message);
+    }
+
+    private async Task<FileOutcome> AcceptAsync(BlobInfo blob, string sha, LandingPath path, ValidatedFile file, DateTimeOffset now, CancellationToken ct)
+    {
+        if (file.Ledger is { } ledger)
+        {
+            await WriteCuratedAsync(CuratedLayout.Ledger, path, CuratedTables.Ledger, CuratedRowMapper.LedgerRows(ledger, sha), ct);
+            // Always written, even empty, so that a new version of the month replaces the old one's balances.
+            await WriteCuratedAsync(CuratedLayout.OpeningBalances, path, CuratedTables.OpeningBalances, CuratedRowMapper.OpeningBalanceRows(ledger, sha), ct);
+        }
+        else if (file.Participants is { } participants)
+        {
+            await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedTables.Registrations, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
+        }
+
+        var message = $"Ingested {file.RowCount} {(file.Ledger is null ? "registrations" : "transactions")}" +
+                      (file.OpeningBalanceCount > 0 ? $" and {file.OpeningBalanceCount} opening balances" : "") +
+                      (file.Report.WarningCount > 0 ? $", {file.Report.WarningCount} warning(s)" : "") +
+                      (file.MaskedTextCount > 0 ? $", {file.MaskedTextCount} personnummer-shaped text(s) masked" : "") + ".";
+        var federation = path.FederationId;
+        var period = path.Period.ToString();
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, "accepted",
+            file.RowCount, file.OpeningBalanceCount, 0, file.Report.WarningCount, file.MaskedTextCount, now, null, message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, 0,
+            file.Report.WarningCount, file.MaskedTextCount, null, message);
+    }
+
+    private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
+    {
+        var bytes = await table.ToBytesAsync(rows, ct);
+        await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
+    }
+
+    private async Task<FileOutcome> RejectAsync(BlobInfo blob, BlobContent content, string sha, LandingPath? path, FileKind kind, string? encoding,
+        ValidationReport report, DateTimeOffset now, CancellationToken ct)
+    {
+        var federation = path?.FederationId ?? CuratedLayout.Unknown;
+        var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
+        var fileName = SafeFileName(BlobName.FileName(blob.Name));
+        var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
+        var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
+        await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
+        await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
+
+        var first = report.Errors.FirstOrDefault();
+        var message = $"Rejected with {report.ErrorCount} error(s)" + (first is null ? "." : $"; first: {first}");
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
+            report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
+        return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,
+            report.ErrorCount, report.WarningCount, 0, $"{Containers.Quarantine}/{baseName}.report.txt", message);
+    }
+
+    private static IngestionLogRow LogRow(BlobInfo blob, string sha, string federation, string period, FileKind kind, string? encoding,
+        string status, int rows, int openingBalances, int errors, int warnings, int masked, DateTimeOffset now, string? reportPath, string message) =>
+        new()
+        {
+            FileSha256 = sha,
+            LandingPath = blob.Name,
+            FileName = BlobName.FileName(blob.Name),
+            FederationId = NullIfUnknown(federation),
+            FilePeriod = NullIfUnknown(period),
+            Kind = kind.ToString(),
+            Encoding = encoding,
+            Status = status,
+            RowCount = rows,
+            OpeningBalanceCount = openingBalances,
+            ErrorCount = errors,
+            WarningCount = warnings,
+            MaskedTextCount = masked,
+            ReceivedAt = blob.LastModified.UtcDateTime,
+            IngestedAt = now.UtcDateTime,
+            ReportPath = reportPath is null ? null : $"{Containers.Quarantine}/{reportPath}",
+            Message = message,
+        };
+
+    private static string? NullIfUnknown(string value) => value == CuratedLayout.Unknown ? null : value;
+
+    private static string SafeFileName(string name)
+    {
+        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        return safe.Length == 0 ? "file" : safe;
+    }
+}

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 

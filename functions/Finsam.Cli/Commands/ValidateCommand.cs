@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Landing;
 using Finsam.Pipeline.Privacy;

@@ -1,3 +1,4 @@
+
 namespace Finsam.Pipeline.Ingestion;
 
 public enum FileStatus

@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Sie;

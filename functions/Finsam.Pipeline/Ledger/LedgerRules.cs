@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 
 namespace Finsam.Pipeline.Ledger;

@@ -1,3 +1,4 @@
+
 namespace Finsam.Pipeline.Publishing;
 
 /// <summary>One row of the long KPI table (queries/kpi/kpi.sql), numbered in its published order.</summary>

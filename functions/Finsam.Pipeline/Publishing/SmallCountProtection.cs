@@ -1,3 +1,4 @@
+
 namespace Finsam.Pipeline.Publishing;
 
 /// <summary>Why a published row has no value.</summary>

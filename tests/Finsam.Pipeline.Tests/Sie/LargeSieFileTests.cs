@@ -1,4 +1,5 @@
 using System.Text;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Tests.Support;
 

@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Sie;
 using Finsam.Pipeline.Tests.Support;

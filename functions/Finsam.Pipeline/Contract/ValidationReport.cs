@@ -1,6 +1,6 @@
 using Finsam.Pipeline.Privacy;
 
-namespace Finsam.Pipeline.Ingestion;
+namespace Finsam.Pipeline.Contract;
 
 /// <summary>
 /// Collects the issues of one file. Keeps the first <see cref="MaxKeptIssues"/> of each severity

@@ -1,4 +1,4 @@
-namespace Finsam.Pipeline.Ingestion;
+namespace Finsam.Pipeline.Contract;
 
 public enum Severity { Error, Warning }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Finsam.Pipeline.Ingestion;
+namespace Finsam.Pipeline.Contract;
 
 /// <summary>A landing month, written yyyy-MM.</summary>
 public readonly record struct Period(int Year, int Month) : IComparable<Period>

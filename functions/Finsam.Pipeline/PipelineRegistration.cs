@@ -46,6 +46,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<DatasetVersions>();
         services.TryAddSingleton<VersionPuller>();
         services.TryAddSingleton<VersionDiff>();
+        services.TryAddSingleton<ReadApi.KoladaApi>();
         return services;
     }
 

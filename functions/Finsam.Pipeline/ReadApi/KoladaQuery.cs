@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Finsam.Pipeline.ReadApi;
+
+/// <summary>
+/// A Kolada v2 data query read from the path after <c>v2/data/</c>: pairs of <c>kpi/{ids}</c>, <c>municipality/{ids}</c>
+/// and <c>year/{years}</c>, each a comma-separated list, at least two of the three given (as Kolada asks).
+/// </summary>
+public sealed record KoladaQuery(IReadOnlyList<string> Kpis, IReadOnlyList<string> Municipalities, IReadOnlyList<int> Years)
+{
+    public static KoladaQuery Parse(string path)
+    {
+        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (segments.Length % 2 != 0)
+            throw new ReadApiBadRequestException($"'{path}' is not a data query: write kpi/{{ids}}/municipality/{{ids}}/year/{{years}} (two or three of them).");
+        var parts = new Dictionary<string, string[]>();
+        for (var i = 0; i < segments.Length; i += 2)
+        {
+            var key = segments[i].ToLowerInvariant();
+            if (key is not ("kpi" or "municipality" or "year") || parts.ContainsKey(key))
+                throw new ReadApiBadRequestException($"'{segments[i]}' in '{path}' is not expected here: use kpi, municipality and year, each once.");
+            parts[key] = Uri.UnescapeDataString(segments[i + 1]).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        if (parts.Count < 2) throw new ReadApiBadRequestException("Give at least two of kpi, municipality and year, as Kolada asks.");
+        var years = new List<int>();
+        foreach (var year in parts.GetValueOrDefault("year") ?? [])
+        {
+            if (year.Length != 4 || !int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y))
+                throw new ReadApiBadRequestException($"'{year}' is not a year: write four digits, e.g. 2025.");
+            years.Add(y);
+        }
+        return new KoladaQuery(parts.GetValueOrDefault("kpi") ?? [], parts.GetValueOrDefault("municipality") ?? [], years);
+    }
+}

@@ -1,0 +1,104 @@
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Publishing;
+
+namespace Finsam.Pipeline.ReadApi;
+
+/// <summary>
+/// The yearly rows of one version's member kpi.parquet and its catalog, grouped the way Kolada answers: one entry per
+/// KPI (with its dimension, written <c>kpi.dimension</c>), place and year, with a value per gender.
+/// </summary>
+internal sealed class MemberKpiTable
+{
+    private readonly Dictionary<(string Kpi, string Scope, int Year), KoladaData> _data;
+    private readonly HashSet<string> _kpis;
+    private readonly HashSet<string> _kpiIds;
+
+    private MemberKpiTable(int version, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
+    {
+        Version = version;
+        _data = data.ToDictionary(d => (d.Kpi, d.Municipality, d.Period));
+        _kpis = data.Select(d => d.Kpi).ToHashSet(StringComparer.Ordinal);
+        _kpiIds = catalog.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+        Catalog = catalog;
+        Scopes = scopes;
+    }
+
+    public int Version { get; }
+    public IReadOnlyList<KoladaKpi> Catalog { get; }
+    public IReadOnlyList<KoladaMunicipality> Scopes { get; }
+
+    /// <summary>A catalog id (every dimension of it) or one KPI-with-dimension.</summary>
+    public bool HasKpi(string kpi) => _kpiIds.Contains(kpi) || _kpis.Contains(kpi);
+
+    public bool HasScope(string id) => Scopes.Any(s => s.Id == id);
+
+    public IReadOnlyList<KoladaData> Select(KoladaQuery query) =>
+        _data.Values
+            .Where(d => query.Kpis.Count == 0 || query.Kpis.Any(k => d.Kpi == k || d.Kpi.StartsWith(k + ".", StringComparison.Ordinal)))
+            .Where(d => query.Municipalities.Count == 0 || query.Municipalities.Contains(d.Municipality))
+            .Where(d => query.Years.Count == 0 || query.Years.Contains(d.Period))
+            .OrderBy(d => d.Kpi, StringComparer.Ordinal).ThenBy(d => d.Municipality, StringComparer.Ordinal).ThenBy(d => d.Period)
+            .ToList();
+
+    public static async Task<MemberKpiTable> LoadAsync(DatasetVersions versions, Manifest manifest, ModelOptions options, CancellationToken ct)
+    {
+        var folder = Path.Combine(options.WorkFolder, "read-api", $"kpi-v{manifest.Version}-{Guid.NewGuid():n}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var kpiPath = Path.Combine(folder, "kpi.parquet");
+            var catalogPath = Path.Combine(folder, "kpi_catalog.parquet");
+            await File.WriteAllBytesAsync(kpiPath, await versions.ReadFileAsync(manifest, "kpi.parquet", ct), ct);
+            await File.WriteAllBytesAsync(catalogPath, await versions.ReadFileAsync(manifest, "kpi_catalog.parquet", ct), ct);
+            using var session = new DuckDbSession(options with { Threads = 1 });
+            var data = ReadData(session, kpiPath);
+            var catalog = ReadCatalog(session, catalogPath);
+            return new MemberKpiTable(manifest.Version, data, catalog, Places(session, kpiPath));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static List<KoladaData> ReadData(DuckDbSession session, string path)
+    {
+        var columns = Columns(session, path);
+        string Optional(string column, string fallback) => columns.Contains(column) ? column : fallback;
+        // Suppressed cells: value null and the marker the member files print; otherwise the KPI's own status.
+        var rows = session.Query($"""
+            select
+                case when dimension = '' then kpi_id else kpi_id || '.' || dimension end as kpi,
+                scope_id, cast(period as integer) as year, kon,
+                case when coalesce({Optional("suppressed", "false")}, false) then null else value end as value,
+                case when coalesce({Optional("suppressed", "false")}, false)
+                     then coalesce(nullif({Optional("suppression", "''")}, ''), '..')
+                     else coalesce({Optional("status", "''")}, '') end as status,
+                coalesce({Optional("federations", "1")}, 1) as federations
+            from read_parquet('{DuckDbSession.Quote(path)}')
+            where period_type = 'ar'
+            order by kpi, scope_id, year, case kon when 'T' then 0 when 'K' then 1 else 2 end
+            """).Rows;
+        return rows
+            .GroupBy(r => ((string)r[0]!, (string)r[1]!, (int)r[2]!))
+            .Select(g => new KoladaData(g.Key.Item1, g.Key.Item2, g.Key.Item3,
+                g.Select(r => new KoladaValue(Convert.ToInt32(r[6]), (string)r[3]!, (string)r[5]!, r[4] is decimal v ? Publishing.Formats.CellText.Normalise(v) : null)).ToList()))
+            .ToList();
+    }
+
+    private static List<KoladaKpi> ReadCatalog(DuckDbSession session, string path) =>
+        session.Query($"select kpi_id, titel_sv, definition, title_en, unit, by_gender, tema from read_parquet('{DuckDbSession.Quote(path)}') order by kpi_id").Rows
+            .Select(r => new KoladaKpi((string)r[0]!, (string)r[1]!, (string?)r[2] ?? "", (string?)r[3] ?? "", (string?)r[4] ?? "",
+                (string?)r[5] == "ja" ? 1 : 0, (string?)r[6] ?? "", "A", false))
+            .ToList();
+
+    /// <summary>Every place with a value: federations (F), counties (L) and all federations (A).</summary>
+    private static List<KoladaMunicipality> Places(DuckDbSession session, string path) =>
+        session.Query($"select distinct scope, scope_id from read_parquet('{DuckDbSession.Quote(path)}') order by all").Rows
+            .Select(r => ((string)r[0]!, (string)r[1]!))
+            .Select(p => new KoladaMunicipality(p.Item2, p.Item1 == "alla" ? "Alla förbund" : p.Item2, p.Item1 switch { "forbund" => "F", "lan" => "L", _ => "A" }))
+            .ToList();
+
+    private static HashSet<string> Columns(DuckDbSession session, string path) =>
+        session.Query($"select column_name from (describe select * from read_parquet('{DuckDbSession.Quote(path)}'))").Rows.Select(r => (string)r[0]!).ToHashSet();
+}

@@ -65,7 +65,7 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
 resource federationUploader 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'finsam-federation-uploader')
   properties: {
-    roleName: 'Finsam federation uploader (${resourceGroup().name})'
+    roleName: 'Finsam federation uploader (${resourceGroup().name}, ${subscription().subscriptionId})' // unique in the tenant
     description: 'Read, write and append blobs; no container and no delete rights. Assigned only with a condition that names the federation\'s own folders.'
     type: 'CustomRole'
     assignableScopes: [
@@ -89,7 +89,7 @@ resource federationUploader 'Microsoft.Authorization/roleDefinitions@2022-04-01'
 resource pseudonymKeyCreator 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'finsam-pseudonym-key-creator')
   properties: {
-    roleName: 'Finsam pseudonym key creator (${resourceGroup().name})'
+    roleName: 'Finsam pseudonym key creator (${resourceGroup().name}, ${subscription().subscriptionId})'
     description: 'List secrets and set a secret, never read one: whoever runs azd creates the pseudonym key once and cannot read it back.'
     type: 'CustomRole'
     assignableScopes: [

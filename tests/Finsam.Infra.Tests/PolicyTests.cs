@@ -9,7 +9,7 @@ namespace Finsam.Infra.Tests;
 [Collection(InfraCollection.Name)]
 public sealed class PolicyTests(CompiledInfra infra)
 {
-    private const string FederationRole = "Finsam federation uploader (rg-finsam-policy)";
+    private const string FederationRole = "Finsam federation uploader (rg-finsam-policy, 00000000-0000-0000-0000-00000000aaaa)";
 
     [Fact]
     public void The_template_keeps_every_rule()

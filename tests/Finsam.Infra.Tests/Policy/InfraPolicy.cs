@@ -58,12 +58,20 @@ public static class InfraPolicy
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
     ];
 
-    /// <summary>Settings Azure must have for the app to run with its identity: the storage connection's parts, the schedule, the key.</summary>
+    /// <summary>The app setting of the pseudonym key, a Key Vault reference on Azure.</summary>
+    public static string PseudonymKeySetting { get; } =
+        $"{FinsamOptions.SectionName}__{nameof(FinsamOptions.Privacy)}__{nameof(PrivacySettings.PseudonymKey)}";
+
+    /// <summary>
+    /// Settings Azure must have: every name the app reads outside its Finsam section (the storage connection's parts
+    /// by identity, the schedules the timers share — a new one there is required here at once), and the key. The bare
+    /// connection name would be a connection string; the other Finsam__ options have defaults.
+    /// </summary>
     public static IReadOnlyList<string> RequiredAppSettings { get; } =
     [
-        .. FinsamSettings.StorageConnectionParts.Select(p => $"{FinsamSettings.StorageConnection}__{p}"),
-        FinsamSettings.BuildSchedule,
-        $"{FinsamOptions.SectionName}__{nameof(FinsamOptions.Privacy)}__{nameof(PrivacySettings.PseudonymKey)}",
+        .. FinsamSettings.Names.Where(n => n != FinsamSettings.StorageConnection
+                                           && !n.StartsWith(FinsamOptions.SectionName + "__", StringComparison.Ordinal)),
+        PseudonymKeySetting,
     ];
 
     /// <summary>Text that only a key, a SAS or a connection string of a storage account or service bus would hold.</summary>
@@ -211,7 +219,7 @@ public static class InfraPolicy
                 violations.Add($"app setting {name}: is '{ArmContext.ToText(credential)}', not managedidentity");
         if (settings.ContainsKey("FUNCTIONS_WORKER_RUNTIME"))
             violations.Add("app setting FUNCTIONS_WORKER_RUNTIME: Flex Consumption takes the runtime from functionAppConfig");
-        var keySetting = RequiredAppSettings[^1];
+        var keySetting = PseudonymKeySetting;
         if (settings.TryGetValue(keySetting, out var key)
             && !(ArmContext.ToText(key).StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal)
                  && ArmContext.ToText(key).Contains($"SecretName={PseudonymKeySecret})", StringComparison.Ordinal)))

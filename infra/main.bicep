@@ -1,22 +1,75 @@
-// Finsam.Pipeline — storage and secrets.
-// The storage account holds the pipeline's containers; the Key Vault holds the pseudonymisation key.
-// The Function App (blob and timer triggers) is added with the hosts step of the roadmap.
-// Deploy: az deployment group create -g <resource-group> -f infra/main.bicep -p namePrefix=finsam
-targetScope = 'resourceGroup'
+// Finsam.Pipeline on Azure: everything `azd up` provisions (see docs/deploy.md).
+// Subscription scope: the resource group and one module per concern; every role assignment is in modules/roles.bicep.
+// Nothing here holds a key or a connection string: the app, the hooks and every person authenticate with Entra ID.
+targetScope = 'subscription'
 
-@description('Short lowercase prefix for resource names (3-11 letters or digits).')
-@minLength(3)
-@maxLength(11)
-param namePrefix string
+import { federationAccess } from 'types.bicep'
 
-@description('Azure region; Sweden Central keeps participant data in Sweden.')
-param location string = 'swedencentral'
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment (e.g. prod); part of the resource group name and of the token in every resource name.')
+param environmentName string
 
-@description('Object id of the controller group that may read curated data and manage the key.')
-param controllerPrincipalId string = ''
+@minLength(1)
+@description('Azure region of every resource. Sweden Central keeps participant data in Sweden.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
 
-var suffix = uniqueString(resourceGroup().id)
-var containerNames = [
+@description('Object id of whoever runs azd (AZURE_PRINCIPAL_ID). It may create the pseudonym key once, never read it; empty: no such right.')
+param principalId string = ''
+
+@description('User when a person runs azd, ServicePrincipal in a pipeline.')
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+param principalType string = 'User'
+
+@description('The federations and the Entra group of each one\'s staff: each may write only landing/{id}/ and read its own landing/{id}/ and quarantine/{id}/.')
+param federations federationAccess[] = []
+
+@description('Object id of the Entra group of the members (region, municipalities, FK, AF): read published/kpi/ only. Empty: none.')
+param membersGroupId string = ''
+
+@description('Object id of the Entra group of the joint controller function: reads curated/, published/ and the reports in quarantine/, maintains reference/. Empty: none.')
+param controllerGroupId string = ''
+
+@description('The most instances the Flex Consumption plan may run at once.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 10
+
+@description('Days a deleted blob, an overwritten version or a deleted container can be restored.')
+@minValue(1)
+@maxValue(365)
+param softDeleteDays int = 30
+
+@description('When build-and-publish runs: a six-field NCRONTAB expression (the app setting BUILD_SCHEDULE).')
+param buildSchedule string = '0 */10 * * * *'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+  application: 'finsam-pipeline'
+}
+var names = {
+  resourceGroup: 'rg-finsam-${environmentName}'
+  identity: 'finsam-app-${resourceToken}'
+  logAnalytics: 'finsam-log-${resourceToken}'
+  applicationInsights: 'finsam-appi-${resourceToken}'
+  storage: 'finsam${resourceToken}'
+  keyVault: 'finsam-kv-${take(resourceToken, 13)}'
+  plan: 'finsam-plan-${resourceToken}'
+  functionApp: 'finsam-${resourceToken}'
+  systemTopic: 'finsam-storage-events-${resourceToken}'
+}
+
+// The pipeline's containers (Finsam.Pipeline.Storage.Containers), in the order data flows through them.
+var pipelineContainers = [
   'landing'
   'raw'
   'curated'
@@ -24,61 +77,113 @@ var containerNames = [
   'reference'
   'published'
 ]
+var deploymentContainer = 'app-package'
+var deadLetterContainer = 'eventgrid-deadletter'
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
-  name: toLower('${namePrefix}${take(suffix, 12)}')
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: names.resourceGroup
   location: location
-  sku: { name: 'Standard_ZRS' }
-  kind: 'StorageV2'
-  properties: {
-    minimumTlsVersion: 'TLS1_2'
-    allowBlobPublicAccess: false
-    supportsHttpsTrafficOnly: true
-    allowSharedKeyAccess: false // Entra ID only: the pipeline uses DefaultAzureCredential
-    accessTier: 'Hot'
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: names.identity
+    location: location
+    tags: tags
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
-  parent: storage
-  name: 'default'
-  properties: {
-    isVersioningEnabled: true
-    deleteRetentionPolicy: { enabled: true, days: 30 }
-    containerDeleteRetentionPolicy: { enabled: true, days: 30 }
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: names.logAnalytics
+    applicationInsightsName: names.applicationInsights
+    location: location
+    tags: tags
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in containerNames: {
-  parent: blobService
-  name: name
-  properties: { publicAccess: 'None' }
-}]
-
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
-  name: '${namePrefix}-kv-${take(suffix, 8)}'
-  location: location
-  properties: {
-    tenantId: subscription().tenantId
-    sku: { family: 'A', name: 'standard' }
-    enableRbacAuthorization: true
-    enableSoftDelete: true
-    enablePurgeProtection: true
-    softDeleteRetentionInDays: 90
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: names.storage
+    location: location
+    tags: tags
+    containerNames: concat(pipelineContainers, [deploymentContainer, deadLetterContainer])
+    softDeleteDays: softDeleteDays
   }
 }
 
-// Storage Blob Data Contributor for the controller group (reads curated data, maintains reference/).
-resource controllerBlobAccess 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(controllerPrincipalId)) {
-  name: guid(storage.id, controllerPrincipalId, 'blob-contributor')
-  scope: storage
-  properties: {
-    principalId: controllerPrincipalId
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
-    principalType: 'Group'
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: names.keyVault
+    location: location
+    tags: tags
   }
 }
 
-output storageAccountName string = storage.name
-output storageAccountUrl string = storage.properties.primaryEndpoints.blob
-output keyVaultName string = vault.name
+module events 'modules/events.bicep' = {
+  name: 'events'
+  scope: rg
+  params: {
+    name: names.systemTopic
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+  }
+}
+
+module app 'modules/app.bicep' = {
+  name: 'app'
+  scope: rg
+  params: {
+    planName: names.plan
+    name: names.functionApp
+    location: location
+    tags: tags
+    identityName: identity.outputs.name
+    storageAccountName: storage.outputs.name
+    deploymentContainer: deploymentContainer
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultName: keyVault.outputs.name
+    maximumInstanceCount: maximumInstanceCount
+    buildSchedule: buildSchedule
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    appPrincipalId: identity.outputs.principalId
+    eventGridPrincipalId: events.outputs.principalId
+    deadLetterContainer: deadLetterContainer
+    federations: federations
+    membersGroupId: membersGroupId
+    controllerGroupId: controllerGroupId
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+// Read by azd and the hooks (infra/hooks/*.sh) from the environment.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = app.outputs.name
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output EVENT_GRID_SYSTEM_TOPIC_NAME string = events.outputs.name
+output EVENT_GRID_DEADLETTER_CONTAINER string = deadLetterContainer
+output FINSAM_STORAGE_ACCOUNT_URL string = storage.outputs.blobEndpoint

@@ -1,0 +1,46 @@
+#!/bin/sh
+# azd postprovision: create the pseudonym key (Key Vault secret pseudonym-key) once, from 32 random bytes.
+# Never overwrite it: a new key gives every person a new pseudonym and breaks counts of unique individuals
+# across time. Whoever runs azd may list secrets and set one (the custom role in infra/modules/roles.bicep),
+# never read one back; only the app's identity reads the key.
+set -eu
+
+: "${AZURE_KEY_VAULT_NAME:?Run this through azd (azd provision or azd up): AZURE_KEY_VAULT_NAME is not set.}"
+secret_name=pseudonym-key
+
+for tool in az openssl; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "postprovision: $tool is needed (see docs/deploy.md)." >&2; exit 1; }
+done
+
+# A new role assignment takes a few minutes to reach Key Vault: retry the listing, and never take a failed listing
+# for an empty vault.
+attempt=1
+until names=$(az keyvault secret list --vault-name "$AZURE_KEY_VAULT_NAME" --query "[].name" --output tsv); do
+  if [ "$attempt" -ge 10 ]; then
+    echo "postprovision: could not list the secrets of $AZURE_KEY_VAULT_NAME; nothing was changed. Run 'azd hooks run postprovision' again in a few minutes." >&2
+    exit 1
+  fi
+  echo "postprovision: waiting for the role assignment to reach Key Vault ($attempt/10) ..."
+  attempt=$((attempt + 1))
+  sleep 30
+done
+
+if printf '%s\n' "$names" | grep -qx "$secret_name"; then
+  echo "postprovision: $AZURE_KEY_VAULT_NAME already holds $secret_name; it is kept as it is."
+  exit 0
+fi
+
+key=$(openssl rand -base64 32)
+if [ "${#key}" -ne 44 ]; then
+  echo "postprovision: openssl did not give 32 random bytes; nothing was changed." >&2
+  exit 1
+fi
+
+echo "postprovision: creating $secret_name in $AZURE_KEY_VAULT_NAME (32 random bytes, base64) ..."
+if ! az keyvault secret set --vault-name "$AZURE_KEY_VAULT_NAME" --name "$secret_name" --value "$key" \
+  --content-type "base64; HMAC-SHA-256 pseudonym key" --output none; then
+  echo "postprovision: could not create $secret_name. If Key Vault says it is deleted but recoverable, recover it (az keyvault secret recover) instead of making a new one: the old key keeps every pseudonym." >&2
+  exit 1
+fi
+key=
+echo "postprovision: created $secret_name. Keep it for the life of the data; never set it again."

@@ -84,8 +84,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var (path, _, _) = LandingPath.Parse(blob.Name, federations);
         var report = new ValidationReport();
         report.Error("file_too_large", null, "size", $"{blob.Length} bytes",
-            $"Filen är {Megabytes(blob.Length)} MB; den största fil som tas emot är {Megabytes(maxFileBytes)} MB. Dela upp exporten per månad eller kontakta controllern.",
-            $"The file is {Megabytes(blob.Length)} MB; the largest file accepted is {Megabytes(maxFileBytes)} MB. Export one month per file, or ask the controller.");
+            $"Filen är {Size(blob.Length)}; den största fil som tas emot är {Size(maxFileBytes)}. Dela upp exporten per månad eller kontakta controllern.",
+            $"The file is {Size(blob.Length)}; the largest file accepted is {Size(maxFileBytes)}. Export one month per file, or ask the controller.");
         var federation = path?.FederationId ?? CuratedLayout.Unknown;
         var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
@@ -117,7 +117,13 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
             $"{Containers.Quarantine}/{baseName}.report.txt", message);
     }
 
-    private static string Megabytes(long bytes) => (bytes / 1048576m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A size as people read it: 4.9 KB, 100 MB.</summary>
+    private static string Size(long bytes) => bytes switch
+    {
+        >= 1048576 => (bytes / 1048576m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " MB",
+        >= 1024 => (bytes / 1024m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " KB",
+        _ => $"{bytes} bytes",
+    };
 
     private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
         DateTimeOffset now, CancellationToken ct)

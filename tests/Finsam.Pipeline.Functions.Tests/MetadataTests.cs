@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Functions.Tests;
+
+/// <summary>The functions.metadata the Worker SDK generates at build time: what the Functions host will index.</summary>
+public class MetadataTests
+{
+    private static readonly JsonElement[] Functions = Read();
+
+    private static JsonElement[] Read()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "functions.metadata");
+        Assert.True(File.Exists(path), $"functions.metadata was not generated beside the app ({path}).");
+        return JsonDocument.Parse(File.ReadAllText(path)).RootElement.EnumerateArray().ToArray();
+    }
+
+    private static JsonElement Binding(string function) =>
+        Functions.Single(f => f.GetProperty("name").GetString() == function).GetProperty("bindings").EnumerateArray().First();
+
+    [Fact]
+    public void The_app_has_exactly_the_pipeline_functions()
+    {
+        Assert.Equal(["BuildAndPublish", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "Versions"],
+            Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Landing_is_an_event_grid_blob_trigger_on_the_storage_connection()
+    {
+        var trigger = Binding("IngestLanding");
+        Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("EventGrid", trigger.GetProperty("source").GetString());
+        Assert.Equal("landing/{name}", trigger.GetProperty("path").GetString());
+        Assert.Equal("FinsamStorage", trigger.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void The_build_runs_on_the_shared_schedule_setting_and_not_on_startup()
+    {
+        var trigger = Binding("BuildAndPublish");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%BUILD_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("KoladaData", "v2/data/{*query}")]
+    [InlineData("KoladaKpi", "v2/kpi/{ids?}")]
+    [InlineData("KoladaMunicipality", "v2/municipality/{ids?}")]
+    [InlineData("Versions", "versions/{dataset}")]
+    public void The_read_api_needs_a_function_key(string function, string route)
+    {
+        var trigger = Binding(function);
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+    }
+
+    [Fact]
+    public void Host_json_sits_beside_the_app_and_bounds_concurrent_ingestion()
+    {
+        var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json"))).RootElement;
+        Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")), File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        Assert.Equal(2, host.GetProperty("extensions").GetProperty("blobs").GetProperty("maxDegreeOfParallelism").GetInt32());
+    }
+}

@@ -1,0 +1,54 @@
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Finsam.Pipeline.Functions.Tests.Support;
+
+/// <summary>
+/// One app on Azurite with every sample file delivered to IngestLanding and two timer ticks of BuildAndPublish:
+/// the first publishes v1, the second finds nothing new. Built once for the tests that read it.
+/// </summary>
+public sealed class PublishedApp
+{
+    private static readonly SemaphoreSlim Lock = new(1, 1);
+    private static PublishedApp? _shared;
+
+    private PublishedApp(FunctionsApp app) => App = app;
+
+    public FunctionsApp App { get; }
+    public IReadOnlyList<string> LogsAfterFirstTick { get; private set; } = [];
+    public IReadOnlyList<string> LogsOfSecondTick { get; private set; } = [];
+
+    public static async Task<PublishedApp> GetAsync(AzuriteFixture azurite)
+    {
+        await Lock.WaitAsync();
+        try
+        {
+            return _shared ??= await CreateAsync(azurite);
+        }
+        finally
+        {
+            Lock.Release();
+        }
+    }
+
+    private static async Task<PublishedApp> CreateAsync(AzuriteFixture azurite)
+    {
+        var app = new FunctionsApp(azurite);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "reference")))
+            await app.Store.WriteAsync(Containers.Reference, Path.GetFileName(file), await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
+        await Samples.DropAllAsync(app.Store);
+        var ingest = app.Function<IngestLanding>();
+        foreach (var (name, _) in Samples.LandingFiles()) await ingest.Run(app.LandingBlob(name), name, CancellationToken.None);
+
+        var published = new PublishedApp(app);
+        var timer = app.Function<ScheduledBuild>();
+        await timer.Run(new TimerInfo(), CancellationToken.None);
+        published.LogsAfterFirstTick = app.Logs.Lines;
+        await timer.Run(new TimerInfo(), CancellationToken.None);
+        published.LogsOfSecondTick = app.Logs.Lines.Skip(published.LogsAfterFirstTick.Count).ToList();
+        return published;
+    }
+}

@@ -65,7 +65,8 @@ public static class PipelineRegistration
     /// <summary>BUILD_SCHEDULE is shared with the Functions timer; FINSAM_* are the names before the Finsam section.</summary>
     private static void ApplySharedAndEarlierNames(FinsamOptions options, IConfiguration configuration)
     {
-        if (Value(configuration[FinsamSettings.BuildSchedule]) is { } schedule) options.Publishing.BuildSchedule = schedule;
+        // Only BUILD_SCHEDULE, never the section: the Functions timer reads %BUILD_SCHEDULE%, and both hosts must agree.
+        options.Publishing.BuildSchedule = Value(configuration[FinsamSettings.BuildSchedule]) ?? PublishingSettings.DefaultBuildSchedule;
         options.Privacy.PseudonymKey = Value(options.Privacy.PseudonymKey) ?? Value(configuration[PseudonymKeyException.EnvironmentVariable]);
         options.Storage.LocalFolder = Value(options.Storage.LocalFolder) ?? Value(configuration["FINSAM_STORAGE"]);
     }

@@ -65,4 +65,17 @@ public class MetadataTests
         Assert.Equal(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json")), File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "host.json")));
         Assert.Equal(2, host.GetProperty("extensions").GetProperty("blobs").GetProperty("maxDegreeOfParallelism").GetInt32());
     }
+
+    [Fact]
+    public void The_sample_settings_show_every_setting_the_app_reads_with_azurite_values()
+    {
+        var values = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "local.settings.sample.json"))).RootElement.GetProperty("Values");
+        var names = values.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Empty(Finsam.Pipeline.Configuration.FinsamSettings.Names.Except(names));
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("FinsamStorage").GetString());
+        Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
+        Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
+        Assert.Equal(Finsam.Pipeline.Configuration.PublishingSettings.DefaultBuildSchedule, values.GetProperty("BUILD_SCHEDULE").GetString());
+    }
 }

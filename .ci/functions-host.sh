@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d)
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() { kill "${azurite_pid:-}" "${func_pid:-}" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 

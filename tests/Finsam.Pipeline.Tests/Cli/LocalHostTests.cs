@@ -173,7 +173,7 @@ public sealed class LocalHostTests : IDisposable
             _logs.Entries.Where(e => e.Level == LogLevel.Error).Select(e => e.Message));
     }
 
-    /// <summary>The local host as `finsam host` composes it, on <paramref name="store"/>, with its logs captured.</summary>
+    /// <summary>The local host as `finsam host` composes it, on <paramref name="store"/>, with its logs captured instead of printed.</summary>
     private IHost Host(IBlobStore store, Dictionary<string, string?> settings)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -186,7 +186,7 @@ public sealed class LocalHostTests : IDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(store);
         builder.AddFinsamLocalHost(jsonLogs: false);
-        builder.Logging.AddProvider(_logs);
+        builder.Logging.ClearProviders().AddProvider(_logs);
         var host = builder.Build();
         LocalHostRegistration.CheckSettings(host.Services);
         return host;

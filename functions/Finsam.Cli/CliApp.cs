@@ -26,6 +26,7 @@ public static class CliApp
         root.Add(VersionsCommand.Create(console, settings));
         root.Add(PullCommand.Create(console, settings));
         root.Add(DiffCommand.Create(console, settings));
+        root.Add(HostCommand.Create(console, settings));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -34,6 +35,9 @@ public static class CliApp
             console.WriteLine("Run 'finsam --help' for usage.");
             return UsageError;
         }
-        return await parse.InvokeAsync(cancellationToken: ct);
+        // The local host stops on SIGTERM and Ctrl-C itself, finishing the file in hand within its own shutdown timeout;
+        // every other command is cancelled by System.CommandLine.
+        var invocation = parse.CommandResult.Command.Name == HostCommand.Name ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null;
+        return await parse.InvokeAsync(invocation, ct);
     }
 }

@@ -52,7 +52,11 @@ public sealed class CliSettings(IConfiguration configuration)
     }
 
     /// <summary>The pipeline for one command: the configuration with the command's flags (and <paramref name="extra"/>) on top.</summary>
-    public ServiceProvider Services(ParseResult parse, IReadOnlyDictionary<string, string?>? extra = null)
+    public ServiceProvider Services(ParseResult parse, IReadOnlyDictionary<string, string?>? extra = null) =>
+        new ServiceCollection().AddFinsamPipeline(Merged(parse, extra)).BuildServiceProvider();
+
+    /// <summary>The configuration with the command's flags (and <paramref name="extra"/>) on top, for a command that composes a host of its own.</summary>
+    public IConfiguration Merged(ParseResult parse, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var overlay = new Dictionary<string, string?>();
         if (Flag(parse, StorageOption) is { } folder) UseLocalFolder(overlay, folder);
@@ -66,8 +70,7 @@ public sealed class CliSettings(IConfiguration configuration)
         if (Flag(parse, MemoryLimitOption) is { } memory) overlay["Finsam:Models:MemoryLimit"] = memory;
         if (parse.GetResult(ThreadsOption) is not null && parse.GetValue(ThreadsOption) is { } threads) overlay["Finsam:Models:Threads"] = threads.ToString();
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overlay[key] = value;
-        var merged = new ConfigurationBuilder().AddConfiguration(Configuration).AddInMemoryCollection(overlay).Build();
-        return new ServiceCollection().AddFinsamPipeline(merged).BuildServiceProvider();
+        return new ConfigurationBuilder().AddConfiguration(Configuration).AddInMemoryCollection(overlay).Build();
     }
 
     /// <summary>Storage is the local folder <paramref name="folder"/>, whatever connection the environment names.</summary>

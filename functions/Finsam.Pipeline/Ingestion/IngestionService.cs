@@ -33,7 +33,7 @@ public sealed class IngestionService
         _files = new FileIngestion(store, pseudonymizer, _clock, _options.Limits.MaxFileBytes);
         _receipts = new LandingReceipts(store);
         _retry = TransientFailures.Retry(_options.Storage.TransientAttempts, _options.Storage.RetryDelay, _clock,
-            (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", e.Message, attempt, _options.Storage.TransientAttempts));
+            (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", Logged(e.Message), attempt, _options.Storage.TransientAttempts));
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class IngestionService
         var blob = await _retry.ExecuteAsync(async token => await _store.GetInfoAsync(Containers.Landing, name, token), ct);
         if (blob is null)
         {
-            _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", name);
+            _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", Logged(name));
             return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                 "The file is no longer in landing: it was already processed, or removed.");
         }
@@ -57,14 +57,25 @@ public sealed class IngestionService
     }
 
     /// <summary>Everything in landing, one file after another; a file that fails does not stop the others.</summary>
-    public async Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress = null, CancellationToken ct = default)
+    public Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress = null, CancellationToken ct = default) =>
+        IngestAllAsync(progress, CancellationToken.None, ct);
+
+    /// <summary>
+    /// Everything in landing, for a host that stops gracefully: <paramref name="stopping"/> is observed only between files,
+    /// so the file in hand is finished and the rest stay in landing for the next run (the summary holds the files done).
+    /// <paramref name="ct"/> abandons the file in hand as well: it stays in landing and is ingested again from the start
+    /// next time (each curated partition is replaced atomically, and a file already logged as accepted is then a duplicate).
+    /// </summary>
+    public async Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress, CancellationToken stopping, CancellationToken ct)
     {
-        var federations = await FederationRegistry.LoadAsync(_store, ct);
+        using var beforeAnyFile = CancellationTokenSource.CreateLinkedTokenSource(stopping, ct);
+        var federations = await FederationRegistry.LoadAsync(_store, beforeAnyFile.Token);
         var landing = new List<BlobInfo>();
-        await foreach (var blob in _store.ListAsync(Containers.Landing, "", ct)) landing.Add(blob);
+        await foreach (var blob in _store.ListAsync(Containers.Landing, "", beforeAnyFile.Token)) landing.Add(blob);
         var outcomes = new List<FileOutcome>();
         foreach (var blob in landing)
         {
+            if (stopping.IsCancellationRequested) break;
             var outcome = await IngestListedAsync(blob, federations, ct);
             outcomes.Add(outcome);
             progress?.Report(new IngestionProgress(outcomes.Count, landing.Count, outcome));
@@ -83,13 +94,18 @@ public sealed class IngestionService
                     $"Given up after {receipt.Attempts} failed attempts ({receipt.Message}); it stays in landing. Drop it again, or re-drive it (docs/operations.md).");
             return await IngestWithRetriesAsync(blob, federations, ct);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // A storage fault that outlived the retries, or a bug: this file stays in landing; the others go on.
+            // A storage fault that outlived the retries (a request timeout is an OperationCanceledException too), or a bug:
+            // this file stays in landing; the others go on.
             var reason = $"{e.GetType().Name}: {FreeTextMasker.Mask(e.Message).Text}";
             var attempts = await RecordFailureAsync(blob, reason, ct);
-            _logger.LogError("Landing blob {LandingName} could not be processed ({Reason}); attempt {Attempt} of {MaxAttempts}",
-                blob.Name, reason, attempts, _options.LocalHost.MaxAttempts);
+            if (attempts >= _options.LocalHost.MaxAttempts)
+                _logger.LogError("Landing blob {LandingName} is given up after {Attempts} failed attempts ({Reason}); it stays in landing, recorded as poisoned in {Receipt}. Drop it again, or delete the receipt to try again",
+                    Logged(blob.Name), attempts, reason, $"{Containers.Curated}/{LandingReceipts.NameOf(blob.Name, blob.ETag)}");
+            else
+                _logger.LogError("Landing blob {LandingName} could not be processed ({Reason}); attempt {Attempt} of {MaxAttempts}",
+                    Logged(blob.Name), reason, attempts, _options.LocalHost.MaxAttempts);
             return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                 $"Could not be processed ({reason}); the file stays in landing and is tried again on the next run" +
                 (attempts >= _options.LocalHost.MaxAttempts ? $" only when dropped again or re-driven: {attempts} attempts failed." : $" (attempt {attempts} of {_options.LocalHost.MaxAttempts})."));
@@ -100,7 +116,7 @@ public sealed class IngestionService
     {
         var outcome = await _retry.ExecuteAsync(async token => await _files.IngestAsync(blob, federations, token), ct);
         _logger.LogInformation("Landing blob {LandingName}: {Status}, {Rows} row(s), {Errors} error(s), {Warnings} warning(s)",
-            blob.Name, outcome.Status, outcome.RowCount, outcome.ErrorCount, outcome.WarningCount);
+            Logged(blob.Name), outcome.Status, outcome.RowCount, outcome.ErrorCount, outcome.WarningCount);
         if (outcome.Status is FileStatus.Accepted or FileStatus.Rejected or FileStatus.Duplicate)
             await _retry.ExecuteAsync(async token => await _receipts.WriteProcessedAsync(blob, outcome, _clock.GetUtcNow(), token), ct);
         return outcome;
@@ -112,13 +128,16 @@ public sealed class IngestionService
         {
             return (await _receipts.RecordFailureAsync(blob, reason, _options.LocalHost.MaxAttempts, _clock.GetUtcNow(), ct)).Attempts;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The store is failing as a whole; the next run tries the file again.
-            _logger.LogWarning("The failure of {LandingName} could not be recorded ({Error})", blob.Name, e.Message);
+            _logger.LogWarning("The failure of {LandingName} could not be recorded ({Error})", Logged(blob.Name), Logged(e.Message));
             return 0;
         }
     }
+
+    /// <summary>A landing name or an error as it may be logged: a file named after a person loses the number here too.</summary>
+    private static string Logged(string text) => FreeTextMasker.Mask(text).Text;
 
     private static FileOutcome AlreadyProcessed(BlobInfo blob, LandingReceipts.Receipt receipt) =>
         new(blob.Name, FileStatus.Duplicate, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,

@@ -314,6 +314,73 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.Empty(await NamesAsync(Containers.Landing));
     }
 
+    [Fact]
+    public async Task Asked_to_stop_it_finishes_the_file_in_hand_and_leaves_the_rest_in_landing()
+    {
+        await Samples.DropAllAsync(Store);
+        using var stopping = new CancellationTokenSource();
+        // Stop is asked for while the first file is being ingested: when its curated data is written.
+        var askingToStop = new StopOnWriteStore(Store, stopping, name => name.StartsWith("registrations/"));
+
+        var summary = await new IngestionService(askingToStop, new Pseudonymizer(TestPersons.Key)).IngestAllAsync(null, stopping.Token, CancellationToken.None);
+
+        var done = Assert.Single(summary.Files);
+        Assert.Equal(("aspdalen/2025-01/aspdalen_deltagare_202501.csv", FileStatus.Accepted), (done.LandingName, done.Status));
+        Assert.Equal(23, (await NamesAsync(Containers.Landing)).Count);
+        Assert.DoesNotContain(done.LandingName, await NamesAsync(Containers.Landing));
+        Assert.Equal(["registrations/federation=aspdalen/period=2025-01/data.parquet"], await DataFilesAsync());
+        Assert.Single(await NamesAsync(Containers.Curated, CuratedLayout.IngestionReceipts + "/"));
+        var rest = await Service.IngestAllAsync();
+        Assert.Equal((23, 0), (rest.Accepted, rest.Duplicates));
+    }
+
+    [Fact]
+    public async Task A_request_timeout_is_a_failure_of_that_file_and_the_others_go_through()
+    {
+        await DropAsync("aspdalen/2025-01/a.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
+        await DropAsync("bjorkvik/2025-01/b.se", Samples.File("bjorkvik/2025-01/bjorkvik_huvudbok_202501.se"));
+        // What the Azure SDK throws when a request outlives its network timeout: a cancellation nobody asked for.
+        var timingOut = new ThrowingWritesStore(Store, name => name.StartsWith("ledger/federation=aspdalen/"),
+            () => new TaskCanceledException("The operation was cancelled because it exceeded the configured timeout of 0:01:40."));
+
+        var summary = await new IngestionService(timingOut, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+
+        Assert.Equal([FileStatus.Failed, FileStatus.Accepted], summary.Files.Select(f => f.Status));
+        Assert.Equal("Could not be processed (TaskCanceledException: The operation was cancelled because it exceeded the configured timeout of 0:01:40.); " +
+                     "the file stays in landing and is tried again on the next run (attempt 1 of 5).", summary.Files[0].Message);
+        Assert.Equal(["aspdalen/2025-01/a.se"], await NamesAsync(Containers.Landing));
+    }
+
+    [Fact]
+    public async Task A_landing_name_shaped_like_an_identity_number_is_masked_in_the_log()
+    {
+        var person = TestPersons.Number(1990, 1, 1, 238);
+        await DropAsync($"aspdalen/2025-01/{person}.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
+        var logs = new CapturedLogs();
+        using var factory = new Microsoft.Extensions.Logging.LoggerFactory([logs]);
+
+        await new IngestionService(Store, new Pseudonymizer(TestPersons.Key), logger: new Microsoft.Extensions.Logging.Logger<IngestionService>(factory)).IngestAllAsync();
+
+        Assert.Equal(["Landing blob aspdalen/2025-01/[personnummer].se: Accepted, 16 row(s), 0 error(s), 0 warning(s)"], logs.Entries.Select(e => e.Message));
+    }
+
+    /// <summary>Throws on every write to curated blobs whose name matches.</summary>
+    private sealed class ThrowingWritesStore(IBlobStore inner, Func<string, bool> fails, Func<Exception> error) : DelegatingBlobStore(inner)
+    {
+        public override Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default) =>
+            c == Containers.Curated && fails(n) ? Task.FromException<BlobInfo>(error()) : base.WriteAsync(c, n, b, w, ct);
+    }
+
+    /// <summary>Asks to stop when a curated blob whose name matches is written.</summary>
+    private sealed class StopOnWriteStore(IBlobStore inner, CancellationTokenSource stopping, Func<string, bool> asksToStop) : DelegatingBlobStore(inner)
+    {
+        public override Task<BlobInfo> WriteAsync(string c, string n, ReadOnlyMemory<byte> b, WriteCondition w, CancellationToken ct = default)
+        {
+            if (c == Containers.Curated && asksToStop(n)) stopping.Cancel();
+            return base.WriteAsync(c, n, b, w, ct);
+        }
+    }
+
     /// <summary>Fails every write to curated blobs whose name matches.</summary>
     private sealed class FailingWritesStore(IBlobStore inner, Func<string, bool> fails) : DelegatingBlobStore(inner)
     {

@@ -1,0 +1,51 @@
+using Finsam.Pipeline;
+using Finsam.Pipeline.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Finsam.Cli.LocalHost;
+
+/// <summary>
+/// What `finsam host` composes, in one place (the twin of the Functions app's FunctionsRegistration): the pipeline through
+/// <see cref="PipelineRegistration.AddFinsamPipeline"/> with the pseudonymisation key required, the two hosted services
+/// that play the Functions app's triggers, and structured console logs.
+/// </summary>
+public static class LocalHostRegistration
+{
+    public static HostApplicationBuilder AddFinsamLocalHost(this HostApplicationBuilder builder, bool jsonLogs)
+    {
+        builder.Logging.ClearProviders();
+        if (jsonLogs)
+            builder.Logging.AddJsonConsole(o => (o.UseUtcTimestamp, o.TimestampFormat) = (true, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+        else
+            builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.UseUtcTimestamp, o.TimestampFormat) = (true, true, "yyyy-MM-dd HH:mm:ss'Z' "));
+        // The host's own start and stop lines, and warnings from the framework; the pipeline's information.
+        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        builder.Services.AddFinsamPipeline(builder.Configuration).RequirePseudonymKey();
+        builder.Services.AddSingleton<PipelineTurns>();
+        builder.Services.AddHostedService<LandingPoller>();
+        builder.Services.AddHostedService<ScheduledBuild>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Reads the settings and makes the services before the host starts, so that a wrong setting ends the command with its
+    /// own message (exit code 2) instead of a start-up failure logged with a stack trace.
+    /// </summary>
+    public static void CheckSettings(IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<FinsamOptions>>().Value;
+        }
+        catch (InvalidOperationException e)
+        {
+            // A value the binder cannot convert, e.g. Finsam__LocalHost__PollInterval=soon; the message names the setting.
+            throw new FinsamConfigurationException(e.Message);
+        }
+        _ = services.GetServices<IHostedService>().ToList();
+    }
+}

@@ -1,11 +1,11 @@
--- Quality: one pseudonymised person registered with different gender or birth year (warning).
--- Grain: one row per federation and person.
+-- Quality: one pseudonymised person registered with different gender (the birth date, and so the
+-- age, comes from the identity number and cannot differ) (warning). Grain: one row per federation and person.
 with persons as (
-    select person_pseudonym, count(distinct kon) as genders, count(distinct fodelsear) as birth_years
+    select person_pseudonym
     from stg_registrations
     where person_pseudonym is not null
     group by person_pseudonym
-    having count(distinct kon) > 1 or count(distinct fodelsear) > 1
+    having count(distinct kon) > 1
 )
 select
     r.federation_id,
@@ -13,7 +13,7 @@ select
     cast(null as varchar) as period,
     'person_inconsistent' as rule_id,
     'warning' as severity,
-    'En person har registrerats med olika kön eller födelseår / one person is registered with different gender or birth year' as detail,
+    'En person har registrerats med olika kön / one person is registered with different gender' as detail,
     count(*) as affected_rows
 from stg_registrations as r
 join persons as p on p.person_pseudonym = r.person_pseudonym

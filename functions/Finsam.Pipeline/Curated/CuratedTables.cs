@@ -42,13 +42,17 @@ public static class CuratedTables
         .String("source_sha256", e => e.Sha256)
         .Int("source_line", e => e.Balance.Line);
 
-    /// <summary>curated/registrations: one row per registration in an intervention; never an identity number.</summary>
+    /// <summary>
+    /// curated/registrations: one row per registration in an intervention; never an identity number or a birth date,
+    /// only the exact age at the start (alder_start, null when anonymous). Files written before alder_start lack it
+    /// (and have fodelsear instead): the models read them with the age unknown.
+    /// </summary>
     public static ParquetTable<RegistrationEntry> Registrations { get; } = new ParquetTable<RegistrationEntry>()
         .String("registrering_id", e => e.Registration.RegistreringId)
         .String("person_pseudonym", e => e.PersonPseudonym)
         .Bool("anonym", e => e.Registration.Anonym)
         .String("kon", e => e.Registration.Kon)
-        .NullableInt("fodelsear", e => e.Registration.Fodelsear)
+        .NullableInt("alder_start", e => e.Registration.AlderStart)
         .String("kommun", e => e.Registration.Kommun)
         .String("insats_id", e => e.Registration.InsatsId)
         .String("insats_namn", e => e.Registration.InsatsNamn)

@@ -11,7 +11,7 @@ public static class PublishedTables
     public const string RelationsFile = "small_count_relations.csv";
 
     /// <summary>Quality rules whose affected_rows count registrations (participants), not ledger rows.</summary>
-    public static readonly string[] ParticipantQualityRules = ["overlapping_registrations", "person_inconsistent", "registration_missing_from_export"];
+    public static readonly string[] ParticipantQualityRules = ["overlapping_registrations", "person_inconsistent", "registration_missing_from_export", "age_outside_target_group"];
 
     public static void Create(DuckDbSession session, string queriesFolder)
     {

@@ -81,7 +81,9 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.Equal("VARCHAR", ledgerTypes["period"]);
         Assert.Equal("DATE", registrationTypes["startdatum"]);
         Assert.Equal("DATE", registrationTypes["slutdatum"]);
-        Assert.Equal("INTEGER", registrationTypes["fodelsear"]);
+        // The exact age at the start is kept; no birth date or birth year reaches curated data.
+        Assert.Equal("INTEGER", registrationTypes["alder_start"]);
+        Assert.DoesNotContain(registrationTypes.Keys, c => c.Contains("fodelse") || c.Contains("birth"));
         Assert.Equal("BOOLEAN", registrationTypes["anonym"]);
         Assert.Equal(12, balance.Count);
         Assert.All(balance, row => Assert.Equal(0m, (decimal)row[3]!));

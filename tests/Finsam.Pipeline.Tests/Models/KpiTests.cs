@@ -6,67 +6,72 @@ namespace Finsam.Pipeline.Tests.Models;
 /// <summary>
 /// One federation-year checked by hand: Samordningsförbundet Alfa, January and February 2025.
 /// Every KPI in the catalog is asserted with its exact value; the arithmetic is in the comments.
+/// The scenario is built once and shared by every test of the class.
 /// </summary>
-public class KpiTests : IAsyncLifetime
+public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario>
 {
-    private static readonly string P1 = TestPersons.Number(1990, 3, 14, 123); // K, born 1990
-    private static readonly string P2 = TestPersons.Number(1970, 5, 2, 456);  // M, born 1970
-    private static readonly string P3 = TestPersons.Number(2000, 8, 30, 789); // K, born 2000
-    private static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960
+    public static readonly string P1 = TestPersons.Number(1990, 3, 14, 123); // K, born 1990-03-14
+    public static readonly string P2 = TestPersons.Number(1970, 5, 2, 456);  // M, born 1970-05-02
+    public static readonly string P3 = TestPersons.Number(1995, 8, 30, 789); // K, born 1995-08-30
+    public static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960-01-09
 
-    private readonly ModelScenario _scenario = new();
-    private ModelBuild _build = null!;
-    private Dictionary<string, decimal?> _kpi = null!;
-
-    public async Task InitializeAsync()
+    public sealed class Scenario : IAsyncLifetime
     {
-        _scenario
-            // Opening balances: bank 500 000, equity -400 000 (credit), suppliers -100 000.
-            .Ledger("alfa", "2025-01", """
-                IB;2025-01-01;1930;500000,00;;
-                IB;2025-01-01;2010;-400000,00;;
-                IB;2025-01-01;2440;-100000,00;;
-                V1;2025-01-10;1930;400000,00;;Medelstilldelning
-                V1;2025-01-10;3010;-200000,00;;Försäkringskassan
-                V1;2025-01-10;3020;-100000,00;;Region
-                V1;2025-01-10;3031;-60000,00;;Kommun 9901
-                V1;2025-01-10;3032;-40000,00;;Kommun 9902
-                V2;2025-01-20;4010;90000,00;1:MT;Mottagningsteam
-                V2;2025-01-20;4510;10000,00;;Utbildningsdag
-                V2;2025-01-20;6410;20000,00;;Styrelse
-                V2;2025-01-20;1930;-120000,00;;
-                """)
-            .Ledger("alfa", "2025-02", """
-                V3;2025-02-10;1930;50000,00;;ESF
-                V3;2025-02-10;3510;-50000,00;6:P12;ESF
-                V4;2025-02-20;4010;30000,00;1:CT;Coachingteam
-                V4;2025-02-20;6110;12000,00;;Lokal
-                V4;2025-02-20;8400;-1000,00;;Ränta
-                V4;2025-02-20;1930;-41000,00;;
-                """)
-            .Participants("alfa", "2025-01", $"""
-                R1;{P1};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2024-11-01;2025-01-31;gymnasium;forsorjningsstod;lon;arbete
-                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;;grundskola;sjukpenning;;
-                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;;saknas;sjukersattning;;
-                R6;;ja;K;;;alfa-MT;Mottagningsteam;individ;2025-01-05;2025-01-25;;;;
-                R7;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2024-12-01;2025-01-10;;;;felregistrering
-                """)
-            .Participants("alfa", "2025-02", $"""
-                R2;{P1};nej;K;;9901;alfa-CT;Coachingteam;individ;2025-02-01;;gymnasium;ingen;;
-                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;2025-02-14;grundskola;sjukpenning;a_kassa;arbetssokande
-                R4;{P3};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2025-02-03;;eftergymnasial;aktivitetsstod|studiemedel;;
-                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;2025-02-28;saknas;sjukersattning;sjukersattning;ohalsa
-                """);
-        _build = await _scenario.BuildAsync();
-        _kpi = _build.Kpis("alfa", "2025");
+        private readonly ModelScenario _scenario = new();
+        public ModelBuild Build { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            _scenario
+                // Opening balances: bank 500 000, equity -400 000 (credit), suppliers -100 000.
+                .Ledger("alfa", "2025-01", """
+                    IB;2025-01-01;1930;500000,00;;
+                    IB;2025-01-01;2010;-400000,00;;
+                    IB;2025-01-01;2440;-100000,00;;
+                    V1;2025-01-10;1930;400000,00;;Medelstilldelning
+                    V1;2025-01-10;3010;-200000,00;;Försäkringskassan
+                    V1;2025-01-10;3020;-100000,00;;Region
+                    V1;2025-01-10;3031;-60000,00;;Kommun 9901
+                    V1;2025-01-10;3032;-40000,00;;Kommun 9902
+                    V2;2025-01-20;4010;90000,00;1:MT;Mottagningsteam
+                    V2;2025-01-20;4510;10000,00;;Utbildningsdag
+                    V2;2025-01-20;6410;20000,00;;Styrelse
+                    V2;2025-01-20;1930;-120000,00;;
+                    """)
+                .Ledger("alfa", "2025-02", """
+                    V3;2025-02-10;1930;50000,00;;ESF
+                    V3;2025-02-10;3510;-50000,00;6:P12;ESF
+                    V4;2025-02-20;4010;30000,00;1:CT;Coachingteam
+                    V4;2025-02-20;6110;12000,00;;Lokal
+                    V4;2025-02-20;8400;-1000,00;;Ränta
+                    V4;2025-02-20;1930;-41000,00;;
+                    """)
+                .Participants("alfa", "2025-01", $"""
+                    R1;{P1};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2024-11-01;2025-01-31;gymnasium;forsorjningsstod;lon;arbete
+                    R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;;grundskola;sjukpenning;;
+                    R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;;saknas;sjukersattning;;
+                    R6;;ja;K;;;alfa-MT;Mottagningsteam;individ;2025-01-05;2025-01-25;;;;
+                    R7;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2024-12-01;2025-01-10;;;;felregistrering
+                    """)
+                .Participants("alfa", "2025-02", $"""
+                    R2;{P1};nej;K;;9901;alfa-CT;Coachingteam;individ;2025-02-01;;gymnasium;ingen;;
+                    R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;2025-02-14;grundskola;sjukpenning;a_kassa;arbetssokande
+                    R4;{P3};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2025-02-03;;eftergymnasial;aktivitetsstod|studiemedel;;
+                    R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;2025-02-28;saknas;sjukersattning;sjukersattning;ohalsa
+                    """);
+            Build = await _scenario.BuildAsync();
+        }
+
+        public Task DisposeAsync()
+        {
+            Build?.Dispose();
+            _scenario.Dispose();
+            return Task.CompletedTask;
+        }
     }
 
-    public Task DisposeAsync()
-    {
-        _build?.Dispose();
-        _scenario.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly ModelBuild _build = world.Build;
+    private readonly Dictionary<string, decimal?> _kpi = world.Build.Kpis("alfa", "2025");
 
     private void Expect(string kpi, decimal? expected, string kon = "T", string dimension = "") =>
         Assert.True(_kpi.TryGetValue($"{kpi}/{kon}/{dimension}", out var actual) && actual == expected,
@@ -153,11 +158,15 @@ public class KpiTests : IAsyncLifetime
         Expect("median_dagar", 60.5m);
         Expect("median_dagar", 55.5m, "K");
         Expect("median_dagar", 151m, "M");
-        // Age at start: P3 25 (16-29), P1 34/35 (30-44), P2 55 (45-59), P4 64 (60+).
+        // Exact age at the start of each person's first registration in 2025: P1 R1 2024-11-01, born 1990-03-14 → 34 (30-44);
+        // P2 R3 2025-01-15, born 1970-05-02 → 54 (45-59); P3 R4 2025-02-03, born 1995-08-30 → 29, not 2025 − 1995 = 30 (16-29);
+        // P4 R5 2024-06-01, born 1960-01-09 → 64 (60-64); R6 is anonymous (anonym). 1 + 1 + 1 + 1 + 1 = 5 unique participants.
         Expect("deltagare_aldersgrupp", 1m, dimension: "16-29");
         Expect("deltagare_aldersgrupp", 1m, dimension: "30-44");
         Expect("deltagare_aldersgrupp", 1m, dimension: "45-59");
-        Expect("deltagare_aldersgrupp", 1m, dimension: "60+");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "60-64");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "anonym");
+        Assert.Equal(5, _kpi.Count(k => k.Key.StartsWith("deltagare_aldersgrupp/", StringComparison.Ordinal)));
         // No public support before: only R2 (ingen) of the five with a value → 1/5; K 1/3; M 0/2.
         Expect("andel_ingen_forsorjning_fore", 0.2m);
         Expect("andel_ingen_forsorjning_fore", 0.333333m, "K");

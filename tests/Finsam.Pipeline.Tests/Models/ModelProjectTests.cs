@@ -55,7 +55,7 @@ public class ModelProjectTests
         Assert.True(order.IndexOf("quality") > order.IndexOf("q_unmapped_account"));
         Assert.True(order.IndexOf("dim_federation_years") > order.IndexOf("quality"));
         Assert.True(order.IndexOf("kpi") > order.IndexOf("fct_finance_year"));
-        Assert.Equal(9, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
+        Assert.Equal(10, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
         Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
     }
 

@@ -1,5 +1,6 @@
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Curated;
 
@@ -16,6 +17,9 @@ public readonly record struct OpeningBalanceEntry(ParsedOpeningBalance Balance, 
 
 /// <summary>A registration with its pseudonym (null when anonymous) and the file it came from.</summary>
 public readonly record struct RegistrationEntry(ParsedRegistration Registration, string? PersonPseudonym, string Sha256);
+
+/// <summary>A volume count and the file it came from.</summary>
+public readonly record struct VolumeEntry(ParsedVolume Volume, string Sha256);
 
 public static class CuratedTables
 {
@@ -65,4 +69,14 @@ public static class CuratedTables
         .String("avslutsorsak", e => e.Registration.Avslutsorsak)
         .String("source_sha256", e => e.Sha256)
         .Int("source_line", e => e.Registration.Line);
+
+    /// <summary>curated/volumes: participants registered by volume, per intervention, month and gender (counts, no personal data).</summary>
+    public static ParquetTable<VolumeEntry> Volumes { get; } = new ParquetTable<VolumeEntry>()
+        .String("insats_id", e => e.Volume.InsatsId)
+        .String("insats_typ", e => e.Volume.InsatsTyp)
+        .String("manad", e => e.Volume.Manad)
+        .String("kon", e => e.Volume.Kon)
+        .Int("antal", e => e.Volume.Antal)
+        .String("source_sha256", e => e.Sha256)
+        .Int("source_line", e => e.Volume.Line);
 }

@@ -16,6 +16,7 @@ public static class SourceViews
         ("src_ledger", CuratedLayout.Ledger, CuratedTables.Ledger.DuckDbColumns),
         ("src_opening_balances", CuratedLayout.OpeningBalances, CuratedTables.OpeningBalances.DuckDbColumns),
         ("src_registrations", CuratedLayout.Registrations, CuratedTables.Registrations.DuckDbColumns),
+        ("src_volumes", CuratedLayout.Volumes, CuratedTables.Volumes.DuckDbColumns),
     ];
 
     /// <summary>Reference files: view, file, whether required, columns.</summary>
@@ -27,7 +28,8 @@ public static class SourceViews
         ("ref_account_mapping", "account_mapping.csv", false,
             [("federation_id", "VARCHAR"), ("konto_fran", "BIGINT"), ("konto_till", "BIGINT"), ("objekt", "VARCHAR"), ("kategori", "VARCHAR"), ("medlem", "VARCHAR")]),
         ("ref_insatser", "insatser.csv", false,
-            [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR")]),
+            [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR"),
+             ("budget_deltagare", "INTEGER")]),
         ("ref_budget", "budget.csv", false, [("federation_id", "VARCHAR"), ("ar", "INTEGER"), ("kategori", "VARCHAR"), ("belopp", "DECIMAL(18,2)")]),
     ];
 

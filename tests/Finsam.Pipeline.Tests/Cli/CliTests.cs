@@ -30,6 +30,24 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Validate_a_volume_export_checks_its_interventions_against_insatser_csv()
+    {
+        var file = Path.Combine(RepoPaths.Samples, "landing", "ekstrand", "2025-02", "ekstrand-volym-2025-02.csv");
+        var insatser = Path.Combine(RepoPaths.Samples, "reference", "insatser.csv");
+
+        var (exit, output) = await RunAsync(null, "validate", file, "--federation", "ekstrand", "--period", "2025-02", "--insatser", insatser);
+        // ekstrand's interventions are not bjorkvik's: a warning per intervention, and the file is still valid.
+        var (otherExit, other) = await RunAsync(null, "validate", file, "--federation", "bjorkvik", "--period", "2025-02", "--insatser", insatser);
+        var (uncheckedExit, uncheckedOutput) = await RunAsync(null, "validate", file, "--federation", "ekstrand", "--period", "2025-02");
+
+        Assert.Equal((0, 0, 0), (exit, otherExit, uncheckedExit));
+        Assert.Contains("Giltig / Valid: ekstrand-volym-2025-02.csv (Volumes, 4 rows, 0 warning(s)).", output);
+        Assert.Contains("(Volumes, 4 rows, 2 warning(s))", other);
+        Assert.Contains("warning insats_unknown: line 2, column insats_id: The intervention is not in reference/insatser.csv for the federation", other);
+        Assert.Contains("the interventions were not checked against insatser.csv (give --insatser)", uncheckedOutput);
+    }
+
+    [Fact]
     public async Task Validate_an_invalid_file_exits_1_with_the_report()
     {
         var file = Path.Combine(RepoPaths.Samples, "landing", "aspdalen", "2025-02", "aspdalen_huvudbok_202502.se");
@@ -72,12 +90,12 @@ public class CliTests
         var (ingestExit, ingestOutput) = await RunAsync(env, "ingest", "--storage", folder.Path);
 
         Assert.Equal(0, demoExit);
-        Assert.Contains("[24/24] accepted", demoOutput);
-        Assert.Contains("24 file(s) processed in local folder", demoOutput);
-        Assert.Contains(": 24 accepted, 0 rejected, 0 unchanged.", demoOutput);
+        Assert.Contains("[29/29] accepted", demoOutput);
+        Assert.Contains("29 file(s) processed in local folder", demoOutput);
+        Assert.Contains(": 29 accepted, 0 rejected, 0 unchanged.", demoOutput);
         Assert.Equal(0, ingestExit);
         Assert.Contains("0 file(s) processed", ingestOutput);
-        Assert.Equal(36, new LocalFolderBlobStore(folder.Path).ListAsync(Containers.Curated).ToBlockingEnumerable().Count(b => b.Name.EndsWith("/data.parquet")));
+        Assert.Equal(41, new LocalFolderBlobStore(folder.Path).ListAsync(Containers.Curated).ToBlockingEnumerable().Count(b => b.Name.EndsWith("/data.parquet")));
     }
 
     [Fact]

@@ -29,8 +29,8 @@ public class PublishCliTests
 
         var (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
-        Assert.Contains("kpi: published v1 (first version: 24 input file(s))", output);
-        Assert.Contains("curated: published v1 (first version: 24 input file(s))", output);
+        Assert.Contains("kpi: published v1 (first version: 29 input file(s))", output);
+        Assert.Contains("curated: published v1 (first version: 29 input file(s))", output);
 
         (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
@@ -48,8 +48,8 @@ public class PublishCliTests
 
         (exit, output) = await RunAsync(Storage("versions", "kpi"));
         Assert.Equal(0, exit);
-        Assert.Matches(@"│ v2 \(latest\) │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ v1\s+│ 24\s+│ 0 fel, 4 varningar │ 1 replaced \(ekstrand/2025-02/ledger\)", output);
-        Assert.Matches(@"│ v1\s+│ .* │ –\s+│ 24\s+│ .* │ first version: 24 input file\(s\)", output);
+        Assert.Matches(@"│ v2 \(latest\) │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ v1\s+│ 29\s+│ 0 fel, 4 varningar │ 1 replaced \(ekstrand/2025-02/ledger\)", output);
+        Assert.Matches(@"│ v1\s+│ .* │ –\s+│ 29\s+│ .* │ first version: 29 input file\(s\)", output);
 
         (exit, output) = await RunAsync(Work("diff", "v1", "v2"));
         Assert.Equal(0, exit);

@@ -44,15 +44,15 @@ public class PublishVersionsTests : IDisposable
 
         Assert.Equal(1, manifest.Version);
         Assert.Null(manifest.PreviousVersion);
-        // 4 federations × 3 months × (ledger + participants).
-        Assert.Equal(24, manifest.Inputs.Count);
+        // 4 federations × 3 months × (ledger + participants), and 5 volume exports.
+        Assert.Equal(29, manifest.Inputs.Count);
         foreach (var (name, bytes) in Samples.LandingFiles())
         {
             var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var input = Assert.Single(manifest.Inputs, i => i.Sha256 == sha);
             Assert.Equal(name.Split('/')[0], input.Federation);
             Assert.Equal(name.Split('/')[1], input.Period);
-            Assert.Equal(name.Contains("deltagare") ? "participants" : "ledger", input.Kind);
+            Assert.Equal(name.Contains("deltagare") ? "participants" : name.Contains("volym") ? "volumes" : "ledger", input.Kind);
             Assert.NotNull(input.IngestedAt);
         }
         var kpiSql = Path.Combine(RepoPaths.Root, "queries", "kpi", "kpi.sql");

@@ -60,8 +60,8 @@ public class ReportTests : IDisposable
 
         // Labels come from the catalog; the manifest summary names the version and every input file.
         Assert.Contains($"Version {manifest.Version}", await page.InnerTextAsync("p.lead"));
-        // One row per federation and kind of export (4 × 2), each with its three months.
-        Assert.Equal(8, await page.Locator("#table-underlag tbody tr").CountAsync());
+        // One row per federation and kind of export (4 × 2, and volumes of aspdalen and ekstrand).
+        Assert.Equal(10, await page.Locator("#table-underlag tbody tr").CountAsync());
         Assert.Equal("aspdalen ledger 3 2025-01 2025-03", string.Join(' ', (await page.Locator("#table-underlag tbody tr:first-child td").AllInnerTextsAsync()).Take(5)));
         Assert.Contains($"byggd av {manifest.Inputs.Count} indatafiler", await page.InnerTextAsync("#underlag + p"));
         Assert.Contains("Administrationens andel av medelstilldelningen", await page.InnerTextAsync("#table-oversikt thead"));

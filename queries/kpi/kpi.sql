@@ -51,10 +51,17 @@ insats_values as (
 participants as (
     select * from fct_participants_year
 ),
+participant_groups as (
+    select * from fct_participant_groups_year
+),
 participant_values as (
     select 'deltagare' as kpi_id, scope, scope_id, year, through_period, kon, '' as dimension, cast(deltagare as decimal(38, 6)) as value, cast(deltagare as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag from participants
-    union all select 'deltagare_unika', scope, scope_id, year, through_period, kon, '', deltagare_unika, deltagare_unika, null, '' from participants
-    union all select 'deltagare_anonyma', scope, scope_id, year, through_period, kon, '', deltagare_anonyma, deltagare_anonyma, null, '' from participants
+    union all select 'deltagare_unika', scope, scope_id, year, through_period, kon, '', deltagare_unika, deltagare_unika, null, '' from participant_groups
+    union all select 'deltagare_med_personuppgifter', scope, scope_id, year, through_period, kon, '', deltagare_med_personuppgifter, deltagare_med_personuppgifter, null, '' from participant_groups
+    union all select 'deltagare_anonyma', scope, scope_id, year, through_period, kon, '', deltagare_anonyma, deltagare_anonyma, null, '' from participant_groups
+    union all select 'deltagare_volym', scope, scope_id, year, through_period, kon, '', deltagare_volym, deltagare_volym, null, '' from participant_groups
+    union all select 'deltagare_totalt', scope, scope_id, year, through_period, kon, '', deltagare_totalt, deltagare_totalt, null, '' from participant_groups
+    union all select 'deltagare_struktur', scope, scope_id, year, through_period, kon, '', deltagare_struktur, deltagare_struktur, null, '' from participant_groups
     union all select 'nya', scope, scope_id, year, through_period, kon, '', nya, nya, null, '' from participants
     union all select 'avslutade', scope, scope_id, year, through_period, kon, '', avslutade, avslutade, null, '' from participants
     union all select 'pagaende_start', scope, scope_id, year, through_period, kon, '', pagaende_start, pagaende_start, null, '' from participants
@@ -72,9 +79,34 @@ participant_values as (
     union all
     select 'deltagare_aldersgrupp', scope, scope_id, year, through_period, 'T', age_group, deltagare_unika, deltagare_unika, null, '' from fct_participants_age_year
 ),
+-- Interventions with participants in the period, per kind, at each level (both kinds always given).
+intervention_counts as (
+    select s.scope, s.scope_id, i.year, i.insats_typ, count(*) as antal_insatser
+    from fct_insatser_year as i
+    join int_scopes as s on s.federation_id = i.federation_id
+    where i.deltagare > 0
+    group by s.scope, s.scope_id, i.year, i.insats_typ
+),
+intervention_values as (
+    select 'antal_insatser' as kpi_id, g.scope, g.scope_id, g.year, g.through_period, k.insats_typ as dimension,
+        cast(coalesce(c.antal_insatser, 0) as decimal(38, 6)) as value, cast(coalesce(c.antal_insatser, 0) as decimal(38, 6)) as numerator,
+        cast(null as decimal(38, 6)) as denominator, '' as flag
+    from participant_groups as g
+    cross join (select unnest(['individ', 'struktur']) as insats_typ) as k
+    left join intervention_counts as c on c.scope = g.scope and c.scope_id = g.scope_id and c.year = g.year and c.insats_typ = k.insats_typ
+    where g.kon = 'T'
+    union all
+    select 'deltagare_insats', 'forbund', federation_id, year, through_period, insats_id, deltagare, deltagare, null, '' from fct_insatser_year
+    union all
+    select 'deltagare_insats_budget', 'forbund', federation_id, year, through_period, insats_id, budget_deltagare, budget_deltagare, null, ''
+    from fct_insatser_year where budget_deltagare is not null
+    union all
+    select 'deltagare_insats_mot_budget', 'forbund', federation_id, year, through_period, insats_id, share(deltagare, budget_deltagare), deltagare, budget_deltagare, ''
+    from fct_insatser_year where budget_deltagare is not null
+),
 effectiveness_values as (
     select 'kostnad_per_deltagare' as kpi_id, p.scope, p.scope_id, p.year, p.through_period, 'T' as kon, '' as dimension, cast(per(f.kostnad_individ, p.deltagare_unika) as decimal(38, 6)) as value, cast(f.kostnad_individ as decimal(38, 6)) as numerator, cast(p.deltagare_unika as decimal(38, 6)) as denominator, '' as flag
-    from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
+    from participant_groups as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
     union all
     select 'kostnad_per_avslutad', p.scope, p.scope_id, p.year, p.through_period, 'T', '', per(f.kostnad_individ, p.avslutade), f.kostnad_individ, p.avslutade, ''
     from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
@@ -82,8 +114,8 @@ effectiveness_values as (
     select 'kostnad_per_positivt_avslut', p.scope, p.scope_id, p.year, p.through_period, 'T', '', per(f.kostnad_individ, p.avslut_arbete_studier + p.avslut_stegforflyttning), f.kostnad_individ, p.avslut_arbete_studier + p.avslut_stegforflyttning, ''
     from participants as p join finance as f using (scope, scope_id, year) where p.kon = 'T'
     union all
-    select 'tackningsgrad', p.scope, p.scope_id, p.year, p.through_period, 'T', '', share(p.deltagare_unika, c.malgrupp), p.deltagare_unika, c.malgrupp, ''
-    from participants as p join fct_coverage_year as c using (scope, scope_id, year) where p.kon = 'T'
+    select 'tackningsgrad', p.scope, p.scope_id, p.year, p.through_period, 'T', '', share(p.deltagare_med_personuppgifter, c.malgrupp), p.deltagare_med_personuppgifter, c.malgrupp, ''
+    from participant_groups as p join fct_coverage_year as c using (scope, scope_id, year) where p.kon = 'T'
 ),
 flow_values as (
     select 'nya_manad' as kpi_id, 'forbund' as scope, federation_id as scope_id, period, cast(nya as decimal(38, 6)) as value from fct_participant_flows_month
@@ -96,6 +128,7 @@ all_values as (
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from budget_values
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from insats_values
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, kon, dimension, value, numerator, denominator, flag from participant_values
+    union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from intervention_values
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, kon, dimension, value, numerator, denominator, flag from effectiveness_values
     union all select kpi_id, scope, scope_id, period, 'manad', period, 'T', '', value, value, null, '' from flow_values
 )

@@ -1,4 +1,4 @@
--- Mart: unique participants per level, year and age group. Each person counts once, in the group of
+-- Mart: unique participants in individual interventions per level, year and age group. Each person counts once, in the group of
 -- their exact age at the start of their first registration active in the year, so the groups add up
 -- to the unique participants; anonymous participants are the group 'anonym' (one per registration).
 -- Grain: one row per scope, scope_id, year and age group.
@@ -12,6 +12,7 @@ with episodes as (
         r.startdatum
     from int_registration_years as r
     join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
+    where r.insats_typ = 'individ'
 ),
 -- Each person once per level and year, in the age group of the earliest start (the date first, so
 -- that a tie between equal dates is broken the same way every time).

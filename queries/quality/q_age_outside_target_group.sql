@@ -12,5 +12,5 @@ select
         || case age_group when 'under_16' then 'under 16' else 'over 64' end || ' at the start (outside the target group 16–64)' as detail,
     count(*) as affected_rows
 from int_registration_years
-where age_group in ('under_16', '65+')
+where insats_typ = 'individ' and age_group in ('under_16', '65+')
 group by federation_id, year, age_group

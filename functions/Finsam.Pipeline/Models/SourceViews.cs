@@ -35,7 +35,7 @@ public static class SourceViews
 
     public const string KpiCatalogFile = "kpi_catalog.csv";
     private static readonly (string Name, string DuckDbType)[] KpiCatalogColumns =
-        new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts" }
+        new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts", "depends_on", "population" }
             .Select(name => (name, "VARCHAR")).ToArray();
 
     public static void Create(DuckDbSession db, CuratedCache cache, string queriesFolder)

@@ -32,9 +32,9 @@ public static class KpiWorkbook
                 where c.tema = '{theme}' or ('{theme}' = 'ekonomi' and coalesce(c.tema, '') not in ({known}))
                 order by k.row_id
                 """).Rows));
-        var catalog = session.Query("select kpi_id, titel_sv, title_en, definition, formula, unit, numerator, denominator, by_gender, tema from kpi_catalog order by kpi_id");
-        sheets.Add(new ExcelWorkbook.Sheet("Katalog", ["Nyckeltal (kpi_id)", "Titel", "Title", "Definition", "Formel (formula)", "Enhet (unit)",
-            "Täljare (numerator)", "Nämnare (denominator)", "Per kön (by gender)", "Tema (theme)"], catalog.Rows));
+        var catalog = session.Query("select kpi_id, titel_sv, title_en, definition, population, formula, unit, numerator, denominator, by_gender, tema, depends_on from kpi_catalog order by kpi_id");
+        sheets.Add(new ExcelWorkbook.Sheet("Katalog", ["Nyckeltal (kpi_id)", "Titel", "Title", "Definition", "Population", "Formel (formula)", "Enhet (unit)",
+            "Täljare (numerator)", "Nämnare (denominator)", "Per kön (by gender)", "Tema (theme)", "Bygger på (depends_on)"], catalog.Rows));
         var quality = session.Query("select federation_id, year, period, severity, rule_id, detail, affected_rows, suppressed from quality_published order by all");
         sheets.Add(new ExcelWorkbook.Sheet("Datakvalitet", ["Förbund", "År", "Månad", "Nivå (severity)", "Regel (rule_id)", "Detalj (detail)",
             "Berörda rader (affected_rows)", "Skyddad (suppressed)"], quality.Rows));

@@ -128,7 +128,7 @@ public class CliTests
         var kpiFile = Path.Combine(folder.Path, "curated", "models", "kpi.parquet");
         var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();
         Assert.True((long)rows[0]! > 500);
-        Assert.Equal(38L, (long)rows[1]!);
+        Assert.Equal(46L, (long)rows[1]!);
     }
 
     [Fact]

@@ -81,7 +81,7 @@ public class ModelProjectTests
         var ids = File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "kpi_catalog.csv")).Skip(1).Select(l => l.Split(';')[0]).ToList();
         var page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "kpi-catalog.md"));
 
-        Assert.Equal(38, ids.Count);
+        Assert.Equal(46, ids.Count);
         Assert.All(ids, id => Assert.Contains($"| `{id}` |", page));
     }
 }

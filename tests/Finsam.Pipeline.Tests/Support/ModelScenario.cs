@@ -14,6 +14,7 @@ public sealed class ModelScenario : IDisposable
 {
     public const string ParticipantHeader = "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak";
     public const string LedgerHeader = "verifikation;datum;konto;belopp;objekt;text";
+    public const string VolumeHeader = "insats_id;insats_typ;manad;kon;antal";
 
     private readonly TempFolder _folder = new();
     private readonly Dictionary<string, string> _reference = new()
@@ -61,6 +62,9 @@ public sealed class ModelScenario : IDisposable
 
     public ModelScenario Participants(string federation, string period, string rows) =>
         Drop($"{federation}/{period}/deltagare.csv", ParticipantHeader + "\n" + rows.Trim());
+
+    public ModelScenario Volumes(string federation, string period, string rows) =>
+        Drop($"{federation}/{period}/volym.csv", VolumeHeader + "\n" + rows.Trim());
 
     private ModelScenario Drop(string name, string text)
     {

@@ -1,6 +1,8 @@
 -- KPI: every KPI in one long table, like Kolada: one value per KPI, level (federation, county, all),
--- period (year to date, or month for flows), gender (T, K, M) and optional dimension. Titles, units
--- and definitions are in the KPI catalog. Grain: kpi_id, scope, scope_id, period, kon, dimension.
+-- period (year to date, or month for flows), gender (T, K, M) and optional dimension, with its status
+-- ('' final, 'preliminar', 'brist' with the ids of the data-quality findings beside it) and the number
+-- of federations it covers. Titles, units, definitions and what each KPI depends on are in the KPI
+-- catalog. Grain: kpi_id, scope, scope_id, period, kon, dimension.
 with finance as (
     select * from fct_finance_year
 ),
@@ -17,8 +19,8 @@ finance_values as (
     union all select 'admin_andel_medelstilldelning', scope, scope_id, year, through_period, '', share(kostnad_administration, medelstilldelning), kostnad_administration, medelstilldelning, '' from finance
     union all select 'resultat', scope, scope_id, year, through_period, '', resultat, resultat, null, '' from finance
     union all select 'eget_kapital', scope, scope_id, year, through_period, '', eget_kapital_ub, eget_kapital_ub, null, '' from finance
-    union all select 'eget_kapital_andel', scope, scope_id, year, through_period, '', share(eget_kapital_ub, medelstilldelning), eget_kapital_ub, medelstilldelning,
-        case when share(eget_kapital_ub, medelstilldelning) > 0.20 then 'over_rekommendation' else '' end from finance
+    union all select 'eget_kapital_andel', scope, scope_id, year, through_period, '', share(eget_kapital_ub, medelstilldelning_eget_kapital), eget_kapital_ub, medelstilldelning_eget_kapital,
+        case when share(eget_kapital_ub, medelstilldelning_eget_kapital) > 0.20 then 'over_rekommendation' else '' end from finance
     union all select 'bidrag_andel', scope, scope_id, year, through_period, 'stat', share(bidrag_stat, medelstilldelning), bidrag_stat, medelstilldelning,
         case when abs(share(bidrag_stat, medelstilldelning) - 0.5) > 0.005 then 'avviker_fran_lagen' else '' end from finance
     union all select 'bidrag_andel', scope, scope_id, year, through_period, 'region', share(bidrag_region, medelstilldelning), bidrag_region, medelstilldelning,
@@ -29,13 +31,13 @@ finance_values as (
 member_values as (
     select 'bidrag' as kpi_id, 'forbund' as scope, c.federation_id as scope_id, c.year, y.through_period, c.medlem as dimension, cast(c.belopp as decimal(38, 6)) as value, cast(c.belopp as decimal(38, 6)) as numerator, cast(null as decimal(38, 6)) as denominator, '' as flag
     from int_member_contributions as c
-    join dim_federation_years as y on y.federation_id = c.federation_id and y.year = c.year and not y.has_errors
+    join int_federation_years as y on y.federation_id = c.federation_id and y.year = c.year
 ),
 budget_values as (
     select 'budget_utfall' as kpi_id, 'forbund' as scope, b.federation_id as scope_id, b.ar as year, y.through_period, b.kategori as dimension,
         cast(share(o.outcome, b.belopp) as decimal(38, 6)) as value, cast(o.outcome as decimal(38, 6)) as numerator, cast(b.belopp as decimal(38, 6)) as denominator, '' as flag
     from ref_budget as b
-    join dim_federation_years as y on y.federation_id = b.federation_id and y.year = b.ar and not y.has_errors
+    join int_federation_years as y on y.federation_id = b.federation_id and y.year = b.ar
     join (
         select federation_id, year, kategori, cast(sum(case when kategori like 'bidrag%' or kategori in ('extra_medel', 'ovriga_intakter', 'finansiella_intakter') then -amount else amount end) as decimal(18, 2)) as outcome
         from int_account_rows_mapped where source = 'ledger' group by all
@@ -131,20 +133,43 @@ all_values as (
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, 'T', dimension, value, numerator, denominator, flag from intervention_values
     union all select kpi_id, scope, scope_id, cast(year as varchar), 'ar', through_period, kon, dimension, value, numerator, denominator, flag from effectiveness_values
     union all select kpi_id, scope, scope_id, period, 'manad', period, 'T', '', value, value, null, '' from flow_values
+),
+-- Every value with its status (dim_kpi_status, by the areas the catalog says it depends on): withheld
+-- values are emptied, with their flag; 'preliminar' is for years, never for a delivered month.
+statused as (
+    select
+        v.*,
+        c.unit,
+        st.withheld,
+        st.federations,
+        coalesce(st.findings, '') as findings,
+        st.first_through_period
+    from all_values as v
+    left join ref_kpi_catalog as c on c.kpi_id = v.kpi_id
+    left join dim_kpi_status as st
+        on st.scope = v.scope and st.scope_id = v.scope_id and st.year = cast(substr(v.period, 1, 4) as integer)
+        and st.depends_on = coalesce(c.depends_on, '')
 )
 select
-    v.kpi_id,
-    v.scope,
-    v.scope_id,
-    v.period,
-    v.period_type,
-    v.through_period,
-    v.kon,
-    v.dimension,
-    cast(v.value as decimal(38, 6)) as value,
-    c.unit,
-    cast(v.numerator as decimal(38, 6)) as numerator,
-    cast(v.denominator as decimal(38, 6)) as denominator,
-    v.flag
-from all_values as v
-left join ref_kpi_catalog as c on c.kpi_id = v.kpi_id
+    kpi_id,
+    scope,
+    scope_id,
+    period,
+    period_type,
+    through_period,
+    kon,
+    dimension,
+    case when withheld then null else cast(value as decimal(38, 6)) end as value,
+    unit,
+    case when withheld then null else cast(numerator as decimal(38, 6)) end as numerator,
+    case when withheld then null else cast(denominator as decimal(38, 6)) end as denominator,
+    case when withheld then '' else flag end as flag,
+    case
+        when findings <> '' then 'brist'
+        when period_type = 'ar' and first_through_period < substr(period, 1, 4) || '-12' then 'preliminar'
+        else ''
+    end as status,
+    findings,
+    -- A KPI that depends on no data of the year (budgeted participants) covers its own federation.
+    cast(coalesce(federations, 1) as integer) as federations
+from statused

@@ -19,5 +19,5 @@ insats_participants as (
 )
 select c.federation_id, c.insats_id, c.year, y.through_period, c.kostnad, coalesce(p.deltagare_unika, 0) as deltagare_unika
 from insats_costs as c
-join dim_federation_years as y on y.federation_id = c.federation_id and y.year = c.year and not y.has_errors
+join int_federation_years as y on y.federation_id = c.federation_id and y.year = c.year
 left join insats_participants as p on p.federation_id = c.federation_id and p.insats_id = c.insats_id and p.year = c.year

@@ -1,5 +1,5 @@
--- Mart: each intervention's participants per federation and year (to date), for federation-years
--- without errors: unique persons registered in it (each anonymous registration one) and those
+-- Mart: each intervention's participants per federation and year (to date): unique persons
+-- registered in it (each anonymous registration one) and those
 -- registered by volume, with the participants budgeted for it in insatser.csv. An intervention's kind
 -- (individ or struktur) is the one its registrations and volume counts give, else its insatser.csv
 -- typ. Grain: one row per federation, year and insats_id.
@@ -40,7 +40,7 @@ select
     cast(coalesce(r.deltagare, 0) + coalesce(v.deltagare, 0) as bigint) as deltagare,
     b.budget_deltagare
 from interventions as i
-join dim_federation_years as y on y.federation_id = i.federation_id and y.year = i.year and not y.has_errors
+join int_federation_years as y on y.federation_id = i.federation_id and y.year = i.year
 left join registered as r on r.federation_id = i.federation_id and r.year = i.year and r.insats_id = i.insats_id
 left join by_volume as v on v.federation_id = i.federation_id and v.year = i.year and v.insats_id = i.insats_id
 left join budgeted as b on b.federation_id = i.federation_id and b.year = i.year and b.insats_id = i.insats_id

@@ -2,23 +2,23 @@
 -- for federation-years without errors. In individual interventions: unique persons with personal data,
 -- anonymous participants (each registration one person: they cannot be joined) and participants
 -- registered by volume (the months' counts added up); and participants in structural interventions
--- (registered, and by volume). Unique persons are counted across federations at county and national level.
--- Grain: one row per scope, scope_id, year and kon.
+-- (registered, and by volume). Unique persons are counted across federations at county and national
+-- level. A level's registrations and volume counts are of the federation-years its figures include
+-- (dim_scope_members: deltagare and volym). Grain: one row per scope, scope_id, year and kon.
 with registrations as (
-    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key
+    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key, s.scope, s.scope_id
     from int_registration_years as r
-    join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
+    join dim_scope_members as s on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
 ),
 volumes as (
-    select v.federation_id, v.year, v.kon, v.insats_typ, v.antal
+    select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
     from stg_volumes as v
-    join dim_federation_years as y on y.federation_id = v.federation_id and y.year = v.year and not y.has_errors
+    join dim_scope_members as s on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
 ),
 -- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than count(distinct).
 scope_persons as (
-    select distinct s.scope, s.scope_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key
-    from registrations as r
-    join int_scopes as s on s.federation_id = r.federation_id
+    select distinct scope, scope_id, year, kon, insats_typ, anonym, person_key
+    from registrations
 ),
 person_counts as (
     select
@@ -40,28 +40,26 @@ person_counts as (
 ),
 volume_counts as (
     select
-        s.scope,
-        s.scope_id,
-        v.year,
-        coalesce(v.kon, 'T') as kon,
-        coalesce(sum(v.antal) filter (where v.insats_typ = 'individ'), 0) as deltagare_volym,
-        coalesce(sum(v.antal) filter (where v.insats_typ = 'struktur'), 0) as struktur_volym
-    from volumes as v
-    join int_scopes as s on s.federation_id = v.federation_id
-    group by grouping sets ((s.scope, s.scope_id, v.year, v.kon), (s.scope, s.scope_id, v.year))
+        scope,
+        scope_id,
+        year,
+        coalesce(kon, 'T') as kon,
+        coalesce(sum(antal) filter (where insats_typ = 'individ'), 0) as deltagare_volym,
+        coalesce(sum(antal) filter (where insats_typ = 'struktur'), 0) as struktur_volym
+    from volumes
+    group by grouping sets ((scope, scope_id, year, kon), (scope, scope_id, year))
 ),
 -- The federation-years with participants (registered or by volume), and the latest month of each level.
 federation_years as (
-    select federation_id, year from registrations
+    select scope, scope_id, federation_id, year from registrations
     union
-    select federation_id, year from volumes
+    select scope, scope_id, federation_id, year from volumes
 ),
 scope_years as (
-    select s.scope, s.scope_id, f.year, max(y.through_period) as through_period
+    select f.scope, f.scope_id, f.year, max(y.through_period) as through_period
     from federation_years as f
     join int_federation_years as y on y.federation_id = f.federation_id and y.year = f.year
-    join int_scopes as s on s.federation_id = f.federation_id
-    group by s.scope, s.scope_id, f.year
+    group by f.scope, f.scope_id, f.year
 ),
 genders as (
     select unnest(['T', 'K', 'M']) as kon

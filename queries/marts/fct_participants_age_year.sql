@@ -11,8 +11,11 @@ with episodes as (
         r.age_group,
         r.startdatum
     from int_registration_years as r
-    join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
     where r.insats_typ = 'individ'
+),
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant figures).
+members as (
+    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
 -- Each person once per level and year, in the age group of the earliest start (the date first, so
 -- that a tie between equal dates is broken the same way every time).
@@ -24,13 +27,13 @@ scope_persons as (
         e.person_key,
         arg_min(e.age_group, strftime(e.startdatum, '%Y%m%d') || e.age_group) as age_group
     from episodes as e
-    join int_scopes as s on s.federation_id = e.federation_id
+    join members as s on s.federation_id = e.federation_id and s.year = e.year
     group by s.scope, s.scope_id, e.year, e.person_key
 ),
 scope_through_periods as (
     select s.scope, s.scope_id, e.year, max(e.through_period) as through_period
     from episodes as e
-    join int_scopes as s on s.federation_id = e.federation_id
+    join members as s on s.federation_id = e.federation_id and s.year = e.year
     group by s.scope, s.scope_id, e.year
 )
 select

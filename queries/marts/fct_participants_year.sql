@@ -1,5 +1,5 @@
 -- Mart: registrations with personal data in individual interventions per level, year (to date) and
--- gender (T, K, M), for federation-years without errors: the flows (in the period, new, ended,
+-- gender (T, K, M): the flows (in the period, new, ended,
 -- ongoing), the exits and support before and after. Only registrations with personal data are
 -- followed up (anonymous ones are never registered out); the annual reports' groups of participants
 -- (with personal data, anonymous, by volume) are in fct_participant_groups_year.
@@ -7,10 +7,13 @@
 -- Counts of registrations add up, so they are counted per federation and summed to each level; the
 -- median does not, so it is computed at each level from the episodes.
 with episodes as (
-    select r.*
-    from int_registration_years as r
-    join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
-    where r.insats_typ = 'individ' and not r.anonym
+    select *
+    from int_registration_years
+    where insats_typ = 'individ' and not anonym
+),
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant figures).
+members as (
+    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
 federation_counts as (
     select
@@ -59,7 +62,7 @@ scope_counts as (
         cast(sum(c.ingen_forsorjning_efter) as bigint) as ingen_forsorjning_efter,
         cast(sum(c.kand_forsorjning_efter) as bigint) as kand_forsorjning_efter
     from federation_counts as c
-    join int_scopes as s on s.federation_id = c.federation_id
+    join members as s on s.federation_id = c.federation_id and s.year = c.year
     group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
 ),
 scope_median_days as (
@@ -70,7 +73,7 @@ scope_median_days as (
         coalesce(e.kon, 'T') as kon,
         median(e.days_in_insats) as median_dagar
     from episodes as e
-    join int_scopes as s on s.federation_id = e.federation_id
+    join members as s on s.federation_id = e.federation_id and s.year = e.year
     where e.is_ended
     group by grouping sets ((s.scope, s.scope_id, e.year, e.kon), (s.scope, s.scope_id, e.year))
 )

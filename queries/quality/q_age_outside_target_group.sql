@@ -10,7 +10,8 @@ select
     cast(count(*) as varchar) || ' registreringar med ålder ' || case age_group when 'under_16' then 'under 16' else 'över 64' end
         || ' år vid start (utanför målgruppen 16–64) / ' || cast(count(*) as varchar) || ' registrations of participants '
         || case age_group when 'under_16' then 'under 16' else 'over 64' end || ' at the start (outside the target group 16–64)' as detail,
-    count(*) as affected_rows
+    count(*) as affected_rows,
+    age_group as finding_key
 from int_registration_years
 where insats_typ = 'individ' and age_group in ('under_16', '65+')
 group by federation_id, year, age_group

@@ -34,6 +34,10 @@ public static class SourceViews
     ];
 
     public const string KpiCatalogFile = "kpi_catalog.csv";
+    /// <summary>Which KPI areas each data-quality error rule affects, and whether it withholds or flags them.</summary>
+    public const string QualityScopeFile = "quality_scope.csv";
+    private static readonly (string Name, string DuckDbType)[] QualityScopeColumns =
+        [("rule_id", "VARCHAR"), ("areas", "VARCHAR"), ("action", "VARCHAR"), ("reason", "VARCHAR")];
     private static readonly (string Name, string DuckDbType)[] KpiCatalogColumns =
         new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts", "depends_on", "population" }
             .Select(name => (name, "VARCHAR")).ToArray();
@@ -60,6 +64,7 @@ public static class SourceViews
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");
         db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");
+        db.Execute($"create or replace table ref_quality_scope as {ReadCsv(Path.Combine(queriesFolder, QualityScopeFile), QualityScopeColumns, true, QualityScopeFile)}");
     }
 
     /// <summary>

@@ -121,7 +121,8 @@ public class CliTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Nyckeltal / KPIs (year to date)", output);
-        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03\) │\s+1 200 000 kr │", output);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\) │\s+1 200 000 kr │", output);
+        Assert.Contains("prel. = preliminär: året är inte komplett / the year is not complete.", output);
         Assert.Contains("│ Exempellän ", output);
         Assert.Contains("equity_above_recommendation", output);
         Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", output);
@@ -129,6 +130,27 @@ public class CliTests
         var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();
         Assert.True((long)rows[0]! > 500);
         Assert.Equal(46L, (long)rows[1]!);
+    }
+
+    [Fact]
+    public async Task Build_marks_the_values_a_data_quality_error_affects_and_withholds()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+        // Administration accounts mapped for every federation but granmo: granmo's 6000–7999 rows are unmapped.
+        var mapping = Path.Combine(folder.Path, "reference", "account_mapping.csv");
+        File.WriteAllText(mapping, File.ReadAllText(mapping).Replace("*;6000;7999;;administration;",
+            string.Join('\n', new[] { "aspdalen", "bjorkvik", "ekstrand" }.Select(f => $"{f};6000;7999;;administration;"))));
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        Assert.Equal(0, exit);
+        // Granmo's finance is withheld, its participants are not; the county's finance covers the other three and is flagged.
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\) │\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
+        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\.\) │\s+3 600 000 kr \(b\) │", output);
+        Assert.Contains("(b) = brist", output);
+        Assert.Matches(@"│ error\s+│ unmapped_account:granmo:2025:\d+", output);
     }
 
     [Fact]

@@ -259,6 +259,18 @@ public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario
     }
 
     [Fact]
+    public void Every_value_of_a_year_through_february_is_preliminary_and_no_month_is()
+    {
+        // The budgeted participants are a plan for the whole year and depend on no delivered data: final.
+        var statuses = _build.Session.Query("""
+            select period_type, kpi_id = 'deltagare_insats_budget', status, findings, min(federations), max(federations)
+            from kpi where scope_id = 'alfa' group by all order by all
+            """).Rows.Select(r => ((string)r[0]!, (bool)r[1]!, (string)r[2]!, (string)r[3]!, (int)r[4]!, (int)r[5]!)).ToList();
+
+        Assert.Equal([("ar", false, "preliminar", "", 1, 1), ("ar", true, "", "", 1, 1), ("manad", false, "", "", 1, 1)], statuses);
+    }
+
+    [Fact]
     public void County_and_national_totals_cover_the_federation()
     {
         var county = _build.Kpis("Testlän", "2025");

@@ -53,9 +53,10 @@ public class ModelProjectTests
         var order = project.Models.Select(m => m.Name).ToList();
 
         Assert.True(order.IndexOf("quality") > order.IndexOf("q_unmapped_account"));
-        Assert.True(order.IndexOf("dim_federation_years") > order.IndexOf("quality"));
+        Assert.True(order.IndexOf("dim_federation_year_areas") > order.IndexOf("quality"));
+        Assert.True(order.IndexOf("kpi") > order.IndexOf("dim_kpi_status"));
         Assert.True(order.IndexOf("kpi") > order.IndexOf("fct_finance_year"));
-        Assert.Equal(10, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
+        Assert.Equal(12, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
         Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
     }
 

@@ -47,7 +47,14 @@ public sealed class ModelScenario : IDisposable
 
     public LocalFolderBlobStore Store { get; }
 
-    public ModelScenario() => Store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+    /// <summary>The options of the scenario's builds (the real queries/ project, a work folder of its own).</summary>
+    public ModelOptions Options { get; }
+
+    public ModelScenario()
+    {
+        Store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        Options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), Path.Combine(_folder.Path, "work")) { Threads = 2 };
+    }
 
     public ModelScenario Reference(string file, string csv)
     {
@@ -81,7 +88,7 @@ public sealed class ModelScenario : IDisposable
         var summary = await new IngestionService(Store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         var rejected = summary.Files.Where(f => f.Status != FileStatus.Accepted).ToList();
         if (rejected.Count > 0) throw new InvalidOperationException("Scenario input was not accepted: " + string.Join("; ", rejected.Select(r => $"{r.LandingName}: {r.Message}")));
-        return await ModelBuild.RunAsync(Store, new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), Path.Combine(_folder.Path, "work")) { Threads = 2 });
+        return await ModelBuild.RunAsync(Store, Options);
     }
 
     public void Dispose() => _folder.Dispose();

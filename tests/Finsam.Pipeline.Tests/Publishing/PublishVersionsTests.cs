@@ -107,7 +107,7 @@ public class PublishVersionsTests : IDisposable
 
         // The diff of the published versions equals a direct comparison of the two builds' member tables.
         static Dictionary<string, string> Published((Finsam.Pipeline.Models.ModelBuild Build, Finsam.Pipeline.Models.ModelOptions Options) b) => b.Build.Session
-            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || suppression from kpi_published")
+            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || suppression || '/' || status from kpi_published")
             .Rows.ToDictionary(r => string.Join('|', r.Take(6)), r => (string)r[6]!);
         var oldRows = Published(before);
         var newRows = Published(after);

@@ -14,7 +14,9 @@ namespace Finsam.Pipeline.Tests.Models;
 /// <item>gamma (Annat län): opening equity 2025 ≠ closing equity 2024 → the equity of both years flagged;</item>
 /// <item>delta (Annat län): no ledger export for February 2025 → finance flagged;</item>
 /// <item>epsilon (Tredje län): no participant export for February 2025 → participant figures flagged;</item>
-/// <item>zeta (Tredje län): one person registered as K and as M → participant figures flagged.</item>
+/// <item>zeta (Tredje län): one person registered as K and as M → participant figures flagged;</item>
+/// <item>eta (Fjärde län): two equally specific mapping rules for account 6410 that disagree → finance and equity withheld;</item>
+/// <item>theta (Fjärde län): no volume export for February 2025 → the volume counts and the totals built on them flagged.</item>
 /// </list>
 /// </summary>
 public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<ErrorScopeTests.Scenario>
@@ -50,7 +52,10 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
                     delta;Samordningsförbundet Delta;;Annat län;9905
                     epsilon;Samordningsförbundet Epsilon;;Tredje län;9906
                     zeta;Samordningsförbundet Zeta;;Tredje län;9907
+                    eta;Samordningsförbundet Eta;;Fjärde län;9908
+                    theta;Samordningsförbundet Theta;;Fjärde län;9909
                     """)
+                .AppendMapping("eta;6410;6410;;administration;\neta;6410;6410;;strukturovergripande_insatser;")
                 .Ledger("alfa", "2025-01", Month("2025-01") + "\nV3;2025-01-25;9100;500,00;;\nV3;2025-01-25;1930;-500,00;;")
                 .Participants("alfa", "2025-01", FivePeople("A", 100))
                 .Ledger("beta", "2025-01", Month("2025-01"))
@@ -74,7 +79,13 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
                 .Participants("zeta", "2025-01", $"""
                     ZX1;{zeta};nej;K;;9901;zeta-MT;MT;individ;2025-01-05;;;;;
                     ZX2;{zeta};nej;M;;9901;zeta-CT;CT;individ;2025-01-06;;;;;
-                    """ + "\n" + FivePeople("Z", 600));
+                    """ + "\n" + FivePeople("Z", 600))
+                .Ledger("eta", "2025-01", Month("2025-01"))
+                .Participants("theta", "2025-01", FivePeople("T", 700))
+                .Participants("theta", "2025-02", FivePeople("T", 700))
+                .Participants("theta", "2025-03", FivePeople("T", 700))
+                .Volumes("theta", "2025-01", "theta-MT;individ;2025-01;K;3\ntheta-MT;individ;2025-01;M;2")
+                .Volumes("theta", "2025-03", "theta-MT;individ;2025-03;K;4\ntheta-MT;individ;2025-03;M;1");
             Build = await _scenario.BuildAsync();
         }
 
@@ -104,8 +115,9 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
         var errors = _build.Session.Query("select finding_id from quality where severity = 'error' order by finding_id").Rows.Select(r => (string)r[0]!).ToList();
         Assert.Equal(
             [
-                "equity_continuity:gamma:2024:utgaende", "equity_continuity:gamma:2025:ingaende", "missing_ledger_month:delta:2025:2025-02",
-                "missing_participant_month:epsilon:2025:2025-02", "person_inconsistent:zeta:2025", "unmapped_account:alfa:2025:9100",
+                "equity_continuity:gamma:2024:utgaende", "equity_continuity:gamma:2025:ingaende", "mapping_conflict:eta:2025:6410",
+                "missing_ledger_month:delta:2025:2025-02", "missing_participant_month:epsilon:2025:2025-02", "missing_volume_month:theta:2025:2025-02",
+                "person_inconsistent:zeta:2025", "unmapped_account:alfa:2025:9100",
             ],
             errors);
     }
@@ -138,11 +150,34 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
         Assert.Equal((10m, "preliminar", "", 2), Kpi("deltagare_med_personuppgifter", "Testlän"));
         // Cost per participant needs costs and participants of the same federations: withheld while alfa's finance is.
         Assert.Equal((null, "brist", finding, 1), Kpi("kostnad_per_deltagare", "Testlän"));
-        // All federations: six federations had data in 2025; alfa's finance is left out (gamma, beta, delta and the two
-        // without a ledger add 0); the findings of every member that affects finance are named.
+        // All federations: eight had data in 2025; alfa's and eta's finance are left out: beta 300 000 + gamma 300 000 + delta 600 000
+        // (the three without a ledger add 0) = 1 200 000 over six federations; the findings of every member that affects finance are named.
         var all = Kpi("medelstilldelning", "alla");
-        Assert.Equal((300000m * 4, "brist", 5), (all.Value, all.Status, all.Federations));
-        Assert.Equal("missing_ledger_month:delta:2025:2025-02|unmapped_account:alfa:2025:9100", all.Findings);
+        Assert.Equal((1200000m, "brist", 6), (all.Value, all.Status, all.Federations));
+        Assert.Equal("mapping_conflict:eta:2025:6410|missing_ledger_month:delta:2025:2025-02|unmapped_account:alfa:2025:9100", all.Findings);
+    }
+
+    [Fact]
+    public void A_mapping_conflict_withholds_the_federation_years_finance_as_an_unmapped_account_does()
+    {
+        const string finding = "mapping_conflict:eta:2025:6410";
+        foreach (var kpi in new[] { "medelstilldelning", "kostnad_total", "eget_kapital" })
+            Assert.Equal((null, "brist", finding, 0), Kpi(kpi, "eta"));
+        // The county's finance covers theta alone, which has no ledger.
+        Assert.Equal((0m, "brist", finding, 1), Kpi("medelstilldelning", "Fjärde län"));
+    }
+
+    [Fact]
+    public void A_missing_volume_month_flags_the_volume_counts_and_what_is_built_on_them_only()
+    {
+        const string finding = "missing_volume_month:theta:2025:2025-02";
+        // January 3 + 2, March 4 + 1 = 10 by volume; with the 5 persons 15 in all. The registrations keep their status.
+        Assert.Equal((10m, "brist", finding, 1), Kpi("deltagare_volym", "theta"));
+        Assert.Equal((15m, "brist", finding, 1), Kpi("deltagare_totalt", "theta"));
+        // Interventions with participants: T-MT (the registrations) and theta-MT (the volume counts).
+        Assert.Equal((2m, "brist", finding, 1), Kpi("antal_insatser", "theta", dimension: "individ"));
+        Assert.Equal((5m, "preliminar", "", 1), Kpi("deltagare_med_personuppgifter", "theta"));
+        Assert.Equal((5m, "preliminar", "", 1), Kpi("deltagare_unika", "theta"));
     }
 
     [Fact]

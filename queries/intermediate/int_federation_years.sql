@@ -4,6 +4,8 @@ with delivered_months as (
     select federation_id, period from stg_ledger
     union
     select federation_id, period from stg_registration_listings
+    union
+    select federation_id, period from stg_volumes
 )
 select
     federation_id,

@@ -1,10 +1,10 @@
--- Intermediate: individual registrations as episodes per year (year to date), with the flags the
--- participant KPIs count. felregistrering is left out everywhere.
+-- Intermediate: registrations in individual and structural interventions as episodes per year (year
+-- to date), with the flags the participant KPIs count. felregistrering is left out everywhere.
 -- Grain: one row per federation, year and registration active in that year.
-with individual_registrations as (
+with registrations as (
     select *
     from stg_registrations
-    where insats_typ = 'individ' and coalesce(avslutsorsak, '') <> 'felregistrering'
+    where coalesce(avslutsorsak, '') <> 'felregistrering'
 ),
 public_support as (
     select unnest(['forsorjningsstod', 'aktivitetsstod', 'sjukpenning', 'aktivitetsersattning', 'sjukersattning', 'a_kassa', 'studiemedel']) as code
@@ -17,7 +17,11 @@ select
     r.person_key,
     r.anonym,
     r.kon,
-    age_group(year(r.startdatum) - r.fodelsear) as age_group,
+    r.insats_id,
+    r.insats_typ,
+    r.startdatum,
+    r.alder_start,
+    age_group(r.alder_start, r.anonym) as age_group,
     r.startdatum >= make_date(y.year, 1, 1) as is_new,
     r.slutdatum is not null and r.slutdatum between make_date(y.year, 1, 1) and y.through_date as is_ended,
     r.startdatum < make_date(y.year, 1, 1) as ongoing_at_start,
@@ -32,7 +36,7 @@ select
          else not list_has_any(string_split(r.forsorjning_fore, '|'), (select list(code) from public_support)) end as no_public_support_before,
     case when r.forsorjning_efter is null or not (r.slutdatum <= y.through_date) then null
          else not list_has_any(string_split(r.forsorjning_efter, '|'), (select list(code) from public_support)) end as no_public_support_after
-from individual_registrations as r
+from registrations as r
 join int_federation_years as y
     on y.federation_id = r.federation_id
     and r.startdatum <= y.through_date

@@ -15,10 +15,13 @@ create or replace macro share(n, d) as cast(cast(exact_div(n, d, 1000000) as dec
 -- An amount per unit (kronor per participant): two decimals.
 create or replace macro per(n, d) as cast(cast(exact_div(n, d, 100) as decimal(38, 0)) * 0.01 as decimal(18, 2));
 
--- Age groups of the national follow-up (16–29 is a priority group).
-create or replace macro age_group(age) as
-    case when age is null then 'okand' when age < 16 then 'under_16' when age <= 29 then '16-29'
-         when age <= 44 then '30-44' when age <= 59 then '45-59' else '60+' end;
+-- Age groups of the national follow-up (16–29 is a priority group), by the exact age at the start.
+-- Under 16 and over 64 are outside the target group and groups of their own; anonymous participants
+-- have no age and are a group of their own; 'okand' is a registration curated before the age was kept.
+create or replace macro age_group(age, anonym) as
+    case when anonym then 'anonym' when age is null then 'okand' when age < 16 then 'under_16'
+         when age <= 29 then '16-29' when age <= 44 then '30-44' when age <= 59 then '45-59'
+         when age <= 64 then '60-64' else '65+' end;
 
 -- The last day of a yyyy-MM month.
 create or replace macro month_end(period) as last_day(cast(period || '-01' as date));

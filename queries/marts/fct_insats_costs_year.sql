@@ -12,12 +12,12 @@ with insats_costs as (
     group by all
 ),
 insats_participants as (
-    select r.federation_id, s.insats_id, r.year, count(distinct r.person_key) as deltagare_unika
-    from int_registration_years as r
-    join stg_registrations as s on s.federation_id = r.federation_id and s.registrering_id = r.registrering_id
+    select federation_id, insats_id, year, count(distinct person_key) as deltagare_unika
+    from int_registration_years
+    where insats_typ = 'individ'
     group by all
 )
 select c.federation_id, c.insats_id, c.year, y.through_period, c.kostnad, coalesce(p.deltagare_unika, 0) as deltagare_unika
 from insats_costs as c
-join dim_federation_years as y on y.federation_id = c.federation_id and y.year = c.year and not y.has_errors
+join int_federation_years as y on y.federation_id = c.federation_id and y.year = c.year
 left join insats_participants as p on p.federation_id = c.federation_id and p.insats_id = c.insats_id and p.year = c.year

@@ -1,12 +1,12 @@
--- Mart: new and ended registrations per federation and month (flows), for delivered months.
--- Grain: one row per federation and month.
+-- Mart: new and ended registrations with personal data in individual interventions per federation
+-- and month (flows), for delivered months. Grain: one row per federation and month.
 with months as (
     select distinct federation_id, period from stg_registration_listings
 ),
 individual as (
     select federation_id, startdatum, slutdatum
     from stg_registrations
-    where insats_typ = 'individ' and coalesce(avslutsorsak, '') <> 'felregistrering'
+    where insats_typ = 'individ' and not anonym and coalesce(avslutsorsak, '') <> 'felregistrering'
 ),
 starts as (
     select federation_id, strftime(startdatum, '%Y-%m') as period, count(*) as nya

@@ -1,12 +1,19 @@
--- Mart: participant counts per level, year (to date) and gender (T, K, M), for federation-years
--- without errors. Unique individuals are counted across federations at county and national level.
+-- Mart: registrations with personal data in individual interventions per level, year (to date) and
+-- gender (T, K, M): the flows (in the period, new, ended,
+-- ongoing), the exits and support before and after. Only registrations with personal data are
+-- followed up (anonymous ones are never registered out); the annual reports' groups of participants
+-- (with personal data, anonymous, by volume) are in fct_participant_groups_year.
 -- Grain: one row per scope, scope_id, year and kon.
--- Counts of registrations add up, so they are counted per federation and summed to each level;
--- unique individuals and the median do not, so they are computed at each level from the episodes.
+-- Counts of registrations add up, so they are counted per federation and summed to each level; the
+-- median does not, so it is computed at each level from the episodes.
 with episodes as (
-    select r.*
-    from int_registration_years as r
-    join dim_federation_years as y on y.federation_id = r.federation_id and y.year = r.year and not y.has_errors
+    select *
+    from int_registration_years
+    where insats_typ = 'individ' and not anonym
+),
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant figures).
+members as (
+    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
 federation_counts as (
     select
@@ -15,7 +22,6 @@ federation_counts as (
         kon,
         max(through_period) as through_period,
         count(*) as deltagare,
-        count(*) filter (where anonym) as deltagare_anonyma,
         count(*) filter (where is_new) as nya,
         count(*) filter (where is_ended) as avslutade,
         count(*) filter (where ongoing_at_start) as pagaende_start,
@@ -41,7 +47,6 @@ scope_counts as (
         coalesce(c.kon, 'T') as kon,
         max(c.through_period) as through_period,
         cast(sum(c.deltagare) as bigint) as deltagare,
-        cast(sum(c.deltagare_anonyma) as bigint) as deltagare_anonyma,
         cast(sum(c.nya) as bigint) as nya,
         cast(sum(c.avslutade) as bigint) as avslutade,
         cast(sum(c.pagaende_start) as bigint) as pagaende_start,
@@ -57,29 +62,8 @@ scope_counts as (
         cast(sum(c.ingen_forsorjning_efter) as bigint) as ingen_forsorjning_efter,
         cast(sum(c.kand_forsorjning_efter) as bigint) as kand_forsorjning_efter
     from federation_counts as c
-    join int_scopes as s on s.federation_id = c.federation_id
+    join members as s on s.federation_id = c.federation_id and s.year = c.year
     group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
-),
--- Each person once per level, year and gender: counting these rows is cheaper than count(distinct).
-scope_persons as (
-    select distinct
-        s.scope,
-        s.scope_id,
-        e.year,
-        e.kon,
-        e.person_key
-    from episodes as e
-    join int_scopes as s on s.federation_id = e.federation_id
-),
-scope_unique_persons as (
-    select scope, scope_id, year, kon, count(*) as deltagare_unika
-    from scope_persons
-    group by scope, scope_id, year, kon
-    union all
-    -- A person registered as K in one registration and M in another counts once in T.
-    select scope, scope_id, year, 'T' as kon, count(distinct person_key) as deltagare_unika
-    from scope_persons
-    group by scope, scope_id, year
 ),
 scope_median_days as (
     select
@@ -89,7 +73,7 @@ scope_median_days as (
         coalesce(e.kon, 'T') as kon,
         median(e.days_in_insats) as median_dagar
     from episodes as e
-    join int_scopes as s on s.federation_id = e.federation_id
+    join members as s on s.federation_id = e.federation_id and s.year = e.year
     where e.is_ended
     group by grouping sets ((s.scope, s.scope_id, e.year, e.kon), (s.scope, s.scope_id, e.year))
 )
@@ -100,8 +84,6 @@ select
     c.through_period,
     c.kon,
     c.deltagare,
-    u.deltagare_unika,
-    c.deltagare_anonyma,
     c.nya,
     c.avslutade,
     c.pagaende_start,
@@ -118,5 +100,4 @@ select
     c.ingen_forsorjning_efter,
     c.kand_forsorjning_efter
 from scope_counts as c
-join scope_unique_persons as u on u.scope = c.scope and u.scope_id = c.scope_id and u.year = c.year and u.kon = c.kon
 left join scope_median_days as m on m.scope = c.scope and m.scope_id = c.scope_id and m.year = c.year and m.kon = c.kon

@@ -15,6 +15,7 @@ select
     'warning' as severity,
     member_group || ': ' || cast(actual as varchar) || ' av medelstilldelningen, lagen anger ' || cast(legal as varchar)
         || ' / ' || member_group || ': ' || cast(actual as varchar) || ' of the contributions, the law says ' || cast(legal as varchar) as detail,
-    1 as affected_rows
+    1 as affected_rows,
+    member_group as finding_key
 from member_shares
 where abs(actual - legal) > 0.005

@@ -7,7 +7,8 @@ select
     'mapping_conflict' as rule_id,
     'error' as severity,
     'Konto ' || account || ' matchar motstridiga regler lika specifikt / account ' || account || ' matches equally specific rules that disagree' as detail,
-    count(*) as affected_rows
+    count(*) as affected_rows,
+    account as finding_key
 from int_account_rows_mapped
 where mapping_status = 'conflict'
 group by federation_id, year, account

@@ -8,7 +8,8 @@ select
     'warning' as severity,
     'Registreringarna ' || a.registrering_id || ' och ' || b.registrering_id || ' i ' || a.insats_id || ' överlappar / registrations '
         || a.registrering_id || ' and ' || b.registrering_id || ' in ' || a.insats_id || ' overlap' as detail,
-    2 as affected_rows
+    2 as affected_rows,
+    a.registrering_id || '+' || b.registrering_id as finding_key
 from stg_registrations as a
 join stg_registrations as b
     on b.federation_id = a.federation_id

@@ -1,20 +1,32 @@
--- Quality: one pseudonymised person registered with different gender or birth year (warning).
--- Grain: one row per federation and person.
+-- Quality: pseudonymised persons registered with different gender (the birth date, and so the age,
+-- comes from the identity number and cannot differ) (error): counted as both K and M, the counts by
+-- gender are off. Counted per federation and year in which such a person's registrations are active.
+-- Grain: one row per federation and year.
 with persons as (
-    select person_pseudonym, count(distinct kon) as genders, count(distinct fodelsear) as birth_years
+    select person_pseudonym
     from stg_registrations
     where person_pseudonym is not null
     group by person_pseudonym
-    having count(distinct kon) > 1 or count(distinct fodelsear) > 1
+    having count(distinct kon) > 1
+),
+affected as (
+    select r.federation_id, y.year, r.person_pseudonym, r.registrering_id
+    from stg_registrations as r
+    join persons as p on p.person_pseudonym = r.person_pseudonym
+    join int_federation_years as y
+        on y.federation_id = r.federation_id
+        and r.startdatum <= y.through_date
+        and (r.slutdatum is null or r.slutdatum >= make_date(y.year, 1, 1))
 )
 select
-    r.federation_id,
-    cast(substr(max(r.export_period), 1, 4) as integer) as year,
+    federation_id,
+    year,
     cast(null as varchar) as period,
     'person_inconsistent' as rule_id,
-    'warning' as severity,
-    'En person har registrerats med olika kön eller födelseår / one person is registered with different gender or birth year' as detail,
-    count(*) as affected_rows
-from stg_registrations as r
-join persons as p on p.person_pseudonym = r.person_pseudonym
-group by r.federation_id, r.person_pseudonym
+    'error' as severity,
+    cast(count(distinct person_pseudonym) as varchar) || ' personer har registrerats med olika kön / '
+        || cast(count(distinct person_pseudonym) as varchar) || ' persons are registered with different gender' as detail,
+    count(*) as affected_rows,
+    cast(null as varchar) as finding_key
+from affected
+group by federation_id, year

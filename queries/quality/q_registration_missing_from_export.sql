@@ -49,7 +49,8 @@ select
     'warning' as severity,
     cast(count(*) as varchar) || ' registreringar var aktiva enligt sina datum men saknas i månadens export / '
         || cast(count(*) as varchar) || ' registrations were active by their dates but are missing from the month''s export' as detail,
-    count(*) as affected_rows
+    count(*) as affected_rows,
+    a.period as finding_key
 from active_by_dates as a
 anti join stg_registration_listings as l
     on l.federation_id = a.federation_id and l.period = a.period and l.registrering_id = a.registrering_id

@@ -7,7 +7,8 @@ select
     'unmapped_account' as rule_id,
     'error' as severity,
     'Konto ' || account || ' saknar regel i account_mapping.csv / account ' || account || ' has no rule in account_mapping.csv' as detail,
-    count(*) as affected_rows
+    count(*) as affected_rows,
+    account as finding_key
 from int_account_rows_mapped
 where mapping_status = 'unmapped'
 group by federation_id, year, account

@@ -1,7 +1,8 @@
--- Staging: which monthly participant export listed which registration.
--- Grain: one row per federation, export month and registrering_id.
+-- Staging: which monthly participant export listed which registration, and whether it had ended as
+-- that export showed it. Grain: one row per federation, export month and registrering_id.
 select
     federation as federation_id,
     period,
-    registrering_id
+    registrering_id,
+    slutdatum
 from src_registrations

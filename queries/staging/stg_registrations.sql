@@ -19,7 +19,7 @@ latest_exports as (
         r.person_pseudonym,
         r.anonym,
         r.kon,
-        r.fodelsear,
+        r.alder_start,
         r.kommun,
         r.insats_id,
         r.insats_typ,
@@ -43,7 +43,7 @@ select
     -- Anonymous registrations cannot be joined to persons: each counts as one person of its own.
     case when anonym then 'anonym:' || federation_id || ':' || registrering_id else person_pseudonym end as person_key,
     kon,
-    fodelsear,
+    alder_start,
     kommun,
     insats_id,
     insats_typ,

@@ -93,7 +93,7 @@ public static class NationalData
                     from ended as e, unnest(generate_series(date_trunc('month', e.startdatum), date_trunc('month', coalesce(e.slutdatum, date '2025-12-31')), interval 1 month)) as t(month)
                 )
                 select federation, period, 'R' || cast(r as varchar) as registrering_id, md5(cast(person_id as varchar)) || md5(cast(person_id as varchar)) as person_pseudonym, false as anonym,
-                    case when person_id % 2 = 0 then 'K' else 'M' end as kon, cast(1960 + person_id % 45 as integer) as fodelsear, '99' || lpad(cast(f % 100 as varchar), 2, '0') as kommun,
+                    case when person_id % 2 = 0 then 'K' else 'M' end as kon, cast(20 + person_id % 45 as integer) as alder_start, '99' || lpad(cast(f % 100 as varchar), 2, '0') as kommun,
                     federation || '-MT' as insats_id, 'Mottagningsteam' as insats_namn, 'individ' as insats_typ, startdatum,
                     case when slutdatum <= month_end then slutdatum end as slutdatum, 'gymnasium' as utbildning, 'forsorjningsstod' as forsorjning_fore,
                     case when slutdatum <= month_end then 'lon' end as forsorjning_efter,

@@ -52,28 +52,40 @@ public static class BuildCommand
         return new SynchronousProgress<string>(step => console.MarkupLineInterpolated($"[grey]{clock.Elapsed:mm\\:ss} {step}[/]"));
     }
 
+    /// <summary>
+    /// One row per level and year, latest year first. A year not yet complete is marked "prel." beside its latest month;
+    /// a value a data-quality error affects gets " (b)" (brist), and one it withholds is "brist"; the findings follow.
+    /// </summary>
     private static void PrintKpis(IAnsiConsole console, ModelBuild build)
     {
         var rows = build.Session.Query("""
-            select scope_id, period, through_period, kpi_id, dimension, value, unit
+            select scope_id, period, through_period, kpi_id, dimension, value, unit, status
             from kpi
             where scope in ('forbund', 'lan', 'alla') and period_type = 'ar' and kon = 'T'
-            order by scope = 'alla', scope = 'lan', scope_id, period
+            order by scope = 'alla', scope = 'lan', scope_id, period desc
             """).Records().ToList();
         var table = new Table().Title("Nyckeltal / KPIs (year to date)").AddColumn("Förbund / federation").AddColumn("År (t.o.m.)");
         foreach (var (_, _, title) in SummaryKpis) table.AddColumn(new TableColumn(title).RightAligned());
+        var anyBrist = false;
         foreach (var group in rows.GroupBy(r => ((string)r["scope_id"]!, (string)r["period"]!, (string)r["through_period"]!)))
         {
-            var cells = new List<string> { group.Key.Item1, $"{group.Key.Item2} ({group.Key.Item3})" };
+            var preliminary = group.Any(r => (string)r["status"]! == "preliminar") || string.CompareOrdinal(group.Key.Item3, group.Key.Item2 + "-12") < 0;
+            var cells = new List<string> { group.Key.Item1, $"{group.Key.Item2} ({group.Key.Item3}{(preliminary ? ", prel." : "")})" };
             foreach (var (kpi, dimension, _) in SummaryKpis)
             {
                 var row = group.FirstOrDefault(r => (string)r["kpi_id"]! == kpi && (string)r["dimension"]! == dimension);
-                cells.Add(row is null ? "–" : Format(row["value"] as decimal?, (string?)row["unit"]));
+                cells.Add(row is null ? "–" : WithStatus(Format(row["value"] as decimal?, (string?)row["unit"]), row["value"] is null, (string)row["status"]!));
+                anyBrist |= row is not null && (string)row["status"]! == "brist";
             }
             table.AddRow(cells.Select(c => new Text(c)).ToArray());
         }
         console.Write(table);
+        console.MarkupLine("[grey]prel. = preliminär: året är inte komplett / the year is not complete." +
+                           (anyBrist ? " (b) = brist: ett datakvalitetsfel påverkar värdet, \"brist\" = undanhållet; se fynden / a data-quality error affects the value, \"brist\" = withheld; see the findings." : "") + "[/]");
     }
+
+    /// <summary>A value with its status: " (b)" when a data-quality error affects it, "brist" when it withholds it.</summary>
+    public static string WithStatus(string value, bool empty, string status) => status != "brist" ? value : empty ? "brist" : value + " (b)";
 
     /// <summary>At most this many findings are listed one by one; all are in curated/models/quality.parquet.</summary>
     private const int ListedFindings = 25;
@@ -93,8 +105,8 @@ public static class BuildCommand
         foreach (var r in summary.Rows) totals.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
         console.Write(totals);
 
-        var findings = build.Session.Query($"select severity, federation_id, year, period, rule_id, detail, affected_rows from quality order by severity, federation_id, year, period, rule_id limit {ListedFindings + 1}");
-        var table = new Table().AddColumns("Nivå", "Förbund", "År", "Månad", "Regel", "Detalj", "Rader");
+        var findings = build.Session.Query($"select severity, finding_id, detail, affected_rows from quality order by severity, federation_id, year, period, rule_id, finding_id limit {ListedFindings + 1}");
+        var table = new Table().AddColumns("Nivå / severity", "Fynd / finding", "Detalj / detail", "Rader / rows");
         foreach (var r in findings.Rows.Take(ListedFindings)) table.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
         console.Write(table);
         if (findings.Rows.Count > ListedFindings)

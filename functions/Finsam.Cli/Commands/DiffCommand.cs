@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
 
-/// <summary>`finsam diff vA vB`: the KPIs whose value differs between two versions, with old and new values.</summary>
+/// <summary>`finsam diff vA vB`: the KPIs whose value or status differs between two versions, with old and new values and statuses.</summary>
 public static class DiffCommand
 {
     public static Command Create(IAnsiConsole console, CliSettings settings)
@@ -14,7 +14,7 @@ public static class DiffCommand
         var from = new Argument<string>("old") { Description = "The older version (v1, 1 or latest)." };
         var to = new Argument<string>("new") { Description = "The newer version (v2, 2 or latest)." };
         var dataset = new Option<string>("--dataset") { Description = "kpi (member values, default) or curated (exact values).", DefaultValueFactory = _ => Publisher.KpiDataset };
-        var command = new Command("diff", "List the KPIs whose value changed between two published versions, with old and new values.") { from, to, dataset };
+        var command = new Command("diff", "List the KPIs whose value or status changed between two published versions, with old and new values.") { from, to, dataset };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
@@ -26,7 +26,7 @@ public static class DiffCommand
             if (changes.Count == 0) return CliApp.Ok;
             var table = new Table().AddColumns("Nyckeltal / KPI", "Nivå", "Förbund/län", "Period", "Kön", "Dimension", "Före / old", "Efter / new", "Ändring");
             foreach (var c in changes)
-                table.AddRow(new[] { c.KpiId, c.Scope, c.ScopeId, c.Period, c.Kon, c.Dimension, Value(c.OldValue, c.OldSuppression), Value(c.NewValue, c.NewSuppression), c.Change }
+                table.AddRow(new[] { c.KpiId, c.Scope, c.ScopeId, c.Period, c.Kon, c.Dimension, Value(c.OldValue, c.OldSuppression, c.OldStatus), Value(c.NewValue, c.NewSuppression, c.NewStatus), c.Change }
                     .Select(t => new Text(t)).ToArray());
             console.Write(table);
             return CliApp.Ok;
@@ -34,6 +34,11 @@ public static class DiffCommand
         return command;
     }
 
-    private static string Value(decimal? value, string suppression) =>
-        suppression != "" ? $".. ({suppression})" : value is { } v ? Finsam.Pipeline.Publishing.Formats.CellText.Normalise(v).ToString(System.Globalization.CultureInfo.InvariantCulture) : "–";
+    /// <summary>A value as published: ".. (why)" when suppressed, then its status: "prel." or, from a data-quality error, "(b)" beside it or "brist" in its place.</summary>
+    private static string Value(decimal? value, string suppression, string status)
+    {
+        if (suppression != "") return $".. ({suppression})";
+        var text = value is { } v ? Finsam.Pipeline.Publishing.Formats.CellText.Normalise(v).ToString(System.Globalization.CultureInfo.InvariantCulture) : "–";
+        return status == "preliminar" ? text + " prel." : BuildCommand.WithStatus(text, value is null, status);
+    }
 }

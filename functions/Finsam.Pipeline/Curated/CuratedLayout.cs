@@ -8,6 +8,7 @@ public static class CuratedLayout
     public const string Ledger = "ledger";
     public const string OpeningBalances = "opening_balances";
     public const string Registrations = "registrations";
+    public const string Volumes = "volumes";
     public const string IngestionLog = "ingestion_log";
     /// <summary>What became of each version of a landing blob (<see cref="Ingestion.LandingReceipts"/>).</summary>
     public const string IngestionReceipts = "ingestion_receipts";

@@ -1,5 +1,6 @@
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Curated;
 
@@ -16,6 +17,9 @@ public readonly record struct OpeningBalanceEntry(ParsedOpeningBalance Balance, 
 
 /// <summary>A registration with its pseudonym (null when anonymous) and the file it came from.</summary>
 public readonly record struct RegistrationEntry(ParsedRegistration Registration, string? PersonPseudonym, string Sha256);
+
+/// <summary>A volume count and the file it came from.</summary>
+public readonly record struct VolumeEntry(ParsedVolume Volume, string Sha256);
 
 public static class CuratedTables
 {
@@ -42,13 +46,17 @@ public static class CuratedTables
         .String("source_sha256", e => e.Sha256)
         .Int("source_line", e => e.Balance.Line);
 
-    /// <summary>curated/registrations: one row per registration in an intervention; never an identity number.</summary>
+    /// <summary>
+    /// curated/registrations: one row per registration in an intervention; never an identity number or a birth date,
+    /// only the exact age at the start (alder_start, null when anonymous). Files written before alder_start lack it
+    /// (and have fodelsear instead): the models read them with the age unknown.
+    /// </summary>
     public static ParquetTable<RegistrationEntry> Registrations { get; } = new ParquetTable<RegistrationEntry>()
         .String("registrering_id", e => e.Registration.RegistreringId)
         .String("person_pseudonym", e => e.PersonPseudonym)
         .Bool("anonym", e => e.Registration.Anonym)
         .String("kon", e => e.Registration.Kon)
-        .NullableInt("fodelsear", e => e.Registration.Fodelsear)
+        .NullableInt("alder_start", e => e.Registration.AlderStart)
         .String("kommun", e => e.Registration.Kommun)
         .String("insats_id", e => e.Registration.InsatsId)
         .String("insats_namn", e => e.Registration.InsatsNamn)
@@ -61,4 +69,14 @@ public static class CuratedTables
         .String("avslutsorsak", e => e.Registration.Avslutsorsak)
         .String("source_sha256", e => e.Sha256)
         .Int("source_line", e => e.Registration.Line);
+
+    /// <summary>curated/volumes: participants registered by volume, per intervention, month and gender (counts, no personal data).</summary>
+    public static ParquetTable<VolumeEntry> Volumes { get; } = new ParquetTable<VolumeEntry>()
+        .String("insats_id", e => e.Volume.InsatsId)
+        .String("insats_typ", e => e.Volume.InsatsTyp)
+        .String("manad", e => e.Volume.Manad)
+        .String("kon", e => e.Volume.Kon)
+        .Int("antal", e => e.Volume.Antal)
+        .String("source_sha256", e => e.Sha256)
+        .Int("source_line", e => e.Volume.Line);
 }

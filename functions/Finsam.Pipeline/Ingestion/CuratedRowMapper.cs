@@ -3,6 +3,7 @@ using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Ingestion;
 
@@ -37,4 +38,7 @@ public static class CuratedRowMapper
         });
         return rows;
     }
+
+    public static List<VolumeEntry> VolumeRows(ParsedVolumes volumes, string sha256) =>
+        volumes.Rows.Select(v => new VolumeEntry(v, sha256)).ToList();
 }

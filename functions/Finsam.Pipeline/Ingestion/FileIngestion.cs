@@ -128,7 +128,11 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
         DateTimeOffset now, CancellationToken ct)
     {
-        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr);
+        // A volume export's interventions are checked against reference/insatser.csv, read when one arrives.
+        var knownInsatser = FileKindDetector.Detect(content.Bytes) == FileKind.Volumes
+            ? (await InsatsRegistry.LoadAsync(store, ct)).For(path.FederationId)
+            : null;
+        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr, knownInsatser);
         return validated.IsValid
             ? await AcceptAsync(blob, sha, path, validated, now, ct)
             : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
@@ -177,8 +181,13 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         {
             await WriteCuratedAsync(CuratedLayout.Registrations, path, CuratedTables.Registrations, CuratedRowMapper.RegistrationRows(participants, pseudonymizer, sha), ct);
         }
+        else if (file.Volumes is { } volumes)
+        {
+            await WriteCuratedAsync(CuratedLayout.Volumes, path, CuratedTables.Volumes, CuratedRowMapper.VolumeRows(volumes, sha), ct);
+        }
 
-        var message = $"Ingested {file.RowCount} {(file.Ledger is null ? "registrations" : "transactions")}" +
+        var what = file.Ledger is not null ? "transactions" : file.Volumes is not null ? "volume counts" : "registrations";
+        var message = $"Ingested {file.RowCount} {what}" +
                       (file.OpeningBalanceCount > 0 ? $" and {file.OpeningBalanceCount} opening balances" : "") +
                       (file.Report.WarningCount > 0 ? $", {file.Report.WarningCount} warning(s)" : "") +
                       (file.MaskedTextCount > 0 ? $", {file.MaskedTextCount} personnummer-shaped text(s) masked" : "") + ".";

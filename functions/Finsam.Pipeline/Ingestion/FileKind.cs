@@ -1,10 +1,11 @@
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Text;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Ingestion;
 
-public enum FileKind { Unknown, SieLedger, CsvLedger, Participants }
+public enum FileKind { Unknown, SieLedger, CsvLedger, Participants, Volumes }
 
 /// <summary>Recognises a file from its content (a SIE record first, or a known CSV header), never from its name.</summary>
 public static class FileKindDetector
@@ -18,6 +19,7 @@ public static class FileKindDetector
         var columns = header.Split(DelimitedText.DetectDelimiter(header)).Select(c => c.Trim().Trim('"').ToLowerInvariant()).ToArray();
         if (columns.SequenceEqual(CsvLedgerParser.Header)) return FileKind.CsvLedger;
         if (columns.SequenceEqual(ParticipantCodes.Header)) return FileKind.Participants;
+        if (columns.SequenceEqual(VolumeCodes.Header)) return FileKind.Volumes;
         return FileKind.Unknown;
     }
 
@@ -26,6 +28,7 @@ public static class FileKindDetector
     {
         FileKind.SieLedger or FileKind.CsvLedger => "ledger",
         FileKind.Participants => "participants",
+        FileKind.Volumes => "volumes",
         _ => "unknown",
     };
 }

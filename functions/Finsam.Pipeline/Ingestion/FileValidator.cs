@@ -4,6 +4,7 @@ using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Reference;
 using Finsam.Pipeline.Sie;
 using Finsam.Pipeline.Text;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Ingestion;
 
@@ -18,8 +19,9 @@ public static class FileValidator
     /// without being read, as ingestion would quarantine it; otherwise <see cref="Validate"/>. The report is the one the
     /// pipeline would write beside the file in quarantine.
     /// </summary>
+    /// <param name="knownInsatser">The federation's interventions, for volume exports; null leaves that check out.</param>
     public static async Task<(ValidatedFile File, RejectionReport Report)> ValidateFileAsync(FileInfo file, string federationId, Period period, string? expectedOrgNr,
-        long maxFileBytes, TimeProvider clock, CancellationToken ct = default)
+        long maxFileBytes, TimeProvider clock, IReadOnlySet<string>? knownInsatser = null, CancellationToken ct = default)
     {
         ValidatedFile result;
         var sha = "";
@@ -35,7 +37,7 @@ public static class FileValidator
         {
             var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
             sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-            result = Validate(bytes, period, expectedOrgNr);
+            result = Validate(bytes, period, expectedOrgNr, knownInsatser);
         }
         var rejection = RejectionReport.Create(file.Name, $"{federationId}/{period}/{file.Name}", sha, federationId, period.ToString(), result.Kind,
             new DateTimeOffset(file.LastWriteTimeUtc), clock.GetUtcNow(), result.Report);
@@ -43,7 +45,9 @@ public static class FileValidator
     }
 
     /// <param name="expectedOrgNr">The federation's organisation number; #ORGNR must match it when both are given.</param>
-    public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr)
+    /// <param name="knownInsatser">The federation's interventions from reference/insatser.csv: an intervention of a volume
+    /// export that is not among them is a warning. Null leaves the check out.</param>
+    public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr, IReadOnlySet<string>? knownInsatser = null)
     {
         var report = new ValidationReport();
         var kind = FileKindDetector.Detect(bytes);
@@ -69,12 +73,20 @@ public static class FileValidator
                 var participants = ParticipantParser.Parse(TextDecoding.Decode(bytes, encoding), period, report);
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
+            case FileKind.Volumes:
+            {
+                var (encoding, name) = TextDecoding.Detect(bytes);
+                var volumes = VolumeParser.Parse(TextDecoding.Decode(bytes, encoding), period, knownInsatser, report);
+                return new ValidatedFile(kind, name, report, Volumes: volumes);
+            }
             default:
                 report.Error("file_kind_unknown", 1, null, null,
                     "Filen känns inte igen: den är varken en SIE 4-fil (börjar med #FLAGGA …) eller en CSV med rubrikraden " +
-                    $"'{string.Join(';', CsvLedgerParser.Header)}' (huvudbok) eller '{string.Join(';', ParticipantCodes.Header)}' (deltagare).",
+                    $"'{string.Join(';', CsvLedgerParser.Header)}' (huvudbok), '{string.Join(';', ParticipantCodes.Header)}' (deltagare) " +
+                    $"eller '{string.Join(';', VolumeCodes.Header)}' (volymregistreringar).",
                     "The file is not recognised: it is neither a SIE 4 file (starting with #FLAGGA …) nor a CSV with the header " +
-                    $"'{string.Join(';', CsvLedgerParser.Header)}' (ledger) or '{string.Join(';', ParticipantCodes.Header)}' (participants).");
+                    $"'{string.Join(';', CsvLedgerParser.Header)}' (ledger), '{string.Join(';', ParticipantCodes.Header)}' (participants) " +
+                    $"or '{string.Join(';', VolumeCodes.Header)}' (volume registrations).");
                 return new ValidatedFile(kind, null, report);
         }
     }

@@ -2,6 +2,7 @@ using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Sie;
+using Finsam.Pipeline.Volumes;
 
 namespace Finsam.Pipeline.Ingestion;
 
@@ -12,10 +13,11 @@ public sealed record ValidatedFile(
     ValidationReport Report,
     ParsedLedger? Ledger = null,
     SieHeader? SieHeader = null,
-    ParsedParticipants? Participants = null)
+    ParsedParticipants? Participants = null,
+    ParsedVolumes? Volumes = null)
 {
     public bool IsValid => !Report.HasErrors;
-    public int RowCount => Ledger?.TransactionCount ?? Participants?.Registrations.Count ?? 0;
+    public int RowCount => Ledger?.TransactionCount ?? Participants?.Registrations.Count ?? Volumes?.Rows.Count ?? 0;
     public int OpeningBalanceCount => Ledger?.OpeningBalances.Count ?? 0;
     public int MaskedTextCount => (Ledger?.MaskedTexts ?? 0) + (Participants?.MaskedTexts ?? 0);
 }

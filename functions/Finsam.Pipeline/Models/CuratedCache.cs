@@ -20,7 +20,7 @@ namespace Finsam.Pipeline.Models;
 /// </summary>
 public sealed class CuratedCache(IBlobStore store, string folder)
 {
-    public static readonly string[] Datasets = [CuratedLayout.Ledger, CuratedLayout.OpeningBalances, CuratedLayout.Registrations];
+    public static readonly string[] Datasets = [CuratedLayout.Ledger, CuratedLayout.OpeningBalances, CuratedLayout.Registrations, CuratedLayout.Volumes];
 
     /// <summary>Where compacted files are shared in the curated container: compacted/{dataset}/federation={id}/{signature}.parquet.</summary>
     public const string StoredPrefix = "compacted/";

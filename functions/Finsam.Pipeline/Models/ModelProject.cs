@@ -6,7 +6,9 @@ namespace Finsam.Pipeline.Models;
 /// The SQL project in queries/: macros/ (run first), staging/, intermediate/, marts/, quality/ and
 /// kpi/ models, and assertions/ (queries that must return no rows). The build order comes from the
 /// files themselves: a model depends on every other model whose name it mentions.
-/// The union of all quality/ models is the model <see cref="QualityModel"/>.
+/// The union of all quality/ models is the model <see cref="QualityModel"/>; each finding gets a stable id,
+/// finding_id = rule_id:federation_id:year, and :finding_key when the rule gives one (an account, a month …),
+/// so that the KPI values a finding affects can name it.
 /// </summary>
 public sealed partial class ModelProject
 {
@@ -38,9 +40,12 @@ public sealed partial class ModelProject
         var qualityRules = models.Where(m => m.Layer == "quality").ToList();
         if (qualityRules.Count > 0)
             models.Add(new SqlModel(QualityModel, "quality", "(union of quality/*.sql)",
-                "-- Every data-quality finding: the union of the quality/ models.\n" +
-                string.Join("\nunion all\n", qualityRules.Select(r => $"select cast(federation_id as varchar) as federation_id, cast(year as integer) as year, cast(period as varchar) as period, " +
-                                  $"cast(rule_id as varchar) as rule_id, cast(severity as varchar) as severity, cast(detail as varchar) as detail, cast(affected_rows as bigint) as affected_rows from {r.Name}"))));
+                "-- Every data-quality finding: the union of the quality/ models, each with its stable id.\n" +
+                string.Join("\nunion all\n", qualityRules.Select(r =>
+                    "select cast(rule_id as varchar) || ':' || coalesce(cast(federation_id as varchar), '') || ':' || coalesce(cast(year as varchar), '') " +
+                    "|| coalesce(':' || cast(finding_key as varchar), '') as finding_id, " +
+                    "cast(federation_id as varchar) as federation_id, cast(year as integer) as year, cast(period as varchar) as period, " +
+                    $"cast(rule_id as varchar) as rule_id, cast(severity as varchar) as severity, cast(detail as varchar) as detail, cast(affected_rows as bigint) as affected_rows from {r.Name}"))));
 
         var names = models.Select(m => m.Name).ToHashSet();
         var withDependencies = models.Select(m => m with { Dependencies = References(m.Sql, names).Where(n => n != m.Name).ToList() }).ToList();

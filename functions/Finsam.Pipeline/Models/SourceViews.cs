@@ -6,6 +6,8 @@ namespace Finsam.Pipeline.Models;
 /// The inputs of the models as views: src_* over the cached curated Parquet (Hive partitions give
 /// the federation and period columns) and ref_* over the reference CSV files. A data set with no
 /// file yet, or an optional reference file that is missing, is an empty view with the same columns.
+/// A column that older curated files or reference files lack (e.g. alder_start in registrations
+/// curated before it existed, budget_deltagare in insatser.csv) is read as null.
 /// </summary>
 public static class SourceViews
 {
@@ -14,6 +16,7 @@ public static class SourceViews
         ("src_ledger", CuratedLayout.Ledger, CuratedTables.Ledger.DuckDbColumns),
         ("src_opening_balances", CuratedLayout.OpeningBalances, CuratedTables.OpeningBalances.DuckDbColumns),
         ("src_registrations", CuratedLayout.Registrations, CuratedTables.Registrations.DuckDbColumns),
+        ("src_volumes", CuratedLayout.Volumes, CuratedTables.Volumes.DuckDbColumns),
     ];
 
     /// <summary>Reference files: view, file, whether required, columns.</summary>
@@ -25,37 +28,59 @@ public static class SourceViews
         ("ref_account_mapping", "account_mapping.csv", false,
             [("federation_id", "VARCHAR"), ("konto_fran", "BIGINT"), ("konto_till", "BIGINT"), ("objekt", "VARCHAR"), ("kategori", "VARCHAR"), ("medlem", "VARCHAR")]),
         ("ref_insatser", "insatser.csv", false,
-            [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR")]),
+            [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR"),
+             ("budget_deltagare", "INTEGER")]),
         ("ref_budget", "budget.csv", false, [("federation_id", "VARCHAR"), ("ar", "INTEGER"), ("kategori", "VARCHAR"), ("belopp", "DECIMAL(18,2)")]),
     ];
 
     public const string KpiCatalogFile = "kpi_catalog.csv";
+    /// <summary>Which KPI areas each data-quality error rule affects, and whether it withholds or flags them.</summary>
+    public const string QualityScopeFile = "quality_scope.csv";
+    private static readonly (string Name, string DuckDbType)[] QualityScopeColumns =
+        [("rule_id", "VARCHAR"), ("areas", "VARCHAR"), ("action", "VARCHAR"), ("reason", "VARCHAR")];
     private static readonly (string Name, string DuckDbType)[] KpiCatalogColumns =
-        new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts" }
+        new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts", "depends_on", "population" }
             .Select(name => (name, "VARCHAR")).ToArray();
 
     public static void Create(DuckDbSession db, CuratedCache cache, string queriesFolder)
     {
         foreach (var (view, dataset, columns) in Curated)
         {
-            var select = cache.HasDataset(dataset)
-                ? $"select {string.Join(", ", columns.Select(c => c.Name))}, federation, period " +
-                  $"from read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)"
-                : EmptySelect([.. columns, ("federation", "VARCHAR"), ("period", "VARCHAR")]);
+            string select;
+            if (cache.HasDataset(dataset))
+            {
+                var read = $"read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)";
+                var present = db.Query($"describe select * from {read}").Rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+                select = $"select {string.Join(", ", columns.Select(c => present.Contains(c.Name) ? c.Name : $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
+                         $"federation, period from {read}";
+            }
+            else
+            {
+                select = EmptySelect([.. columns, ("federation", "VARCHAR"), ("period", "VARCHAR")]);
+            }
             // A view: the staging models that read it are tables, so the data is held in memory once.
             db.Execute($"create or replace view {view} as {select}");
         }
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");
         db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");
+        db.Execute($"create or replace table ref_quality_scope as {ReadCsv(Path.Combine(queriesFolder, QualityScopeFile), QualityScopeColumns, true, QualityScopeFile)}");
     }
 
+    /// <summary>
+    /// The declared columns of a ';'-separated reference file, read by the names in its header: a declared column the
+    /// file lacks is null (an optional column added later), a column the file has beyond them is read as text and left out.
+    /// </summary>
     private static string ReadCsv(string path, IReadOnlyList<(string Name, string DuckDbType)> columns, bool required, string name)
     {
         if (File.Exists(path))
         {
-            var columnTypes = "{" + string.Join(", ", columns.Select(c => $"'{c.Name}': '{c.DuckDbType}'")) + "}";
-            return $"select * from read_csv('{DuckDbSession.Quote(path)}', header = true, delim = ';', quote = '\"', columns = {columnTypes})";
+            var header = File.ReadLines(path).FirstOrDefault() ?? "";
+            var inFile = header.TrimStart('\uFEFF').Split(';').Select(c => c.Trim().Trim('"').ToLowerInvariant()).Where(c => c.Length > 0).ToList();
+            var declared = columns.ToDictionary(c => c.Name, c => c.DuckDbType, StringComparer.Ordinal);
+            var columnTypes = "{" + string.Join(", ", inFile.Select(c => $"'{DuckDbSession.Quote(c)}': '{declared.GetValueOrDefault(c, "VARCHAR")}'")) + "}";
+            var list = string.Join(", ", columns.Select(c => inFile.Contains(c.Name) ? $"\"{c.Name}\"" : $"cast(null as {c.DuckDbType}) as {c.Name}"));
+            return $"select {list} from read_csv('{DuckDbSession.Quote(path)}', header = true, delim = ';', quote = '\"', columns = {columnTypes})";
         }
         if (required) throw new ModelException($"The reference file {name} is missing (looked for {path}).");
         return EmptySelect(columns);

@@ -4,8 +4,10 @@ namespace Finsam.Pipeline.Participants;
 
 /// <summary>
 /// One registration in an intervention as read and checked. Holds the identity number in memory
-/// only; <see cref="Curated.CuratedWriter"/> turns it into a pseudonym before anything is written.
+/// only; <see cref="Ingestion.CuratedRowMapper"/> turns it into a pseudonym before anything is written, and only the
+/// exact age at the start (<see cref="AlderStart"/>) is kept of the birth date.
 /// </summary>
+/// <param name="AlderStart">Age in whole years on <see cref="Startdatum"/>, from the identity number's date of birth; null when anonymous.</param>
 public sealed record ParsedRegistration(
     int Line,
     string RegistreringId,
@@ -22,7 +24,8 @@ public sealed record ParsedRegistration(
     string? Utbildning,
     string? ForsorjningFore,
     string? ForsorjningEfter,
-    string? Avslutsorsak);
+    string? Avslutsorsak,
+    int? AlderStart);
 
 public sealed class ParsedParticipants
 {

@@ -119,6 +119,7 @@ public static class ParticipantParser
             var avslut = OneOf("avslutsorsak", ParticipantCodes.Avslutsorsak, required: false);
 
             CheckDates(start, end);
+            var alderStart = AgeAtStart(person, start);
             if (end is not null && Get("avslutsorsak").Length == 0 && !anonym)
                 Error("exit_reason_missing", "avslutsorsak", "",
                     "avslutsorsak måste anges när slutdatum är satt.", "avslutsorsak is required when slutdatum is set.");
@@ -134,7 +135,17 @@ public static class ParticipantParser
 
             if (!_ok) return null;
             return new ParsedRegistration(_line, id!, person, anonym, kon!, fodelsear, kommun, insatsId!, insatsNamn, insatsTyp!,
-                start!.Value, end, utbildning, fore, efter, avslut);
+                start!.Value, end, utbildning, fore, efter, avslut, alderStart);
+        }
+
+        /// <summary>The exact age on the start date; a start before the birth date is an error.</summary>
+        private int? AgeAtStart(PersonalIdentityNumber? person, DateOnly? start)
+        {
+            if (person is not { } p || start is not { } s) return null;
+            if (s >= p.BirthDate) return p.AgeOn(s);
+            Error("start_before_birth", "startdatum", s.ToString("yyyy-MM-dd"),
+                "startdatum ligger före födelsedatumet i personnumret.", "startdatum is before the date of birth in the personnummer.");
+            return null;
         }
 
         private string? Required(string column)

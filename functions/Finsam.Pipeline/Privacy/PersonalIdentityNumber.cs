@@ -20,6 +20,16 @@ public readonly record struct PersonalIdentityNumber
     public bool IsCoordinationNumber { get; }
     public int BirthYear => BirthDate.Year;
 
+    /// <summary>
+    /// Age in whole years on <paramref name="date"/>: one year more from the birthday on (someone born on 29 February
+    /// turns a year older on 1 March in other years). Only the age leaves ingestion, never the birth date.
+    /// </summary>
+    public int AgeOn(DateOnly date) => AgeOn(BirthDate, date);
+
+    /// <inheritdoc cref="AgeOn(DateOnly)"/>
+    public static int AgeOn(DateOnly birthDate, DateOnly date) =>
+        date.Year - birthDate.Year - ((date.Month, date.Day).CompareTo((birthDate.Month, birthDate.Day)) < 0 ? 1 : 0);
+
     // Never print the number itself, even by accident.
     public override string ToString() => Mask(Normalized);
 

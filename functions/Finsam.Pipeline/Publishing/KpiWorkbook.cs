@@ -16,7 +16,8 @@ public static class KpiWorkbook
     private static readonly string[] KpiColumns =
     [
         "Nyckeltal (kpi_id)", "Titel", "Nivå (scope)", "Förbund/län (scope_id)", "Period", "T.o.m. månad (through_period)", "Kön (kon)",
-        "Dimension", "Värde (value)", "Enhet (unit)", "Täljare (numerator)", "Nämnare (denominator)", "Flagga (flag)", "Skydd (suppression)",
+        "Dimension", "Värde (value)", "Enhet (unit)", "Täljare (numerator)", "Nämnare (denominator)", "Flagga (flag)", "Status (status)",
+        "Datakvalitetsfynd (findings)", "Antal förbund (federations)", "Skydd (suppression)",
     ];
 
     public static byte[] Write(DuckDbSession session)
@@ -26,17 +27,17 @@ public static class KpiWorkbook
         foreach (var (theme, sheet) in Themes)
             sheets.Add(new ExcelWorkbook.Sheet(sheet, KpiColumns, session.Query($"""
                 select k.kpi_id, c.titel_sv, k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension,
-                    k.value, k.unit, k.numerator, k.denominator, k.flag, k.suppression
+                    k.value, k.unit, k.numerator, k.denominator, k.flag, k.status, k.findings, k.federations, k.suppression
                 from kpi_published as k
                 join kpi_catalog as c on c.kpi_id = k.kpi_id
                 where c.tema = '{theme}' or ('{theme}' = 'ekonomi' and coalesce(c.tema, '') not in ({known}))
                 order by k.row_id
                 """).Rows));
-        var catalog = session.Query("select kpi_id, titel_sv, title_en, definition, formula, unit, numerator, denominator, by_gender, tema from kpi_catalog order by kpi_id");
-        sheets.Add(new ExcelWorkbook.Sheet("Katalog", ["Nyckeltal (kpi_id)", "Titel", "Title", "Definition", "Formel (formula)", "Enhet (unit)",
-            "Täljare (numerator)", "Nämnare (denominator)", "Per kön (by gender)", "Tema (theme)"], catalog.Rows));
-        var quality = session.Query("select federation_id, year, period, severity, rule_id, detail, affected_rows, suppressed from quality_published order by all");
-        sheets.Add(new ExcelWorkbook.Sheet("Datakvalitet", ["Förbund", "År", "Månad", "Nivå (severity)", "Regel (rule_id)", "Detalj (detail)",
+        var catalog = session.Query("select kpi_id, titel_sv, title_en, definition, population, formula, unit, numerator, denominator, by_gender, tema, depends_on from kpi_catalog order by kpi_id");
+        sheets.Add(new ExcelWorkbook.Sheet("Katalog", ["Nyckeltal (kpi_id)", "Titel", "Title", "Definition", "Population", "Formel (formula)", "Enhet (unit)",
+            "Täljare (numerator)", "Nämnare (denominator)", "Per kön (by gender)", "Tema (theme)", "Bygger på (depends_on)"], catalog.Rows));
+        var quality = session.Query("select finding_id, federation_id, year, period, severity, rule_id, detail, affected_rows, suppressed from quality_published order by all");
+        sheets.Add(new ExcelWorkbook.Sheet("Datakvalitet", ["Fynd (finding_id)", "Förbund", "År", "Månad", "Nivå (severity)", "Regel (rule_id)", "Detalj (detail)",
             "Berörda rader (affected_rows)", "Skyddad (suppressed)"], quality.Rows));
         return ExcelWorkbook.Write(sheets);
     }

@@ -11,7 +11,8 @@ public static class PublishedTables
     public const string RelationsFile = "small_count_relations.csv";
 
     /// <summary>Quality rules whose affected_rows count registrations (participants), not ledger rows.</summary>
-    public static readonly string[] ParticipantQualityRules = ["overlapping_registrations", "person_inconsistent", "registration_missing_from_export"];
+    public static readonly string[] ParticipantQualityRules =
+        ["overlapping_registrations", "person_inconsistent", "registration_missing_from_export", "age_outside_target_group", "missing_participant_month"];
 
     public static void Create(DuckDbSession session, string queriesFolder)
     {
@@ -39,6 +40,9 @@ public static class PublishedTables
                 case when s.row_id is null then k.numerator end as numerator,
                 case when s.row_id is null then k.denominator end as denominator,
                 k.flag,
+                k.status,
+                k.findings,
+                k.federations,
                 s.row_id is not null as suppressed,
                 coalesce(s.suppression, '') as suppression
             from kpi_numbered as k
@@ -48,7 +52,7 @@ public static class PublishedTables
         session.Execute($"""
             create or replace table quality_published as
             select
-                federation_id, year, period, rule_id, severity, detail,
+                finding_id, federation_id, year, period, rule_id, severity, detail,
                 case when rule_id in ({rules}) and affected_rows between 1 and {SmallCountProtection.MinPublished - 1} then null else affected_rows end as affected_rows,
                 coalesce(rule_id in ({rules}) and affected_rows between 1 and {SmallCountProtection.MinPublished - 1}, false) as suppressed
             from quality

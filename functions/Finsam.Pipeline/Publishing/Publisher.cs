@@ -127,6 +127,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             ("ledger", "select * from src_ledger order by federation, period, source_sha256, source_line"),
             ("opening_balances", "select * from src_opening_balances order by federation, period, year, account, source_line"),
             ("registrations", "select * from src_registrations order by federation, period, registrering_id, source_line"),
+            ("volumes", "select * from src_volumes order by federation, period, insats_id, manad, kon, source_line"),
             ("ref_federations", "select * from ref_federations order by all"),
             ("ref_population", "select * from ref_population order by all"),
             ("ref_account_mapping", "select * from ref_account_mapping order by all"),
@@ -163,6 +164,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             select federation, period, 'ledger' as family, source_sha256 from src_ledger group by all
             union select federation, period, 'ledger', source_sha256 from src_opening_balances group by all
             union select federation, period, 'participants', source_sha256 from src_registrations group by all
+            union select federation, period, 'volumes', source_sha256 from src_volumes group by all
             order by all
             """).Rows;
         return files.Select(r =>

@@ -30,6 +30,24 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Validate_a_volume_export_checks_its_interventions_against_insatser_csv()
+    {
+        var file = Path.Combine(RepoPaths.Samples, "landing", "ekstrand", "2025-02", "ekstrand-volym-2025-02.csv");
+        var insatser = Path.Combine(RepoPaths.Samples, "reference", "insatser.csv");
+
+        var (exit, output) = await RunAsync(null, "validate", file, "--federation", "ekstrand", "--period", "2025-02", "--insatser", insatser);
+        // ekstrand's interventions are not bjorkvik's: a warning per intervention, and the file is still valid.
+        var (otherExit, other) = await RunAsync(null, "validate", file, "--federation", "bjorkvik", "--period", "2025-02", "--insatser", insatser);
+        var (uncheckedExit, uncheckedOutput) = await RunAsync(null, "validate", file, "--federation", "ekstrand", "--period", "2025-02");
+
+        Assert.Equal((0, 0, 0), (exit, otherExit, uncheckedExit));
+        Assert.Contains("Giltig / Valid: ekstrand-volym-2025-02.csv (Volumes, 4 rows, 0 warning(s)).", output);
+        Assert.Contains("(Volumes, 4 rows, 2 warning(s))", other);
+        Assert.Contains("warning insats_unknown: line 2, column insats_id: The intervention is not in reference/insatser.csv for the federation", other);
+        Assert.Contains("the interventions were not checked against insatser.csv (give --insatser)", uncheckedOutput);
+    }
+
+    [Fact]
     public async Task Validate_an_invalid_file_exits_1_with_the_report()
     {
         var file = Path.Combine(RepoPaths.Samples, "landing", "aspdalen", "2025-02", "aspdalen_huvudbok_202502.se");
@@ -72,12 +90,12 @@ public class CliTests
         var (ingestExit, ingestOutput) = await RunAsync(env, "ingest", "--storage", folder.Path);
 
         Assert.Equal(0, demoExit);
-        Assert.Contains("[24/24] accepted", demoOutput);
-        Assert.Contains("24 file(s) processed in local folder", demoOutput);
-        Assert.Contains(": 24 accepted, 0 rejected, 0 unchanged.", demoOutput);
+        Assert.Contains("[29/29] accepted", demoOutput);
+        Assert.Contains("29 file(s) processed in local folder", demoOutput);
+        Assert.Contains(": 29 accepted, 0 rejected, 0 unchanged.", demoOutput);
         Assert.Equal(0, ingestExit);
         Assert.Contains("0 file(s) processed", ingestOutput);
-        Assert.Equal(36, new LocalFolderBlobStore(folder.Path).ListAsync(Containers.Curated).ToBlockingEnumerable().Count(b => b.Name.EndsWith("/data.parquet")));
+        Assert.Equal(41, new LocalFolderBlobStore(folder.Path).ListAsync(Containers.Curated).ToBlockingEnumerable().Count(b => b.Name.EndsWith("/data.parquet")));
     }
 
     [Fact]
@@ -103,14 +121,36 @@ public class CliTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Nyckeltal / KPIs (year to date)", output);
-        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03\) │\s+1 200 000 kr │", output);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\) │\s+1 200 000 kr │", output);
+        Assert.Contains("prel. = preliminär: året är inte komplett / the year is not complete.", output);
         Assert.Contains("│ Exempellän ", output);
         Assert.Contains("equity_above_recommendation", output);
         Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", output);
         var kpiFile = Path.Combine(folder.Path, "curated", "models", "kpi.parquet");
         var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();
         Assert.True((long)rows[0]! > 500);
-        Assert.Equal(38L, (long)rows[1]!);
+        Assert.Equal(46L, (long)rows[1]!);
+    }
+
+    [Fact]
+    public async Task Build_marks_the_values_a_data_quality_error_affects_and_withholds()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+        // Administration accounts mapped for every federation but granmo: granmo's 6000–7999 rows are unmapped.
+        var mapping = Path.Combine(folder.Path, "reference", "account_mapping.csv");
+        File.WriteAllText(mapping, File.ReadAllText(mapping).Replace("*;6000;7999;;administration;",
+            string.Join('\n', new[] { "aspdalen", "bjorkvik", "ekstrand" }.Select(f => $"{f};6000;7999;;administration;"))));
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        Assert.Equal(0, exit);
+        // Granmo's finance is withheld, its participants are not; the county's finance covers the other three and is flagged.
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\) │\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
+        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\.\) │\s+3 600 000 kr \(b\) │", output);
+        Assert.Contains("(b) = brist", output);
+        Assert.Matches(@"│ error\s+│ unmapped_account:granmo:2025:\d+", output);
     }
 
     [Fact]

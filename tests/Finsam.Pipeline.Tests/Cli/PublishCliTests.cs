@@ -29,8 +29,8 @@ public class PublishCliTests
 
         var (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
-        Assert.Contains("kpi: published v1 (first version: 24 input file(s))", output);
-        Assert.Contains("curated: published v1 (first version: 24 input file(s))", output);
+        Assert.Contains("kpi: published v1 (first version: 29 input file(s))", output);
+        Assert.Contains("curated: published v1 (first version: 29 input file(s))", output);
 
         (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
@@ -48,19 +48,33 @@ public class PublishCliTests
 
         (exit, output) = await RunAsync(Storage("versions", "kpi"));
         Assert.Equal(0, exit);
-        Assert.Matches(@"│ v2 \(latest\) │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ v1\s+│ 24\s+│ 0 fel, 4 varningar │ 1 replaced \(ekstrand/2025-02/ledger\)", output);
-        Assert.Matches(@"│ v1\s+│ .* │ –\s+│ 24\s+│ .* │ first version: 24 input file\(s\)", output);
+        Assert.Matches(@"│ v2 \(latest\) │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+│ v1\s+│ 29\s+│ 0 fel, 4 varningar │ 1 replaced \(ekstrand/2025-02/ledger\)", output);
+        Assert.Matches(@"│ v1\s+│ .* │ –\s+│ 29\s+│ .* │ first version: 29 input file\(s\)", output);
 
         (exit, output) = await RunAsync(Work("diff", "v1", "v2"));
         Assert.Equal(0, exit);
         Assert.Contains("kpi v1 → v2:", output);
-        Assert.Matches(@"│ kostnad_total\s+│ forbund\s+│ ekstrand\s+│ 2025\s+│ T\s+│\s+│ 1074967\.7\s+│ 1075967\.7\s+│ changed", output);
+        Assert.Matches(@"│ kostnad_total\s+│ forbund\s+│ ekstrand\s+│ 2025\s+│ T\s+│\s+│ 1074967\.7 prel\.\s+│ 1075967\.7 prel\.\s+│ changed", output);
         Assert.DoesNotContain("│ medelstilldelning ", output);
+
+        // The controller drops granmo's administration accounts from the mapping: v3 withholds granmo's finance, and the diff says so.
+        var mapping = Path.Combine(folder.Path, "reference", "account_mapping.csv");
+        File.WriteAllText(mapping, File.ReadAllText(mapping).Replace("*;6000;7999;;administration;",
+            string.Join('\n', new[] { "aspdalen", "bjorkvik", "ekstrand" }.Select(f => $"{f};6000;7999;;administration;"))));
+        (exit, output) = await RunAsync(Work("publish"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: published v3", output);
+        (exit, output) = await RunAsync(Work("diff", "v2", "v3"));
+        Assert.Equal(0, exit);
+        Assert.Matches(@"│ medelstilldelning\s+│ forbund\s+│ granmo\s+│ 2025\s+│ T\s+│\s+│ 720000 prel\.\s+│ brist\s+│ changed", output);
+        // The county's finance covers the other three: 4 320 000 − 720 000, flagged.
+        Assert.Matches(@"│ medelstilldelning\s+│ lan\s+│ Exempellän\s+│ 2025\s+│ T\s+│\s+│ 4320000 prel\.\s+│ 3600000 \(b\)\s+│ changed", output);
+        Assert.DoesNotContain("│ deltagare_unika ", output);
 
         var members = Path.Combine(folder.Path, "pulled-kpi");
         (exit, output) = await RunAsync(Storage("pull", "--dataset", "kpi", "--version", "latest", "--to", members));
         Assert.Equal(0, exit);
-        Assert.Contains("Pulled kpi v2 (11 files)", output);
+        Assert.Contains("Pulled kpi v3 (11 files)", output);
         Assert.True(File.Exists(Path.Combine(members, "rapport.html")));
         Assert.True(File.Exists(Path.Combine(members, "manifest.json")));
 

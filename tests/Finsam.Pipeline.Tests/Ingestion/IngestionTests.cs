@@ -33,16 +33,19 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
 
         var summary = await Service.IngestAllAsync();
 
-        Assert.Equal((24, 0, 0), (summary.Accepted, summary.Rejected, summary.Duplicates));
+        // 4 federations × 3 months × (ledger + participants), and volume exports: aspdalen January–March, ekstrand February–March.
+        Assert.Equal((29, 0, 0), (summary.Accepted, summary.Rejected, summary.Duplicates));
         var data = (await DataFilesAsync()).ToList();
+        var volumes = new[] { ("aspdalen", "2025-01"), ("aspdalen", "2025-02"), ("aspdalen", "2025-03"), ("ekstrand", "2025-02"), ("ekstrand", "2025-03") };
         var expected = new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" }
             .SelectMany(f => new[] { "2025-01", "2025-02", "2025-03" }.SelectMany(p => new[] { "ledger", "opening_balances", "registrations" }
                 .Select(d => $"{d}/federation={f}/period={p}/data.parquet")))
+            .Concat(volumes.Select(v => $"volumes/federation={v.Item1}/period={v.Item2}/data.parquet"))
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, data);
-        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
-        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_receipts/")).Count);
-        Assert.Equal(24, (await NamesAsync(Containers.Raw)).Count);
+        Assert.Equal(29, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
+        Assert.Equal(29, (await NamesAsync(Containers.Curated, "ingestion_receipts/")).Count);
+        Assert.Equal(29, (await NamesAsync(Containers.Raw)).Count);
         Assert.Empty(await NamesAsync(Containers.Landing));
         Assert.Empty(await NamesAsync(Containers.Quarantine));
 
@@ -54,6 +57,47 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         var participants = Encoding.UTF8.GetString(Samples.File("granmo/2025-02/granmo_deltagare_202502.csv"));
         var registrations = await CuratedReader.RowsAsync(Store, "registrations/federation=granmo/period=2025-02/data.parquet");
         Assert.Equal(participants.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1, registrations.Count);
+        // Every volume row, as counted.
+        var counts = await CuratedReader.RowsAsync(Store, "volumes/federation=aspdalen/period=2025-03/data.parquet");
+        Assert.Equal([("aspdalen-MT", "individ", "2025-03", "K", 3), ("aspdalen-MT", "individ", "2025-03", "M", 4), ("aspdalen-UTB", "struktur", "2025-03", "K", 22), ("aspdalen-UTB", "struktur", "2025-03", "M", 9)],
+            counts.Select(r => ((string)r["insats_id"]!, (string)r["insats_typ"]!, (string)r["manad"]!, (string)r["kon"]!, (int)r["antal"]!)));
+    }
+
+    [Fact]
+    public async Task A_volume_export_is_checked_against_the_interventions_and_a_new_one_replaces_the_month()
+    {
+        await Store.WriteAsync(Containers.Reference, "insatser.csv", Encoding.UTF8.GetBytes("federation_id;insats_id;namn;typ;huvudman;objekt\nbjorkvik;bjorkvik-MT;Mottagningsteam;MT;Region;1:MT\n"), WriteCondition.Overwrite);
+        const string name = "bjorkvik/2025-02/volym.csv";
+        const string partition = "volumes/federation=bjorkvik/period=2025-02/data.parquet";
+        await DropAsync(name, Csv.Utf8("""
+            insats_id;insats_typ;manad;kon;antal
+            bjorkvik-MT;individ;2025-02;K;7
+            bjorkvik-RAD;individ;2025-02;K;2
+            bjorkvik-RAD;individ;2025-02;M;1
+            """));
+
+        var first = (await Service.IngestAllAsync()).Files.Single();
+
+        // An intervention missing from insatser.csv is a warning, once: the counts are kept.
+        Assert.Equal((FileStatus.Accepted, FileKind.Volumes, 3, 1), (first.Status, first.Kind, first.RowCount, first.WarningCount));
+        Assert.Equal("Ingested 3 volume counts, 1 warning(s).", first.Message);
+        Assert.Equal([7, 2, 1], (await CuratedReader.RowsAsync(Store, partition)).Select(r => (int)r["antal"]!));
+
+        // A wrong month is refused with the line, column and value; the month's data stays as it was.
+        await DropAsync(name, Csv.Utf8("insats_id;insats_typ;manad;kon;antal\nbjorkvik-MT;individ;2025-03;K;8\n"));
+        var wrongMonth = (await Service.IngestAllAsync()).Files.Single();
+        Assert.Equal(FileStatus.Rejected, wrongMonth.Status);
+        var report = Encoding.UTF8.GetString((await Store.ReadAsync(Containers.Quarantine, wrongMonth.ReportPath![(Containers.Quarantine.Length + 1)..])).Bytes);
+        Assert.Contains("rad/line 2, kolumn/column manad – värde/value '2025-03'", report);
+        Assert.Contains("manad is outside the landing month 2025-02; a volume export is for its own month.", report);
+        Assert.Equal(3, (await CuratedReader.RowsAsync(Store, partition)).Count);
+
+        // A corrected export replaces the month.
+        await DropAsync(name, Csv.Utf8("insats_id;insats_typ;manad;kon;antal\nbjorkvik-MT;individ;2025-02;K;8\n"));
+        Assert.Equal(FileStatus.Accepted, (await Service.IngestAllAsync()).Files.Single().Status);
+        Assert.Equal([8], (await CuratedReader.RowsAsync(Store, partition)).Select(r => (int)r["antal"]!));
+        var log = await NamesAsync(Containers.Curated, "ingestion_log/federation=bjorkvik/period=2025-02/");
+        Assert.Equal(["volumes", "volumes", "volumes"], log.Select(n => n.Split('_')[^4]));
     }
 
     [Fact]
@@ -81,7 +125,9 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.Equal("VARCHAR", ledgerTypes["period"]);
         Assert.Equal("DATE", registrationTypes["startdatum"]);
         Assert.Equal("DATE", registrationTypes["slutdatum"]);
-        Assert.Equal("INTEGER", registrationTypes["fodelsear"]);
+        // The exact age at the start is kept; no birth date or birth year reaches curated data.
+        Assert.Equal("INTEGER", registrationTypes["alder_start"]);
+        Assert.DoesNotContain(registrationTypes.Keys, c => c.Contains("fodelse") || c.Contains("birth"));
         Assert.Equal("BOOLEAN", registrationTypes["anonym"]);
         Assert.Equal(12, balance.Count);
         Assert.All(balance, row => Assert.Equal(0m, (decimal)row[3]!));
@@ -220,7 +266,7 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         }
         using var local = new TempFolder();
         var curated = await DuckDb.MaterializeAsync(Store, Containers.Curated, local);
-        foreach (var dataset in new[] { "ledger", "opening_balances", "registrations", "ingestion_log" })
+        foreach (var dataset in new[] { "ledger", "opening_balances", "registrations", "volumes", "ingestion_log" })
         {
             var values = DuckDb.Query($"select * from read_parquet('{curated}/{dataset}/**/*.parquet', hive_partitioning = true, union_by_name = true)")
                 .SelectMany(r => r).Select(v => v?.ToString() ?? "").ToList();
@@ -263,8 +309,8 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
             Task.Run(async () => { var s = Service; var r = new List<FileOutcome>(); foreach (var b in landing.Where((_, i) => i % 2 == 1)) r.Add(await s.IngestBlobAsync(b.Name)); return r; }));
 
         Assert.All(outcomes.SelectMany(o => o), o => Assert.Equal(FileStatus.Accepted, o.Status));
-        Assert.Equal(36, (await NamesAsync(Containers.Curated)).Count(n => n.EndsWith("/data.parquet")));
-        Assert.Equal(24, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
+        Assert.Equal(41, (await NamesAsync(Containers.Curated)).Count(n => n.EndsWith("/data.parquet")));
+        Assert.Equal(29, (await NamesAsync(Containers.Curated, "ingestion_log/")).Count);
         Assert.Empty(await NamesAsync(Containers.Landing));
     }
 

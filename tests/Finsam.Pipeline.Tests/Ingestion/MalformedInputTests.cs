@@ -22,6 +22,7 @@ public class MalformedInputTests
         "verifikation;datum;konto;belopp;objekt;text\nA1;2025-01-05;1930;10,00;1:MT|6:P12;\"x;y\"\nA1;2025-01-05;3010;-10,00;;\n",
         "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak\n" +
         $"R1;{TestPersons.Number(1990, 1, 1, 238)};nej;K;;9901;MT;Mottagningsteam;individ;2025-01-10;2025-01-20;gymnasium;ingen|lon;lon;arbete\n",
+        "insats_id;insats_typ;manad;kon;antal\nalfa-MT;individ;2025-01;K;4\nalfa-UTB;struktur;2025-01;M;12\n",
     ];
 
     private const string Alphabet = "#{}\"\\ \t\n\r;,|:-+.0123456789AZaz#VERTRANSIBåäö\0";
@@ -45,7 +46,7 @@ public class MalformedInputTests
             }
             var bytes = round % 2 == 0 ? Encoding.Latin1.GetBytes(chars.ToArray()) : Encoding.UTF8.GetBytes(chars.ToArray());
 
-            var exception = Record.Exception(() => FileValidator.Validate(bytes, new Period(2025, 1), "222000-0018"));
+            var exception = Record.Exception(() => FileValidator.Validate(bytes, new Period(2025, 1), "222000-0018", new HashSet<string> { "alfa-MT" }));
 
             Assert.True(exception is null, $"round {round}: {exception}\n{new string(chars.ToArray())}");
         }

@@ -47,8 +47,8 @@ public class BuildOnBothBackendsTests(AzuriteFixture azurite)
         using var first = await ModelBuild.RunAsync(store, options(firstHost));
         using var second = await ModelBuild.RunAsync(store, options(newHost));
 
-        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), first.CacheSync);
-        Assert.Equal(new CuratedCache.SyncResult(0, 12, 0, 0, 0, 5), second.CacheSync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 14, 41, 0, 5), first.CacheSync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 14, 0, 0, 0, 5), second.CacheSync);
         const string kpis = "select kpi_id, scope_id, period, kon, dimension, cast(value as varchar) from kpi order by all";
         Assert.Equal(first.Session.Query(kpis).Rows.Select(r => string.Join('|', r)), second.Session.Query(kpis).Rows.Select(r => string.Join('|', r)));
     }

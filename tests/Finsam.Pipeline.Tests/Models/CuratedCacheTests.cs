@@ -48,12 +48,13 @@ public class CuratedCacheTests
         var again = await BuildAsync(store, firstHost);
         var fresh = await BuildAsync(store, newHost);
 
-        // 4 federations × (ledger, registrations, opening balances): 36 monthly files, 12 federation files.
-        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), first.Sync);
-        Assert.Equal(new CuratedCache.SyncResult(12, 0, 0, 0, 0, 0), again.Sync);
-        Assert.Equal(new CuratedCache.SyncResult(0, 12, 0, 0, 0, 5), fresh.Sync);
+        // 4 federations × (ledger, registrations, opening balances) × 3 months, and volumes of aspdalen (3 months) and
+        // ekstrand (2): 41 monthly files, 14 federation files.
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 14, 41, 0, 5), first.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(14, 0, 0, 0, 0, 0), again.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 14, 0, 0, 0, 5), fresh.Sync);
         var stored = await StoredAsync(store);
-        Assert.Equal(12, stored.Count);
+        Assert.Equal(14, stored.Count);
         Assert.Contains(stored, n => n.StartsWith("compacted/ledger/federation=aspdalen/", StringComparison.Ordinal) && n.EndsWith(".parquet", StringComparison.Ordinal));
         Assert.Equal(first.Kpis, fresh.Kpis);
         Assert.Equal(first.Kpis, again.Kpis);
@@ -77,14 +78,14 @@ public class CuratedCacheTests
         var fresh = await BuildAsync(store, newHost);
 
         // ekstrand's ledger compacted again from its two remaining months; granmo's opening balances gone.
-        Assert.Equal(new CuratedCache.SyncResult(10, 0, 1, 2, 1, 0), after.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(12, 0, 1, 2, 1, 0), after.Sync);
         Assert.Equal(before.Ledger.Where(l => l != before.Ledger.Single(x => x.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal))), after.Ledger);
         Assert.DoesNotContain(after.Ledger, l => l.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal));
         var storedAfter = await StoredAsync(store);
-        Assert.Equal(11, storedAfter.Count);
+        Assert.Equal(13, storedAfter.Count);
         Assert.Equal(storedBefore.Where(n => !n.StartsWith("compacted/ledger/federation=ekstrand/", StringComparison.Ordinal) && !n.StartsWith("compacted/opening_balances/federation=granmo/", StringComparison.Ordinal)),
             storedAfter.Where(n => !n.StartsWith("compacted/ledger/federation=ekstrand/", StringComparison.Ordinal)));
-        Assert.Equal(new CuratedCache.SyncResult(0, 11, 0, 0, 0, 5), fresh.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 13, 0, 0, 0, 5), fresh.Sync);
         Assert.Equal(after.Kpis, fresh.Kpis);
         Assert.Equal(after.Ledger, fresh.Ledger);
     }
@@ -103,10 +104,10 @@ public class CuratedCacheTests
 
         var readOnly = await BuildAsync(new ReadOnlyStore(store), reader, messages);
 
-        Assert.Equal(new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5), readOnly.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 14, 41, 0, 5), readOnly.Sync);
         Assert.Equal(expected.Kpis, readOnly.Kpis);
         Assert.Empty(await StoredAsync(store));
-        Assert.Equal(12, messages.Count(m => m.StartsWith("Cache: could not store the compacted file compacted/", StringComparison.Ordinal) && m.Contains("read-only in this test", StringComparison.Ordinal)));
+        Assert.Equal(14, messages.Count(m => m.StartsWith("Cache: could not store the compacted file compacted/", StringComparison.Ordinal) && m.Contains("read-only in this test", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public class CuratedCacheTests
 
         var after = await BuildAsync(store, host);
 
-        Assert.Equal(new CuratedCache.SyncResult(12, 0, 0, 0, 0, 1), after.Sync);
+        Assert.Equal(new CuratedCache.SyncResult(14, 0, 0, 0, 0, 1), after.Sync);
         Assert.Equal(budget, await File.ReadAllBytesAsync(Path.Combine(host.Path, "cache", "reference", "budget.csv")));
         Assert.False(File.Exists(Path.Combine(host.Path, "cache", "reference", "insatser.csv")));
     }
@@ -143,7 +144,7 @@ public class CuratedCacheTests
             try
             {
                 var build = await BuildAsync(store, host);
-                if (build.Sync != new CuratedCache.SyncResult(0, 0, 12, 36, 0, 5)) failures.Add(build.Sync.ToString());
+                if (build.Sync != new CuratedCache.SyncResult(0, 0, 14, 41, 0, 5)) failures.Add(build.Sync.ToString());
             }
             catch (ModelException e)
             {

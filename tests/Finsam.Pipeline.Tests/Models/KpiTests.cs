@@ -6,67 +6,91 @@ namespace Finsam.Pipeline.Tests.Models;
 /// <summary>
 /// One federation-year checked by hand: Samordningsförbundet Alfa, January and February 2025.
 /// Every KPI in the catalog is asserted with its exact value; the arithmetic is in the comments.
+/// The scenario is built once and shared by every test of the class.
 /// </summary>
-public class KpiTests : IAsyncLifetime
+public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario>
 {
-    private static readonly string P1 = TestPersons.Number(1990, 3, 14, 123); // K, born 1990
-    private static readonly string P2 = TestPersons.Number(1970, 5, 2, 456);  // M, born 1970
-    private static readonly string P3 = TestPersons.Number(2000, 8, 30, 789); // K, born 2000
-    private static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960
+    public static readonly string P1 = TestPersons.Number(1990, 3, 14, 123); // K, born 1990-03-14
+    public static readonly string P2 = TestPersons.Number(1970, 5, 2, 456);  // M, born 1970-05-02
+    public static readonly string P3 = TestPersons.Number(1995, 8, 30, 789); // K, born 1995-08-30
+    public static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960-01-09
 
-    private readonly ModelScenario _scenario = new();
-    private ModelBuild _build = null!;
-    private Dictionary<string, decimal?> _kpi = null!;
-
-    public async Task InitializeAsync()
+    public sealed class Scenario : IAsyncLifetime
     {
-        _scenario
-            // Opening balances: bank 500 000, equity -400 000 (credit), suppliers -100 000.
-            .Ledger("alfa", "2025-01", """
-                IB;2025-01-01;1930;500000,00;;
-                IB;2025-01-01;2010;-400000,00;;
-                IB;2025-01-01;2440;-100000,00;;
-                V1;2025-01-10;1930;400000,00;;Medelstilldelning
-                V1;2025-01-10;3010;-200000,00;;Försäkringskassan
-                V1;2025-01-10;3020;-100000,00;;Region
-                V1;2025-01-10;3031;-60000,00;;Kommun 9901
-                V1;2025-01-10;3032;-40000,00;;Kommun 9902
-                V2;2025-01-20;4010;90000,00;1:MT;Mottagningsteam
-                V2;2025-01-20;4510;10000,00;;Utbildningsdag
-                V2;2025-01-20;6410;20000,00;;Styrelse
-                V2;2025-01-20;1930;-120000,00;;
-                """)
-            .Ledger("alfa", "2025-02", """
-                V3;2025-02-10;1930;50000,00;;ESF
-                V3;2025-02-10;3510;-50000,00;6:P12;ESF
-                V4;2025-02-20;4010;30000,00;1:CT;Coachingteam
-                V4;2025-02-20;6110;12000,00;;Lokal
-                V4;2025-02-20;8400;-1000,00;;Ränta
-                V4;2025-02-20;1930;-41000,00;;
-                """)
-            .Participants("alfa", "2025-01", $"""
-                R1;{P1};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2024-11-01;2025-01-31;gymnasium;forsorjningsstod;lon;arbete
-                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;;grundskola;sjukpenning;;
-                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;;saknas;sjukersattning;;
-                R6;;ja;K;;;alfa-MT;Mottagningsteam;individ;2025-01-05;2025-01-25;;;;
-                R7;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2024-12-01;2025-01-10;;;;felregistrering
-                """)
-            .Participants("alfa", "2025-02", $"""
-                R2;{P1};nej;K;;9901;alfa-CT;Coachingteam;individ;2025-02-01;;gymnasium;ingen;;
-                R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;2025-02-14;grundskola;sjukpenning;a_kassa;arbetssokande
-                R4;{P3};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2025-02-03;;eftergymnasial;aktivitetsstod|studiemedel;;
-                R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;2025-02-28;saknas;sjukersattning;sjukersattning;ohalsa
-                """);
-        _build = await _scenario.BuildAsync();
-        _kpi = _build.Kpis("alfa", "2025");
+        private readonly ModelScenario _scenario = new();
+        public ModelBuild Build { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            _scenario
+                .Reference("insatser.csv", """
+                    federation_id;insats_id;namn;typ;huvudman;objekt;budget_deltagare
+                    alfa;alfa-MT;Mottagningsteam;MT;Region Test;1:MT;40
+                    alfa;alfa-CT;Coachingteam;CT;Kommun 9901;1:CT;4
+                    alfa;alfa-UTB;Utbildningsdagar;struktur;Samordningsförbundet;;50
+                    """)
+                // Opening balances: bank 500 000, equity -400 000 (credit), suppliers -100 000.
+                .Ledger("alfa", "2025-01", """
+                    IB;2025-01-01;1930;500000,00;;
+                    IB;2025-01-01;2010;-400000,00;;
+                    IB;2025-01-01;2440;-100000,00;;
+                    V1;2025-01-10;1930;400000,00;;Medelstilldelning
+                    V1;2025-01-10;3010;-200000,00;;Försäkringskassan
+                    V1;2025-01-10;3020;-100000,00;;Region
+                    V1;2025-01-10;3031;-60000,00;;Kommun 9901
+                    V1;2025-01-10;3032;-40000,00;;Kommun 9902
+                    V2;2025-01-20;4010;90000,00;1:MT;Mottagningsteam
+                    V2;2025-01-20;4510;10000,00;;Utbildningsdag
+                    V2;2025-01-20;6410;20000,00;;Styrelse
+                    V2;2025-01-20;1930;-120000,00;;
+                    """)
+                .Ledger("alfa", "2025-02", """
+                    V3;2025-02-10;1930;50000,00;;ESF
+                    V3;2025-02-10;3510;-50000,00;6:P12;ESF
+                    V4;2025-02-20;4010;30000,00;1:CT;Coachingteam
+                    V4;2025-02-20;6110;12000,00;;Lokal
+                    V4;2025-02-20;8400;-1000,00;;Ränta
+                    V4;2025-02-20;1930;-41000,00;;
+                    """)
+                .Participants("alfa", "2025-01", $"""
+                    R1;{P1};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2024-11-01;2025-01-31;gymnasium;forsorjningsstod;lon;arbete
+                    R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;;grundskola;sjukpenning;;
+                    R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;;saknas;sjukersattning;;
+                    R6;;ja;K;;;alfa-MT;Mottagningsteam;individ;2025-01-05;2025-01-25;;;;
+                    R7;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2024-12-01;2025-01-10;;;;felregistrering
+                    """)
+                .Participants("alfa", "2025-02", $"""
+                    R2;{P1};nej;K;;9901;alfa-CT;Coachingteam;individ;2025-02-01;;gymnasium;ingen;;
+                    R3;{P2};nej;M;;9902;alfa-MT;Mottagningsteam;individ;2025-01-15;2025-02-14;grundskola;sjukpenning;a_kassa;arbetssokande
+                    R4;{P3};nej;K;;9901;alfa-MT;Mottagningsteam;individ;2025-02-03;;eftergymnasial;aktivitetsstod|studiemedel;;
+                    R5;{P4};nej;M;;9901;alfa-MT;Mottagningsteam;individ;2024-06-01;2025-02-28;saknas;sjukersattning;sjukersattning;ohalsa
+                    """)
+                // Advice cases at the reception team and staff at training days, counted by volume.
+                .Volumes("alfa", "2025-01", """
+                    alfa-MT;individ;2025-01;K;3
+                    alfa-MT;individ;2025-01;M;2
+                    alfa-UTB;struktur;2025-01;K;10
+                    alfa-UTB;struktur;2025-01;M;4
+                    """)
+                .Volumes("alfa", "2025-02", """
+                    alfa-MT;individ;2025-02;K;1
+                    alfa-MT;individ;2025-02;M;0
+                    alfa-UTB;struktur;2025-02;K;0
+                    alfa-UTB;struktur;2025-02;M;6
+                    """);
+            Build = await _scenario.BuildAsync();
+        }
+
+        public Task DisposeAsync()
+        {
+            Build?.Dispose();
+            _scenario.Dispose();
+            return Task.CompletedTask;
+        }
     }
 
-    public Task DisposeAsync()
-    {
-        _build?.Dispose();
-        _scenario.Dispose();
-        return Task.CompletedTask;
-    }
+    private readonly ModelBuild _build = world.Build;
+    private readonly Dictionary<string, decimal?> _kpi = world.Build.Kpis("alfa", "2025");
 
     private void Expect(string kpi, decimal? expected, string kon = "T", string dimension = "") =>
         Assert.True(_kpi.TryGetValue($"{kpi}/{kon}/{dimension}", out var actual) && actual == expected,
@@ -120,44 +144,48 @@ public class KpiTests : IAsyncLifetime
         // Registrations in 2025 through February (R7 is a felregistrering and left out):
         // R1 P1 K MT 2024-11-01–2025-01-31 arbete; R2 P1 K CT from 2025-02-01; R3 P2 M MT 2025-01-15–02-14 arbetssokande;
         // R4 P3 K MT from 2025-02-03; R5 P4 M MT 2024-06-01–2025-02-28 ohalsa; R6 anonymous K MT 2025-01-05–01-25.
-        foreach (var (kon, deltagare, unika, anonyma, nya, avslutade, start, slut) in new[]
+        // The registration flows and the follow-up are over the five with personal data (R1–R5); R6 is never followed up.
+        // deltagare = pagaende_start + nya = avslutade + pagaende_slut: T 2 + 3 = 3 + 2 = 5.
+        foreach (var (kon, deltagare, nya, avslutade, start, slut) in new[]
                  {
-                     ("T", 6m, 5m, 1m, 4m, 4m, 2m, 2m),
-                     ("K", 4m, 3m, 1m, 3m, 2m, 1m, 2m),
-                     ("M", 2m, 2m, 0m, 1m, 2m, 1m, 0m),
+                     ("T", 5m, 3m, 3m, 2m, 2m), // nya R2 R3 R4; avslutade R1 R3 R5; at start R1 R5; at end R2 R4
+                     ("K", 3m, 2m, 1m, 1m, 2m), // R1 R2 R4
+                     ("M", 2m, 1m, 2m, 1m, 0m), // R3 R5
                  })
         {
             Expect("deltagare", deltagare, kon);
-            Expect("deltagare_unika", unika, kon);
-            Expect("deltagare_anonyma", anonyma, kon);
             Expect("nya", nya, kon);
             Expect("avslutade", avslutade, kon);
             Expect("pagaende_start", start, kon);
             Expect("pagaende_slut", slut, kon);
         }
-        // Share ended: T 4/6, K 2/4, M 2/2.
-        Expect("andel_avslutade", 0.666667m);
-        Expect("andel_avslutade", 0.5m, "K");
+        // Share ended: T 3/5, K 1/3, M 2/2.
+        Expect("andel_avslutade", 0.6m);
+        Expect("andel_avslutade", 0.333333m, "K");
         Expect("andel_avslutade", 1m, "M");
-        // Exits: R1 arbete (work/studies), R3 arbetssokande (job/study-ready), R5 ohalsa and R6 (no reason) other.
-        Expect("avslut_arbete_studier_andel", 0.25m);
-        Expect("avslut_arbete_studier_andel", 0.5m, "K");
+        // Exits: R1 arbete (work/studies), R3 arbetssokande (job/study-ready), R5 ohalsa (other): a third each.
+        Expect("avslut_arbete_studier_andel", 0.333333m);
+        Expect("avslut_arbete_studier_andel", 1m, "K");
         Expect("avslut_arbete_studier_andel", 0m, "M");
         Expect("avslut_arbete", 1m);
         Expect("avslut_arbete_med_stod", 0m);
         Expect("avslut_studier", 0m);
-        Expect("avslut_stegforflyttning_andel", 0.25m);
+        Expect("avslut_stegforflyttning_andel", 0.333333m);
         Expect("avslut_stegforflyttning_andel", 0.5m, "M");
-        Expect("avslut_ovrigt_andel", 0.5m);
-        // Days: R6 20, R3 30, R1 91, R5 272 → median (30 + 91) / 2 = 60.5; K (91, 20) → 55.5; M (30, 272) → 151.
-        Expect("median_dagar", 60.5m);
-        Expect("median_dagar", 55.5m, "K");
+        Expect("avslut_ovrigt_andel", 0.333333m);
+        // Days: R3 30, R1 91, R5 272 → median 91; K (R1) 91; M (30, 272) → 151.
+        Expect("median_dagar", 91m);
+        Expect("median_dagar", 91m, "K");
         Expect("median_dagar", 151m, "M");
-        // Age at start: P3 25 (16-29), P1 34/35 (30-44), P2 55 (45-59), P4 64 (60+).
+        // Exact age at the start of each person's first registration in 2025: P1 R1 2024-11-01, born 1990-03-14 → 34 (30-44);
+        // P2 R3 2025-01-15, born 1970-05-02 → 54 (45-59); P3 R4 2025-02-03, born 1995-08-30 → 29, not 2025 − 1995 = 30 (16-29);
+        // P4 R5 2024-06-01, born 1960-01-09 → 64 (60-64); R6 is anonymous (anonym). 1 + 1 + 1 + 1 + 1 = 5 unique participants.
         Expect("deltagare_aldersgrupp", 1m, dimension: "16-29");
         Expect("deltagare_aldersgrupp", 1m, dimension: "30-44");
         Expect("deltagare_aldersgrupp", 1m, dimension: "45-59");
-        Expect("deltagare_aldersgrupp", 1m, dimension: "60+");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "60-64");
+        Expect("deltagare_aldersgrupp", 1m, dimension: "anonym");
+        Assert.Equal(5, _kpi.Count(k => k.Key.StartsWith("deltagare_aldersgrupp/", StringComparison.Ordinal)));
         // No public support before: only R2 (ingen) of the five with a value → 1/5; K 1/3; M 0/2.
         Expect("andel_ingen_forsorjning_fore", 0.2m);
         Expect("andel_ingen_forsorjning_fore", 0.333333m, "K");
@@ -168,18 +196,53 @@ public class KpiTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_annual_reports_participant_table_reads_straight_from_the_kpis()
+    {
+        // In individual interventions: with personal data the persons P1–P4; anonymous R6 (K); by volume alfa-MT's
+        // January K 3 + M 2 and February K 1 + M 0. Unique participants are the first two groups, all participants the three.
+        foreach (var (kon, personuppgifter, anonyma, volym, unika, totalt, struktur) in new[]
+                 {
+                     ("T", 4m, 1m, 6m, 5m, 11m, 20m), // 3 + 2 + 1 + 0 = 6 by volume; 4 + 1 + 6 = 11; structural 10 + 4 + 0 + 6 = 20
+                     ("K", 2m, 1m, 4m, 3m, 7m, 10m),  // P1 P3; R6; 3 + 1; 2 + 1 + 4 = 7; 10 + 0
+                     ("M", 2m, 0m, 2m, 2m, 4m, 10m),  // P2 P4; 2 + 0; 2 + 0 + 2 = 4; 4 + 6
+                 })
+        {
+            Expect("deltagare_med_personuppgifter", personuppgifter, kon);
+            Expect("deltagare_anonyma", anonyma, kon);
+            Expect("deltagare_volym", volym, kon);
+            Expect("deltagare_unika", unika, kon);
+            Expect("deltagare_totalt", totalt, kon);
+            Expect("deltagare_struktur", struktur, kon);
+        }
+        // Interventions with participants: MT and CT individual, the training days (alfa-UTB) structural.
+        Expect("antal_insatser", 2m, dimension: "individ");
+        Expect("antal_insatser", 1m, dimension: "struktur");
+        // Per intervention: MT the persons P1 P2 P3 P4, R6 and 6 by volume = 11; CT P1 = 1; UTB 20 by volume.
+        Expect("deltagare_insats", 11m, dimension: "alfa-MT");
+        Expect("deltagare_insats", 1m, dimension: "alfa-CT");
+        Expect("deltagare_insats", 20m, dimension: "alfa-UTB");
+        Expect("deltagare_insats_budget", 40m, dimension: "alfa-MT");
+        Expect("deltagare_insats_budget", 4m, dimension: "alfa-CT");
+        Expect("deltagare_insats_budget", 50m, dimension: "alfa-UTB");
+        // 11 / 40 = 0.275; 1 / 4 = 0.25; 20 / 50 = 0.4.
+        Expect("deltagare_insats_mot_budget", 0.275m, dimension: "alfa-MT");
+        Expect("deltagare_insats_mot_budget", 0.25m, dimension: "alfa-CT");
+        Expect("deltagare_insats_mot_budget", 0.4m, dimension: "alfa-UTB");
+    }
+
+    [Fact]
     public void Cost_effectiveness_coverage_and_monthly_flows_match_the_hand_computed_values()
     {
-        // Individual costs 132 000: per unique participant / 5, per ended / 4, per positive exit (R1 + R3) / 2.
+        // Individual costs 132 000: per unique participant (P1–P4 and R6) / 5, per ended (R1 R3 R5) / 3, per positive exit (R1 + R3) / 2.
         Expect("kostnad_per_deltagare", 26400m);
-        Expect("kostnad_per_avslutad", 33000m);
+        Expect("kostnad_per_avslutad", 44000m);
         Expect("kostnad_per_positivt_avslut", 66000m);
-        // Target group 5 % of (8 000 + 2 000) = 500; 5 unique participants → 0.01.
-        Expect("tackningsgrad", 0.01m);
-        // Flows: January starts R3, R6, ends R1, R6; February starts R2, R4, ends R3, R5.
+        // Target group 5 % of (8 000 + 2 000) = 500; 4 unique participants with personal data → 0.008.
+        Expect("tackningsgrad", 0.008m);
+        // Flows of registrations with personal data: January starts R3, ends R1; February starts R2, R4, ends R3, R5.
         var january = _build.Kpis("alfa", "2025-01");
         var february = _build.Kpis("alfa", "2025-02");
-        Assert.Equal((2m, 2m, 2m, 2m), (january["nya_manad/T/"], january["avslutade_manad/T/"], february["nya_manad/T/"], february["avslutade_manad/T/"]));
+        Assert.Equal((1m, 1m, 2m, 2m), (january["nya_manad/T/"], january["avslutade_manad/T/"], february["nya_manad/T/"], february["avslutade_manad/T/"]));
     }
 
     [Fact]
@@ -190,9 +253,21 @@ public class KpiTests : IAsyncLifetime
         var catalog = _build.Session.Query("select kpi_id from kpi_catalog").Rows.Select(r => (string)r[0]!).ToList();
 
         Assert.Equal("2025-02", through);
-        Assert.Equal(38, catalog.Count);
+        Assert.Equal(46, catalog.Count);
         Assert.DoesNotContain(catalog, k => !computed.Contains(k));
         Assert.Empty(_build.AssertionFailures);
+    }
+
+    [Fact]
+    public void Every_value_of_a_year_through_february_is_preliminary_and_no_month_is()
+    {
+        // The budgeted participants are a plan for the whole year and depend on no delivered data: final.
+        var statuses = _build.Session.Query("""
+            select period_type, kpi_id = 'deltagare_insats_budget', status, findings, min(federations), max(federations)
+            from kpi where scope_id = 'alfa' group by all order by all
+            """).Rows.Select(r => ((string)r[0]!, (bool)r[1]!, (string)r[2]!, (string)r[3]!, (int)r[4]!, (int)r[5]!)).ToList();
+
+        Assert.Equal([("ar", false, "preliminar", "", 1, 1), ("ar", true, "", "", 1, 1), ("manad", false, "", "", 1, 1)], statuses);
     }
 
     [Fact]

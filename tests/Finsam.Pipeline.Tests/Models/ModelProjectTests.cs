@@ -53,9 +53,10 @@ public class ModelProjectTests
         var order = project.Models.Select(m => m.Name).ToList();
 
         Assert.True(order.IndexOf("quality") > order.IndexOf("q_unmapped_account"));
-        Assert.True(order.IndexOf("dim_federation_years") > order.IndexOf("quality"));
+        Assert.True(order.IndexOf("dim_federation_year_areas") > order.IndexOf("quality"));
+        Assert.True(order.IndexOf("kpi") > order.IndexOf("dim_kpi_status"));
         Assert.True(order.IndexOf("kpi") > order.IndexOf("fct_finance_year"));
-        Assert.Equal(9, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
+        Assert.Equal(12, project.Models.Count(m => m.Layer == "quality" && m.Name != "quality"));
         Assert.All(project.Models.Where(m => m.Name != "quality"), m => Assert.StartsWith("--", m.Sql));
     }
 
@@ -76,12 +77,36 @@ public class ModelProjectTests
     }
 
     [Fact]
+    public void Every_participant_count_is_protected_and_every_relation_is_between_protected_counts()
+    {
+        var catalog = File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "kpi_catalog.csv")).Select(l => l.Split(';')).ToList();
+        var header = catalog[0].ToList();
+        var rows = catalog.Skip(1).Select(r => header.Zip(r).ToDictionary(x => x.First, x => x.Second)).ToList();
+        string[] Protected(Dictionary<string, string> r) => r["protected_counts"].Split('|', StringSplitOptions.RemoveEmptyEntries);
+
+        // Every count of people in the participants theme names what it reveals; the interventions and the budget count no one.
+        var unprotected = rows.Where(r => r["tema"] == "deltagare" && r["unit"] == "antal" && Protected(r).Length == 0).Select(r => r["kpi_id"]).ToList();
+        Assert.Equal(["antal_insatser", "deltagare_insats_budget"], unprotected);
+        // A count reveals at least its own number.
+        Assert.All(rows.Where(r => r["unit"] == "antal" && Protected(r).Length > 0), r => Assert.Contains(r["numerator"], Protected(r)));
+        // Every relation's total and parts are protected counts (or a KPI's dimensions), so that protection closes them.
+        var counts = rows.SelectMany(Protected).ToHashSet();
+        var ids = rows.Select(r => r["kpi_id"]).ToHashSet();
+        foreach (var relation in File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "small_count_relations.csv")).Skip(1).Select(l => l.Split(';')))
+        {
+            Assert.Contains(relation[1], counts);
+            foreach (var part in relation[2].Split('|'))
+                Assert.True(part.StartsWith("kpi:", StringComparison.Ordinal) ? ids.Contains(part[4..]) : counts.Contains(part), $"{relation[0]}: {part}");
+        }
+    }
+
+    [Fact]
     public void The_kpi_catalog_page_lists_every_kpi_of_the_catalog_file()
     {
         var ids = File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "kpi_catalog.csv")).Skip(1).Select(l => l.Split(';')[0]).ToList();
         var page = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "kpi-catalog.md"));
 
-        Assert.Equal(38, ids.Count);
+        Assert.Equal(46, ids.Count);
         Assert.All(ids, id => Assert.Contains($"| `{id}` |", page));
     }
 }

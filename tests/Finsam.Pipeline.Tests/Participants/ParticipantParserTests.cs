@@ -62,9 +62,35 @@ public class ParticipantParserTests
         var file = Validate(Row(pnr: coordination));
 
         Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
-        var person = Assert.Single(file.Participants!.Registrations).Person!.Value;
-        Assert.True(person.IsCoordinationNumber);
-        Assert.Equal(new DateOnly(1988, 4, 12), person.BirthDate);
+        var registration = Assert.Single(file.Participants!.Registrations);
+        Assert.True(registration.Person!.Value.IsCoordinationNumber);
+        Assert.Equal(new DateOnly(1988, 4, 12), registration.Person.Value.BirthDate);
+        // Started 2025-01-10, before the 37th birthday on 12 April (the day is 72 − 60 = 12).
+        Assert.Equal(36, registration.AlderStart);
+    }
+
+    [Theory]
+    [InlineData(1995, 3, 14, "2025-03-13", 29)] // the day before the 30th birthday: 2025 − 1995 = 30 would be a group too old (30-44)
+    [InlineData(1995, 3, 14, "2025-03-14", 30)] // the birthday itself
+    [InlineData(2004, 2, 29, "2025-02-28", 20)] // born on leap day: not yet 21 on 28 February ...
+    [InlineData(2004, 2, 29, "2025-03-01", 21)] // ... but on 1 March
+    [InlineData(2010, 1, 1, "2025-01-01", 15)]  // under 16: outside the target group, still read
+    public void Age_at_start_is_exact_from_the_date_of_birth(int year, int month, int day, string start, int age)
+    {
+        var file = Validate(Row(pnr: TestPersons.Number(year, month, day, 123), start: start));
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        Assert.Equal(age, Assert.Single(file.Participants!.Registrations).AlderStart);
+    }
+
+    [Fact]
+    public void A_start_before_the_date_of_birth_is_an_error()
+    {
+        var file = Validate(Row(pnr: TestPersons.Number(2025, 3, 2, 123), start: "2025-03-01"));
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("start_before_birth", 2, "startdatum", "2025-03-01"), (error.Code, error.Line!.Value, error.Column, error.Value));
+        Assert.Equal("startdatum is before the date of birth in the personnummer.", error.MessageEn);
     }
 
     [Fact]
@@ -80,7 +106,7 @@ public class ParticipantParserTests
             [("anonymous_with_personnummer", 3, "19900101-****"), ("anonymous_with_details", 4, "gymnasium"), ("personnummer_missing", 5, "")],
             file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
         var anonymous = Assert.Single(file.Participants!.Registrations);
-        Assert.Equal(("A1", true, null), (anonymous.RegistreringId, anonymous.Anonym, anonymous.Person));
+        Assert.Equal(("A1", true, null, null), (anonymous.RegistreringId, anonymous.Anonym, anonymous.Person, anonymous.AlderStart));
     }
 
     [Fact]

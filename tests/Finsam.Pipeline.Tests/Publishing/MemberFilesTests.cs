@@ -70,6 +70,17 @@ public class MemberFilesTests : IDisposable
         Assert.DoesNotContain(sheetRows, r => countKpis.Contains((string)r["Nyckeltal (kpi_id)"]!) && r["Värde (value)"] is double v && v is >= 1 and <= 4);
         Assert.Contains(sheetRows, r => (string)r["Titel"]! == "Medelstilldelning");
 
+        // Every value carries its status, in every form: the samples' 2025 runs through March, so every year value is preliminary and
+        // no error affects any (the budgeted participants per intervention, a plan, are final; so are the months' flows).
+        foreach (var source in new[] { Parquet(members, "kpi.parquet"), $"read_csv('{Path.Combine(members, "kpi_sv.csv")}', delim = ';', decimal_separator = ',', header = true, all_varchar = true)" })
+        {
+            Assert.Equal(0, Scalar(db, $"select count(*) from {source} where period_type = 'ar' and kpi_id <> 'deltagare_insats_budget' and status <> 'preliminar'"));
+            Assert.Equal(0, Scalar(db, $"select count(*) from {source} where (period_type = 'manad' or kpi_id = 'deltagare_insats_budget') and coalesce(status, '') <> ''"));
+            Assert.Equal(0, Scalar(db, $"select count(*) from {source} where coalesce(findings, '') <> ''"));
+        }
+        Assert.Equal(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where status = 'preliminar'"), sheetRows.Count(r => r["Status (status)"] as string == "preliminar"));
+        Assert.Equal(4, Scalar(db, $"select max(federations) from {Parquet(members, "kpi.parquet")} where scope = 'lan'"));
+
         // The member quality file: counts of registrations from 1 to 4 are suppressed too.
         Assert.Equal(0, Scalar(db, $"select count(*) from {Parquet(members, "quality.parquet")} where rule_id in ('overlapping_registrations', 'person_inconsistent', 'registration_missing_from_export') and affected_rows between 1 and 4"));
     }

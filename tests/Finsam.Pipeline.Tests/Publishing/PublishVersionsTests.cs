@@ -44,15 +44,15 @@ public class PublishVersionsTests : IDisposable
 
         Assert.Equal(1, manifest.Version);
         Assert.Null(manifest.PreviousVersion);
-        // 4 federations × 3 months × (ledger + participants).
-        Assert.Equal(24, manifest.Inputs.Count);
+        // 4 federations × 3 months × (ledger + participants), and 5 volume exports.
+        Assert.Equal(29, manifest.Inputs.Count);
         foreach (var (name, bytes) in Samples.LandingFiles())
         {
             var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
             var input = Assert.Single(manifest.Inputs, i => i.Sha256 == sha);
             Assert.Equal(name.Split('/')[0], input.Federation);
             Assert.Equal(name.Split('/')[1], input.Period);
-            Assert.Equal(name.Contains("deltagare") ? "participants" : "ledger", input.Kind);
+            Assert.Equal(name.Contains("deltagare") ? "participants" : name.Contains("volym") ? "volumes" : "ledger", input.Kind);
             Assert.NotNull(input.IngestedAt);
         }
         var kpiSql = Path.Combine(RepoPaths.Root, "queries", "kpi", "kpi.sql");
@@ -107,7 +107,7 @@ public class PublishVersionsTests : IDisposable
 
         // The diff of the published versions equals a direct comparison of the two builds' member tables.
         static Dictionary<string, string> Published((Finsam.Pipeline.Models.ModelBuild Build, Finsam.Pipeline.Models.ModelOptions Options) b) => b.Build.Session
-            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || suppression from kpi_published")
+            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || suppression || '/' || status from kpi_published")
             .Rows.ToDictionary(r => string.Join('|', r.Take(6)), r => (string)r[6]!);
         var oldRows = Published(before);
         var newRows = Published(after);

@@ -7,7 +7,8 @@ namespace Finsam.Pipeline.Tests.Publishing;
 
 /// <summary>
 /// The published HTML report, opened from a pulled folder in headless Chromium (Debian's chromium, which
-/// .ci/run installs): every chart renders, every table is there, no script error and no network request.
+/// .ci/run installs): every chart renders, every table is there, no script error and no network request;
+/// every year is shown with each value's status.
 /// </summary>
 public class ReportTests : IDisposable
 {
@@ -17,62 +18,171 @@ public class ReportTests : IDisposable
     /// <summary>Chromium from FINSAM_CHROMIUM, else Debian's /usr/bin/chromium.</summary>
     private static string Chromium => Environment.GetEnvironmentVariable("FINSAM_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
-    [Fact]
-    public async Task The_report_renders_in_chromium_with_every_chart_and_table_and_no_script_error()
+    /// <summary>The report of the latest kpi version in the store, opened in Chromium; errors and requests other than the file are collected.</summary>
+    private sealed class OpenedReport : IAsyncDisposable
+    {
+        public required IPlaywright Playwright { get; init; }
+        public required IBrowser Browser { get; init; }
+        public required IPage Page { get; init; }
+        public List<string> Errors { get; } = [];
+        public List<string> Requests { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            await Browser.DisposeAsync();
+            Playwright.Dispose();
+        }
+    }
+
+    private static async Task<OpenedReport> OpenAsync(string report)
     {
         Assert.True(File.Exists(Chromium), $"Chromium is needed for this test: install Debian's chromium package (.ci/run does) or set FINSAM_CHROMIUM. Looked for {Chromium}.");
-        var store = _stores.Create();
-        using var world = await PublishWorld.SamplesAsync(store);
-        await world.BuildAndPublishAsync();
-        var manifest = await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", _pulled.Path);
-        var report = Path.Combine(_pulled.Path, "rapport.html");
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = Chromium,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1200, Height = 900 } });
-        var errors = new List<string>();
-        var requests = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
-        page.Console += (_, message) => { if (message.Type == "error") errors.Add(message.Text); };
-        page.Request += (_, request) => { if (!request.Url.StartsWith("file://", StringComparison.Ordinal)) requests.Add(request.Url); };
-
+        var opened = new OpenedReport { Playwright = playwright, Browser = browser, Page = page };
+        page.PageError += (_, error) => opened.Errors.Add(error);
+        page.Console += (_, message) => { if (message.Type == "error") opened.Errors.Add(message.Text); };
+        page.Request += (_, request) => { if (!request.Url.StartsWith("file://", StringComparison.Ordinal)) opened.Requests.Add(request.Url); };
         await page.GotoAsync(new Uri(report).AbsoluteUri, new PageGotoOptions { WaitUntil = WaitUntilState.Load });
+        return opened;
+    }
 
-        Assert.Empty(errors);
-        Assert.Empty(requests);
+    /// <summary>No script error, no network request, and every chart (the fixed ones and each level's trend) drawn with data.</summary>
+    private static async Task AssertRenderedAsync(OpenedReport report)
+    {
+        var page = report.Page;
+        Assert.Empty(report.Errors);
+        Assert.Empty(report.Requests);
         Assert.Empty(await page.EvaluateAsync<string[]>("window.reportErrors"));
-        Assert.Equal(HtmlReport.ChartIds.Length.ToString(), await page.GetAttributeAsync("body", "data-charts-rendered"));
-        foreach (var id in HtmlReport.ChartIds)
+        var canvases = await page.EvaluateAsync<string[]>("Array.from(document.querySelectorAll('canvas')).map(c => c.id)");
+        Assert.Equal(canvases.Length.ToString(), await page.GetAttributeAsync("body", "data-charts-rendered"));
+        Assert.Superset(HtmlReport.ChartIds.ToHashSet(), canvases.ToHashSet());
+        foreach (var id in canvases)
         {
             Assert.Equal("true", await page.GetAttributeAsync($"#{id}", "data-rendered"));
             // Chart.js drew a chart with data into the canvas.
             Assert.True(await page.EvaluateAsync<bool>($"(() => {{ const c = Chart.getChart('{id}'); return !!c && c.data.datasets.length > 0 && c.width > 0; }})()"), id);
-            Assert.True(await page.IsVisibleAsync($"#{id}"), id);
             Assert.Equal(1, await page.Locator($"#table-{id}").CountAsync());
         }
-        foreach (var table in new[] { "table-oversikt", "table-kvalitet", "table-underlag", "table-forbund-aspdalen", "table-forbund-bjorkvik", "table-forbund-ekstrand", "table-forbund-granmo", "table-forbund-alla" })
+    }
+
+    [Fact]
+    public async Task The_report_renders_in_chromium_with_every_chart_and_table_and_no_script_error()
+    {
+        var store = _stores.Create();
+        using var world = await PublishWorld.SamplesAsync(store);
+        await world.BuildAndPublishAsync();
+        var manifest = await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", _pulled.Path);
+        await using var report = await OpenAsync(Path.Combine(_pulled.Path, "rapport.html"));
+        var page = report.Page;
+
+        await AssertRenderedAsync(report);
+        foreach (var id in HtmlReport.ChartIds) Assert.True(await page.IsVisibleAsync($"#{id}"), id);
+        foreach (var table in new[] { "table-oversikt-2025", "table-kvalitet", "table-underlag", "table-forbund-aspdalen-2025", "table-forbund-bjorkvik-2025",
+                     "table-forbund-ekstrand-2025", "table-forbund-granmo-2025", "table-forbund-alla-2025", "table-forbund-Exempellän-2025", "table-trend-granmo" })
             Assert.True(await page.Locator($"#{table} tbody tr").CountAsync() > 0, table);
 
         // Labels come from the catalog; the manifest summary names the version and every input file.
         Assert.Contains($"Version {manifest.Version}", await page.InnerTextAsync("p.lead"));
-        // One row per federation and kind of export (4 × 2), each with its three months.
-        Assert.Equal(8, await page.Locator("#table-underlag tbody tr").CountAsync());
+        // One row per federation and kind of export (4 × 2, and volumes of aspdalen and ekstrand).
+        Assert.Equal(10, await page.Locator("#table-underlag tbody tr").CountAsync());
         Assert.Equal("aspdalen ledger 3 2025-01 2025-03", string.Join(' ', (await page.Locator("#table-underlag tbody tr:first-child td").AllInnerTextsAsync()).Take(5)));
         Assert.Contains($"byggd av {manifest.Inputs.Count} indatafiler", await page.InnerTextAsync("#underlag + p"));
-        Assert.Contains("Administrationens andel av medelstilldelningen", await page.InnerTextAsync("#table-oversikt thead"));
-        Assert.Equal("1\u202f200\u202f000 kr", (await page.InnerTextAsync("#table-oversikt tbody tr:first-child td:nth-child(2)")).Trim());
+        Assert.Equal("Administrationens andel av medelstilldelningen", await page.GetAttributeAsync("#table-oversikt-2025 thead th:nth-child(5)", "title"));
+        Assert.Contains("Administrationens andel av medelstilldelningen", await page.InnerTextAsync("#table-trend-aspdalen"));
+        // 2025 runs through March: every value is preliminary, marked with a "p".
+        Assert.Equal("1\u202f200\u202f000 krp", (await page.InnerTextAsync("#table-oversikt-2025 tbody tr:first-child td:nth-child(3)")).Trim());
+        Assert.Equal("Preliminärt: året är inte komplett (t.o.m. 2025-03)",
+            await page.GetAttributeAsync("#table-oversikt-2025 tbody tr:first-child td:nth-child(3) .status-prel", "title"));
         // Suppressed participant figures are shown as "..".
-        Assert.Contains("..", await page.InnerTextAsync("#table-forbund-aspdalen"));
+        Assert.Contains("..", await page.InnerTextAsync("#table-forbund-aspdalen-2025"));
+        // The participant table as in the annual reports. Aspdalen has 19 with personal data, 3 anonymous, 21 by volume (4 + 3 + 5 + 2 + 3 + 4),
+        // 43 in all and 55 structural (18 + 6 + 0 + 0 + 22 + 9): the 3 anonymous are a small count, and the 19 would give them as 22 unique − 19,
+        // so both are protected; all federations together show every group.
+        Assert.Equal(".. deltagare med personuppgifter, .. anonyma, 21 volymregistrerade, totalt 43 i individinriktade insatser; 55 i strukturövergripande insatser.",
+            await page.InnerTextAsync("#summary-aspdalen-2025"));
+        Assert.Equal("65 deltagare med personuppgifter, 11 anonyma, 37 volymregistrerade, totalt 113 i individinriktade insatser; 74 i strukturövergripande insatser.",
+            await page.InnerTextAsync("#summary-alla-2025"));
+        Assert.Equal(7, await page.Locator("#table-deltagare-aspdalen-2025 tbody tr").CountAsync());
 
         var screenshot = Environment.GetEnvironmentVariable("FINSAM_REPORT_SCREENSHOT") is { Length: > 0 } target ? target : Path.Combine(_pulled.Path, "report.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = false });
         Assert.True(new FileInfo(screenshot).Length > 10_000);
     }
+
+    [Fact]
+    public async Task Every_year_is_shown_with_statuses_and_a_federation_without_data_in_the_latest_year_keeps_its_sections()
+    {
+        // Alfa: 2024 complete (November–December), 2025 through February without January's participant export.
+        // Beta: 2024 only, with an account no rule maps in December (its 2024 finance is withheld).
+        static string Month(string period) => $"""
+            V1;{period}-10;1930;300000,00;;
+            V1;{period}-10;3010;-200000,00;;
+            V1;{period}-10;3020;-100000,00;;
+            V2;{period}-20;4010;60000,00;;
+            V2;{period}-20;6410;20000,00;;
+            V2;{period}-20;1930;-80000,00;;
+            """;
+        static string People(string prefix, int serial, string start) => string.Join('\n', Enumerable.Range(0, 6).Select(i =>
+            $"{prefix}{i + 1};{TestPersons.Number(1975 + i, 5, 10, serial + i)};nej;{(i < 3 ? "K" : "M")};;9901;{prefix}-MT;MT;individ;{start};;;;;"));
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2024-11", Month("2024-11")).Ledger("alfa", "2024-12", Month("2024-12"))
+            .Ledger("alfa", "2025-01", Month("2025-01")).Ledger("alfa", "2025-02", Month("2025-02"))
+            .Participants("alfa", "2024-12", People("A", 100, "2024-12-01"))
+            .Participants("alfa", "2025-02", People("A", 100, "2024-12-01"))
+            .Ledger("beta", "2024-11", Month("2024-11"))
+            .Ledger("beta", "2024-12", Month("2024-12") + "\nV3;2024-12-28;9100;500,00;;\nV3;2024-12-28;1930;-500,00;;")
+            .Participants("beta", "2024-12", People("B", 200, "2024-12-02"));
+        using (var build = await scenario.BuildAsync())
+        {
+            Assert.Empty(build.AssertionFailures);
+            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options);
+        }
+        await new VersionPuller(scenario.Store).PullAsync(Publisher.KpiDataset, "latest", _pulled.Path);
+        await using var report = await OpenAsync(Path.Combine(_pulled.Path, "rapport.html"));
+        var page = report.Page;
+
+        await AssertRenderedAsync(report);
+        // Every year, latest first; each overview has only the levels with data that year: beta is in 2024, not in 2025.
+        Assert.Equal(["2025", "2024"], await page.Locator("h3[id^=oversikt-]").AllInnerTextsAsync());
+        Assert.Equal(["Samordningsförbundet Alfa", "Testlän", "Alla förbund"], await FirstCellsAsync(page, "#table-oversikt-2025"));
+        Assert.Equal(["Samordningsförbundet Alfa", "Samordningsförbundet Beta", "Testlän", "Alla förbund"], await FirstCellsAsync(page, "#table-oversikt-2024"));
+        // Beta's sections are filled from its latest year, 2024, with its trend.
+        Assert.True(await page.Locator("#table-forbund-beta-2024 tbody tr").CountAsync() > 10);
+        Assert.Equal(0, await page.Locator("#table-forbund-beta-2025").CountAsync());
+        Assert.Equal(["Nyckeltal", "2024"], await page.Locator("#table-trend-beta thead th").AllInnerTextsAsync());
+        Assert.Equal(["Nyckeltal", "2025", "2024"], await page.Locator("#table-trend-alfa thead th").AllInnerTextsAsync());
+        Assert.Equal(7, await page.Locator("#table-deltagare-alfa-2025 tbody tr").CountAsync());
+        Assert.Equal(7, await page.Locator("#table-deltagare-beta-2024 tbody tr").CountAsync());
+
+        // Statuses on every value: alfa's 2024 is final (no marker), its 2025 finance preliminary, its 2025 participants
+        // flagged for the missing January export; beta's 2024 finance withheld for the unmapped account.
+        var alfa2024 = page.Locator("#table-oversikt-2024 tbody tr:first-child");
+        Assert.Equal(0, await alfa2024.Locator(".status, .withheld").CountAsync());
+        Assert.Equal("600\u202f000 kr", (await alfa2024.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
+        var alfa2025 = page.Locator("#table-oversikt-2025 tbody tr:first-child");
+        Assert.Equal("600\u202f000 krp", (await alfa2025.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
+        Assert.Equal("brist – missing_participant_month:alfa:2025:2025-01",
+            await alfa2025.Locator("td:nth-child(8) .status-brist").GetAttributeAsync("title"));
+        var beta2024 = page.Locator("#table-oversikt-2024 tbody tr:nth-child(2)");
+        Assert.Equal("brist", (await beta2024.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
+        Assert.Equal("Undanhållet: brist – unmapped_account:beta:2024:9100", await beta2024.Locator("td:nth-child(3) .withheld").GetAttributeAsync("title"));
+        // The county's 2024 finance covers alfa alone and is flagged with beta's finding.
+        var county2024 = page.Locator("#table-oversikt-2024 tbody tr:nth-child(3)");
+        Assert.Equal("2024-12, 2 förbund", (await county2024.Locator("td:nth-child(2)").InnerTextAsync()).Trim());
+        Assert.Equal("brist – unmapped_account:beta:2024:9100", await county2024.Locator("td:nth-child(3) .status-brist").GetAttributeAsync("title"));
+        Assert.Contains("brist: unmapped_account:beta:2024:9100", await page.InnerTextAsync("#table-forbund-beta-2024"));
+        Assert.Contains("missing_participant_month:alfa:2025:2025-01", await page.InnerTextAsync("#table-kvalitet"));
+    }
+
+    private static async Task<IReadOnlyList<string>> FirstCellsAsync(IPage page, string table) =>
+        (await page.Locator($"{table} tbody tr td:first-child").AllInnerTextsAsync()).Select(t => t.Trim()).ToList();
 
     public void Dispose()
     {

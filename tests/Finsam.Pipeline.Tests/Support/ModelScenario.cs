@@ -14,6 +14,7 @@ public sealed class ModelScenario : IDisposable
 {
     public const string ParticipantHeader = "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak";
     public const string LedgerHeader = "verifikation;datum;konto;belopp;objekt;text";
+    public const string VolumeHeader = "insats_id;insats_typ;manad;kon;antal";
 
     private readonly TempFolder _folder = new();
     private readonly Dictionary<string, string> _reference = new()
@@ -46,7 +47,14 @@ public sealed class ModelScenario : IDisposable
 
     public LocalFolderBlobStore Store { get; }
 
-    public ModelScenario() => Store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+    /// <summary>The options of the scenario's builds (the real queries/ project, a work folder of its own).</summary>
+    public ModelOptions Options { get; }
+
+    public ModelScenario()
+    {
+        Store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        Options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), Path.Combine(_folder.Path, "work")) { Threads = 2 };
+    }
 
     public ModelScenario Reference(string file, string csv)
     {
@@ -61,6 +69,9 @@ public sealed class ModelScenario : IDisposable
 
     public ModelScenario Participants(string federation, string period, string rows) =>
         Drop($"{federation}/{period}/deltagare.csv", ParticipantHeader + "\n" + rows.Trim());
+
+    public ModelScenario Volumes(string federation, string period, string rows) =>
+        Drop($"{federation}/{period}/volym.csv", VolumeHeader + "\n" + rows.Trim());
 
     private ModelScenario Drop(string name, string text)
     {
@@ -77,7 +88,7 @@ public sealed class ModelScenario : IDisposable
         var summary = await new IngestionService(Store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         var rejected = summary.Files.Where(f => f.Status != FileStatus.Accepted).ToList();
         if (rejected.Count > 0) throw new InvalidOperationException("Scenario input was not accepted: " + string.Join("; ", rejected.Select(r => $"{r.LandingName}: {r.Message}")));
-        return await ModelBuild.RunAsync(Store, new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), Path.Combine(_folder.Path, "work")) { Threads = 2 });
+        return await ModelBuild.RunAsync(Store, Options);
     }
 
     public void Dispose() => _folder.Dispose();

@@ -2,13 +2,17 @@ using Finsam.Pipeline.Models;
 
 namespace Finsam.Pipeline.Publishing.Report;
 
-/// <summary>A published KPI value with its catalog title; Value is null when suppressed or missing.</summary>
+/// <summary>
+/// A published KPI value with its catalog title; Value is null when suppressed, withheld or missing. Status is '',
+/// 'preliminar' or 'brist' (Findings: the ids of the data-quality findings, '|'-separated); Federations is how many
+/// federations the value covers.
+/// </summary>
 public sealed record ReportKpi(string KpiId, string Title, string Scope, string ScopeId, string Period, string ThroughPeriod,
-    string Kon, string Dimension, decimal? Value, string Unit, string Flag, string Suppression);
+    string Kon, string Dimension, decimal? Value, string Unit, string Flag, string Suppression, string Status = "", string Findings = "", int Federations = 1);
 
 public sealed record ReportFederation(string Id, string Name, string County);
 
-public sealed record ReportFinding(string FederationId, int? Year, string? Period, string Severity, string RuleId, string Detail, long? AffectedRows);
+public sealed record ReportFinding(string FederationId, int? Year, string? Period, string Severity, string RuleId, string Detail, long? AffectedRows, string FindingId = "");
 
 /// <summary>Everything the HTML report shows, read from the member-facing (protected) tables only.</summary>
 public sealed record ReportData(
@@ -41,17 +45,17 @@ public sealed record ReportData(
             .Select(r => new ReportFederation((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
         var kpis = session.Query("""
             select k.kpi_id, coalesce(c.titel_sv, k.kpi_id), k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension, k.value,
-                coalesce(k.unit, ''), coalesce(k.flag, ''), k.suppression
+                coalesce(k.unit, ''), coalesce(k.flag, ''), k.suppression, k.status, k.findings, k.federations
             from kpi_published as k
             left join kpi_catalog as c on c.kpi_id = k.kpi_id
             where k.period_type = 'ar'
             order by k.row_id
             """).Rows.Select(r => new ReportKpi((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!,
-                (string)r[6]!, (string)r[7]!, (decimal?)r[8], (string)r[9]!, (string)r[10]!, (string)r[11]!)).ToList();
+                (string)r[6]!, (string)r[7]!, (decimal?)r[8], (string)r[9]!, (string)r[10]!, (string)r[11]!, (string)r[12]!, (string)r[13]!, Convert.ToInt32(r[14]))).ToList();
         var titles = session.Query("select kpi_id, titel_sv from kpi_catalog").Rows.ToDictionary(r => (string)r[0]!, r => (string?)r[1] ?? (string)r[0]!);
-        var findings = session.Query("select federation_id, year, period, severity, rule_id, detail, affected_rows from quality_published order by severity, federation_id, year, period, rule_id, detail").Rows
+        var findings = session.Query("select federation_id, year, period, severity, rule_id, detail, affected_rows, finding_id from quality_published order by severity, federation_id, year, period, rule_id, finding_id").Rows
             .Select(r => new ReportFinding((string?)r[0] ?? "", r[1] is null ? null : Convert.ToInt32(r[1]), (string?)r[2], (string)r[3]!, (string)r[4]!, (string?)r[5] ?? "",
-                r[6] is null ? null : Convert.ToInt64(r[6]))).ToList();
+                r[6] is null ? null : Convert.ToInt64(r[6]), (string)r[7]!)).ToList();
         return new ReportData(federations, kpis, titles, findings, inputs);
     }
 }

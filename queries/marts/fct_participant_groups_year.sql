@@ -1,0 +1,95 @@
+-- Mart: participants as the annual reports count them, per level, year (to date) and gender (T, K, M),
+-- for federation-years without errors. In individual interventions: unique persons with personal data,
+-- anonymous participants (each registration one person: they cannot be joined) and participants
+-- registered by volume (the months' counts added up); and participants in structural interventions
+-- (registered, and by volume). Unique persons are counted across federations at county and national
+-- level. A level's registrations and volume counts are of the federation-years its figures include
+-- (dim_scope_members: deltagare and volym). Grain: one row per scope, scope_id, year and kon.
+with registrations as (
+    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key, s.scope, s.scope_id
+    from int_registration_years as r
+    join dim_scope_members as s on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
+),
+volumes as (
+    select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
+    from stg_volumes as v
+    join dim_scope_members as s on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
+),
+-- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than count(distinct).
+scope_persons as (
+    select distinct scope, scope_id, year, kon, insats_typ, anonym, person_key
+    from registrations
+),
+person_counts as (
+    select
+        scope, scope_id, year, kon,
+        count(*) filter (where insats_typ = 'individ' and not anonym) as deltagare_med_personuppgifter,
+        count(*) filter (where insats_typ = 'individ' and anonym) as deltagare_anonyma,
+        count(*) filter (where insats_typ = 'struktur') as struktur_registrerade
+    from scope_persons
+    group by scope, scope_id, year, kon
+    union all
+    -- A person registered as K in one registration and M in another counts once in T.
+    select
+        scope, scope_id, year, 'T' as kon,
+        count(distinct person_key) filter (where insats_typ = 'individ' and not anonym),
+        count(distinct person_key) filter (where insats_typ = 'individ' and anonym),
+        count(distinct person_key) filter (where insats_typ = 'struktur')
+    from scope_persons
+    group by scope, scope_id, year
+),
+volume_counts as (
+    select
+        scope,
+        scope_id,
+        year,
+        coalesce(kon, 'T') as kon,
+        coalesce(sum(antal) filter (where insats_typ = 'individ'), 0) as deltagare_volym,
+        coalesce(sum(antal) filter (where insats_typ = 'struktur'), 0) as struktur_volym
+    from volumes
+    group by grouping sets ((scope, scope_id, year, kon), (scope, scope_id, year))
+),
+-- The federation-years with participants (registered or by volume), and the latest month of each level.
+federation_years as (
+    select scope, scope_id, federation_id, year from registrations
+    union
+    select scope, scope_id, federation_id, year from volumes
+),
+scope_years as (
+    select f.scope, f.scope_id, f.year, max(y.through_period) as through_period
+    from federation_years as f
+    join int_federation_years as y on y.federation_id = f.federation_id and y.year = f.year
+    group by f.scope, f.scope_id, f.year
+),
+genders as (
+    select unnest(['T', 'K', 'M']) as kon
+),
+groups as (
+    select
+        y.scope,
+        y.scope_id,
+        y.year,
+        y.through_period,
+        g.kon,
+        cast(coalesce(p.deltagare_med_personuppgifter, 0) as bigint) as deltagare_med_personuppgifter,
+        cast(coalesce(p.deltagare_anonyma, 0) as bigint) as deltagare_anonyma,
+        cast(coalesce(v.deltagare_volym, 0) as bigint) as deltagare_volym,
+        cast(coalesce(p.struktur_registrerade, 0) + coalesce(v.struktur_volym, 0) as bigint) as deltagare_struktur
+    from scope_years as y
+    cross join genders as g
+    left join person_counts as p on p.scope = y.scope and p.scope_id = y.scope_id and p.year = y.year and p.kon = g.kon
+    left join volume_counts as v on v.scope = y.scope and v.scope_id = y.scope_id and v.year = y.year and v.kon = g.kon
+)
+select
+    scope,
+    scope_id,
+    year,
+    through_period,
+    kon,
+    deltagare_med_personuppgifter,
+    deltagare_anonyma,
+    deltagare_med_personuppgifter + deltagare_anonyma as deltagare_unika,
+    deltagare_volym,
+    deltagare_med_personuppgifter + deltagare_anonyma + deltagare_volym as deltagare_totalt,
+    deltagare_struktur
+from groups

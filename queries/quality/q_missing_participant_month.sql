@@ -1,0 +1,46 @@
+-- Quality: a month's participant export missing between the federation's first participant export and
+-- its latest month (error). It names the registrations whose exit may lie in the missing month: ongoing
+-- in the last export before it, and not listed in the first export after it (or there is none yet),
+-- so their end was never seen and they still count as ongoing. Grain: one row per federation and missing month.
+with exports as (
+    select federation_id, period, delivered from int_expected_exports where kind = 'participants'
+),
+gaps as (
+    select
+        m.federation_id,
+        m.period,
+        max(d.period) filter (where d.period < m.period) as export_before,
+        min(d.period) filter (where d.period > m.period) as export_after
+    from exports as m
+    join exports as d on d.federation_id = m.federation_id and d.delivered
+    where not m.delivered
+    group by m.federation_id, m.period
+),
+possibly_ended as (
+    select g.federation_id, g.period, b.registrering_id
+    from gaps as g
+    join stg_registration_listings as b on b.federation_id = g.federation_id and b.period = g.export_before and b.slutdatum is null
+    anti join stg_registration_listings as a
+        on a.federation_id = g.federation_id and a.period = g.export_after and a.registrering_id = b.registrering_id
+),
+named as (
+    select federation_id, period, count(*) as registrations, list_sort(list(registrering_id)) as ids
+    from possibly_ended
+    group by federation_id, period
+)
+select
+    g.federation_id,
+    cast(substr(g.period, 1, 4) as integer) as year,
+    g.period,
+    'missing_participant_month' as rule_id,
+    'error' as severity,
+    'Deltagarexport saknas för ' || g.period
+        || coalesce('; ' || cast(n.registrations as varchar) || ' registreringar kan ha avslutats då utan att det syns: '
+            || array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end, '')
+        || ' / the participant export for ' || g.period || ' is missing'
+        || coalesce('; ' || cast(n.registrations as varchar) || ' registrations may have ended in it unseen: '
+            || array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end, '') as detail,
+    coalesce(n.registrations, 0) as affected_rows,
+    g.period as finding_key
+from gaps as g
+left join named as n on n.federation_id = g.federation_id and n.period = g.period

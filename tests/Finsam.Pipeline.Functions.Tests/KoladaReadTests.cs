@@ -123,7 +123,7 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var result = await world.App.Function<KoladaRead>().Versions(Request("/versions/kpi"), "kpi", CancellationToken.None);
 
         var version = Assert.Single((IReadOnlyList<VersionSummary>)((OkObjectResult)result).Value!);
-        Assert.Equal(("kpi", 1, (int?)null, true, 24), (version.Dataset, version.Version, version.PreviousVersion, version.Latest, version.Inputs));
+        Assert.Equal(("kpi", 1, (int?)null, true, 29), (version.Dataset, version.Version, version.PreviousVersion, version.Latest, version.Inputs));
         Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Versions(Request("/versions/secret"), "secret", CancellationToken.None));
         Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Data(Request("/v2/data/kpi/deltagare/year/2025", "?version=7"),
             "kpi/deltagare/year/2025", CancellationToken.None));

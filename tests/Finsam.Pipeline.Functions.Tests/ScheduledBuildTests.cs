@@ -17,7 +17,7 @@ public class ScheduledBuildTests(AzuriteFixture azurite)
 
         Assert.Equal([1], (await versions.ListAsync(Publisher.KpiDataset)).Select(m => m.Version));
         Assert.Equal([1], (await versions.ListAsync(Publisher.CuratedDataset)).Select(m => m.Version));
-        Assert.Equal(24, (await versions.ResolveAsync(Publisher.KpiDataset, "latest")).Inputs.Count);
+        Assert.Equal(29, (await versions.ResolveAsync(Publisher.KpiDataset, "latest")).Inputs.Count);
         Assert.Contains(world.LogsAfterFirstTick, l => l.Contains("Build and publish: kpi published v1"));
         Assert.Contains(world.LogsOfSecondTick, l => l.Contains("Build and publish: unchanged, nothing new since the latest versions"));
         Assert.DoesNotContain(world.LogsOfSecondTick, l => l.Contains("published v"));

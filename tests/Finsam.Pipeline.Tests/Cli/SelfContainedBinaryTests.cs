@@ -69,13 +69,13 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
         var build = await binary.RunAsync(work.Path, "build");
 
         Assert.Equal(0, demo.Exit);
-        Assert.Contains($"Copied 29 sample file(s) from {Path.Combine(binary.Folder, "samples")} into local folder {storage}\n", demo.Stdout);
-        Assert.Contains("[24/24] accepted", demo.Stdout);
-        Assert.Contains($"24 file(s) processed in local folder {storage}: 24 accepted, 0 rejected, 0 unchanged.\n", demo.Stdout);
+        Assert.Contains($"Copied 34 sample file(s) from {Path.Combine(binary.Folder, "samples")} into local folder {storage}\n", demo.Stdout);
+        Assert.Contains("[29/29] accepted", demo.Stdout);
+        Assert.Contains($"29 file(s) processed in local folder {storage}: 29 accepted, 0 rejected, 0 unchanged.\n", demo.Stdout);
         Assert.Equal(0, build.Exit);
         Assert.Contains("Nyckeltal / KPIs (year to date)", build.Stdout);
-        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03\) │\s+1 200 000 kr │\s+965 810 kr │", build.Stdout);
-        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03\) │\s+4 320 000 kr │\s+3 545 904 kr │", build.Stdout);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\) │\s+1 200 000 kr │\s+965 810 kr │", build.Stdout);
+        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\.\) │\s+4 320 000 kr │\s+3 545 904 kr │", build.Stdout);
         Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", build.Stdout);
         Assert.True(File.Exists(Path.Combine(storage, "curated", "models", "kpi.parquet")));
     }

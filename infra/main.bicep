@@ -51,6 +51,9 @@ param softDeleteDays int = 30
 @description('When build-and-publish runs: a six-field NCRONTAB expression (the app setting BUILD_SCHEDULE).')
 param buildSchedule string = '0 */10 * * * *'
 
+@description('When a member release of the kpi dataset is cut: a six-field NCRONTAB expression (the app setting RELEASE_SCHEDULE); default 06:00 UTC on the 15th.')
+param releaseSchedule string = '0 0 6 15 * *'
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -155,6 +158,7 @@ module app 'modules/app.bicep' = {
     keyVaultName: keyVault.outputs.name
     maximumInstanceCount: maximumInstanceCount
     buildSchedule: buildSchedule
+    releaseSchedule: releaseSchedule
   }
 }
 

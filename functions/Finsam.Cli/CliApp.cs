@@ -23,6 +23,7 @@ public static class CliApp
         root.Add(BuildCommand.Create(console, settings));
         root.Add(SqlCommand.Create(console, settings, input));
         root.Add(PublishCommand.Create(console, settings));
+        root.Add(PublishCommand.CreateRelease(console, settings));
         root.Add(VersionsCommand.Create(console, settings));
         root.Add(PullCommand.Create(console, settings));
         root.Add(DiffCommand.Create(console, settings));

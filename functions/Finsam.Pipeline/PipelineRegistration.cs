@@ -62,11 +62,12 @@ public static class PipelineRegistration
 
     private static FinsamOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<FinsamOptions>>().Value;
 
-    /// <summary>BUILD_SCHEDULE is shared with the Functions timer; FINSAM_* are the names before the Finsam section.</summary>
+    /// <summary>BUILD_SCHEDULE and RELEASE_SCHEDULE are shared with the Functions timers; FINSAM_* are the names before the Finsam section.</summary>
     private static void ApplySharedAndEarlierNames(FinsamOptions options, IConfiguration configuration)
     {
-        // Only BUILD_SCHEDULE, never the section: the Functions timer reads %BUILD_SCHEDULE%, and both hosts must agree.
+        // Only the top-level names, never the section: the Functions timers read %BUILD_SCHEDULE% and %RELEASE_SCHEDULE%, and both hosts must agree.
         options.Publishing.BuildSchedule = Value(configuration[FinsamSettings.BuildSchedule]) ?? PublishingSettings.DefaultBuildSchedule;
+        options.Publishing.ReleaseSchedule = Value(configuration[FinsamSettings.ReleaseSchedule]) ?? PublishingSettings.DefaultReleaseSchedule;
         options.Privacy.PseudonymKey = Value(options.Privacy.PseudonymKey) ?? Value(configuration[PseudonymKeyException.EnvironmentVariable]);
         options.Storage.LocalFolder = Value(options.Storage.LocalFolder) ?? Value(configuration["FINSAM_STORAGE"]);
     }

@@ -12,6 +12,7 @@ param applicationInsightsName string
 param keyVaultName string
 param maximumInstanceCount int
 param buildSchedule string
+param releaseSchedule string
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
   name: identityName
@@ -91,6 +92,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     FinsamStorage__credential: 'managedidentity'
     FinsamStorage__clientId: identity.properties.clientId
     BUILD_SCHEDULE: buildSchedule
+    RELEASE_SCHEDULE: releaseSchedule
     // Resolved by the platform with keyVaultReferenceIdentity; the value never appears in a template or a setting.
     Finsam__Privacy__PseudonymKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=pseudonym-key)'
     // The Functions host's own storage (leases, blob receipts, poison queue), by the same identity.

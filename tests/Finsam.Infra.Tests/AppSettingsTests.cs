@@ -30,6 +30,7 @@ public sealed class AppSettingsTests(CompiledInfra infra)
         Assert.Equal("@Microsoft.KeyVault(VaultName=⟨?⟩;SecretName=pseudonym-key)", settings["Finsam__Privacy__PseudonymKey"]);
         Assert.Equal("ClientId=⟨?⟩;Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         Assert.Equal(PublishingSettings.DefaultBuildSchedule, settings["BUILD_SCHEDULE"]);
+        Assert.Equal(PublishingSettings.DefaultReleaseSchedule, settings["RELEASE_SCHEDULE"]);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public class MetadataTests
     [Fact]
     public void The_app_has_exactly_the_pipeline_functions()
     {
-        Assert.Equal(["BuildAndPublish", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "Versions"],
+        Assert.Equal(["BuildAndPublish", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "ReleaseKpi", "Versions"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -41,6 +41,15 @@ public class MetadataTests
         var trigger = Binding("BuildAndPublish");
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("%BUILD_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
+    }
+
+    [Fact]
+    public void Member_releases_run_on_their_own_calendar_and_not_on_startup()
+    {
+        var trigger = Binding("ReleaseKpi");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%RELEASE_SCHEDULE%", trigger.GetProperty("schedule").GetString());
         Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
     }
 
@@ -77,5 +86,6 @@ public class MetadataTests
         Assert.Equal("UseDevelopmentStorage=true", values.GetProperty("AzureWebJobsStorage").GetString());
         Assert.Equal("dotnet-isolated", values.GetProperty("FUNCTIONS_WORKER_RUNTIME").GetString());
         Assert.Equal(Finsam.Pipeline.Configuration.PublishingSettings.DefaultBuildSchedule, values.GetProperty("BUILD_SCHEDULE").GetString());
+        Assert.Equal(Finsam.Pipeline.Configuration.PublishingSettings.DefaultReleaseSchedule, values.GetProperty("RELEASE_SCHEDULE").GetString());
     }
 }

@@ -29,9 +29,13 @@ public static class HostCommand
         {
             Description = $"When build-and-publish runs, in UTC: six-field NCRONTAB, seconds first (default '{PublishingSettings.DefaultBuildSchedule}', or {FinsamSettings.BuildSchedule}).",
         };
+        var releaseSchedule = new Option<string?>("--release-schedule")
+        {
+            Description = $"When a member release of the kpi dataset is cut, in UTC: six-field NCRONTAB (default '{PublishingSettings.DefaultReleaseSchedule}', or {FinsamSettings.ReleaseSchedule}).",
+        };
         var logFormat = new Option<string>("--log-format") { Description = "simple (one line per event) or json (one JSON object per line).", DefaultValueFactory = _ => "simple" };
         logFormat.AcceptOnlyFromAmong("simple", "json");
-        var command = new Command(Name, "Run as a service: ingest what lands in landing, build and publish on the schedule, until SIGTERM or Ctrl-C.") { poll, schedule, logFormat };
+        var command = new Command(Name, "Run as a service: ingest what lands in landing, build and publish the controller's data on the schedule, cut member releases on theirs, until SIGTERM or Ctrl-C.") { poll, schedule, releaseSchedule, logFormat };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
@@ -39,6 +43,7 @@ public static class HostCommand
             var overlay = new Dictionary<string, string?>();
             if (parse.GetValue(poll) is { } interval) overlay["Finsam:LocalHost:PollInterval"] = PollInterval(interval).ToString("c", CultureInfo.InvariantCulture);
             if (parse.GetValue(schedule) is { } cron) overlay[FinsamSettings.BuildSchedule] = cron;
+            if (parse.GetValue(releaseSchedule) is { } releaseCron) overlay[FinsamSettings.ReleaseSchedule] = releaseCron;
             // Only the command line's configuration: no appsettings.json, no second reading of the environment.
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Configuration.AddConfiguration(settings.Merged(parse, overlay));

@@ -9,7 +9,7 @@ namespace Finsam.Cli.LocalHost;
 
 /// <summary>
 /// What `finsam host` composes, in one place (the twin of the Functions app's FunctionsRegistration): the pipeline through
-/// <see cref="PipelineRegistration.AddFinsamPipeline"/> with the pseudonymisation key required, the two hosted services
+/// <see cref="PipelineRegistration.AddFinsamPipeline"/> with the pseudonymisation key required, the hosted services
 /// that play the Functions app's triggers, and structured console logs.
 /// </summary>
 public static class LocalHostRegistration
@@ -28,6 +28,7 @@ public static class LocalHostRegistration
         builder.Services.AddSingleton<PipelineTurns>();
         builder.Services.AddHostedService<LandingPoller>();
         builder.Services.AddHostedService<ScheduledBuild>();
+        builder.Services.AddHostedService<ScheduledRelease>();
         return builder;
     }
 

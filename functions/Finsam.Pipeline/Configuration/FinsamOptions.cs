@@ -51,10 +51,13 @@ public sealed class ModelSettings
     public int? Threads { get; set; }
 }
 
-/// <summary>Publishing of versions and their retention.</summary>
+/// <summary>Publishing of versions, the members' release calendar, and retention.</summary>
 public sealed class PublishingSettings
 {
     public const string DefaultBuildSchedule = "0 */10 * * * *";
+
+    /// <summary>06:00 UTC on the 15th of every month: a few days after the federations deliver the previous month (by the 10th).</summary>
+    public const string DefaultReleaseSchedule = "0 0 6 15 * *";
 
     /// <summary>
     /// When build-and-publish runs: a six-field NCRONTAB expression (second minute hour day month weekday), read from the
@@ -62,6 +65,14 @@ public sealed class PublishingSettings
     /// </summary>
     [TopLevelSetting(FinsamSettings.BuildSchedule)]
     public string BuildSchedule { get; set; } = DefaultBuildSchedule;
+
+    /// <summary>
+    /// When a member release of the <c>kpi</c> dataset is cut: a six-field NCRONTAB expression read from the top-level
+    /// setting <c>RELEASE_SCHEDULE</c> (<see cref="FinsamSettings.ReleaseSchedule"/>), which the Functions release timer uses
+    /// too. Members' files change only on this calendar, so two consecutive releases cannot isolate one person's correction.
+    /// </summary>
+    [TopLevelSetting(FinsamSettings.ReleaseSchedule)]
+    public string ReleaseSchedule { get; set; } = DefaultReleaseSchedule;
 
     /// <summary>Retention: keep at least the last N versions of each dataset; empty: keep all.</summary>
     public int? KeepLast { get; set; }

@@ -52,6 +52,9 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         if (!TryParseSchedule(publishing.BuildSchedule, out _))
             problems.Add($"{FinsamSettings.BuildSchedule} ('{publishing.BuildSchedule}') is not a six-field NCRONTAB expression " +
                          $"(second minute hour day month weekday), e.g. '{PublishingSettings.DefaultBuildSchedule}' for every 10 minutes.");
+        if (!TryParseSchedule(publishing.ReleaseSchedule, out _))
+            problems.Add($"{FinsamSettings.ReleaseSchedule} ('{publishing.ReleaseSchedule}') is not a six-field NCRONTAB expression " +
+                         $"(second minute hour day month weekday), e.g. '{PublishingSettings.DefaultReleaseSchedule}' for 06:00 UTC on the 15th of every month.");
         if (publishing.KeepLast is < 1) problems.Add(Setting("Publishing", "KeepLast", publishing.KeepLast, "must be at least 1 (or empty: keep all)"));
         if (publishing.KeepDays is < 0) problems.Add(Setting("Publishing", "KeepDays", publishing.KeepDays, "must be at least 0 (or empty: keep all)"));
     }

@@ -19,6 +19,9 @@ public static class FinsamSettings
     /// <summary>The schedule of build-and-publish, a six-field NCRONTAB expression; the timer trigger reads <c>%BUILD_SCHEDULE%</c>.</summary>
     public const string BuildSchedule = "BUILD_SCHEDULE";
 
+    /// <summary>The calendar of member releases (the <c>kpi</c> dataset), a six-field NCRONTAB expression; the release timer reads <c>%RELEASE_SCHEDULE%</c>.</summary>
+    public const string ReleaseSchedule = "RELEASE_SCHEDULE";
+
     /// <summary>The parts of an identity-based <see cref="StorageConnection"/>.</summary>
     public static IReadOnlyList<string> StorageConnectionParts { get; } = ["blobServiceUri", "queueServiceUri", "credential", "clientId"];
 
@@ -36,9 +39,17 @@ public static class FinsamSettings
     [
         StorageConnection,
         .. StorageConnectionParts.Select(p => $"{StorageConnection}__{p}"),
-        BuildSchedule,
+        .. TopLevelNames(),
         .. OptionNames(),
     ];
+
+    /// <summary>Settings read from a top-level name shared with a Functions binding expression (BUILD_SCHEDULE, RELEASE_SCHEDULE).</summary>
+    private static IEnumerable<string> TopLevelNames() =>
+        from @group in typeof(FinsamOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        from setting in @group.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        let topLevel = setting.GetCustomAttribute<TopLevelSettingAttribute>()
+        where topLevel is not null
+        select topLevel.Name;
 
     /// <summary><c>Finsam__{Group}__{Setting}</c> for every setting of <see cref="FinsamOptions"/> bound from its section.</summary>
     private static IEnumerable<string> OptionNames() =>

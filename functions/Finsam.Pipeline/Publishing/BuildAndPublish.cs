@@ -26,32 +26,44 @@ public sealed record BuildAndPublishResult(BuildAndPublishStatus Status, Publish
 }
 
 /// <summary>
-/// The scheduled job of every host: when anything is new since the latest versions, build the models, check the
-/// assertions, publish the kpi and curated datasets, and apply retention. A run with nothing new ends at once.
+/// The two scheduled jobs of every host. <see cref="RunAsync"/> (on BUILD_SCHEDULE): when anything is new since the latest
+/// controller version, build the models, check the assertions and publish the <c>curated</c> dataset — the controller's
+/// data follows every change. <see cref="ReleaseAsync"/> (on RELEASE_SCHEDULE, or <c>finsam release</c>): the same for the
+/// members' <c>kpi</c> dataset, which changes only on that calendar, so that the difference between two consecutive member
+/// releases cannot isolate one federation's re-drop. A run with nothing new ends at once; a failed assertion publishes
+/// nothing. Retention follows each run.
 /// </summary>
 public sealed class BuildAndPublish(Publisher publisher, ModelBuilder builder, IOptions<FinsamOptions> options, ILogger<BuildAndPublish>? logger = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
-    public async Task<BuildAndPublishResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default)
+    /// <summary>Build and publish the controller's <c>curated</c> dataset.</summary>
+    public Task<BuildAndPublishResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default) =>
+        PublishAsync(Publisher.CuratedDataset, "Build and publish", progress, ct);
+
+    /// <summary>Cut a member release: build and publish the <c>kpi</c> dataset.</summary>
+    public Task<BuildAndPublishResult> ReleaseAsync(IProgress<string>? progress = null, CancellationToken ct = default) =>
+        PublishAsync(Publisher.KpiDataset, "Member release", progress, ct);
+
+    private async Task<BuildAndPublishResult> PublishAsync(string dataset, string job, IProgress<string>? progress, CancellationToken ct)
     {
         var settings = options.Value.Publishing;
         var retention = new RetentionPolicy(settings.KeepLast, settings.KeepDays is { } days ? TimeSpan.FromDays(days) : null);
-        if (await publisher.UnchangedSinceLatestAsync(builder.Options.QueriesFolder, retention, ct) is { } latest)
+        if (await publisher.UnchangedSinceLatestAsync(builder.Options.QueriesFolder, retention, ct, [dataset]) is { } latest)
         {
-            _logger.LogInformation("Build and publish: unchanged, nothing new since the latest versions");
+            _logger.LogInformation("{Job}: {Dataset} unchanged, nothing new since v{Version}", job, dataset, latest.Datasets[0].Version);
             return new BuildAndPublishResult(BuildAndPublishStatus.Unchanged, latest, []);
         }
         using var build = await builder.BuildAsync(progress, saveOutputs: true, ct);
         if (build.AssertionFailures.Count > 0)
         {
             foreach (var failure in build.AssertionFailures)
-                _logger.LogError("Assertion {Assertion} failed with {Rows} row(s); nothing is published", failure.RelativePath, failure.Rows.Rows.Count);
+                _logger.LogError("{Job}: assertion {Assertion} failed with {Rows} row(s); nothing is published", job, failure.RelativePath, failure.Rows.Rows.Count);
             return new BuildAndPublishResult(BuildAndPublishStatus.AssertionsFailed, null, build.AssertionFailures);
         }
-        var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct);
-        foreach (var dataset in result.Datasets)
-            _logger.LogInformation("Build and publish: {Dataset} {Outcome} v{Version}", dataset.Dataset, dataset.Created ? "published" : "unchanged at", dataset.Version);
+        var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct, [dataset]);
+        foreach (var published in result.Datasets)
+            _logger.LogInformation("{Job}: {Dataset} {Outcome} v{Version}", job, published.Dataset, published.Created ? "published" : "unchanged at", published.Version);
         var status = result.Datasets.Any(d => d.Created) ? BuildAndPublishStatus.Published : BuildAndPublishStatus.Unchanged;
         return new BuildAndPublishResult(status, result, []);
     }

@@ -25,7 +25,10 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     public static string PipelineVersion { get; } =
         typeof(Publisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
-    public async Task<PublishResult> PublishAsync(ModelBuild build, ModelOptions options, RetentionPolicy? retention = null, IProgress<string>? progress = null, CancellationToken ct = default)
+    /// <param name="datasets">Which datasets to publish (default both): the scheduled build publishes <c>curated</c>, a member
+    /// release publishes <c>kpi</c>.</param>
+    public async Task<PublishResult> PublishAsync(ModelBuild build, ModelOptions options, RetentionPolicy? retention = null, IProgress<string>? progress = null,
+        CancellationToken ct = default, IReadOnlyList<string>? datasets = null)
     {
         if (build.AssertionFailures.Count > 0)
             throw new PublishingException($"Nothing was published: {build.AssertionFailures.Count} assertion(s) failed ({string.Join(", ", build.AssertionFailures.Select(f => f.RelativePath))}). Fix the data or the models and build again.");
@@ -44,7 +47,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             var committer = new VersionCommitter(store, clock);
             var results = new List<CommitResult>();
             var removed = new Dictionary<string, RetentionResult>();
-            foreach (var dataset in Datasets)
+            foreach (var dataset in datasets ?? Datasets)
             {
                 ct.ThrowIfCancellationRequested();
                 var versions = new DatasetVersions(store);
@@ -71,6 +74,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
                 }
+                if (dataset == KpiDataset) await new ReleaseRecords(store).KeepAsync(result.Manifest, ct);
                 results.Add(result);
                 removed[dataset] = await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
             }
@@ -186,16 +190,17 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     private static bool IsSource(string name) => name.EndsWith(".sql", StringComparison.Ordinal) || name.EndsWith(".csv", StringComparison.Ordinal);
 
     /// <summary>
-    /// True when the latest version of every dataset was made from what storage holds now: the same input files (by the
+    /// True when the latest version of every dataset asked for was made from what storage holds now: the same input files (by the
     /// ingestion log), SQL models, reference files and pipeline version. Read from listings and small reference files,
     /// without building, so a scheduled run with nothing new ends at once. False whenever in doubt; the build then decides.
     /// </summary>
     /// <returns>The latest versions when nothing changed, otherwise null.</returns>
-    public async Task<PublishResult?> UnchangedSinceLatestAsync(string queriesFolder, RetentionPolicy? retention = null, CancellationToken ct = default)
+    public async Task<PublishResult?> UnchangedSinceLatestAsync(string queriesFolder, RetentionPolicy? retention = null, CancellationToken ct = default,
+        IReadOnlyList<string>? datasets = null)
     {
         var versions = new DatasetVersions(store);
         var latest = new List<Manifest>();
-        foreach (var dataset in Datasets)
+        foreach (var dataset in datasets ?? Datasets)
         {
             if (await versions.LatestCommittedAsync(await versions.ReadStateAsync(dataset, ct), ct) is not { } manifest) return null;
             latest.Add(manifest);
@@ -210,8 +215,8 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         references.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         if (!latest.All(m => SameSources(m, inputs, models, references))) return null;
         var removed = new Dictionary<string, RetentionResult>();
-        foreach (var dataset in Datasets)
-            removed[dataset] = await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
+        foreach (var manifest in latest)
+            removed[manifest.Dataset] = await new Retention(store, clock).ApplyAsync(manifest.Dataset, retention ?? RetentionPolicy.KeepEverything, ct);
         return new PublishResult(latest.Select(m => new CommitResult(m.Dataset, m.Version, false, m)).ToList(), removed);
     }
 

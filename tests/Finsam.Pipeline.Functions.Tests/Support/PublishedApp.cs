@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Finsam.Pipeline.Functions.Tests.Support;
 
 /// <summary>
-/// One app on Azurite with every sample file delivered to IngestLanding and two timer ticks of BuildAndPublish:
-/// the first publishes v1, the second finds nothing new. Built once for the tests that read it.
+/// One app on Azurite with every sample file delivered to IngestLanding, two ticks of the BuildAndPublish timer (the
+/// first publishes curated v1, the second finds nothing new) and then two of the ReleaseKpi timer (kpi v1, then
+/// nothing new). Built once for the tests that read it.
 /// </summary>
 public sealed class PublishedApp
 {
@@ -20,6 +21,7 @@ public sealed class PublishedApp
     public FunctionsApp App { get; }
     public IReadOnlyList<string> LogsAfterFirstTick { get; private set; } = [];
     public IReadOnlyList<string> LogsOfSecondTick { get; private set; } = [];
+    public IReadOnlyList<string> LogsOfReleases { get; private set; } = [];
 
     public static async Task<PublishedApp> GetAsync(AzuriteFixture azurite)
     {
@@ -49,6 +51,11 @@ public sealed class PublishedApp
         published.LogsAfterFirstTick = app.Logs.Lines;
         await timer.Run(new TimerInfo(), CancellationToken.None);
         published.LogsOfSecondTick = app.Logs.Lines.Skip(published.LogsAfterFirstTick.Count).ToList();
+        var before = app.Logs.Lines.Count;
+        var release = app.Function<ScheduledRelease>();
+        await release.Run(new TimerInfo(), CancellationToken.None);
+        await release.Run(new TimerInfo(), CancellationToken.None);
+        published.LogsOfReleases = app.Logs.Lines.Skip(before).ToList();
         return published;
     }
 }

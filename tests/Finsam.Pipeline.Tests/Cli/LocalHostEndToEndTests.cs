@@ -33,7 +33,7 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             [FinsamSettings.StorageConnection] = azurite.ConnectionString,
             [PseudonymKeyException.SettingName] = TestPersons.KeyBase64,
         };
-        string[] host = ["host", "--poll", "1", "--schedule", "*/3 * * * * *", "--work", Path.Combine(folder.Path, "work"), "--threads", "2"];
+        string[] host = ["host", "--poll", "1", "--schedule", "*/3 * * * * *", "--release-schedule", "*/3 * * * * *", "--work", Path.Combine(folder.Path, "work"), "--threads", "2"];
         var january = Samples.LandingFiles().Where(f => f.Name.Contains("/2025-01/")).ToList();
         var later = Samples.LandingFiles().Where(f => !f.Name.Contains("/2025-01/")).ToList();
         var (badBytes, badNumber) = BadParticipantFile();
@@ -70,9 +70,10 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             {
                 try
                 {
-                    // The second host ingests the rest and publishes all 24 files.
+                    // The second host ingests the rest and publishes all the sample files, for the controller and in a member release.
                     await WaitUntilAsync(second, async () => await CountAsync(store, Containers.Landing) == 0);
-                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store) == 24);
+                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store) == Samples.LandingFiles().Count());
+                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store, Publisher.CuratedDataset) == Samples.LandingFiles().Count());
 
                     // A file that breaks the contract is quarantined while the host runs on.
                     await store.WriteAsync(Containers.Landing, BadFile, badBytes, WriteCondition.Overwrite);
@@ -134,10 +135,10 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
         foreach (var (name, bytes) in files) await store.WriteAsync(Containers.Landing, name, bytes, WriteCondition.Overwrite);
     }
 
-    /// <summary>The input files of the latest kpi version (0 before the first).</summary>
-    private static async Task<int> PublishedInputsAsync(IBlobStore store) =>
-        await store.GetInfoAsync(Containers.Published, PublishedLayout.Pointer(Publisher.KpiDataset, PublishedLayout.LatestPointer)) is null ? 0
-        : (await new DatasetVersions(store).ResolveAsync(Publisher.KpiDataset, PublishedLayout.LatestPointer)).Inputs.Count;
+    /// <summary>The input files of the latest version of a dataset (0 before the first).</summary>
+    private static async Task<int> PublishedInputsAsync(IBlobStore store, string dataset = Publisher.KpiDataset) =>
+        await store.GetInfoAsync(Containers.Published, PublishedLayout.Pointer(dataset, PublishedLayout.LatestPointer)) is null ? 0
+        : (await new DatasetVersions(store).ResolveAsync(dataset, PublishedLayout.LatestPointer)).Inputs.Count;
 
     private static async Task<int> CountAsync(IBlobStore store, string container) => await store.ListAsync(container).CountAsync();
 

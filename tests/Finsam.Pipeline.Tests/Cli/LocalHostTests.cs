@@ -86,7 +86,7 @@ public sealed class LocalHostTests : IDisposable
         slow.Release();
         await stopping.WaitAsync(Deadline);
 
-        Assert.Equal(23, (await LandingAsync()).Count);
+        Assert.Equal(28, (await LandingAsync()).Count);
         Assert.DoesNotContain("aspdalen/2025-01/aspdalen_deltagare_202501.csv", await LandingAsync());
         Assert.Equal(["registrations/federation=aspdalen/period=2025-01/data.parquet"],
             await _store.ListAsync(Containers.Curated, "registrations/").Select(b => b.Name).ToListAsync());
@@ -112,7 +112,7 @@ public sealed class LocalHostTests : IDisposable
 
         Assert.Empty(await _store.ListAsync(Containers.Published).ToListAsync());
         Assert.Equal(
-            ["Build and publish cancelled by the shutdown; a version not yet committed is not published", "Stopped the build schedule"],
+            ["Build and publish cancelled by the shutdown; a version not yet committed is not published", "Stopped the schedule of Build and publish"],
             Messages<ScheduledBuild>().Skip(1));
     }
 
@@ -132,7 +132,7 @@ public sealed class LocalHostTests : IDisposable
         var failure = _logs.Entries.First(e => e.Message.StartsWith("Build and publish failed"));
         Assert.Equal(LogLevel.Error, failure.Level);
         Assert.StartsWith("System.IO.IOException: the disk is on fire", (string)failure.Values["Error"]!);
-        Assert.Contains("Stopped the build schedule", Messages<ScheduledBuild>());
+        Assert.Contains("Stopped the schedule of Build and publish", Messages<ScheduledBuild>());
     }
 
     [Fact]

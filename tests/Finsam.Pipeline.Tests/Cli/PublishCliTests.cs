@@ -27,22 +27,34 @@ public class PublishCliTests
         string[] Work(params string[] args) => [.. Storage(args), "--work", Path.Combine(folder.Path, ".work")];
         await RunAsync(Storage("demo"));
 
+        // publish follows every change for the controller; members get files only when a release is cut.
         var (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
-        Assert.Contains("kpi: published v1 (first version: 29 input file(s))", output);
         Assert.Contains("curated: published v1 (first version: 29 input file(s))", output);
+        Assert.DoesNotContain("kpi:", output);
+        (exit, output) = await RunAsync(Work("release"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: published v1 (first version: 29 input file(s))", output);
+        Assert.DoesNotContain("curated:", output);
 
         (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
-        Assert.Contains("kpi: unchanged, latest is v1", output);
         Assert.Contains("curated: unchanged, latest is v1", output);
+        (exit, output) = await RunAsync(Work("release"));
+        Assert.Equal(0, exit);
+        Assert.Contains("kpi: unchanged, latest is v1", output);
 
-        // Ekstrand re-exports February with a changed rent; it is ingested and published.
+        // Ekstrand re-exports February with a changed rent; it is ingested and published for the controller at once,
+        // and reaches members with the next release.
         var name = "ekstrand/2025-02/ekstrand-huvudbok-2025-02.csv";
         var text = Encoding.UTF8.GetString(Samples.File(name)).Replace("6110;18000,00", "6110;19000,00").Replace("1930;-18000,00", "1930;-19000,00");
         await new LocalFolderBlobStore(folder.Path).WriteAsync(Containers.Landing, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
         Assert.Equal(0, (await RunAsync(Storage("ingest"))).Exit);
         (exit, output) = await RunAsync(Work("publish", "--keep-last", "5"));
+        Assert.Equal(0, exit);
+        Assert.Contains("curated: published v2 (1 replaced (ekstrand/2025-02/ledger))", output);
+        Assert.Contains("│ v1 (latest) │", (await RunAsync(Storage("versions", "kpi"))).Output);
+        (exit, output) = await RunAsync(Work("release", "--keep-last", "5"));
         Assert.Equal(0, exit);
         Assert.Contains("kpi: published v2 (1 replaced (ekstrand/2025-02/ledger))", output);
 
@@ -61,7 +73,7 @@ public class PublishCliTests
         var mapping = Path.Combine(folder.Path, "reference", "account_mapping.csv");
         File.WriteAllText(mapping, File.ReadAllText(mapping).Replace("*;6000;7999;;administration;",
             string.Join('\n', new[] { "aspdalen", "bjorkvik", "ekstrand" }.Select(f => $"{f};6000;7999;;administration;"))));
-        (exit, output) = await RunAsync(Work("publish"));
+        (exit, output) = await RunAsync(Work("release"));
         Assert.Equal(0, exit);
         Assert.Contains("kpi: published v3", output);
         (exit, output) = await RunAsync(Work("diff", "v2", "v3"));

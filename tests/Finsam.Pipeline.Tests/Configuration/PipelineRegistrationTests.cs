@@ -135,9 +135,11 @@ public class PipelineRegistrationTests
         Assert.Contains("Finsam__Limits__MaxFileBytes", FinsamSettings.Names);
         Assert.Contains("FinsamStorage__clientId", FinsamSettings.Names);
         Assert.Contains("BUILD_SCHEDULE", FinsamSettings.Names);
-        // The schedule is read from BUILD_SCHEDULE only, the name the Functions timer shares.
+        Assert.Contains("RELEASE_SCHEDULE", FinsamSettings.Names);
+        // The schedules are read from their top-level names only, the names the Functions timers share.
         Assert.DoesNotContain("Finsam__Publishing__BuildSchedule", FinsamSettings.Names);
+        Assert.DoesNotContain("Finsam__Publishing__ReleaseSchedule", FinsamSettings.Names);
         var groups = typeof(FinsamOptions).GetProperties();
-        Assert.Equal(groups.Sum(g => g.PropertyType.GetProperties().Length) - 1, FinsamSettings.Names.Count(n => n.StartsWith("Finsam__")));
+        Assert.Equal(groups.Sum(g => g.PropertyType.GetProperties().Length) - 2, FinsamSettings.Names.Count(n => n.StartsWith("Finsam__")));
     }
 }

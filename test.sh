@@ -62,7 +62,7 @@ elif [ ! -x /usr/bin/chromium ]; then
   install_debian_package chromium "the report test"
 fi
 
-# shellcheck for the infrastructure tests (the azd hooks must pass it).
+# Debian's shellcheck for the tests that check the shell scripts and the azd hooks.
 if ! command -v shellcheck >/dev/null; then
   install_debian_package shellcheck "the infrastructure tests"
 fi

@@ -57,6 +57,38 @@ public class IngestLandingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_processed_version_still_in_landing_is_not_ingested_again_and_is_removed_from_landing()
+    {
+        using var app = await AppWithReferenceAsync(azurite);
+        var function = app.Function<IngestLanding>();
+        await app.Store.WriteAsync(Containers.Landing, Ledger, Samples.File(Ledger), WriteCondition.Overwrite);
+        var version = (await app.Store.GetInfoAsync(Containers.Landing, Ledger))!;
+        // As if the removal from landing had failed after the file was processed: its receipt is there.
+        await new LandingReceipts(app.Store).WriteProcessedAsync(version,
+            new FileOutcome(Ledger, FileStatus.Accepted, "", FileKind.SieLedger, "aspdalen", "2025-01", 16, 0, 0, 0, null, "Ingested."), DateTimeOffset.UtcNow, CancellationToken.None);
+
+        await function.Run(app.LandingBlob(Ledger), Ledger, CancellationToken.None);
+
+        Assert.Empty(await LogAsync(app.Store));
+        Assert.DoesNotContain(await NamesAsync(app.Store, Containers.Curated), n => n.EndsWith("/data.parquet"));
+        Assert.Empty(await NamesAsync(app.Store, Containers.Landing));
+    }
+
+    [Fact]
+    public async Task A_participant_export_without_registrations_is_accepted_as_an_empty_month()
+    {
+        using var app = await AppWithReferenceAsync(azurite);
+        const string name = "granmo/2025-02/deltagare.csv";
+        var header = System.Text.Encoding.UTF8.GetString(Samples.File("granmo/2025-02/granmo_deltagare_202502.csv")).Split('\n')[0] + "\n";
+        await app.Store.WriteAsync(Containers.Landing, name, System.Text.Encoding.UTF8.GetBytes(header), WriteCondition.Overwrite);
+
+        await app.Function<IngestLanding>().Run(app.LandingBlob(name), name, CancellationToken.None);
+
+        Assert.Equal(["accepted"], (await LogAsync(app.Store)).Select(e => e.Status));
+        Assert.Equal(["registrations/federation=granmo/period=2025-02/data.parquet"], (await NamesAsync(app.Store, Containers.Curated)).Where(n => n.EndsWith("/data.parquet")));
+    }
+
+    [Fact]
     public async Task An_event_for_a_blob_already_gone_is_a_no_op()
     {
         using var app = await AppWithReferenceAsync(azurite);
@@ -94,9 +126,10 @@ public class IngestLandingTests(AzuriteFixture azurite)
             store => faulty = new FaultyCurated(store));
         await app.Store.WriteAsync(Containers.Landing, Ledger, Samples.File(Ledger), WriteCondition.Overwrite);
 
-        var e = await Assert.ThrowsAsync<IOException>(() => app.Function<IngestLanding>().Run(app.LandingBlob(Ledger), Ledger, CancellationToken.None));
+        var e = await Assert.ThrowsAsync<IngestionFailedException>(() => app.Function<IngestLanding>().Run(app.LandingBlob(Ledger), Ledger, CancellationToken.None));
 
-        Assert.Equal("the storage service is unavailable", e.Message);
+        Assert.Equal($"{Ledger} could not be processed (IOException: the storage service is unavailable); it stays in landing.", e.Message);
+        Assert.Null(e.InnerException);
         Assert.Equal(3, faulty!.Attempts);
         Assert.Equal([Ledger], await NamesAsync(app.Store, Containers.Landing));
         Assert.Equal(Samples.File(Ledger), (await app.Store.ReadAsync(Containers.Landing, Ledger)).Bytes);

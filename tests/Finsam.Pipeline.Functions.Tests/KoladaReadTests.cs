@@ -125,6 +125,9 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var version = Assert.Single((IReadOnlyList<VersionSummary>)((OkObjectResult)result).Value!);
         Assert.Equal(("kpi", 1, (int?)null, true, 29), (version.Dataset, version.Version, version.PreviousVersion, version.Latest, version.Inputs));
         Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Versions(Request("/versions/secret"), "secret", CancellationToken.None));
+        // The controller's dataset follows every re-drop; members see only their releases.
+        Assert.Equal("""{"error":"There is no dataset 'curated' for members: use kpi."}""",
+            Json(Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Versions(Request("/versions/curated"), "curated", CancellationToken.None))));
         Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Data(Request("/v2/data/kpi/deltagare/year/2025", "?version=7"),
             "kpi/deltagare/year/2025", CancellationToken.None));
     }

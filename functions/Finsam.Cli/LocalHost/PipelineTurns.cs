@@ -1,11 +1,11 @@
 namespace Finsam.Cli.LocalHost;
 
 /// <summary>
-/// Ingestion and build-and-publish take turns in the local host: a build never reads a pass of landing half done (a
-/// ledger's new transactions beside the month's old opening balances, or January of a delivery without February), and
-/// the two do not compete for the same cores. The core does not need this to be correct (every curated partition is
-/// replaced atomically, the build reads a snapshot, and the next build publishes the consistent state: the Functions
-/// app runs the two apart on any number of instances); in one process it costs nothing.
+/// Ingestion and the scheduled jobs take turns in the local host: a build does not start in the middle of a pass over
+/// landing, and they do not compete for the same cores. Correctness does not rest on it: every curated partition is
+/// replaced atomically, a build reads a snapshot in its cache, two builds in one work folder wait for each other (the
+/// core's work-folder lock), and the next build publishes the state after a delivery — which is how the Functions app
+/// runs. In one process it costs nothing.
 /// </summary>
 public sealed class PipelineTurns : IDisposable
 {

@@ -45,6 +45,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         if (models.Threads is < 1) problems.Add(Setting("Models", "Threads", models.Threads, "must be at least 1 (or empty: one per core)"));
         if (!string.IsNullOrWhiteSpace(models.QueriesFolder) && !File.Exists(Path.Combine(models.QueriesFolder, ShippedFolders.QueriesMarker)))
             problems.Add(Setting("Models", "QueriesFolder", models.QueriesFolder, $"is not the SQL project: it has no {ShippedFolders.QueriesMarker}"));
+        else if (string.IsNullOrWhiteSpace(models.QueriesFolder) && ShippedFolders.Queries() is null)
+            problems.Add($"{Name("Models", "QueriesFolder")} is not set, and the SQL project (queries/) is neither beside the program nor above the current folder.");
     }
 
     private static void CheckPublishing(PublishingSettings publishing, List<string> problems)
@@ -78,7 +80,7 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         if (limits.MaxFileBytes < 1024) problems.Add(Setting("Limits", "MaxFileBytes", limits.MaxFileBytes, "must be at least 1024 bytes"));
         if (limits.MaxLineLength < 256) problems.Add(Setting("Limits", "MaxLineLength", limits.MaxLineLength, "must be at least 256 characters"));
         if (limits.MaxFieldLength < 64 || limits.MaxFieldLength > limits.MaxLineLength)
-            problems.Add(Setting("Limits", "MaxFieldLength", limits.MaxFieldLength, $"must be between 64 and Limits:MaxLineLength ({limits.MaxLineLength})"));
+            problems.Add(Setting("Limits", "MaxFieldLength", limits.MaxFieldLength, $"must be between 64 and {Name("Limits", "MaxLineLength")} ({limits.MaxLineLength})"));
     }
 
     private static void CheckLocalHost(LocalHostSettings host, List<string> problems)

@@ -27,6 +27,8 @@ public static class CuratedRowMapper
     {
         var registrations = participants.Registrations;
         var rows = new RegistrationEntry[registrations.Count];
+        // A month without registrations is a valid export: an empty partition (the partitioner refuses an empty range).
+        if (rows.Length == 0) return rows;
         Parallel.ForEach(Partitioner.Create(0, rows.Length, 4096), range =>
         {
             using var session = pseudonymizer.Session();

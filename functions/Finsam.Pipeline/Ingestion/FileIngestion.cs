@@ -34,13 +34,19 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         BlobContent content;
         try
         {
-            content = await store.ReadAsync(Containers.Landing, landingBlob.Name, ct);
+            // Only the version that was listed and checked against the size limit: a newer one is processed on its own.
+            content = await store.ReadVersionAsync(Containers.Landing, landingBlob.Name, landingBlob.ETag, ct);
         }
         catch (BlobNotFoundException)
         {
             // Another ingester took it between listing and reading.
             return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                 "The file left landing before it was read (processed by another run).");
+        }
+        catch (BlobConditionFailedException)
+        {
+            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                "A newer version of the file arrived after it was listed; that version is processed on its own.");
         }
         var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
         await ArchiveAsync(sha, content.Bytes, ct);

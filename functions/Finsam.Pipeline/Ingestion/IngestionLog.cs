@@ -37,18 +37,6 @@ public sealed class IngestionLog(IBlobStore store)
         return entries;
     }
 
-    /// <summary>Every entry with the federation and month of its partition, read from the listing alone.</summary>
-    public async IAsyncEnumerable<(string Federation, string Period, Entry Entry)> AllEntriesWithPartitionAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.IngestionLog + "/", ct))
-        {
-            var parts = blob.Name.Split('/');
-            if (parts.Length == 4 && parts[1].StartsWith("federation=", StringComparison.Ordinal) && parts[2].StartsWith("period=", StringComparison.Ordinal)
-                && ParseName(blob.Name) is { } entry)
-                yield return (parts[1]["federation=".Length..], parts[2]["period=".Length..], entry);
-        }
-    }
-
     private static Entry? ParseName(string name)
     {
         var parts = Path.GetFileNameWithoutExtension(BlobName.FileName(name)).Split('_');

@@ -37,23 +37,38 @@ public sealed class IngestionService
     }
 
     /// <summary>
-    /// Ingests the landing blob <paramref name="name"/>, as a blob trigger delivers it. A blob already gone, or a version
-    /// already processed, is a no-op. A storage fault that persists through the retries is thrown (the host retries the
-    /// event); the blob stays in landing.
+    /// Ingests the landing blob <paramref name="name"/>, as a blob trigger delivers it. A blob already gone, a version
+    /// already processed, or — with <paramref name="etag"/> — a version other than the one the event was about (the newer
+    /// one has an event of its own), is a no-op. A storage fault that persists through the retries is thrown (the host
+    /// retries the event), with a message that names no identity number; the blob stays in landing.
     /// </summary>
-    public async Task<FileOutcome> IngestBlobAsync(string name, CancellationToken ct = default)
+    public async Task<FileOutcome> IngestBlobAsync(string name, string? etag = null, CancellationToken ct = default)
     {
-        var blob = await _retry.ExecuteAsync(async token => await _store.GetInfoAsync(Containers.Landing, name, token), ct);
-        if (blob is null)
+        try
         {
-            _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", Logged(name));
-            return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                "The file is no longer in landing: it was already processed, or removed.");
+            var blob = await _retry.ExecuteAsync(async token => await _store.GetInfoAsync(Containers.Landing, name, token), ct);
+            if (blob is null)
+            {
+                _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", Logged(name));
+                return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                    "The file is no longer in landing: it was already processed, or removed.");
+            }
+            if (etag is not null && blob.ETag != etag)
+            {
+                _logger.LogInformation("Landing blob {LandingName} has changed since the event; the new version is processed on its own", Logged(name));
+                return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                    "A newer version of the file replaced the one the event was about; that version is processed on its own.");
+            }
+            var federations = await _retry.ExecuteAsync(async token => await FederationRegistry.LoadAsync(_store, token), ct);
+            var receipt = await _retry.ExecuteAsync(async token => await _receipts.ReadAsync(blob, token), ct);
+            if (receipt is { State: LandingReceipts.Processed }) return await AlreadyProcessedAsync(blob, receipt, ct);
+            return await IngestWithRetriesAsync(blob, federations, ct);
         }
-        var federations = await _retry.ExecuteAsync(async token => await FederationRegistry.LoadAsync(_store, token), ct);
-        var receipt = await _retry.ExecuteAsync(async token => await _receipts.ReadAsync(blob, token), ct);
-        if (receipt is { State: LandingReceipts.Processed }) return AlreadyProcessed(blob, receipt);
-        return await IngestWithRetriesAsync(blob, federations, ct);
+        catch (Exception e) when (e is not (OperationCanceledException or FixableException))
+        {
+            // What leaves the core for a host's own logs names no identity number (a landing name or a message may hold one).
+            throw new IngestionFailedException($"{Logged(name)} could not be processed ({e.GetType().Name}: {Logged(e.Message)}); it stays in landing.");
+        }
     }
 
     /// <summary>Everything in landing, one file after another; a file that fails does not stop the others.</summary>
@@ -88,7 +103,7 @@ public sealed class IngestionService
         try
         {
             var receipt = await _receipts.ReadAsync(blob, ct);
-            if (receipt is { State: LandingReceipts.Processed }) return AlreadyProcessed(blob, receipt);
+            if (receipt is { State: LandingReceipts.Processed }) return await AlreadyProcessedAsync(blob, receipt, ct);
             if (receipt is { State: LandingReceipts.Poisoned })
                 return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                     $"Given up after {receipt.Attempts} failed attempts ({receipt.Message}); it stays in landing. Drop it again, or re-drive it (docs/operations.md).");
@@ -139,7 +154,24 @@ public sealed class IngestionService
     /// <summary>A landing name or an error as it may be logged: a file named after a person loses the number here too.</summary>
     private static string Logged(string text) => FreeTextMasker.Mask(text).Text;
 
-    private static FileOutcome AlreadyProcessed(BlobInfo blob, LandingReceipts.Receipt receipt) =>
-        new(blob.Name, FileStatus.Duplicate, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+    /// <summary>
+    /// A version with a receipt that is still in landing (its removal failed, or it was put back unchanged): nothing is
+    /// ingested again, and it is removed from landing if it is still that version, so that it does not sit there for ever.
+    /// </summary>
+    private async Task<FileOutcome> AlreadyProcessedAsync(BlobInfo blob, LandingReceipts.Receipt receipt, CancellationToken ct)
+    {
+        try
+        {
+            await _retry.ExecuteAsync(async token => await _store.DeleteAsync(Containers.Landing, blob.Name, blob.ETag, token), ct);
+        }
+        catch (BlobConditionFailedException)
+        {
+            // A newer version arrived meanwhile; it is processed on its own.
+        }
+        return new FileOutcome(blob.Name, FileStatus.Duplicate, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
             $"This version of the file was already processed on {receipt.At:yyyy-MM-dd HH:mm} UTC; nothing done.");
+    }
 }
+
+/// <summary>A landing file could not be processed for a reason that is not the file's (storage, a bug); it stays in landing.</summary>
+public sealed class IngestionFailedException(string message) : Exception(message);

@@ -15,8 +15,11 @@ public sealed class ModelBuild : IDisposable
     /// <summary>The model outputs written to storage: curated/models/{name}.parquet.</summary>
     public static readonly string[] Outputs = ["kpi", "kpi_catalog", "quality"];
 
-    private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync)
+    private readonly WorkFolderLock _workLock;
+
+    private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, WorkFolderLock workLock)
     {
+        _workLock = workLock;
         Project = project;
         Session = session;
         AssertionFailures = failures;
@@ -28,7 +31,22 @@ public sealed class ModelBuild : IDisposable
     public IReadOnlyList<AssertionFailure> AssertionFailures { get; }
     public CuratedCache.SyncResult CacheSync { get; }
 
+    /// <summary>Builds; the work folder is this build's until it is disposed (<see cref="WorkFolderLock"/>).</summary>
     public static async Task<ModelBuild> RunAsync(IBlobStore store, ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    {
+        var workLock = await WorkFolderLock.AcquireAsync(options.WorkFolder, progress, ct);
+        try
+        {
+            return await RunLockedAsync(store, options, workLock, progress, ct);
+        }
+        catch
+        {
+            workLock.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<ModelBuild> RunLockedAsync(IBlobStore store, ModelOptions options, WorkFolderLock workLock, IProgress<string>? progress, CancellationToken ct)
     {
         var project = ModelProject.Load(options.QueriesFolder);
         var cache = new CuratedCache(store, options.CacheFolder);
@@ -72,7 +90,7 @@ public sealed class ModelBuild : IDisposable
                 var rows = Query(session, assertion);
                 if (rows.Rows.Count > 0) failures.Add(new AssertionFailure(assertion.Name, assertion.RelativePath, rows));
             }
-            return new ModelBuild(project, session, failures, sync);
+            return new ModelBuild(project, session, failures, sync, workLock);
         }
         catch
         {
@@ -131,5 +149,9 @@ public sealed class ModelBuild : IDisposable
         }
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        Session.Dispose();
+        _workLock.Dispose();
+    }
 }

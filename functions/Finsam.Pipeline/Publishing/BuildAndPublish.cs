@@ -1,5 +1,6 @@
 using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,7 @@ public sealed record BuildAndPublishResult(BuildAndPublishStatus Status, Publish
 /// releases cannot isolate one federation's re-drop. A run with nothing new ends at once; a failed assertion publishes
 /// nothing. Retention follows each run.
 /// </summary>
-public sealed class BuildAndPublish(Publisher publisher, ModelBuilder builder, IOptions<FinsamOptions> options, ILogger<BuildAndPublish>? logger = null)
+public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, ModelBuilder builder, IOptions<FinsamOptions> options, ILogger<BuildAndPublish>? logger = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -49,7 +50,8 @@ public sealed class BuildAndPublish(Publisher publisher, ModelBuilder builder, I
     {
         var settings = options.Value.Publishing;
         var retention = new RetentionPolicy(settings.KeepLast, settings.KeepDays is { } days ? TimeSpan.FromDays(days) : null);
-        if (await publisher.UnchangedSinceLatestAsync(builder.Options.QueriesFolder, retention, ct, [dataset]) is { } latest)
+        var fingerprint = await new SourceState(store).FingerprintAsync(builder.Options.QueriesFolder, ct);
+        if (await publisher.UnchangedAsync(fingerprint, retention, ct, [dataset]) is { } latest)
         {
             _logger.LogInformation("{Job}: {Dataset} unchanged, nothing new since v{Version}", job, dataset, latest.Datasets[0].Version);
             return new BuildAndPublishResult(BuildAndPublishStatus.Unchanged, latest, []);
@@ -61,7 +63,7 @@ public sealed class BuildAndPublish(Publisher publisher, ModelBuilder builder, I
                 _logger.LogError("{Job}: assertion {Assertion} failed with {Rows} row(s); nothing is published", job, failure.RelativePath, failure.Rows.Rows.Count);
             return new BuildAndPublishResult(BuildAndPublishStatus.AssertionsFailed, null, build.AssertionFailures);
         }
-        var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct, [dataset]);
+        var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct, [dataset], fingerprint);
         foreach (var published in result.Datasets)
             _logger.LogInformation("{Job}: {Dataset} {Outcome} v{Version}", job, published.Dataset, published.Created ? "published" : "unchanged at", published.Version);
         var status = result.Datasets.Any(d => d.Created) ? BuildAndPublishStatus.Published : BuildAndPublishStatus.Unchanged;

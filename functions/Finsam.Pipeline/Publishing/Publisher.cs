@@ -27,8 +27,10 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
 
     /// <param name="datasets">Which datasets to publish (default both): the scheduled build publishes <c>curated</c>, a member
     /// release publishes <c>kpi</c>.</param>
+    /// <param name="sourceFingerprint">The <see cref="SourceState"/> fingerprint taken before the build, recorded with each version
+    /// so that the next scheduled run with nothing new ends at once.</param>
     public async Task<PublishResult> PublishAsync(ModelBuild build, ModelOptions options, RetentionPolicy? retention = null, IProgress<string>? progress = null,
-        CancellationToken ct = default, IReadOnlyList<string>? datasets = null)
+        CancellationToken ct = default, IReadOnlyList<string>? datasets = null, string? sourceFingerprint = null)
     {
         if (build.AssertionFailures.Count > 0)
             throw new PublishingException($"Nothing was published: {build.AssertionFailures.Count} assertion(s) failed ({string.Join(", ", build.AssertionFailures.Select(f => f.RelativePath))}). Fix the data or the models and build again.");
@@ -74,9 +76,9 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
                 }
-                if (dataset == KpiDataset) await new ReleaseRecords(store).KeepAsync(result.Manifest, ct);
+                if (sourceFingerprint is not null) await new SourceState(store).RecordAsync(dataset, result.Version, sourceFingerprint, ct);
                 results.Add(result);
-                removed[dataset] = await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
+                removed[dataset] = await RetainAsync(dataset, retention, ct);
             }
             return new PublishResult(results, removed);
         }
@@ -190,50 +192,31 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     private static bool IsSource(string name) => name.EndsWith(".sql", StringComparison.Ordinal) || name.EndsWith(".csv", StringComparison.Ordinal);
 
     /// <summary>
-    /// True when the latest version of every dataset asked for was made from what storage holds now: the same input files (by the
-    /// ingestion log), SQL models, reference files and pipeline version. Read from listings and small reference files,
-    /// without building, so a scheduled run with nothing new ends at once. False whenever in doubt; the build then decides.
+    /// The latest versions of the datasets asked for, when each was made from sources with this fingerprint
+    /// (<see cref="SourceState"/>): nothing changed, nothing to build. Retention is applied as after a publish. Otherwise null.
     /// </summary>
-    /// <returns>The latest versions when nothing changed, otherwise null.</returns>
-    public async Task<PublishResult?> UnchangedSinceLatestAsync(string queriesFolder, RetentionPolicy? retention = null, CancellationToken ct = default,
+    public async Task<PublishResult?> UnchangedAsync(string sourceFingerprint, RetentionPolicy? retention = null, CancellationToken ct = default,
         IReadOnlyList<string>? datasets = null)
     {
         var versions = new DatasetVersions(store);
+        var state = new SourceState(store);
         var latest = new List<Manifest>();
         foreach (var dataset in datasets ?? Datasets)
         {
             if (await versions.LatestCommittedAsync(await versions.ReadStateAsync(dataset, ct), ct) is not { } manifest) return null;
+            if (!await state.MatchesAsync(dataset, manifest.Version, sourceFingerprint, ct)) return null;
             latest.Add(manifest);
         }
-        var inputs = await InputsFromLogAsync(ct);
-        var models = Sources(queriesFolder, "queries");
-        var references = new List<ManifestSource>();
-        await foreach (var blob in store.ListAsync(Containers.Reference, "", ct))
-            if (IsSource(blob.Name))
-                references.Add(new ManifestSource($"{Containers.Reference}/{blob.Name}",
-                    Convert.ToHexStringLower(SHA256.HashData((await store.ReadAsync(Containers.Reference, blob.Name, ct)).Bytes))));
-        references.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        if (!latest.All(m => SameSources(m, inputs, models, references))) return null;
         var removed = new Dictionary<string, RetentionResult>();
-        foreach (var manifest in latest)
-            removed[manifest.Dataset] = await new Retention(store, clock).ApplyAsync(manifest.Dataset, retention ?? RetentionPolicy.KeepEverything, ct);
+        foreach (var manifest in latest) removed[manifest.Dataset] = await RetainAsync(manifest.Dataset, retention, ct);
         return new PublishResult(latest.Select(m => new CommitResult(m.Dataset, m.Version, false, m)).ToList(), removed);
     }
 
-    /// <summary>The files curated now, by the ingestion log: the latest accepted file of each federation, month and family.</summary>
-    private async Task<List<ManifestInput>> InputsFromLogAsync(CancellationToken ct)
+    /// <summary>Retention, after every member release is recorded: a release retention removes stays known to the audit.</summary>
+    private async Task<RetentionResult> RetainAsync(string dataset, RetentionPolicy? retention, CancellationToken ct)
     {
-        var accepted = new List<(string Federation, string Period, IngestionLog.Entry Entry)>();
-        await foreach (var (federation, period, entry) in new IngestionLog(store).AllEntriesWithPartitionAsync(ct))
-            if (entry.Status == "accepted") accepted.Add((federation, period, entry));
-        return accepted
-            .GroupBy(a => (a.Federation, a.Period, a.Entry.Family))
-            .Select(g => g.MaxBy(a => a.Entry.IngestedAt))
-            .Select(a => new ManifestInput(a.Federation, a.Period, a.Entry.Family, a.Entry.Sha256, a.Entry.IngestedAt))
-            .OrderBy(i => i.Federation, StringComparer.Ordinal).ThenBy(i => i.Period, StringComparer.Ordinal)
-            .ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Sha256, StringComparer.Ordinal)
-            .DistinctBy(i => (i.Federation, i.Period, i.Sha256))
-            .ToList();
+        if (dataset == KpiDataset) await new ReleaseRecords(store).KeepAllAsync(ct);
+        return await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
     }
 
     private static QualitySummary ReadQualitySummary(DuckDbSession session)

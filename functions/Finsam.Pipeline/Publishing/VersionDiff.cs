@@ -27,7 +27,8 @@ public sealed class VersionDiff(IBlobStore store)
             var newPath = Path.Combine(folder, "new.parquet");
             await File.WriteAllBytesAsync(oldPath, await versions.ReadFileAsync(old, "kpi.parquet", ct), ct);
             await File.WriteAllBytesAsync(newPath, await versions.ReadFileAsync(@new, "kpi.parquet", ct), ct);
-            using var session = new DuckDbSession(options);
+            // Its own folders: a build may be running in the work folder beside it.
+            using var session = new DuckDbSession(options with { WorkFolder = folder });
             string Read(string path) =>
                 $"select kpi_id, scope, scope_id, period, kon, dimension, value, {(HasColumn(session, path, "suppression") ? "suppression" : "''")} as suppression, " +
                 $"{(HasColumn(session, path, "status") ? "status" : "''")} as status from read_parquet('{DuckDbSession.Quote(path)}')";

@@ -48,8 +48,9 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
 
     public async Task<IReadOnlyList<VersionSummary>> VersionsAsync(string dataset, CancellationToken ct = default)
     {
-        if (!Publisher.Datasets.Contains(dataset))
-            throw new ReadApiNotFoundException($"There is no dataset '{dataset}': use {string.Join(" or ", Publisher.Datasets)}.");
+        // Members see their releases only: the controller's versions follow every re-drop, which the release calendar hides.
+        if (dataset != Publisher.KpiDataset)
+            throw new ReadApiNotFoundException($"There is no dataset '{dataset}' for members: use {Publisher.KpiDataset}.");
         var latest = (await versions.ReadPointerAsync(dataset, PublishedLayout.LatestPointer, ct))?.Pointer.Version;
         return (await versions.ListAsync(dataset, ct))
             .OrderByDescending(m => m.Version)

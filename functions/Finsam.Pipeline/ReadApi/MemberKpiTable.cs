@@ -50,7 +50,8 @@ internal sealed class MemberKpiTable
             var catalogPath = Path.Combine(folder, "kpi_catalog.parquet");
             await File.WriteAllBytesAsync(kpiPath, await versions.ReadFileAsync(manifest, "kpi.parquet", ct), ct);
             await File.WriteAllBytesAsync(catalogPath, await versions.ReadFileAsync(manifest, "kpi_catalog.parquet", ct), ct);
-            using var session = new DuckDbSession(options with { Threads = 1 });
+            // Its own folders: a build may be running in the work folder beside it.
+            using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
             var catalog = ReadCatalog(session, catalogPath);
             return new MemberKpiTable(manifest.Version, data, catalog, Places(session, kpiPath));

@@ -46,12 +46,17 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
-    public async Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default)
+    public Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => ReadAsync(container, name, null, ct);
+
+    public Task<BlobContent> ReadVersionAsync(string container, string name, string etag, CancellationToken ct = default) => ReadAsync(container, name, etag, ct);
+
+    private async Task<BlobContent> ReadAsync(string container, string name, string? etag, CancellationToken ct)
     {
         BlobName.Validate(container, name);
         try
         {
-            var result = await Container(container).GetBlobClient(name).DownloadContentAsync(ct);
+            var options = new BlobDownloadOptions { Conditions = etag is null ? null : new BlobRequestConditions { IfMatch = new ETag(etag) } };
+            var result = await Container(container).GetBlobClient(name).DownloadContentAsync(options, ct);
             var details = result.Value.Details;
             var bytes = result.Value.Content.ToArray();
             return new BlobContent(new BlobInfo(container, name, bytes.Length, details.ETag.ToString(), details.LastModified), bytes);
@@ -59,6 +64,10 @@ public sealed class AzureBlobStore : IBlobStore
         catch (RequestFailedException e) when (e.Status == 404)
         {
             throw new BlobNotFoundException(container, name);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            throw new BlobConditionFailedException(container, name, WriteConditionKind.IfMatch);
         }
     }
 

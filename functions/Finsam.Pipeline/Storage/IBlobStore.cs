@@ -15,6 +15,11 @@ public interface IBlobStore
     /// <exception cref="BlobNotFoundException">The blob does not exist.</exception>
     Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default);
 
+    /// <summary>Reads the blob only if it is still the version <paramref name="etag"/> names (If-Match).</summary>
+    /// <exception cref="BlobNotFoundException">The blob does not exist.</exception>
+    /// <exception cref="BlobConditionFailedException">The blob has changed since <paramref name="etag"/>; nothing was read.</exception>
+    Task<BlobContent> ReadVersionAsync(string container, string name, string etag, CancellationToken ct = default);
+
     /// <exception cref="BlobConditionFailedException">The condition did not hold; nothing was written.</exception>
     Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default);
 

@@ -31,7 +31,11 @@ public sealed class LocalFolderBlobStore : IBlobStore, ILocalFileStore
         return Task.FromResult(file.Exists ? ToInfo(container, name, file) : null);
     }
 
-    public async Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default)
+    public Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => ReadAsync(container, name, null, ct);
+
+    public Task<BlobContent> ReadVersionAsync(string container, string name, string etag, CancellationToken ct = default) => ReadAsync(container, name, etag, ct);
+
+    private async Task<BlobContent> ReadAsync(string container, string name, string? etag, CancellationToken ct)
     {
         var path = PathOf(container, name);
         try
@@ -40,6 +44,7 @@ public sealed class LocalFolderBlobStore : IBlobStore, ILocalFileStore
             // afterwards does not change what this handle reads.
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var info = ToInfo(container, name, new FileInfo(path));
+            if (etag is not null && info.ETag != etag) throw new BlobConditionFailedException(container, name, WriteConditionKind.IfMatch);
             var bytes = new byte[stream.Length];
             await stream.ReadExactlyAsync(bytes, ct);
             return new BlobContent(info with { Length = bytes.Length }, bytes);

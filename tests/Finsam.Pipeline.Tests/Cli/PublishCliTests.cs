@@ -40,6 +40,8 @@ public class PublishCliTests
         (exit, output) = await RunAsync(Work("publish"));
         Assert.Equal(0, exit);
         Assert.Contains("curated: unchanged, latest is v1", output);
+        // Nothing new: the run ends before building anything.
+        Assert.DoesNotContain("built ", output);
         (exit, output) = await RunAsync(Work("release"));
         Assert.Equal(0, exit);
         Assert.Contains("kpi: unchanged, latest is v1", output);

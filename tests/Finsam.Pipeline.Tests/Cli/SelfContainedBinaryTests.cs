@@ -26,6 +26,20 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
     }
 
     [Fact]
+    public void The_binary_carries_the_runtime_itself()
+    {
+        // The .NET host on this machine is in /usr/share/dotnet, where a framework-dependent program would find it even
+        // with dotnet off PATH; so check the bundle itself: a self-contained single file holds the runtime's core library
+        // and the runtime's native code, and no .dll sits beside it.
+        var bytes = File.ReadAllBytes(binary.Executable);
+
+        Assert.True(bytes.Length > 60_000_000, $"finsam is {bytes.Length} bytes: too small to hold the .NET runtime.");
+        Assert.True(bytes.AsSpan().IndexOf("System.Private.CoreLib.dll"u8) >= 0, "The runtime's core library is not in the bundle.");
+        Assert.True(bytes.AsSpan().IndexOf("libcoreclr.so"u8) >= 0 || bytes.AsSpan().IndexOf("coreclr_initialize"u8) >= 0, "The runtime is not in the bundle.");
+        Assert.Empty(Directory.EnumerateFiles(binary.Folder, "*.dll"));
+    }
+
+    [Fact]
     public async Task Validate_a_good_sample_exits_0_with_the_verdict_on_stdout()
     {
         using var work = new TempFolder();

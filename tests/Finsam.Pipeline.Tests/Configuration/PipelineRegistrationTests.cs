@@ -101,7 +101,7 @@ public class PipelineRegistrationTests
             "Finsam__Models__Threads ('0') must be at least 1 (or empty: one per core).",
             "Finsam__Publishing__KeepDays ('-1') must be at least 0 (or empty: keep all).",
             "Finsam__Privacy__PseudonymKey is not usable: The pseudonymisation key is 16 bytes; at least 32 are required. Set Finsam__Privacy__PseudonymKey (or FINSAM_PSEUDONYM_KEY) to a random key of at least 32 bytes, base64-encoded (for example: openssl rand -base64 32). Keep it secret and stable: changing it changes every pseudonym.",
-            "Finsam__Limits__MaxFieldLength ('200000') must be between 64 and Limits:MaxLineLength (100000).",
+            "Finsam__Limits__MaxFieldLength ('200000') must be between 64 and Finsam__Limits__MaxLineLength (100000).",
             "Finsam__LocalHost__MaxAttempts ('0') must be at least 1.",
         ], e.Failures);
     }

@@ -9,6 +9,7 @@ public abstract class DelegatingBlobStore(IBlobStore inner) : IBlobStore
     public string Description => inner.Description;
     public virtual Task<BlobInfo?> GetInfoAsync(string container, string name, CancellationToken ct = default) => inner.GetInfoAsync(container, name, ct);
     public virtual Task<BlobContent> ReadAsync(string container, string name, CancellationToken ct = default) => inner.ReadAsync(container, name, ct);
+    public virtual Task<BlobContent> ReadVersionAsync(string container, string name, string etag, CancellationToken ct = default) => inner.ReadVersionAsync(container, name, etag, ct);
     public virtual Task<BlobInfo> WriteAsync(string container, string name, ReadOnlyMemory<byte> content, WriteCondition condition, CancellationToken ct = default) =>
         inner.WriteAsync(container, name, content, condition, ct);
     public virtual IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);

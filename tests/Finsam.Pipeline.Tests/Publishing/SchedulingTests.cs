@@ -1,0 +1,103 @@
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+using Microsoft.Extensions.Options;
+
+namespace Finsam.Pipeline.Tests.Publishing;
+
+/// <summary>
+/// The scheduled jobs: the shortcut that ends a run with nothing new at once (and only then), two builds that meet in one
+/// work folder, and member releases kept for the audit even when retention removes them.
+/// </summary>
+public class SchedulingTests : IDisposable
+{
+    private readonly LocalStoreFactory _stores = new();
+    private readonly TempFolder _work = new();
+
+    public void Dispose()
+    {
+        _stores.Dispose();
+        _work.Dispose();
+    }
+
+    private (BuildAndPublish Job, ModelOptions Options) Job(IBlobStore store, int? keepLast = null)
+    {
+        var options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), _work.Path) { Threads = 2 };
+        var settings = Options.Create(new FinsamOptions { Publishing = { KeepLast = keepLast } });
+        return (new BuildAndPublish(store, new Publisher(store), new ModelBuilder(store, options), settings), options);
+    }
+
+    [Fact]
+    public async Task Nothing_new_ends_at_once_but_any_change_to_a_partition_builds_again()
+    {
+        var store = _stores.Create();
+        await Samples.IngestAllAsync(store);
+        var (job, _) = Job(store);
+        var steps = new List<string>();
+        var progress = new SynchronousProgress<string>(steps.Add);
+
+        Assert.Equal(BuildAndPublishStatus.Published, (await job.RunAsync(progress)).Status);
+        Assert.Contains(steps, s => s.StartsWith("built "));
+        steps.Clear();
+        Assert.Equal(BuildAndPublishStatus.Unchanged, (await job.RunAsync(progress)).Status);
+        Assert.DoesNotContain(steps, s => s.StartsWith("built "));
+
+        // A partition removed by hand (not through ingestion, so the ingestion log does not change) is seen: the run builds,
+        // and the new version lacks that month.
+        await store.DeleteAsync(Containers.Curated, CuratedLayout.Partition(CuratedLayout.Registrations, "granmo", "2025-03") + "data.parquet");
+        var after = await job.RunAsync(progress);
+        Assert.Contains(steps, s => s.StartsWith("built "));
+        Assert.Equal((BuildAndPublishStatus.Published, 2), (after.Status, after.Publication!.Datasets.Single().Version));
+        Assert.DoesNotContain(after.Publication.Datasets.Single().Manifest.Inputs, i => i is { Federation: "granmo", Period: "2025-03", Kind: "participants" });
+
+        // An export accepted with no rows changes a partition as well: built again, then nothing new.
+        steps.Clear();
+        await store.WriteAsync(Containers.Landing, "granmo/2025-03/deltagare.csv",
+            System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Samples.File("granmo/2025-03/granmo_deltagare_202503.csv")).Split('\n')[0] + "\n"), WriteCondition.Overwrite);
+        await new Finsam.Pipeline.Ingestion.IngestionService(store, new Finsam.Pipeline.Privacy.Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        await job.RunAsync(progress);
+        Assert.Contains(steps, s => s.StartsWith("built "));
+        steps.Clear();
+        Assert.Equal(BuildAndPublishStatus.Unchanged, (await job.RunAsync(progress)).Status);
+        Assert.DoesNotContain(steps, s => s.StartsWith("built "));
+    }
+
+    [Fact]
+    public async Task A_build_and_a_release_at_the_same_moment_in_one_work_folder_both_succeed()
+    {
+        var store = _stores.Create();
+        await Samples.IngestAllAsync(store);
+        var (job, _) = Job(store);
+
+        var results = await Task.WhenAll(Task.Run(() => job.RunAsync()), Task.Run(() => job.ReleaseAsync()));
+
+        Assert.All(results, r => Assert.Equal(BuildAndPublishStatus.Published, r.Status));
+        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, Publisher.CuratedDataset));
+        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, Publisher.KpiDataset));
+        Assert.Equal(1, await PublishedChecks.LatestCompleteAsync(store, Publisher.KpiDataset));
+    }
+
+    [Fact]
+    public async Task A_release_retention_removes_stays_recorded_even_when_its_record_was_never_written()
+    {
+        var store = _stores.Create();
+        using var world = await PublishWorld.SamplesAsync(store);
+        var (job, _) = Job(store, keepLast: 1);
+        Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
+        // As if the run had stopped between committing v1 and recording it.
+        foreach (var name in await store.ListAsync(Containers.Published, ReleaseRecords.Prefix).Select(b => b.Name).ToListAsync())
+            await store.DeleteAsync(Containers.Published, name);
+
+        await world.ChangeEkstrandRentAsync();
+        Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
+
+        Assert.Equal([2], await PublishedChecks.VersionsAsync(store, Publisher.KpiDataset));
+        Assert.Equal([1, 2], (await new ReleaseRecords(store).ListAsync()).Select(m => m.Version));
+        using var folder = new TempFolder();
+        var files = await new ReleaseRecords(store).DownloadKpiFilesAsync(folder.Path);
+        Assert.Equal(["kpi-v1.parquet", "kpi-v2.parquet"], files.Select(Path.GetFileName));
+    }
+}

@@ -446,9 +446,9 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
     {
         private bool _replaced;
 
-        public override async Task<BlobContent> ReadAsync(string c, string n, CancellationToken ct = default)
+        public override async Task<BlobContent> ReadVersionAsync(string c, string n, string etag, CancellationToken ct = default)
         {
-            var content = await base.ReadAsync(c, n, ct);
+            var content = await base.ReadVersionAsync(c, n, etag, ct);
             if (c == container && n == name && !_replaced)
             {
                 _replaced = true;

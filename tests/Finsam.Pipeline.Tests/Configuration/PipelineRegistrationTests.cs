@@ -66,8 +66,8 @@ public class PipelineRegistrationTests
     [Fact]
     public void One_connection_name_takes_a_connection_string_or_an_identity()
     {
-        var viaString = StorageConnection.Read(TestConfiguration.From(new() { ["FinsamStorage"] = "UseDevelopmentStorage=true" }));
-        var viaIdentity = StorageConnection.Read(TestConfiguration.From(new()
+        var viaString = StorageConnection.Read(TestConfiguration.From(new Dictionary<string, string> { ["FinsamStorage"] = "UseDevelopmentStorage=true" }));
+        var viaIdentity = StorageConnection.Read(TestConfiguration.From(new Dictionary<string, string>
         {
             ["FinsamStorage:blobServiceUri"] = "https://finsamdata.blob.core.windows.net",
             ["FinsamStorage:queueServiceUri"] = "https://finsamdata.queue.core.windows.net",
@@ -122,7 +122,7 @@ public class PipelineRegistrationTests
     {
         using var services = Services(new());
 
-        var e = Assert.Throws<PseudonymKeyException>(() => services.GetRequiredService<Ingestion.IngestionService>());
+        var e = Assert.Throws<PseudonymKeyException>(() => services.GetRequiredService<Finsam.Pipeline.Ingestion.IngestionService>());
 
         Assert.StartsWith("No pseudonymisation key is configured. Participant files cannot be ingested without one. Set Finsam__Privacy__PseudonymKey (or FINSAM_PSEUDONYM_KEY)", e.Message);
     }

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Bench;
+
+/// <summary>
+/// `ingest-memory [workstation|server] [cases…]`: the peak memory of one ingestion, each case in a fresh process (a process's
+/// peak working set is its own, never reset). The parent writes each input into the landing folder of a new local-folder store;
+/// the child ingests it with the default limits and reports the kernel's high-water mark of its resident memory
+/// (<see cref="Process.PeakWorkingSet64"/>, VmHWM) and the managed heap's peak, sampled every 2 ms.
+/// </summary>
+public static class IngestMemory
+{
+    private const string Federation = "bench";
+    private static readonly Pseudonymizer Pseudonymizer = new(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray());
+
+    /// <summary>The cases: name, landing file name, what it is, and how to make its bytes.</summary>
+    private static readonly (string Name, string File, string What, Func<long, byte[]> Make)[] Cases =
+    [
+        ("sie-11mb", "huvudbok.se", "SIE 4, 200 000 transactions (the throughput benchmark's file)", _ => GeneratedInputs.SieLedger(200_000)),
+        ("sie-limit", "huvudbok.se", "valid SIE 4 at the size limit", limit => AtMost(limit, GeneratedInputs.SieLedger, 200_000)),
+        ("sie-garbage", "huvudbok.se", "#FLAGGA 0, then random bytes up to the limit", Garbage),
+        ("sie-endless-line", "huvudbok.se", "#FLAGGA 0, then one line up to the limit", EndlessSieLine),
+        ("csv-endless-line", "deltagare.csv", "participant header, then one line up to the limit", EndlessCsvLine),
+        ("participants-limit", "deltagare.csv", "valid participant CSV at the size limit", limit => AtMost(limit, GeneratedInputs.ParticipantCsv, 50_000)),
+    ];
+
+    public static void Run(string[] args)
+    {
+        var gc = args.FirstOrDefault(a => a is "workstation" or "server");
+        var names = args.Where(a => a is not ("workstation" or "server")).ToList();
+        var selected = names.Count == 0 ? Cases : Cases.Where(c => names.Contains(c.Name)).ToArray();
+        var limit = LimitSettings.DefaultMaxFileBytes;
+        var work = Path.Combine(Path.GetTempPath(), "finsam-bench", "memory-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            Console.WriteLine($"# Finsam ingest peak memory, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
+                              $"one fresh process per case, {gc ?? "server (as the bench and finsam)"} GC; limit {limit / (1 << 20)} MB.");
+            Console.WriteLine();
+            Console.WriteLine("| case | file MB | outcome | s | process peak MB (before ingest) | × file | managed peak MB | GC committed peak MB |");
+            Console.WriteLine("|---|---:|---|---:|---:|---:|---:|---:|");
+            foreach (var (name, file, what, make) in selected)
+            {
+                var root = Path.Combine(work, name);
+                var bytes = make(limit);
+                var store = new LocalFolderBlobStore(root);
+                store.WriteAsync(Containers.Reference, "federations.csv", "federation_id;namn;org_nr;lan;medlemskommuner\nbench;Bänk;;Exempellän;9901\n"u8.ToArray(), WriteCondition.Overwrite).GetAwaiter().GetResult();
+                store.WriteAsync(Containers.Landing, $"{Federation}/2025-01/{file}", bytes, WriteCondition.Overwrite).GetAwaiter().GetResult();
+                var length = bytes.Length;
+                bytes = null;
+                GC.Collect();
+                var result = Child(root, gc);
+                Console.WriteLine($"| {name}: {what} | {length / 1048576.0:F1} | {result.Outcome} | {result.Seconds:F1} | {result.PeakMb:N0} ({result.StartMb:N0}) | " +
+                                  $"{result.PeakMb * 1048576.0 / length:F1} | {result.ManagedMb:N0} | {result.CommittedMb:N0} |");
+                Directory.Delete(root, recursive: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private sealed record Result(string Outcome, double Seconds, long PeakMb, long StartMb, long ManagedMb, long CommittedMb);
+
+    private static Result Child(string root, string? gc)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
+        // Under `dotnet Finsam.Bench.dll` the host needs the assembly; the apphost does not.
+        if (Path.GetFileName(Environment.ProcessPath!).StartsWith("dotnet")) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Finsam.Bench.dll"));
+        start.ArgumentList.Add("ingest-memory-one");
+        start.ArgumentList.Add(root);
+        // The Functions app runs with the workstation collector (its default); the bench and finsam with the server collector.
+        if (gc is not null) start.Environment["DOTNET_gcServer"] = gc == "server" ? "1" : "0";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException("The ingestion failed: " + output);
+        var p = output.Trim().Split('\t');
+        return new Result(p[0], double.Parse(p[1], CultureInfo.InvariantCulture), long.Parse(p[2]), long.Parse(p[3]), long.Parse(p[4]), long.Parse(p[5]));
+    }
+
+    /// <summary>In the child: ingest everything in landing, then one tab-separated line: outcome, seconds, peak MB, start MB, managed peak MB, committed peak MB.</summary>
+    public static void One(string root)
+    {
+        var store = new LocalFolderBlobStore(root);
+        using var self = Process.GetCurrentProcess();
+        var startMb = self.WorkingSet64 >> 20;
+        long managed = 0, committed = 0;
+        using var done = new ManualResetEventSlim();
+        var sampler = new Thread(() =>
+        {
+            do
+            {
+                managed = Math.Max(managed, GC.GetTotalMemory(false));
+                committed = Math.Max(committed, GC.GetGCMemoryInfo().TotalCommittedBytes);
+            }
+            while (!done.Wait(2));
+        }) { IsBackground = true, Priority = ThreadPriority.Highest };
+        sampler.Start();
+        var sw = Stopwatch.StartNew();
+        var summary = new IngestionService(store, Pseudonymizer).IngestAllAsync().GetAwaiter().GetResult();
+        var seconds = sw.Elapsed.TotalSeconds;
+        done.Set();
+        sampler.Join();
+        self.Refresh();
+        var file = summary.Files.Single();
+        var outcome = $"{file.Status.ToString().ToLowerInvariant()}, {(file.Status == FileStatus.Accepted ? $"{file.RowCount:N0} rows" : $"{file.ErrorCount:N0} errors")}" +
+                      (GCSettings.IsServerGC ? "" : " (workstation GC)");
+        Console.Error.WriteLine(file.Message.Length > 300 ? file.Message[..300] + "…" : file.Message);
+        Console.WriteLine(string.Join('\t', outcome, seconds.ToString("F2", CultureInfo.InvariantCulture), self.PeakWorkingSet64 >> 20, startMb, managed >> 20, committed >> 20));
+    }
+
+    /// <summary>The largest file of the generator not over <paramref name="limit"/> bytes (rows scaled from a small file's size).</summary>
+    private static byte[] AtMost(long limit, Func<int, byte[]> generate, int sampleRows)
+    {
+        var perRow = generate(sampleRows).Length / (double)sampleRows;
+        var rows = (int)(limit / perRow * 0.999);
+        while (true)
+        {
+            var bytes = generate(rows);
+            if (bytes.Length <= limit) return bytes;
+            rows = (int)(rows * 0.998);
+        }
+    }
+
+    private static byte[] Garbage(long limit)
+    {
+        var bytes = new byte[limit];
+        new Random(20261201).NextBytes(bytes);
+        "#FLAGGA 0\r\n"u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] EndlessSieLine(long limit)
+    {
+        var bytes = new byte[limit];
+        bytes.AsSpan().Fill((byte)'x');
+        "#FLAGGA 0\r\n#FNAMN \""u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] EndlessCsvLine(long limit)
+    {
+        var bytes = new byte[limit];
+        bytes.AsSpan().Fill((byte)'x');
+        var header = Encoding.UTF8.GetBytes(string.Join(';', Finsam.Pipeline.Participants.ParticipantCodes.Header) + "\nR1;");
+        header.CopyTo(bytes, 0);
+        return bytes;
+    }
+}

@@ -30,7 +30,7 @@ public static class ValidateCommand
             await using var services = settings.Services(parse);
             var limits = services.GetRequiredService<IOptions<FinsamOptions>>().Value.Limits;
             var (result, report) = await FileValidator.ValidateFileAsync(path, parse.GetValue(federation)!, month, parse.GetValue(orgNr),
-                limits.MaxFileBytes, services.GetRequiredService<TimeProvider>(), ct);
+                limits.MaxFileBytes, services.GetRequiredService<TimeProvider>(), limits.Text, ct);
             if (result.IsValid)
             {
                 console.MarkupLineInterpolated($"[green]Giltig / Valid:[/] {path.Name} ({result.Kind}, {result.RowCount} rows, {result.Report.WarningCount} warning(s)).");

@@ -20,7 +20,7 @@ namespace Finsam.Pipeline.Ingestion;
 /// so a file dropped again meanwhile waits for the next run.</item>
 /// </list>
 /// </summary>
-internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider clock, long maxFileBytes)
+internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider clock, long maxFileBytes, TextLimits? textLimits = null)
 {
     private readonly TimeProvider _clock = clock;
 
@@ -128,7 +128,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
         DateTimeOffset now, CancellationToken ct)
     {
-        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr);
+        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr, textLimits);
         return validated.IsValid
             ? await AcceptAsync(blob, sha, path, validated, now, ct)
             : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
@@ -209,7 +209,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
 
         var first = report.Errors.FirstOrDefault();
-        var message = $"Rejected with {report.ErrorCount} error(s)" + (first is null ? "." : $"; first: {first}");
+        var message = $"Rejected with {report.ErrorCount} error(s)" + (report.ReadStoppedAtLine is { } stop ? $" (reading stopped after line {stop})" : "") +
+                      (first is null ? "." : $"; first: {first}");
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
             report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
         return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,

@@ -31,41 +31,50 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     public async Task<FileOutcome> IngestAsync(BlobInfo landingBlob, FederationRegistry federations, CancellationToken ct = default)
     {
         if (landingBlob.Length > maxFileBytes) return await RejectOversizeAsync(landingBlob, federations, ct);
-        BlobContent content;
-        try
-        {
-            content = await store.ReadAsync(Containers.Landing, landingBlob.Name, ct);
-        }
-        catch (BlobNotFoundException)
+        var content = await ReadOrNullAsync(landingBlob, ct);
+        if (content is null)
         {
             // Another ingester took it between listing and reading.
             return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                 "The file left landing before it was read (processed by another run).");
         }
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
-        await ArchiveAsync(sha, content.Bytes, ct);
+        var readETag = content.Info.ETag;
+        // The bytes are held only until they are archived and checked: a large file's bytes are not kept while its
+        // Parquet is encoded, and a quarantined copy is made from the archive (docs/benchmarks.md, peak memory).
+        byte[]? bytes = content.Bytes;
+        content = null;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await ArchiveAsync(sha, bytes, ct);
 
         var now = _clock.GetUtcNow();
         var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
-        FileOutcome outcome;
+        FileOutcome? outcome;
         if (path is null)
         {
+            bytes = null;
             var report = new ValidationReport();
             report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
             // Always reported: the problem is where the file was put, whatever its bytes.
-            outcome = await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
+            outcome = await RejectAsync(landingBlob, sha, null, FileKind.Unknown, null, report, now, ct);
         }
         else
         {
             var federation = federations.Find(path.FederationId)!;
-            var kind = FileKindDetector.Detect(content.Bytes);
-            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct)
-                ?? await ValidateAndStoreAsync(landingBlob, content, sha, path, federation, now, ct);
+            var kind = FileKindDetector.Detect(bytes);
+            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct);
+            if (outcome is null)
+            {
+                var validated = FileValidator.Validate(bytes, path.Period, federation.OrgNr, textLimits);
+                bytes = null;
+                outcome = validated.IsValid
+                    ? await AcceptAsync(landingBlob, sha, path, validated, now, ct)
+                    : await RejectAsync(landingBlob, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
+            }
         }
 
         try
         {
-            await store.DeleteAsync(Containers.Landing, landingBlob.Name, content.Info.ETag, ct);
+            await store.DeleteAsync(Containers.Landing, landingBlob.Name, readETag, ct);
         }
         catch (BlobConditionFailedException)
         {
@@ -125,13 +134,16 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         _ => $"{bytes} bytes",
     };
 
-    private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
-        DateTimeOffset now, CancellationToken ct)
+    private async Task<BlobContent?> ReadOrNullAsync(BlobInfo blob, CancellationToken ct)
     {
-        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr, textLimits);
-        return validated.IsValid
-            ? await AcceptAsync(blob, sha, path, validated, now, ct)
-            : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
+        try
+        {
+            return await store.ReadAsync(Containers.Landing, blob.Name, ct);
+        }
+        catch (BlobNotFoundException)
+        {
+            return null;
+        }
     }
 
     private async Task ArchiveAsync(string sha, byte[] bytes, CancellationToken ct)
@@ -196,7 +208,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
     }
 
-    private async Task<FileOutcome> RejectAsync(BlobInfo blob, BlobContent content, string sha, LandingPath? path, FileKind kind, string? encoding,
+    private async Task<FileOutcome> RejectAsync(BlobInfo blob, string sha, LandingPath? path, FileKind kind, string? encoding,
         ValidationReport report, DateTimeOffset now, CancellationToken ct)
     {
         var federation = path?.FederationId ?? CuratedLayout.Unknown;
@@ -204,7 +216,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
         var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
         var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
-        await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
+        // The archived original, copied inside the store: raw/ is keyed by content, so it holds exactly the bytes checked.
+        await store.CopyAsync(Containers.Raw, sha, Containers.Quarantine, baseName, ct: ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
 

@@ -61,14 +61,14 @@ public static class FileValidator
             case FileKind.CsvLedger:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
-                var ledger = CsvLedgerParser.Parse(TextDecoding.Decode(bytes, encoding), report, limits);
+                var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
             }
             case FileKind.Participants:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
-                var participants = ParticipantParser.Parse(TextDecoding.Decode(bytes, encoding), period, report, limits);
+                var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
             default:

@@ -17,7 +17,7 @@ public static partial class CsvLedgerParser
     public static readonly string[] Header = ["verifikation", "datum", "konto", "belopp", "objekt", "text"];
     public const string OpeningBalanceVoucher = "IB";
 
-    public static ParsedLedger Parse(string text, ValidationReport report, TextLimits? limits = null)
+    public static ParsedLedger Parse(DelimitedSource text, ValidationReport report, TextLimits? limits = null)
     {
         limits ??= TextLimits.Default;
         var ledger = new ParsedLedger { Format = "csv" };

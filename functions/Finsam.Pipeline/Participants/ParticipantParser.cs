@@ -22,7 +22,7 @@ public static class ParticipantParser
 
     private sealed record CheckedChunk(List<ParsedRegistration> Rows, ValidationReport Report, int Masked);
 
-    public static ParsedParticipants Parse(string text, Period period, ValidationReport report, TextLimits? limits = null)
+    public static ParsedParticipants Parse(DelimitedSource text, Period period, ValidationReport report, TextLimits? limits = null)
     {
         limits ??= TextLimits.Default;
         // Each chunk of records is checked on another thread as soon as it is read, so the CSV reader

@@ -21,6 +21,9 @@ public sealed record TextOverLimit(int Line, int? Field, string Start, long? Len
 public static class DelimitedText
 {
     /// <summary>The separator of the header line: ';' when it has one, else ','.</summary>
+    public static char DetectDelimiter(DelimitedSource source) => DetectDelimiter(source.Start());
+
+    /// <summary>The separator of the header line: ';' when it has one, else ','.</summary>
     public static char DetectDelimiter(string text)
     {
         var end = text.IndexOfAny(['\r', '\n']);
@@ -35,7 +38,7 @@ public static class DelimitedText
     }
 
     /// <summary>Every record, header included, with its starting line number (1-based). Blank lines are skipped.</summary>
-    public static IEnumerable<DelimitedRecord> Read(string text, char delimiter) => Read(text, delimiter, int.MaxValue, int.MaxValue, null);
+    public static IEnumerable<DelimitedRecord> Read(DelimitedSource text, char delimiter) => Read(text, delimiter, int.MaxValue, int.MaxValue, null);
 
     /// <summary>
     /// Every record, header included, with its starting line number (1-based); blank lines are skipped. A line longer than
@@ -43,7 +46,7 @@ public static class DelimitedText
     /// line. A record with a field longer than <paramref name="maxField"/> is given to it and left out. A quoted field that grows
     /// past twice that over several lines (a quote never closed) ends the reading, as nothing after it can be told apart.
     /// </summary>
-    public static IEnumerable<DelimitedRecord> Read(string text, char delimiter, int maxLine, int maxField, Action<TextOverLimit>? onOverLimit)
+    public static IEnumerable<DelimitedRecord> Read(DelimitedSource text, char delimiter, int maxLine, int maxField, Action<TextOverLimit>? onOverLimit)
     {
         var limited = maxField < int.MaxValue / 4;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -54,10 +57,11 @@ public static class DelimitedText
             BadDataFound = null,
             DetectColumnCountChanges = false,
             TrimOptions = TrimOptions.None,
+            CacheFields = true,
             // Counted as written, quotes included ("" is two), so a field within the limit never reaches it.
             MaxFieldSize = limited ? 2.0 * maxField + 2 : 0,
         };
-        TextReader reader = new StringReader(text);
+        var reader = text.Open();
         if (maxLine < int.MaxValue)
             reader = new LineLimitedReader(reader, maxLine, (line, start, length) => onOverLimit?.Invoke(new TextOverLimit(line, null, start, length)));
         using var parser = new CsvParser(reader, config);

@@ -10,10 +10,12 @@ using Finsam.Pipeline.Storage;
 namespace Finsam.Bench;
 
 /// <summary>
-/// `ingest-memory [workstation|server] [cases…]`: the peak memory of one ingestion, each case in a fresh process (a process's
-/// peak working set is its own, never reset). The parent writes each input into the landing folder of a new local-folder store;
-/// the child ingests it with the default limits and reports the kernel's high-water mark of its resident memory
-/// (<see cref="Process.PeakWorkingSet64"/>, VmHWM) and the managed heap's peak, sampled every 2 ms.
+/// `ingest-memory [workstation|server] [--heap-limit MB] [cases…]`: the peak memory of one ingestion, each case in a fresh
+/// process (a process's peak working set is its own, never reset). The parent writes each input into the landing folder of a
+/// new local-folder store; the child ingests it with the default limits and reports the kernel's high-water mark of its
+/// resident memory (<see cref="Process.PeakWorkingSet64"/>, VmHWM) and the managed heap's peak, sampled every 2 ms. With
+/// --heap-limit the child's managed heap is capped (DOTNET_GCHeapHardLimit), as a container's memory caps it: the case
+/// either completes within it or runs out of memory.
 /// </summary>
 public static class IngestMemory
 {
@@ -28,13 +30,16 @@ public static class IngestMemory
         ("sie-garbage", "huvudbok.se", "#FLAGGA 0, then random bytes up to the limit", Garbage),
         ("sie-endless-line", "huvudbok.se", "#FLAGGA 0, then one line up to the limit", EndlessSieLine),
         ("csv-endless-line", "deltagare.csv", "participant header, then one line up to the limit", EndlessCsvLine),
+        ("csv-garbage", "deltagare.csv", "participant header, then random bytes up to the limit", CsvGarbage),
         ("participants-limit", "deltagare.csv", "valid participant CSV at the size limit", limit => AtMost(limit, GeneratedInputs.ParticipantCsv, 50_000)),
     ];
 
     public static void Run(string[] args)
     {
         var gc = args.FirstOrDefault(a => a is "workstation" or "server");
-        var names = args.Where(a => a is not ("workstation" or "server")).ToList();
+        var at = Array.IndexOf(args, "--heap-limit");
+        long? heapLimitMb = at >= 0 ? long.Parse(args[at + 1]) : null;
+        var names = args.Where((a, i) => a is not ("workstation" or "server" or "--heap-limit") && (at < 0 || i != at + 1)).ToList();
         var selected = names.Count == 0 ? Cases : Cases.Where(c => names.Contains(c.Name)).ToArray();
         var limit = LimitSettings.DefaultMaxFileBytes;
         var work = Path.Combine(Path.GetTempPath(), "finsam-bench", "memory-" + Guid.NewGuid().ToString("N"));
@@ -43,7 +48,8 @@ public static class IngestMemory
         {
             Console.WriteLine($"# Finsam ingest peak memory, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; " +
-                              $"one fresh process per case, {gc ?? "server (as the bench and finsam)"} GC; limit {limit / (1 << 20)} MB.");
+                              $"one fresh process per case, {gc ?? "server (as the bench and finsam)"} GC; limit {limit / (1 << 20)} MB" +
+                              (heapLimitMb is { } h ? $"; managed heap capped at {h} MB (DOTNET_GCHeapHardLimit)." : "."));
             Console.WriteLine();
             Console.WriteLine("| case | file MB | outcome | s | process peak MB (before ingest) | × file | managed peak MB | GC committed peak MB |");
             Console.WriteLine("|---|---:|---|---:|---:|---:|---:|---:|");
@@ -57,7 +63,7 @@ public static class IngestMemory
                 var length = bytes.Length;
                 bytes = null;
                 GC.Collect();
-                var result = Child(root, gc);
+                var result = Child(root, gc, heapLimitMb);
                 Console.WriteLine($"| {name}: {what} | {length / 1048576.0:F1} | {result.Outcome} | {result.Seconds:F1} | {result.PeakMb:N0} ({result.StartMb:N0}) | " +
                                   $"{result.PeakMb * 1048576.0 / length:F1} | {result.ManagedMb:N0} | {result.CommittedMb:N0} |");
                 Directory.Delete(root, recursive: true);
@@ -71,7 +77,7 @@ public static class IngestMemory
 
     private sealed record Result(string Outcome, double Seconds, long PeakMb, long StartMb, long ManagedMb, long CommittedMb);
 
-    private static Result Child(string root, string? gc)
+    private static Result Child(string root, string? gc, long? heapLimitMb)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
         // Under `dotnet Finsam.Bench.dll` the host needs the assembly; the apphost does not.
@@ -80,10 +86,14 @@ public static class IngestMemory
         start.ArgumentList.Add(root);
         // The Functions app runs with the workstation collector (its default); the bench and finsam with the server collector.
         if (gc is not null) start.Environment["DOTNET_gcServer"] = gc == "server" ? "1" : "0";
+        if (heapLimitMb is { } mb) start.Environment["DOTNET_GCHeapHardLimit"] = (mb << 20).ToString("x");
+        start.RedirectStandardError = heapLimitMb is not null;
         using var process = Process.Start(start)!;
+        var errors = heapLimitMb is null ? null : process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0) throw new InvalidOperationException("The ingestion failed: " + output);
+        if (process.ExitCode != 0 && errors?.Result.Contains("OutOfMemoryException") == true) return new Result("out of memory", 0, 0, 0, 0, 0);
+        if (process.ExitCode != 0) throw new InvalidOperationException("The ingestion failed: " + output + errors?.Result);
         var p = output.Trim().Split('\t');
         return new Result(p[0], double.Parse(p[1], CultureInfo.InvariantCulture), long.Parse(p[2]), long.Parse(p[3]), long.Parse(p[4]), long.Parse(p[5]));
     }
@@ -113,8 +123,10 @@ public static class IngestMemory
         sampler.Join();
         self.Refresh();
         var file = summary.Files.Single();
-        var outcome = $"{file.Status.ToString().ToLowerInvariant()}, {(file.Status == FileStatus.Accepted ? $"{file.RowCount:N0} rows" : $"{file.ErrorCount:N0} errors")}" +
-                      (GCSettings.IsServerGC ? "" : " (workstation GC)");
+        var outcome = file.Status == FileStatus.Failed
+            ? "failed: " + (file.Message.Contains(nameof(OutOfMemoryException)) ? "out of memory" : file.Message[..Math.Min(60, file.Message.Length)])
+            : $"{file.Status.ToString().ToLowerInvariant()}, {(file.Status == FileStatus.Accepted ? $"{file.RowCount:N0} rows" : $"{file.ErrorCount:N0} errors")}";
+        outcome += GCSettings.IsServerGC ? "" : " (workstation GC)";
         Console.Error.WriteLine(file.Message.Length > 300 ? file.Message[..300] + "…" : file.Message);
         Console.WriteLine(string.Join('\t', outcome, seconds.ToString("F2", CultureInfo.InvariantCulture), self.PeakWorkingSet64 >> 20, startMb, managed >> 20, committed >> 20));
     }
@@ -145,6 +157,13 @@ public static class IngestMemory
         var bytes = new byte[limit];
         bytes.AsSpan().Fill((byte)'x');
         "#FLAGGA 0\r\n#FNAMN \""u8.CopyTo(bytes);
+        return bytes;
+    }
+
+    private static byte[] CsvGarbage(long limit)
+    {
+        var bytes = Garbage(limit);
+        Encoding.UTF8.GetBytes(string.Join(';', Finsam.Pipeline.Participants.ParticipantCodes.Header) + "\n").CopyTo(bytes, 0);
         return bytes;
     }
 

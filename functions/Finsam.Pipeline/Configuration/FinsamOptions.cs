@@ -82,7 +82,11 @@ public sealed class PrivacySettings
 /// <summary>Limits a hostile file cannot break (docs/data-contract.md, "Limits").</summary>
 public sealed class LimitSettings
 {
-    public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
+    /// <summary>
+    /// 25 MB: twice the benchmark's month of 200 000 transactions, a hundred times a large federation's real export; at this size
+    /// two ingestions at once and a warm model build fit a 2 GB Flex Consumption instance (docs/benchmarks.md, "Sizing").
+    /// </summary>
+    public const long DefaultMaxFileBytes = 25L * 1024 * 1024;
     public const int DefaultMaxLineLength = TextLimits.DefaultMaxLineLength;
     public const int DefaultMaxFieldLength = TextLimits.DefaultMaxFieldLength;
 

@@ -13,8 +13,9 @@ namespace Finsam.Bench;
 /// `sizing [workstation|server] [--size MB] [--concurrent N] [--kind participants|sie] [--scale S]`: what one Functions instance
 /// may have to hold at once, measured in one process as the worker would hold it: the warm model build of national data (scale
 /// S, default 1) and N ingestions of files at the size limit (default: the worst kind, participants) started together. Each
-/// case runs in a fresh process (peak working set = the kernel's high-water mark), after one first build that compacts the data:
-/// the warm build alone, the ingestions alone, and both together.
+/// case runs in a fresh process (peak working set = the kernel's high-water mark), the national data generated beforehand by this
+/// one: the cold build (nothing compacted yet) and the first publish of both datasets, as on a new deployment, alone and with the
+/// ingestions (on a second copy of the data); then the warm build alone, the ingestions alone, and both together.
 /// </summary>
 public static class SizingBenchmark
 {
@@ -36,15 +37,18 @@ public static class SizingBenchmark
             Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; {gc} GC; national data at {scale}×; " +
                               $"{concurrent} {kind} file(s) of {limit / 1048576.0:F0} MB; DuckDB memory_limit {new ModelOptions("", "").MemoryLimit}.");
             var national = Path.Combine(root, "national");
+            var second = Path.Combine(root, "national-2");
             var generated = NationalData.Generate(Path.Combine(national, "storage"), scale);
-            Console.WriteLine($"Generated {generated.LedgerRows:N0} ledger rows, {generated.Registrations:N0} registrations; first build (compaction) …");
-            Console.WriteLine($"First build: {Child(gc, "build", national, queries, "", 0)}");
+            NationalData.Generate(Path.Combine(second, "storage"), scale);
+            Console.WriteLine($"Generated {generated.LedgerRows:N0} ledger rows, {generated.Registrations:N0} registrations (twice).");
             Console.WriteLine();
             Console.WriteLine("| in one process | s | process peak MB | managed peak MB | outcome |");
             Console.WriteLine("|---|---:|---:|---:|---|");
+            Console.WriteLine($"| cold build (nothing compacted) and first publish | {Child(gc, "publish", national, queries, "", 0)}");
+            Console.WriteLine($"| cold build and first publish with {concurrent} ingestion(s) | {Child(gc, "publish", second, queries, Landing(root, "c", kind, limit, concurrent), limit)}");
             Console.WriteLine($"| warm build alone | {Child(gc, "build", national, queries, "", 0)}");
-            Console.WriteLine($"| {concurrent} ingestion(s) alone | {Child(gc, "ingest", national, queries, Landing(root, "a", kind, limit, concurrent), limit)}");
-            Console.WriteLine($"| warm build and {concurrent} ingestion(s) together | {Child(gc, "both", national, queries, Landing(root, "b", kind, limit, concurrent), limit)}");
+            Console.WriteLine($"| {concurrent} ingestion(s) alone | {Child(gc, "none", national, queries, Landing(root, "a", kind, limit, concurrent), limit)}");
+            Console.WriteLine($"| warm build and {concurrent} ingestion(s) together | {Child(gc, "build", national, queries, Landing(root, "b", kind, limit, concurrent), limit)}");
         }
         finally
         {
@@ -80,7 +84,7 @@ public static class SizingBenchmark
         return output.Trim();
     }
 
-    /// <summary>In the child: the warm build, the ingestions, or both at once; then one table row's cells.</summary>
+    /// <summary>In the child: the build (<paramref name="what"/> build, or publish: and then publish), the ingestions in <paramref name="ingest"/> if any, at once; then one table row's cells.</summary>
     public static void One(string what, string national, string queries, string ingest, long limit)
     {
         using var self = Process.GetCurrentProcess();
@@ -94,13 +98,18 @@ public static class SizingBenchmark
         sampler.Start();
         var sw = Stopwatch.StartNew();
         var work = new List<Task<string>>();
-        if (what is "build" or "both")
+        if (what is "build" or "publish")
             work.Add(Task.Run(async () =>
             {
-                using var build = await ModelBuild.RunAsync(new LocalFolderBlobStore(Path.Combine(national, "storage")), new ModelOptions(queries, Path.Combine(national, "work")));
-                return $"built ({build.AssertionFailures.Count} assertion failures) in {sw.Elapsed.TotalSeconds:F1} s";
+                var store = new LocalFolderBlobStore(Path.Combine(national, "storage"));
+                var options = new ModelOptions(queries, Path.Combine(national, "work"));
+                using var build = await ModelBuild.RunAsync(store, options);
+                var built = $"built ({build.AssertionFailures.Count} assertion failures) in {sw.Elapsed.TotalSeconds:F1} s";
+                if (what != "publish") return built;
+                var published = await new Finsam.Pipeline.Publishing.Publisher(store).PublishAsync(build, options);
+                return $"{built}, published ({string.Join(", ", published.Datasets.Select(d => $"{d.Dataset} v{d.Version}"))}) in {sw.Elapsed.TotalSeconds:F1} s";
             }));
-        if (what is "ingest" or "both")
+        if (ingest.Length > 0)
         {
             var store = new LocalFolderBlobStore(ingest);
             var service = new IngestionService(store, Pseudonymizer, options: new FinsamOptions { Limits = { MaxFileBytes = limit } });

@@ -8,6 +8,8 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale]   (build, then publish twice)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
+//        dotnet run --project tests/Finsam.Bench -c Release -- sizing [workstation|server] [--size MB] [--concurrent N] [--kind participants|sie] [--scale S]
+//        dotnet run --project tests/Finsam.Bench -c Release -- ingest-memory [workstation|server] [--heap-limit MB] [--size MB] [cases…]   (peak memory, a process per case)
 if (args.Length > 0 && args[0] == "models")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
@@ -34,6 +36,27 @@ if (args.Length > 0 && args[0] == "ingest-profile")
 if (args.Length > 0 && args[0] == "ingest-loop")
 {
     IngestProfile.Loop(int.Parse(args[1]), args.Length > 2 && args[2] == "participants");
+    return;
+}
+if (args.Length > 0 && args[0] == "sizing")
+{
+    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
+    SizingBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queries, args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "sizing-one")
+{
+    SizingBenchmark.One(args[1], args[2], args[3], args[4], long.Parse(args[5]));
+    return;
+}
+if (args.Length > 0 && args[0] == "ingest-memory")
+{
+    IngestMemory.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "ingest-memory-one")
+{
+    IngestMemory.One(args[1], long.Parse(args[2]));
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

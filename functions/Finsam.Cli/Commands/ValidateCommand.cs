@@ -35,7 +35,7 @@ public static class ValidateCommand
             await using var services = settings.Services(parse);
             var limits = services.GetRequiredService<IOptions<FinsamOptions>>().Value.Limits;
             var (result, report) = await FileValidator.ValidateFileAsync(path, parse.GetValue(federation)!, month, parse.GetValue(orgNr),
-                limits.MaxFileBytes, services.GetRequiredService<TimeProvider>(), knownInsatser, ct);
+                limits.MaxFileBytes, services.GetRequiredService<TimeProvider>(), knownInsatser, limits.Text, ct);
             if (result.Kind == FileKind.Volumes && knownInsatser is null)
                 console.MarkupLine("[grey]Insatserna kontrollerades inte mot insatser.csv (ange --insatser) / the interventions were not checked against insatser.csv (give --insatser).[/]");
             if (result.IsValid)

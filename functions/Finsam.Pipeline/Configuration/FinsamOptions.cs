@@ -1,3 +1,5 @@
+using Finsam.Pipeline.Contract;
+
 namespace Finsam.Pipeline.Configuration;
 
 /// <summary>
@@ -88,12 +90,16 @@ public sealed class PrivacySettings
     public string? PseudonymKey { get; set; }
 }
 
-/// <summary>Limits a hostile file cannot break.</summary>
+/// <summary>Limits a hostile file cannot break (docs/data-contract.md, "Limits").</summary>
 public sealed class LimitSettings
 {
-    public const long DefaultMaxFileBytes = 100L * 1024 * 1024;
-    public const int DefaultMaxLineLength = 100_000;
-    public const int DefaultMaxFieldLength = 10_000;
+    /// <summary>
+    /// 25 MB: twice the benchmark's month of 200 000 transactions, a hundred times a large federation's real export; at this size
+    /// two ingestions at once and a warm model build fit a 2 GB Flex Consumption instance (docs/benchmarks.md, "Sizing").
+    /// </summary>
+    public const long DefaultMaxFileBytes = 25L * 1024 * 1024;
+    public const int DefaultMaxLineLength = TextLimits.DefaultMaxLineLength;
+    public const int DefaultMaxFieldLength = TextLimits.DefaultMaxFieldLength;
 
     /// <summary>The largest landing file accepted; a larger one is quarantined from its properties, unread.</summary>
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
@@ -103,6 +109,9 @@ public sealed class LimitSettings
 
     /// <summary>The longest field of a line, in characters.</summary>
     public int MaxFieldLength { get; set; } = DefaultMaxFieldLength;
+
+    /// <summary>The line and field limits, as the parsers take them.</summary>
+    public TextLimits Text => new(MaxLineLength, MaxFieldLength);
 }
 
 /// <summary>The local host (<c>finsam host</c>): how often it looks in landing and how often it tries a file.</summary>

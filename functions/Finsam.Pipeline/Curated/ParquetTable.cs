@@ -52,8 +52,20 @@ public sealed class ParquetTable<T>
     /// <summary>From this many rows, the columns are encoded on all cores at once and joined.</summary>
     public const int ParallelFromRows = 20_000;
 
+    /// <summary>Rows of a row group of a large table: DuckDB's own row group size.</summary>
+    public const int RowGroupRows = 122_880;
+
+    /// <summary>
+    /// A table of more rows is written in row groups of <see cref="RowGroupRows"/>, one column after another. Parquet.Net
+    /// encodes a column chunk whole in memory, several times its size, so one row group of a 100 MB file's rows cost more
+    /// than the file (docs/benchmarks.md, peak memory); in row groups the encoding costs the same whatever the file's size.
+    /// </summary>
+    public const int RowGroupsFromRows = 2 * RowGroupRows;
+
     public async Task<byte[]> ToBytesAsync(IReadOnlyList<T> rows, CancellationToken ct = default)
     {
+        if (rows.Count > RowGroupsFromRows)
+            return await EncodeAsync(rows, Enumerable.Range(0, _columns.Count), ct, RowGroupRows);
         if (rows.Count < ParallelFromRows || Environment.ProcessorCount < 2 || !ParquetColumnJoin.Available)
             return await EncodeAsync(rows, Enumerable.Range(0, _columns.Count), ct);
         var parts = new byte[_columns.Count][];
@@ -63,24 +75,43 @@ public sealed class ParquetTable<T>
         return await ParquetColumnJoin.JoinAsync(parts, ct);
     }
 
-    /// <summary>The given columns of the rows as one Parquet file with one row group.</summary>
-    private async Task<byte[]> EncodeAsync(IReadOnlyList<T> rows, IEnumerable<int> columns, CancellationToken ct)
+    /// <summary>The given columns of the rows as one Parquet file, in row groups of at most <paramref name="rowGroupRows"/> rows.</summary>
+    private async Task<byte[]> EncodeAsync(IReadOnlyList<T> rows, IEnumerable<int> columns, CancellationToken ct, int rowGroupRows = int.MaxValue)
     {
         var chosen = columns.Select(i => _columns[i]).ToList();
-        using var buffer = new MemoryStream();
+        using var buffer = new BlockWriteStream();
         // Fields of this write's own: Parquet.Net sets a field's levels when a schema is made from it,
         // so fields shared by writes running at once could get a wrong definition level (a corrupt file).
         var fields = chosen.Select(c => c.NewField()).ToArray();
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, Options(chosen, fields), cancellationToken: ct))
         {
-            using var rowGroup = writer.CreateRowGroup();
-            for (var i = 0; i < fields.Length; i++)
+            var start = 0;
+            do
             {
-                ct.ThrowIfCancellationRequested();
-                await chosen[i].Write(rows, rowGroup, fields[i]);
+                var group = rows.Count <= rowGroupRows ? rows : new Slice(rows, start, Math.Min(rowGroupRows, rows.Count - start));
+                using var rowGroup = writer.CreateRowGroup();
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    await chosen[i].Write(group, rowGroup, fields[i]);
+                }
+                start += group.Count;
             }
+            while (start < rows.Count);
         }
         return buffer.ToArray();
+    }
+
+    /// <summary>Rows [start, start + count) of a list, without copying them.</summary>
+    private sealed class Slice(IReadOnlyList<T> rows, int start, int count) : IReadOnlyList<T>
+    {
+        public T this[int index] => rows[start + index];
+        public int Count => count;
+        public IEnumerator<T> GetEnumerator()
+        {
+            for (var i = 0; i < count; i++) yield return rows[start + i];
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>A dictionary for the columns that ask for one, given up for a column whose first values are mostly distinct.</summary>

@@ -10,13 +10,50 @@ namespace Finsam.Pipeline.Ingestion;
 /// <summary>Turns checked input into curated rows; identity numbers become pseudonyms here.</summary>
 public static class CuratedRowMapper
 {
-    public static List<LedgerEntry> LedgerRows(ParsedLedger ledger, string sha256)
+    /// <summary>
+    /// The ledger's transactions as curated rows, each made when it is read: a copy of every row would cost 72 bytes a
+    /// transaction (130 MB for a SIE file at the size limit) while the parsed ledger holds them already.
+    /// </summary>
+    public static IReadOnlyList<LedgerEntry> LedgerRows(ParsedLedger ledger, string sha256) => new LedgerRowView(ledger, sha256);
+
+    private sealed class LedgerRowView : IReadOnlyList<LedgerEntry>
     {
-        var rows = new List<LedgerEntry>(ledger.TransactionCount);
-        foreach (var voucher in ledger.Vouchers)
-            foreach (var transaction in voucher.Transactions)
-                rows.Add(new LedgerEntry(voucher, transaction, ledger.Format, sha256));
-        return rows;
+        private readonly ParsedVoucher[] _vouchers;
+        private readonly int[] _voucherOfRow;
+        private readonly int[] _firstRow;
+        private readonly string _format;
+        private readonly string _sha256;
+
+        public LedgerRowView(ParsedLedger ledger, string sha256)
+        {
+            (_vouchers, _format, _sha256) = ([.. ledger.Vouchers], ledger.Format, sha256);
+            _firstRow = new int[_vouchers.Length];
+            _voucherOfRow = new int[_vouchers.Sum(v => v.Transactions.Count)];
+            for (int v = 0, row = 0; v < _vouchers.Length; row += _vouchers[v].Transactions.Count, v++)
+            {
+                _firstRow[v] = row;
+                _voucherOfRow.AsSpan(row, _vouchers[v].Transactions.Count).Fill(v);
+            }
+        }
+
+        public int Count => _voucherOfRow.Length;
+
+        public LedgerEntry this[int index]
+        {
+            get
+            {
+                var v = _voucherOfRow[index];
+                var voucher = _vouchers[v];
+                return new LedgerEntry(voucher, voucher.Transactions[index - _firstRow[v]], _format, _sha256);
+            }
+        }
+
+        public IEnumerator<LedgerEntry> GetEnumerator()
+        {
+            for (var i = 0; i < Count; i++) yield return this[i];
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     public static List<OpeningBalanceEntry> OpeningBalanceRows(ParsedLedger ledger, string sha256) =>

@@ -20,7 +20,7 @@ namespace Finsam.Pipeline.Ingestion;
 /// so a file dropped again meanwhile waits for the next run.</item>
 /// </list>
 /// </summary>
-internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider clock, long maxFileBytes)
+internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymizer, TimeProvider clock, long maxFileBytes, TextLimits? textLimits = null)
 {
     private readonly TimeProvider _clock = clock;
 
@@ -31,7 +31,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     public async Task<FileOutcome> IngestAsync(BlobInfo landingBlob, FederationRegistry federations, CancellationToken ct = default)
     {
         if (landingBlob.Length > maxFileBytes) return await RejectOversizeAsync(landingBlob, federations, ct);
-        BlobContent content;
+        BlobContent? content;
         try
         {
             // Only the version that was listed and checked against the size limit: a newer one is processed on its own.
@@ -48,30 +48,45 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
             return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
                 "A newer version of the file arrived after it was listed; that version is processed on its own.");
         }
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content.Bytes));
-        await ArchiveAsync(sha, content.Bytes, ct);
+        var readETag = content.Info.ETag;
+        // The bytes are held only until they are archived and checked: a large file's bytes are not kept while its
+        // Parquet is encoded, and a quarantined copy is made from the archive (docs/benchmarks.md, peak memory).
+        byte[]? bytes = content.Bytes;
+        content = null;
+        var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await ArchiveAsync(sha, bytes, ct);
 
         var now = _clock.GetUtcNow();
         var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
-        FileOutcome outcome;
+        FileOutcome? outcome;
         if (path is null)
         {
+            bytes = null;
             var report = new ValidationReport();
             report.Error("landing_path", null, "path", landingBlob.Name, problemSv!, problemEn!);
             // Always reported: the problem is where the file was put, whatever its bytes.
-            outcome = await RejectAsync(landingBlob, content, sha, null, FileKind.Unknown, null, report, now, ct);
+            outcome = await RejectAsync(landingBlob, sha, null, FileKind.Unknown, null, report, now, ct);
         }
         else
         {
             var federation = federations.Find(path.FederationId)!;
-            var kind = FileKindDetector.Detect(content.Bytes);
-            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct)
-                ?? await ValidateAndStoreAsync(landingBlob, content, sha, path, federation, now, ct);
+            var kind = FileKindDetector.Detect(bytes);
+            outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct);
+            if (outcome is null)
+            {
+                // A volume export's interventions are checked against reference/insatser.csv, read when one arrives.
+                var knownInsatser = kind == FileKind.Volumes ? (await InsatsRegistry.LoadAsync(store, ct)).For(path.FederationId) : null;
+                var validated = FileValidator.Validate(bytes, path.Period, federation.OrgNr, knownInsatser, textLimits);
+                bytes = null;
+                outcome = validated.IsValid
+                    ? await AcceptAsync(landingBlob, sha, path, validated, now, ct)
+                    : await RejectAsync(landingBlob, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
+            }
         }
 
         try
         {
-            await store.DeleteAsync(Containers.Landing, landingBlob.Name, content.Info.ETag, ct);
+            await store.DeleteAsync(Containers.Landing, landingBlob.Name, readETag, ct);
         }
         catch (BlobConditionFailedException)
         {
@@ -130,19 +145,6 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         >= 1024 => (bytes / 1024m).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " KB",
         _ => $"{bytes} bytes",
     };
-
-    private async Task<FileOutcome> ValidateAndStoreAsync(BlobInfo blob, BlobContent content, string sha, LandingPath path, Federation federation,
-        DateTimeOffset now, CancellationToken ct)
-    {
-        // A volume export's interventions are checked against reference/insatser.csv, read when one arrives.
-        var knownInsatser = FileKindDetector.Detect(content.Bytes) == FileKind.Volumes
-            ? (await InsatsRegistry.LoadAsync(store, ct)).For(path.FederationId)
-            : null;
-        var validated = FileValidator.Validate(content.Bytes, path.Period, federation.OrgNr, knownInsatser);
-        return validated.IsValid
-            ? await AcceptAsync(blob, sha, path, validated, now, ct)
-            : await RejectAsync(blob, content, sha, path, validated.Kind, validated.Encoding, validated.Report, now, ct);
-    }
 
     private async Task ArchiveAsync(string sha, byte[] bytes, CancellationToken ct)
     {
@@ -211,7 +213,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         await store.WriteAsync(Containers.Curated, CuratedLayout.DataFile(dataset, path), bytes, WriteCondition.Overwrite, ct);
     }
 
-    private async Task<FileOutcome> RejectAsync(BlobInfo blob, BlobContent content, string sha, LandingPath? path, FileKind kind, string? encoding,
+    private async Task<FileOutcome> RejectAsync(BlobInfo blob, string sha, LandingPath? path, FileKind kind, string? encoding,
         ValidationReport report, DateTimeOffset now, CancellationToken ct)
     {
         var federation = path?.FederationId ?? CuratedLayout.Unknown;
@@ -219,12 +221,14 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
         var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
         var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
-        await store.WriteAsync(Containers.Quarantine, baseName, content.Bytes, WriteCondition.Overwrite, ct);
+        // The archived original, copied inside the store: raw/ is keyed by content, so it holds exactly the bytes checked.
+        await store.CopyAsync(Containers.Raw, sha, Containers.Quarantine, baseName, ct: ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
 
         var first = report.Errors.FirstOrDefault();
-        var message = $"Rejected with {report.ErrorCount} error(s)" + (first is null ? "." : $"; first: {first}");
+        var message = $"Rejected with {report.ErrorCount} error(s)" + (report.ReadStoppedAtLine is { } stop ? $" (reading stopped after line {stop})" : "") +
+                      (first is null ? "." : $"; first: {first}");
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
             report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
         return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,

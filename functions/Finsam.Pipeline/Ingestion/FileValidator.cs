@@ -20,8 +20,9 @@ public static class FileValidator
     /// pipeline would write beside the file in quarantine.
     /// </summary>
     /// <param name="knownInsatser">The federation's interventions, for volume exports; null leaves that check out.</param>
+    /// <param name="limits">The longest line and field; null: <see cref="TextLimits.Default"/>.</param>
     public static async Task<(ValidatedFile File, RejectionReport Report)> ValidateFileAsync(FileInfo file, string federationId, Period period, string? expectedOrgNr,
-        long maxFileBytes, TimeProvider clock, IReadOnlySet<string>? knownInsatser = null, CancellationToken ct = default)
+        long maxFileBytes, TimeProvider clock, IReadOnlySet<string>? knownInsatser = null, TextLimits? limits = null, CancellationToken ct = default)
     {
         ValidatedFile result;
         var sha = "";
@@ -37,7 +38,7 @@ public static class FileValidator
         {
             var bytes = await File.ReadAllBytesAsync(file.FullName, ct);
             sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-            result = Validate(bytes, period, expectedOrgNr, knownInsatser);
+            result = Validate(bytes, period, expectedOrgNr, knownInsatser, limits);
         }
         var rejection = RejectionReport.Create(file.Name, $"{federationId}/{period}/{file.Name}", sha, federationId, period.ToString(), result.Kind,
             new DateTimeOffset(file.LastWriteTimeUtc), clock.GetUtcNow(), result.Report);
@@ -47,7 +48,8 @@ public static class FileValidator
     /// <param name="expectedOrgNr">The federation's organisation number; #ORGNR must match it when both are given.</param>
     /// <param name="knownInsatser">The federation's interventions from reference/insatser.csv: an intervention of a volume
     /// export that is not among them is a warning. Null leaves the check out.</param>
-    public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr, IReadOnlySet<string>? knownInsatser = null)
+    /// <param name="limits">The longest line and field; null: <see cref="TextLimits.Default"/>.</param>
+    public static ValidatedFile Validate(byte[] bytes, Period period, string? expectedOrgNr, IReadOnlySet<string>? knownInsatser = null, TextLimits? limits = null)
     {
         var report = new ValidationReport();
         var kind = FileKindDetector.Detect(bytes);
@@ -55,28 +57,28 @@ public static class FileValidator
         {
             case FileKind.SieLedger:
             {
-                var (ledger, header) = SieParser.Parse(bytes, period, report);
+                var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
-                LedgerRules.Check(ledger, period, report);
+                if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
             }
             case FileKind.CsvLedger:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
-                var ledger = CsvLedgerParser.Parse(TextDecoding.Decode(bytes, encoding), report);
-                LedgerRules.Check(ledger, period, report);
+                var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
+                if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
             }
             case FileKind.Participants:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
-                var participants = ParticipantParser.Parse(TextDecoding.Decode(bytes, encoding), period, report);
+                var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
             case FileKind.Volumes:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
-                var volumes = VolumeParser.Parse(TextDecoding.Decode(bytes, encoding), period, knownInsatser, report);
+                var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
             default:

@@ -30,7 +30,7 @@ public sealed class IngestionService
         _clock = clock ?? TimeProvider.System;
         _options = options ?? new FinsamOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _files = new FileIngestion(store, pseudonymizer, _clock, _options.Limits.MaxFileBytes);
+        _files = new FileIngestion(store, pseudonymizer, _clock, _options.Limits.MaxFileBytes, _options.Limits.Text);
         _receipts = new LandingReceipts(store);
         _retry = TransientFailures.Retry(_options.Storage.TransientAttempts, _options.Storage.RetryDelay, _clock,
             (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", Logged(e.Message), attempt, _options.Storage.TransientAttempts));

@@ -21,7 +21,8 @@ public sealed record RejectionReport(
     [property: JsonPropertyName("error_count")] int ErrorCount,
     [property: JsonPropertyName("warning_count")] int WarningCount,
     [property: JsonPropertyName("omitted_count")] int OmittedCount,
-    [property: JsonPropertyName("issues")] IReadOnlyList<ReportedIssue> Issues)
+    [property: JsonPropertyName("issues")] IReadOnlyList<ReportedIssue> Issues,
+    [property: JsonPropertyName("read_stopped_at_line")] int? ReadStoppedAtLine = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -34,7 +35,7 @@ public sealed record RejectionReport(
         DateTimeOffset receivedAt, DateTimeOffset checkedAt, ValidationReport report) =>
         new(file, landingPath, sha256, federationId, period, kind.ToString(), receivedAt, checkedAt,
             report.ErrorCount, report.WarningCount, report.OmittedCount,
-            report.Issues.Select(ReportedIssue.From).ToList());
+            report.Issues.Select(ReportedIssue.From).ToList(), report.ReadStoppedAtLine);
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
@@ -56,6 +57,8 @@ public sealed record RejectionReport(
             sb.AppendLine($"    {issue.MessageEn}");
         }
         if (OmittedCount > 0) sb.AppendLine($"… och ytterligare {OmittedCount} / and {OmittedCount} more.");
+        if (ReadStoppedAtLine is { } line)
+            sb.AppendLine($"Läsningen avbröts efter rad {line}; resten av filen lästes inte. / Reading stopped after line {line}; the rest of the file was not read.");
         sb.AppendLine();
         sb.AppendLine("Rätta filen och lägg den i landing igen. Fix the file and drop it into landing again.");
         return sb.ToString();

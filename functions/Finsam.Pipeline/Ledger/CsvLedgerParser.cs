@@ -17,15 +17,20 @@ public static partial class CsvLedgerParser
     public static readonly string[] Header = ["verifikation", "datum", "konto", "belopp", "objekt", "text"];
     public const string OpeningBalanceVoucher = "IB";
 
-    public static ParsedLedger Parse(string text, ValidationReport report)
+    public static ParsedLedger Parse(DelimitedSource text, ValidationReport report, TextLimits? limits = null)
     {
+        limits ??= TextLimits.Default;
         var ledger = new ParsedLedger { Format = "csv" };
         var vouchers = new VoucherRows();
         var first = true;
-        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)))
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text), limits.MaxLineLength, limits.MaxFieldLength,
+                     over => limits.Report(report, over, Header)))
         {
             if (first) { first = false; continue; } // the header, checked by the file-kind detection
             ReadRow(record, ledger, vouchers, report);
+            if (!report.IsFull) continue;
+            report.StopReading();
+            break;
         }
         // A voucher's rows may be anywhere in a CSV file: they are put one after the other at the end.
         var rows = new List<ParsedTransaction>();

@@ -22,13 +22,15 @@ public static class ParticipantParser
 
     private sealed record CheckedChunk(List<ParsedRegistration> Rows, ValidationReport Report, int Masked);
 
-    public static ParsedParticipants Parse(string text, Period period, ValidationReport report)
+    public static ParsedParticipants Parse(DelimitedSource text, Period period, ValidationReport report, TextLimits? limits = null)
     {
+        limits ??= TextLimits.Default;
         // Each chunk of records is checked on another thread as soon as it is read, so the CSV reader
         // and the checks run at once, and a chunk's raw records are garbage before the next are read.
         var chunks = new List<Task<CheckedChunk>>();
         var records = new List<DelimitedRecord>(ChunkRows);
-        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)).Skip(1)) // after the header
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text), limits.MaxLineLength, limits.MaxFieldLength,
+                     over => limits.Report(report, over, ParticipantCodes.Header)).Skip(1)) // after the header
         {
             records.Add(record);
             if (records.Count < ChunkRows) continue;

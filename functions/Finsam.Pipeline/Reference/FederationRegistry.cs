@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Text;
 
@@ -35,7 +36,9 @@ public sealed class FederationRegistry
     public static FederationRegistry Parse(string csv)
     {
         var federations = new List<Federation>();
-        var records = DelimitedText.Read(csv, DelimitedText.DetectDelimiter(csv)).ToList();
+        var records = DelimitedText.Read(csv, DelimitedText.DetectDelimiter(csv), TextLimits.DefaultMaxLineLength, TextLimits.DefaultMaxFieldLength,
+            over => throw new ReferenceDataException($"{BlobName} line {over.Line}: a {(over.Field is null ? "line" : "field")} is longer than " +
+                                                     $"{(over.Field is null ? TextLimits.DefaultMaxLineLength : TextLimits.DefaultMaxFieldLength)} characters.")).ToList();
         if (records.Count == 0 || !records[0].Fields.Select(f => f.Trim().ToLowerInvariant()).SequenceEqual(Header))
             throw new ReferenceDataException($"{BlobName} must start with the header {string.Join(';', Header)}.");
         foreach (var record in records.Skip(1))

@@ -29,6 +29,29 @@ public sealed class SieLine
 
     public string String(int index) => this[index].ToString();
 
+    /// <summary>The first field (or item of an object list, by its list's index) longer than <paramref name="max"/> characters, as read; null when none is.</summary>
+    public int? FindFieldLongerThan(int max, out ReadOnlySpan<char> value)
+    {
+        for (var i = 0; i < _fields.Count; i++)
+        {
+            var field = _fields[i];
+            if (!field.IsList)
+            {
+                if (field.Length <= max) continue;
+                value = SpanOf(field);
+                return i;
+            }
+            for (var item = field.ItemStart; item < field.ItemStart + field.ItemCount; item++)
+            {
+                if (_items[item].Length <= max) continue;
+                value = SpanOf(_items[item]);
+                return i;
+            }
+        }
+        value = default;
+        return null;
+    }
+
     public bool SameFieldsAs(SieLine other)
     {
         if (other.Count != Count) return false;

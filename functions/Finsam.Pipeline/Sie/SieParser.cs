@@ -40,16 +40,19 @@ public sealed class SieParser
     /// <summary>Files larger than this are read in parts, one per core, split where a voucher starts.</summary>
     private const int ParallelThresholdBytes = 2 << 20;
 
-    public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report)
+    public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report, TextLimits? limits = null)
     {
+        limits ??= TextLimits.Default;
         var parts = Split(content);
         // A #TRANS line is about 45 bytes: room for the rows up front, so their array rarely grows.
-        var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
+        var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), limits, isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
         Parallel.For(0, parts.Count, i =>
         {
             var (offset, length, firstLine) = parts[i];
             var lineNumber = firstLine - 1;
-            ForEachLine(content, offset, length, line => states[i].Line(line, ++lineNumber));
+            ForEachLine(content, offset, length, limits.MaxLineLength,
+                line => states[i].Line(line, ++lineNumber),
+                (start, lineLength) => states[i].LineTooLong(start, lineLength, ++lineNumber));
             states[i].End();
         });
 
@@ -63,7 +66,8 @@ public sealed class SieParser
             foreach (var (line, account, amount) in state.OpeningBalances)
                 ledger.OpeningBalances.Add(new ParsedOpeningBalance(header.FiscalYearStart ?? new DateOnly(period.Year, 1, 1), account, amount, line));
             // Each part warns once per unknown record; the file as a whole warns once.
-            report.Merge(state.Report, issue => issue.Code != "sie_unknown_record" || warned.Add(issue.Value ?? ""));
+            report.MergePart(state.Report, issue => issue.Code != "sie_unknown_record" || warned.Add(issue.Value ?? ""));
+            if (report.ReadingStopped) break; // the parts after it count as not read, however the file was split
         }
         return (ledger, header);
     }
@@ -73,36 +77,48 @@ public sealed class SieParser
 
     /// <summary>
     /// Calls <paramref name="onLine"/> for each line of the bytes, split as StreamReader.ReadLine splits
-    /// them (at \r\n, \n or \r). Blocks of whole lines are decoded into one buffer that is reused, so
-    /// no string is made per line; a line is only valid during its call. Codepage 437 has one char per byte.
+    /// them (at \r\n, \n or \r), until it returns false. Blocks of whole lines are decoded into one buffer that is reused,
+    /// so no string is made per line; a line is only valid during its call. Codepage 437 has one char per byte, so lines
+    /// are found in the bytes: a line longer than <paramref name="maxLine"/> is never decoded, only its first characters,
+    /// which go to <paramref name="onTooLong"/> with its length.
     /// </summary>
-    private static void ForEachLine(byte[] content, int offset, int length, Action<ReadOnlyMemory<char>> onLine)
+    private static void ForEachLine(byte[] content, int offset, int length, int maxLine,
+        Func<ReadOnlyMemory<char>, bool> onLine, Func<ReadOnlyMemory<char>, long, bool> onTooLong)
     {
         var encoding = Codepage437;
-        var buffer = new char[BlockBytes];
+        var buffer = new char[BlockBytes + 1];
         var end = offset + length;
         for (var blockStart = offset; blockStart < end;)
         {
             var window = content.AsSpan(blockStart, Math.Min(BlockBytes, end - blockStart));
-            var lastNewline = window.LastIndexOf((byte)'\n');
-            var blockLength = lastNewline >= 0 && blockStart + window.Length < end ? lastNewline + 1 : window.Length;
-            if (lastNewline < 0 && blockStart + window.Length < end)
+            var blockLength = window.Length;
+            if (blockStart + window.Length < end)
             {
-                // A line longer than a block: take it whole.
-                var next = content.AsSpan(blockStart, end - blockStart).IndexOf((byte)'\n');
-                blockLength = next < 0 ? end - blockStart : next + 1;
+                var lastBreak = window.LastIndexOfAny((byte)'\r', (byte)'\n');
+                if (lastBreak < 0)
+                {
+                    // A line longer than a block: decoded alone if it is within the limit, else skipped.
+                    var next = content.AsSpan(blockStart, end - blockStart).IndexOfAny((byte)'\r', (byte)'\n');
+                    var lineLength = next < 0 ? end - blockStart : next;
+                    var keepLength = lineLength <= maxLine ? lineLength : Math.Min(lineLength, TextOverLimit.StartLength);
+                    if (buffer.Length < keepLength) buffer = new char[keepLength];
+                    var line = buffer.AsMemory(0, encoding.GetChars(content, blockStart, keepLength, buffer, 0));
+                    if (!(lineLength <= maxLine ? onLine(line) : onTooLong(line, lineLength))) return;
+                    blockStart += lineLength;
+                    if (blockStart < end) blockStart += content[blockStart] == '\r' && blockStart + 1 < end && content[blockStart + 1] == '\n' ? 2 : 1;
+                    continue;
+                }
+                blockLength = lastBreak + 1;
+                // A \r\n stays in one block, or the \n would count as a line of its own.
+                if (content[blockStart + lastBreak] == '\r' && blockStart + blockLength < end && content[blockStart + blockLength] == '\n') blockLength++;
             }
-            if (buffer.Length < blockLength) buffer = new char[blockLength];
             var text = buffer.AsMemory(0, encoding.GetChars(content, blockStart, blockLength, buffer, 0));
             for (var start = 0; start < text.Length;)
             {
                 var at = text.Span[start..].IndexOfAny('\r', '\n');
-                if (at < 0)
-                {
-                    onLine(text[start..]);
-                    break;
-                }
-                onLine(text.Slice(start, at));
+                var line = at < 0 ? text[start..] : text.Slice(start, at);
+                if (!(line.Length <= maxLine ? onLine(line) : onTooLong(line, line.Length))) return;
+                if (at < 0) break;
                 start += at + (text.Span[start + at] == '\r' && start + at + 1 < text.Length && text.Span[start + at + 1] == '\n' ? 2 : 1);
             }
             blockStart += blockLength;
@@ -133,7 +149,7 @@ public sealed class SieParser
     }
 
     /// <summary>Reads the lines of a file, or of a part of it that starts where a voucher starts.</summary>
-    private sealed class ParseState(Period period, ValidationReport report, bool isContinuation, int expectedRows)
+    private sealed class ParseState(Period period, ValidationReport report, TextLimits limits, bool isContinuation, int expectedRows)
     {
         public ValidationReport Report => report;
         public List<ParsedVoucher> Vouchers { get; } = [];
@@ -156,7 +172,29 @@ public sealed class SieParser
 
         public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd);
 
-        public void Line(ReadOnlyMemory<char> text, int n)
+        /// <summary>Reads line <paramref name="n"/>; false once the report is full, and the rest is not read.</summary>
+        public bool Line(ReadOnlyMemory<char> text, int n)
+        {
+            Read(text, n);
+            return GoOn();
+        }
+
+        /// <summary>A line over the limit, of which only <paramref name="start"/> was decoded.</summary>
+        public bool LineTooLong(ReadOnlyMemory<char> start, long length, int n)
+        {
+            _pendingRtrans = null;
+            limits.LineTooLong(report, n, start.Span, length);
+            return GoOn();
+        }
+
+        private bool GoOn()
+        {
+            if (!report.IsFull) return true;
+            report.StopReading();
+            return false;
+        }
+
+        private void Read(ReadOnlyMemory<char> text, int n)
         {
             var trimmed = text.Span.Trim();
             if (trimmed.Length == 0) return;
@@ -166,13 +204,19 @@ public sealed class SieParser
             var problem = SieTokenizer.Tokenize(text, _line);
             if (problem is not null)
             {
-                report.Error("sie_syntax", n, null, Mask(trimmed.ToString()), $"Raden kan inte läsas: {problem}.", $"The line cannot be read: {problem}.");
+                report.Error("sie_syntax", n, null, TextLimits.Excerpt(trimmed, 80), $"Raden kan inte läsas: {problem}.", $"The line cannot be read: {problem}.");
+                return;
+            }
+            if (_line.FindFieldLongerThan(limits.MaxFieldLength, out var longValue) is { } longField)
+            {
+                _pendingRtrans = null;
+                limits.FieldTooLong(report, n, SieFieldNames.Column(_line[0], longField), longValue, longValue.Length);
                 return;
             }
             var labelSpan = _line[0];
             if (labelSpan.IsEmpty || labelSpan[0] != '#')
             {
-                report.Error("sie_not_a_record", n, null, Mask(Truncate(trimmed.ToString())),
+                report.Error("sie_not_a_record", n, null, TextLimits.Excerpt(trimmed, 80),
                     "Raden är ingen SIE-post (en post börjar med #).", "The line is not a SIE record (a record starts with #).");
                 return;
             }
@@ -232,6 +276,7 @@ public sealed class SieParser
         public void End()
         {
             ParsedVoucher.AssignTransactions(Vouchers, _voucherStarts, _rows, _rowCount);
+            if (report.ReadingStopped) return; // what was not read is not checked
             if (_inBlock)
                 report.Error("sie_block_open", _blockLine, null, "{", "Verifikationens { stängs aldrig med }.", "The voucher's { is never closed with }.");
             if (isContinuation) return; // the file's header is in the first part
@@ -377,9 +422,5 @@ public sealed class SieParser
                 "The amount must be a number with at most two decimals and a point as decimal separator, e.g. -1234.50.");
             return false;
         }
-
-        private static string Truncate(string s) => s.Length > 80 ? s[..80] + "…" : s;
-
-        private static string Mask(string s) => FreeTextMasker.Mask(s).Text;
     }
 }

@@ -14,12 +14,15 @@ public static class VolumeParser
 {
     /// <param name="knownInsatser">The federation's interventions from reference/insatser.csv; null when they are not
     /// known here (finsam validate without --insatser), and the check is left out.</param>
-    public static ParsedVolumes Parse(string text, Period period, IReadOnlySet<string>? knownInsatser, ValidationReport report)
+    /// <param name="limits">The longest line and field; null: <see cref="TextLimits.Default"/>.</param>
+    public static ParsedVolumes Parse(DelimitedSource text, Period period, IReadOnlySet<string>? knownInsatser, ValidationReport report, TextLimits? limits = null)
     {
+        limits ??= TextLimits.Default;
         var result = new ParsedVolumes();
         var seen = new Dictionary<(string, string, string), int>();
         var unknownReported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text)).Skip(1)) // after the header
+        foreach (var record in DelimitedText.Read(text, DelimitedText.DetectDelimiter(text), limits.MaxLineLength, limits.MaxFieldLength,
+                     over => limits.Report(report, over, VolumeCodes.Header)).Skip(1)) // after the header
         {
             if (Read(record, period, report) is not { } row) continue;
             if (seen.TryGetValue((row.InsatsId, row.Manad, row.Kon), out var firstLine))

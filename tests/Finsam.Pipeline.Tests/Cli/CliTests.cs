@@ -59,6 +59,22 @@ public class CliTests
         Assert.Contains("outside the landing month 2025-03", output);
     }
 
+    [Fact]
+    public async Task Validate_takes_the_line_and_field_limits_from_the_settings()
+    {
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "konton.se");
+        await File.WriteAllBytesAsync(file, Support.Sie.File($"#KONTO 6110 \"{new string('k', 300)}\""));
+        var limits = new Dictionary<string, string> { ["Finsam:Limits:MaxLineLength"] = "256", ["Finsam:Limits:MaxFieldLength"] = "200" };
+
+        var (exit, output) = await RunAsync(limits, "validate", file, "--federation", "aspdalen", "--period", "2025-01");
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("[error] rad/line 9 – värde/value '#KONTO 6110 \"kkkkkkkkkkkkkkkkkkkkkkkkkkk…'", output);
+        Assert.Contains("The line is 314 characters long; the longest line accepted is 256 characters.", output);
+        Assert.Equal(0, (await RunAsync(null, "validate", file, "--federation", "aspdalen", "--period", "2025-01")).Exit);
+    }
+
     [Theory]
     [InlineData("validate", "x.se", "--federation", "a")]
     [InlineData("validate", "x.se", "--federation", "a", "--period", "2025-13")]

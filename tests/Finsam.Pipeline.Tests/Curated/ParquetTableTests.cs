@@ -92,4 +92,27 @@ public sealed class ParquetTableTests
         Assert.All(layout, c => Assert.Equal(0L, c[0]));
         Assert.Contains("DICTIONARY", (string)layout[0][2]!); // a string column with repeated values
     }
+
+    [Fact]
+    public async Task A_table_larger_than_two_row_groups_is_written_in_row_groups_and_reads_back_exactly()
+    {
+        var rows = Enumerable.Range(0, ParquetTable<Row>.RowGroupsFromRows + 1).Select(i => new Row(
+            i % 7 == 0 ? null : $"text {i % 100}", i, i * 0.01m, i % 3 == 0 ? null : new DateOnly(2025, 1, 1).AddDays(i % 365))).ToList();
+        using var folder = new TempFolder();
+        var file = Path.Combine(folder.Path, "rows.parquet");
+        var bytes = await NewTable().ToBytesAsync(rows);
+        await File.WriteAllBytesAsync(file, bytes);
+
+        var totals = DuckDb.Query($"select count(*), count(text), sum(line), sum(amount), count(ended) from read_parquet('{file}')").Single();
+        Assert.Equal(new object?[]
+        {
+            (long)rows.Count, (long)rows.Count(r => r.Text is not null), (System.Numerics.BigInteger)rows.Sum(r => (long)r.Line), rows.Sum(r => r.Amount),
+            (long)rows.Count(r => r.Ended is not null),
+        }, totals);
+        Assert.Equal(new object?[] { "text 60", 245_760, 2457.60m, null }, // the last row, alone in the third row group
+            DuckDb.Query($"select text, line, amount, ended from read_parquet('{file}') where line = 245760").Single());
+        var groups = DuckDb.Query($"select row_group_id, max(row_group_num_rows) from parquet_metadata('{file}') group by all order by all");
+        Assert.Equal([[0L, 122_880L], [1L, 122_880L], [2L, 1L]], groups.Select(g => new object?[] { g[0], g[1] }));
+        Assert.Equal(bytes, await NewTable().ToBytesAsync(rows)); // the same rows, the same bytes
+    }
 }

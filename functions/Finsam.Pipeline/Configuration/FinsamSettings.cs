@@ -55,7 +55,7 @@ public static class FinsamSettings
     private static IEnumerable<string> OptionNames() =>
         from @group in typeof(FinsamOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
         from setting in @group.PropertyType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        where setting.GetCustomAttribute<TopLevelSettingAttribute>() is null
+        where setting.CanWrite && setting.GetCustomAttribute<TopLevelSettingAttribute>() is null
         select $"{FinsamOptions.SectionName}__{@group.Name}__{setting.Name}";
 }
 

@@ -38,6 +38,12 @@ if (args.Length > 0 && args[0] == "ingest-loop")
     IngestProfile.Loop(int.Parse(args[1]), args.Length > 2 && args[2] == "participants");
     return;
 }
+if (args.Length > 0 && args[0] == "shortcut")
+{
+    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
+    ShortcutBenchmark.Run(queries, args.Length > 1 ? int.Parse(args[1]) : 51_000, args.Length > 2 ? int.Parse(args[2]) : 5);
+    return;
+}
 if (args.Length > 0 && args[0] == "sizing")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));

@@ -1,0 +1,151 @@
+namespace Finsam.Pipeline.Publishing.Disclosure;
+
+/// <summary>
+/// Chooses which counts of the version being made to hide, on a <see cref="CellGraph"/> with exact values.
+/// <list type="number">
+/// <item>Primary: every count from 1 to 4; every count whose change since an earlier release is from 1 to 4; every count
+/// an earlier release hid for the same, unchanged period (hiding it now and not then would give it away).</item>
+/// <item>Substitution: a relation with one unknown count gives it away. Where that count is hidden (or a never-published
+/// count from 1 to 4), the smallest published count of that relation is hidden too; repeated until no relation gives
+/// a protected count away.</item>
+/// <item>The audit (<see cref="IntervalAudit"/>): where a count is still too well known in the linear programme of all
+/// relations, the nearest smallest published count is hidden; then both steps again, until the audit passes.</item>
+/// </list>
+/// A count an earlier release published for the same, unchanged period is never chosen: it is already known.
+/// </summary>
+internal static class SecondarySuppression
+{
+    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Programs, int Solves);
+
+    public static Result Protect(CellGraph graph, int maxRounds = 50)
+    {
+        var candidate = graph.CandidateVersion;
+        var primary = 0;
+        foreach (var node in graph.Nodes.Where(n => n.Version == candidate && !n.Hidden))
+        {
+            if (node.Value is >= 1 and < SmallCountProtection.MinPublished) node.Reason ??= "1–4";
+            if (node.Reason is null || !node.Published) continue;
+            node.Published = false;
+            primary++;
+        }
+        var adjacency = Adjacency(graph);
+        var secondary = 0;
+        var (programs, solves) = (0, 0);
+        for (var round = 1; ; round++)
+        {
+            secondary += Substitute(graph, adjacency);
+            using var audit = new IntervalAudit(graph, exact: true);
+            var outcome = audit.Run();
+            programs += audit.Programs;
+            solves += audit.Solves;
+            if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, programs, solves);
+            var added = 0;
+            foreach (var (_, node) in outcome.Failures)
+                if (Complement(graph, adjacency, node, null) is { } chosen)
+                {
+                    Hide(graph.Nodes[chosen], "complement (audit)");
+                    added++;
+                }
+            if (added == 0) return new Result(outcome, round, primary, secondary, programs, solves);
+            secondary += added;
+        }
+    }
+
+    private static void Hide(Node node, string reason)
+    {
+        node.Published = false;
+        node.Reason ??= reason;
+    }
+
+    internal static List<int>[] Adjacency(CellGraph graph)
+    {
+        var adjacency = new List<int>[graph.Nodes.Count];
+        for (var i = 0; i < adjacency.Length; i++) adjacency[i] = [];
+        for (var c = 0; c < graph.Constraints.Count; c++)
+            foreach (var node in graph.Constraints[c].Terms.Select(t => t.Node).Distinct())
+                adjacency[node].Add(c);
+        return adjacency;
+    }
+
+    /// <summary>
+    /// Works out every count that relations with one unknown count give away, as a reader would by substitution; where
+    /// one of them is protected, hides a complement in the relation that gave it away, and starts again. Returns how many were hidden.
+    /// </summary>
+    private static int Substitute(CellGraph graph, List<int>[] adjacency)
+    {
+        var hidden = 0;
+        while (true)
+        {
+            var value = new decimal?[graph.Nodes.Count];
+            var derivedBy = new int[graph.Nodes.Count];
+            var unknown = new int[graph.Constraints.Count];
+            var stack = new Stack<int>();
+            foreach (var node in graph.Nodes) value[node.Index] = node.KnownValue;
+            for (var c = 0; c < graph.Constraints.Count; c++)
+            {
+                if (!graph.Constraints[c].Equality) continue;
+                unknown[c] = graph.Constraints[c].Terms.Select(t => t.Node).Distinct().Count(n => value[n] is null);
+                if (unknown[c] == 1) stack.Push(c);
+            }
+            var violations = new List<int>();
+            while (stack.Count > 0)
+            {
+                var c = stack.Pop();
+                var constraint = graph.Constraints[c];
+                var missing = constraint.Terms.Where(t => value[t.Node] is null).ToList();
+                if (missing.Count == 0 || missing.Select(t => t.Node).Distinct().Count() != 1) continue;
+                var u = missing[0].Node;
+                var coefficient = missing.Sum(t => t.Coefficient);
+                if (coefficient == 0) continue;
+                var rest = constraint.Terms.Where(t => t.Node != u).Sum(t => t.Coefficient * value[t.Node]!.Value);
+                value[u] = -rest / coefficient;
+                derivedBy[u] = c;
+                if (Protected(graph.Nodes[u], value[u]!.Value)) violations.Add(u);
+                foreach (var next in adjacency[u])
+                    if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
+            }
+            var added = 0;
+            foreach (var u in violations)
+                if (Complement(graph, adjacency, u, derivedBy[u]) is { } chosen && graph.Nodes[chosen].Published)
+                {
+                    Hide(graph.Nodes[chosen], "complement");
+                    added++;
+                }
+            hidden += added;
+            if (added == 0) return hidden;
+        }
+    }
+
+    /// <summary>Whether working out this count is a disclosure: a hidden count of a release, or a never-published one from 1 to 4.</summary>
+    private static bool Protected(Node node, decimal value) =>
+        !node.Hidden || value is >= 1 and < SmallCountProtection.MinPublished;
+
+    /// <summary>A count that may be hidden to protect another: of the version being made, published now, not already known from an earlier release.</summary>
+    private static bool Choosable(CellGraph graph, Node node) =>
+        node.Version == graph.CandidateVersion && !node.Hidden && node.Published && !node.Frozen;
+
+    /// <summary>
+    /// The count to hide so that <paramref name="node"/> is no longer given away: the smallest positive published count of the
+    /// relation that gives it away, else of the nearest relations around it (zero counts last: hiding a zero widens nothing downwards).
+    /// </summary>
+    private static int? Complement(CellGraph graph, List<int>[] adjacency, int node, int? preferred)
+    {
+        int? Best(IEnumerable<int> candidates) => candidates.Distinct()
+            .Where(n => Choosable(graph, graph.Nodes[n]))
+            .OrderBy(n => graph.Nodes[n].Value > 0 ? 0 : 1).ThenBy(n => graph.Nodes[n].Value)
+            .ThenBy(n => graph.Nodes[n].Key.ToString(), StringComparer.Ordinal)
+            .Select(n => (int?)n).FirstOrDefault();
+        if (preferred is { } p && Best(graph.Constraints[p].Terms.Select(t => t.Node)) is { } inRelation) return inRelation;
+        if (Choosable(graph, graph.Nodes[node])) return node;
+        // Breadth first through the unknown counts around it.
+        var seen = new HashSet<int> { node };
+        var frontier = new List<int> { node };
+        while (frontier.Count > 0)
+        {
+            var around = frontier.SelectMany(n => adjacency[n]).Distinct().SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().ToList();
+            if (Best(around) is { } chosen) return chosen;
+            frontier = around.Where(n => !graph.Nodes[n].Published && seen.Add(n)).ToList();
+        }
+        return null;
+    }
+}

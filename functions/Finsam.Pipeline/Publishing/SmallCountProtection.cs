@@ -21,8 +21,11 @@ public static class Suppression
 /// <summary>An earlier member release that readers still have: its kpi rows as published (suppressed rows reveal nothing).</summary>
 public sealed record EarlierRelease(string Label, IReadOnlyList<ReleaseRow> Rows);
 
-/// <summary>The rows to suppress (and why, for the controller), and the audit of what remains published.</summary>
-public sealed record ProtectionResult(IReadOnlyDictionary<long, string> Suppressed, DisclosureAuditResult Audit);
+/// <summary>
+/// The rows to suppress (and why, for the controller), and the audit of what remains published. Cells: how many counts
+/// the rows reveal; Primary: hidden for themselves (1–4, a change of 1–4, hidden earlier); Secondary: hidden to protect them.
+/// </summary>
+public sealed record ProtectionResult(IReadOnlyDictionary<long, string> Suppressed, DisclosureAuditResult Audit, int Cells, int Primary, int Secondary, int Rounds);
 
 /// <summary>
 /// Small-count protection for member-facing KPI files, as official statistics protect linked tables.
@@ -68,7 +71,8 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
             if (reason is not null) suppressed[row] = reason;
         }
         var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Programs, protection.Solves, started.Elapsed);
-        return new ProtectionResult(suppressed, audit);
+        var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);
+        return new ProtectionResult(suppressed, audit, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }
 
     private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.Derivable];

@@ -187,7 +187,13 @@ internal sealed class CellGraph
                 if (complete && terms.Count > 1) Constraints.Add(new Constraint(relation.Name, terms.ToArray(), relation.Kind == RelationKind.Equal));
             }
         }
-        if (exact) ComputeHiddenValues(start);
+        if (exact)
+        {
+            ComputeHiddenValues(start);
+            // A hidden count that is 0 (no registration without support given, no repeat registration) is what a reader
+            // would guess, and would guess right: it is treated as published, as a zero count is.
+            foreach (var node in cells.Values.Select(i => Nodes[i]).Where(n => n.Hidden && n.Value == 0)) node.Published = true;
+        }
 
         var byKey = cells.Values.Select(i => Nodes[i]).ToList();
         foreach (var relation in _relations)

@@ -98,11 +98,12 @@ internal sealed class IntervalAudit : IDisposable
         _componentNodes[component].Any(n => _graph.Nodes[n].Version == _graph.CandidateVersion)
         || _componentConstraints[component].Any(c => _graph.Constraints[c].Terms.Any(t => _graph.Nodes[t.Node].Version == _graph.CandidateVersion));
 
-    public sealed record Outcome(List<(DisclosureFailure Failure, int Node)> Failures, int SuppressedCells, decimal? SmallestWidth);
+    /// <param name="Failures">Each failure with the count to protect and the relations that bind it.</param>
+    public sealed record Outcome(List<(DisclosureFailure Failure, int Node, int[] Binding)> Failures, int SuppressedCells, decimal? SmallestWidth);
 
     public Outcome Run()
     {
-        var failures = new List<(DisclosureFailure, int)>();
+        var failures = new List<(DisclosureFailure, int, int[])>();
         var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
         var candidate = _graph.CandidateVersion;
         var suppressed = new List<int>();
@@ -119,7 +120,7 @@ internal sealed class IntervalAudit : IDisposable
                 if (!Decided(node.Index, SmallRangeOk))
                 {
                     var (low, high) = Full(node.Index);
-                    if (!SmallRangeOk(Round(low, high))) failures.Add((Failure(node.Index, low, high, "lies within 1–4"), node.Index));
+                    if (!SmallRangeOk(Round(low, high))) failures.Add(Failure(node.Index, low, high, "lies within 1–4"));
                 }
             }
             else if (!Decided(node.Index, SuppressedOk))
@@ -127,7 +128,7 @@ internal sealed class IntervalAudit : IDisposable
                 var (low, high) = Full(node.Index);
                 var rounded = Round(low, high);
                 if (!SuppressedOk(rounded))
-                    failures.Add((Failure(node.Index, low, high, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"), node.Index));
+                    failures.Add(Failure(node.Index, low, high, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
             }
         }
         foreach (var d in _graph.Differences) CheckDifference(d, failures);
@@ -153,7 +154,7 @@ internal sealed class IntervalAudit : IDisposable
     /// <summary>Integer values that the LP interval surely reaches: the observed range rounded outwards is inside the rounded LP interval.</summary>
     private static (double, double) InnerRounded((double Low, double High) r) => (Math.Ceiling(r.Low - Tolerance), Math.Floor(r.High + Tolerance));
 
-    private void CheckDifference(Difference d, List<(DisclosureFailure, int)> failures)
+    private void CheckDifference(Difference d, List<(DisclosureFailure, int, int[])> failures)
     {
         var (earlier, later) = (_graph.Nodes[d.Earlier], _graph.Nodes[d.Candidate]);
         if (earlier.Published && later.Published)
@@ -161,7 +162,7 @@ internal sealed class IntervalAudit : IDisposable
             var change = (double)(later.Value!.Value - earlier.Value!.Value);
             if (!ChangeOk((change, change)))
                 failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
-                    (decimal)change, (decimal)change, "changed by a count from 1 to 4 since an earlier release", []), d.Candidate));
+                    (decimal)change, (decimal)change, "changed by a count from 1 to 4 since an earlier release", []), d.Candidate, []));
             return;
         }
         (double Low, double High) interval;
@@ -175,8 +176,12 @@ internal sealed class IntervalAudit : IDisposable
         }
         var rounded = (Math.Ceiling(interval.Low - Tolerance), Math.Floor(interval.High + Tolerance));
         if (!ChangeOk(rounded))
+        {
+            var subject = later.Published ? d.Earlier : d.Candidate;
+            var binding = Binding(subject);
             failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
-                ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Binding(d.Candidate)), later.Published ? d.Earlier : d.Candidate));
+                ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Describe(binding)), subject, binding));
+        }
     }
 
     /// <summary>The smallest interval width among the suppressed counts of the version being made (null: none, or none bounded).</summary>
@@ -229,8 +234,10 @@ internal sealed class IntervalAudit : IDisposable
         }
     }
 
+    private List<string> Describe(int[] constraints) => constraints.Select(c => _graph.Constraints[c].Describe(_graph.Nodes, _graph.VersionLabels)).ToList();
+
     /// <summary>The relations that bind a count at its smallest and largest value (non-zero dual values).</summary>
-    private List<string> Binding(int node)
+    private int[] Binding(int node)
     {
         if (_component[node] < 0) return [];
         var program = Program(_component[node]);
@@ -240,15 +247,16 @@ internal sealed class IntervalAudit : IDisposable
             program.Optimise([(node, 1)], maximise, this);
             binding.UnionWith(program.BindingConstraints());
         }
-        return binding.Order().Select(c => _graph.Constraints[c].Describe(_graph.Nodes, _graph.VersionLabels)).ToList();
+        return binding.Order().ToArray();
     }
 
-    private DisclosureFailure Failure(int node, double low, double high, string problem)
+    private (DisclosureFailure, int, int[]) Failure(int node, double low, double high, string problem)
     {
         var n = _graph.Nodes[node];
         var label = _graph.VersionLabels.Count > 1 ? $"{n} [{_graph.VersionLabels[n.Version]}]" : n.ToString();
         if (n.Hidden) label += " (hidden count)";
-        return new DisclosureFailure(label, ToDecimal(Math.Ceiling(low - Tolerance)), ToDecimal(Math.Floor(high + Tolerance)), problem, Binding(node));
+        var binding = Binding(node);
+        return (new DisclosureFailure(label, ToDecimal(Math.Ceiling(low - Tolerance)), ToDecimal(Math.Floor(high + Tolerance)), problem, Describe(binding)), node, binding);
     }
 
     private static decimal? ToDecimal(double value) => double.IsInfinity(value) ? null : Math.Round((decimal)value, 6);

@@ -39,13 +39,18 @@ internal static class SecondarySuppression
             programs += audit.Programs;
             solves += audit.Solves;
             if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, programs, solves);
+            // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
+            // hidden count this round waits for the next audit (that count may be enough for both).
             var added = 0;
-            foreach (var (_, node) in outcome.Failures)
-                if (Complement(graph, adjacency, node, null) is { } chosen)
-                {
-                    Hide(graph.Nodes[chosen], "complement (audit)");
-                    added++;
-                }
+            var touched = new HashSet<int>();
+            foreach (var (_, node, binding) in outcome.Failures)
+            {
+                if (binding.Any(touched.Contains)) continue;
+                if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
+                Hide(graph.Nodes[chosen], "complement (audit)");
+                touched.UnionWith(adjacency[chosen]);
+                added++;
+            }
             if (added == 0) return new Result(outcome, round, primary, secondary, programs, solves);
             secondary += added;
         }
@@ -104,13 +109,17 @@ internal static class SecondarySuppression
                 foreach (var next in adjacency[u])
                     if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
             }
+            // A violation derived through a relation that just got a new hidden count is no longer derived that way: it waits for the next pass.
             var added = 0;
+            var touched = new HashSet<int>();
             foreach (var u in violations)
-                if (Complement(graph, adjacency, u, derivedBy[u]) is { } chosen && graph.Nodes[chosen].Published)
-                {
-                    Hide(graph.Nodes[chosen], "complement");
-                    added++;
-                }
+            {
+                if (touched.Contains(derivedBy[u])) continue;
+                if (Complement(graph, adjacency, u, [derivedBy[u]]) is not { } chosen || !graph.Nodes[chosen].Published) continue;
+                Hide(graph.Nodes[chosen], "complement");
+                touched.UnionWith(adjacency[chosen]);
+                added++;
+            }
             hidden += added;
             if (added == 0) return hidden;
         }
@@ -128,14 +137,14 @@ internal static class SecondarySuppression
     /// The count to hide so that <paramref name="node"/> is no longer given away: the smallest positive published count of the
     /// relation that gives it away, else of the nearest relations around it (zero counts last: hiding a zero widens nothing downwards).
     /// </summary>
-    private static int? Complement(CellGraph graph, List<int>[] adjacency, int node, int? preferred)
+    private static int? Complement(CellGraph graph, List<int>[] adjacency, int node, IReadOnlyCollection<int> preferred)
     {
         int? Best(IEnumerable<int> candidates) => candidates.Distinct()
             .Where(n => Choosable(graph, graph.Nodes[n]))
             .OrderBy(n => graph.Nodes[n].Value > 0 ? 0 : 1).ThenBy(n => graph.Nodes[n].Value)
             .ThenBy(n => graph.Nodes[n].Key.ToString(), StringComparer.Ordinal)
             .Select(n => (int?)n).FirstOrDefault();
-        if (preferred is { } p && Best(graph.Constraints[p].Terms.Select(t => t.Node)) is { } inRelation) return inRelation;
+        if (Best(preferred.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node))) is { } inRelation) return inRelation;
         if (Choosable(graph, graph.Nodes[node])) return node;
         // Breadth first through the unknown counts around it.
         var seen = new HashSet<int> { node };

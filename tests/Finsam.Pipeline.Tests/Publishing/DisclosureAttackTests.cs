@@ -94,16 +94,16 @@ public class DisclosureAttackTests
     }
 
     /// <summary>
-    /// Attack 2, the chain: alfa's women (2) are suppressed and its men (9) too, but every registration has support before
-    /// given, so the support denominator for men is the men's registrations; women = total − men; and beta's women (3) =
-    /// the county's women − alfa's.
+    /// Attack 2, the chain: alfa's women (2) are suppressed and its men (9) too, but every man has support before given,
+    /// so the support denominator for men (published: the women's is 0 in both federations, none have it given) is the men's registrations;
+    /// women = total − men; and beta's women (3) = the county's women − alfa's.
     /// </summary>
     [Fact]
     public async Task A_complement_cannot_be_recovered_through_the_support_denominator_and_then_a_small_count_of_another_federation()
     {
         using var scenario = new ModelScenario();
-        var alfa = Enumerable.Range(1, 11).Select(i => Registration($"A{i}", i, i <= 2 ? "K" : "M", "2025-01-05")).ToList();
-        var beta = Enumerable.Range(31, 12).Select(i => Registration($"B{i}", i, i <= 33 ? "K" : "M", "2025-01-05", insats: "beta-MT")).ToList();
+        var alfa = Enumerable.Range(1, 11).Select(i => Registration($"A{i}", i, i <= 2 ? "K" : "M", "2025-01-05", support: i <= 2 ? "" : "ingen")).ToList();
+        var beta = Enumerable.Range(31, 12).Select(i => Registration($"B{i}", i, i <= 33 ? "K" : "M", "2025-01-05", support: i <= 33 ? "" : "ingen", insats: "beta-MT")).ToList();
         using var build = await BuildAsync(scenario, alfa, beta);
         Assert.Equal(2, Exact(build, "value", "deltagare", "alfa", "K"));
         Assert.Equal(3, Exact(build, "value", "deltagare", "beta", "K"));

@@ -171,6 +171,9 @@ internal sealed class CellGraph
                 if (node.Hidden || k.Measure != total.Measure || (total.AnyDimension ? k.Dimension == "" : k.Dimension != "")) continue;
                 var terms = new List<(int, int)> { (index, 1) };
                 var complete = true;
+                // A hidden count is defined by the counts beside it: without them (a KPI the catalog does not give here), no relation.
+                if (parts.All(p => p.Kpi is null && _hiddenMeasures.Contains(p.Measure) || p.Kpi is null && !cells.ContainsKey(k with { Measure = p.Measure, Dimension = p.Dimension ?? k.Dimension })))
+                    continue;
                 foreach (var part in parts)
                 {
                     if (part.Kpi is not null)

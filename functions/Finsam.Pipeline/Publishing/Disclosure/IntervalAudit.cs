@@ -34,6 +34,11 @@ internal sealed class IntervalAudit : IDisposable
     private readonly Dictionary<int, (double Low, double High)> _inner = [];
     private readonly Dictionary<int, (double Low, double High)> _full = [];
     private readonly Dictionary<int, ComponentProgram> _programs = [];
+    private readonly int[] _rep;
+    private readonly List<Effective> _effective = [];
+
+    /// <summary>A relation over the unknown counts (each by its representative), with the published counts summed into a constant.</summary>
+    private sealed record Effective(int Original, (int Node, int Coefficient)[] Terms, double Constant, bool Equality);
 
     public IntervalAudit(CellGraph graph, bool exact)
     {
@@ -41,6 +46,8 @@ internal sealed class IntervalAudit : IDisposable
         _exact = exact;
         _component = new int[graph.Nodes.Count];
         Array.Fill(_component, -1);
+        _rep = Representatives();
+        BuildEffective();
         BuildComponents();
     }
 
@@ -56,16 +63,57 @@ internal sealed class IntervalAudit : IDisposable
 
     private bool Unknown(int node) => !_graph.Nodes[node].Published;
 
+    /// <summary>
+    /// Two unknown counts that a relation says are equal (the same count in two releases, the age group "anonym" and the
+    /// anonymous participants) are one variable: the one of the version being made, else the later one.
+    /// </summary>
+    private int[] Representatives()
+    {
+        var parent = Enumerable.Range(0, _graph.Nodes.Count).ToArray();
+        int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        foreach (var c in _graph.Constraints)
+        {
+            if (!c.Equality || c.Terms.Length != 2 || c.Terms[0].Coefficient + c.Terms[1].Coefficient != 0) continue;
+            var (a, b) = (c.Terms[0].Node, c.Terms[1].Node);
+            if (!Unknown(a) || !Unknown(b)) continue;
+            var (ra, rb) = (Root(a), Root(b));
+            if (ra == rb) continue;
+            // The representative: the version being made first, then the later release.
+            if (_graph.Nodes[ra].Version > _graph.Nodes[rb].Version) parent[rb] = ra; else parent[ra] = rb;
+        }
+        return Enumerable.Range(0, parent.Length).Select(Root).ToArray();
+    }
+
+    /// <summary>The relations over representatives, without those left with no unknown count, and each only once.</summary>
+    private void BuildEffective()
+    {
+        var seen = new HashSet<string>();
+        for (var c = 0; c < _graph.Constraints.Count; c++)
+        {
+            var constraint = _graph.Constraints[c];
+            double constant = 0;
+            var terms = new Dictionary<int, int>();
+            foreach (var (node, coefficient) in constraint.Terms)
+            {
+                if (!Unknown(node)) { constant += coefficient * (double)_graph.Nodes[node].Value!.Value; continue; }
+                terms[_rep[node]] = terms.GetValueOrDefault(_rep[node]) + coefficient;
+            }
+            var kept = terms.Where(t => t.Value != 0).OrderBy(t => t.Key).Select(t => (t.Key, t.Value)).ToArray();
+            if (kept.Length == 0) continue;
+            var key = $"{constraint.Equality}|{constant.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", kept.Select(t => $"{t.Key}:{t.Value}"))}";
+            if (seen.Add(key)) _effective.Add(new Effective(c, kept, constant, constraint.Equality));
+        }
+    }
+
     private void BuildComponents()
     {
         var parent = Enumerable.Range(0, _graph.Nodes.Count).ToArray();
         int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
         var active = new List<int>();
-        for (var c = 0; c < _graph.Constraints.Count; c++)
+        for (var e = 0; e < _effective.Count; e++)
         {
-            var unknown = _graph.Constraints[c].Terms.Where(t => Unknown(t.Node)).Select(t => t.Node).ToList();
-            if (unknown.Count == 0) continue;
-            active.Add(c);
+            var unknown = _effective[e].Terms.Select(t => t.Node).ToList();
+            active.Add(e);
             foreach (var u in unknown.Skip(1)) parent[Root(u)] = Root(unknown[0]);
         }
         var ids = new Dictionary<int, int>();
@@ -80,23 +128,21 @@ internal sealed class IntervalAudit : IDisposable
             }
             return id;
         }
-        foreach (var c in active)
-        {
-            var first = _graph.Constraints[c].Terms.First(t => Unknown(t.Node)).Node;
-            _componentConstraints[Id(first)].Add(c);
-        }
+        foreach (var e in active) _componentConstraints[Id(_effective[e].Terms[0].Node)].Add(e);
         for (var n = 0; n < _graph.Nodes.Count; n++)
         {
-            if (!Unknown(n) || !ids.ContainsKey(Root(n))) continue;
+            if (!Unknown(n) || _rep[n] != n || !ids.ContainsKey(Root(n))) continue;
             _component[n] = Id(n);
             _componentNodes[_component[n]].Add(n);
         }
+        for (var n = 0; n < _graph.Nodes.Count; n++)
+            if (_rep[n] != n) _component[n] = _component[_rep[n]];
     }
 
     /// <summary>Whether a component involves the version being made: one of its counts, or a relation with one of its counts.</summary>
     private bool Touched(int component) =>
         _componentNodes[component].Any(n => _graph.Nodes[n].Version == _graph.CandidateVersion)
-        || _componentConstraints[component].Any(c => _graph.Constraints[c].Terms.Any(t => _graph.Nodes[t.Node].Version == _graph.CandidateVersion));
+        || _componentConstraints[component].Any(e => _graph.Constraints[_effective[e].Original].Terms.Any(t => _graph.Nodes[t.Node].Version == _graph.CandidateVersion));
 
     /// <param name="Failures">Each failure with the count to protect and the relations that bind it.</param>
     public sealed record Outcome(List<(DisclosureFailure Failure, int Node, int[] Binding)> Failures, int SuppressedCells, decimal? SmallestWidth);
@@ -113,6 +159,8 @@ internal sealed class IntervalAudit : IDisposable
             var component = _component[node.Index];
             if (node.Version == candidate && !node.Hidden) suppressed.Add(node.Index);
             if (component < 0 || !touched.Contains(component)) continue;
+            // One variable with a count of the version being made: audited as that count.
+            if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
             if (node.Hidden)
             {
                 // A hidden count the publisher knows to be 0 or 5 and more may be derived: it is then like a published count.
@@ -148,7 +196,9 @@ internal sealed class IntervalAudit : IDisposable
     private static bool ChangeOk((double Low, double High) r) => !InSmallRange(r) && !InSmallRange((-r.High, -r.Low));
 
     /// <summary>True when the values solutions already gave the count decide the rule in its favour (every LP interval contains them).</summary>
-    private bool Decided(int node, Func<(double, double), bool> ok) =>
+    private bool Decided(int n, Func<(double, double), bool> ok) => Decided2(_rep[n], ok);
+
+    private bool Decided2(int node, Func<(double, double), bool> ok) =>
         _full.TryGetValue(node, out var full) ? ok(Round(full.Low, full.High)) : _inner.TryGetValue(node, out var inner) && ok(InnerRounded(inner));
 
     /// <summary>Integer values that the LP interval surely reaches: the observed range rounded outwards is inside the rounded LP interval.</summary>
@@ -167,7 +217,7 @@ internal sealed class IntervalAudit : IDisposable
         }
         (double Low, double High) interval;
         if (!earlier.Published && !later.Published && _component[d.Earlier] >= 0 && _component[d.Earlier] == _component[d.Candidate])
-            interval = Solve(_component[d.Candidate], [(d.Candidate, 1), (d.Earlier, -1)]);
+            interval = _rep[d.Earlier] == _rep[d.Candidate] ? (0, 0) : Solve(_component[d.Candidate], [(_rep[d.Candidate], 1), (_rep[d.Earlier], -1)]);
         else
         {
             var l = later.Published ? ((double)later.Value!.Value, (double)later.Value!.Value) : Full(d.Candidate);
@@ -188,7 +238,8 @@ internal sealed class IntervalAudit : IDisposable
     private decimal? SmallestWidth(List<int> suppressed)
     {
         double best = double.PositiveInfinity;
-        var order = suppressed.Select(n => (Node: n, Inner: _full.TryGetValue(n, out var f) ? f.High - f.Low : _inner.TryGetValue(n, out var i) ? i.High - i.Low : 0))
+        var order = suppressed.Select(n => _rep[n]).Distinct()
+            .Select(n => (Node: n, Inner: _full.TryGetValue(n, out var f) ? f.High - f.Low : _inner.TryGetValue(n, out var i) ? i.High - i.Low : 0))
             .OrderBy(x => x.Inner).ToList();
         foreach (var (node, inner) in order)
         {
@@ -201,8 +252,9 @@ internal sealed class IntervalAudit : IDisposable
         return double.IsPositiveInfinity(best) ? null : (decimal)best;
     }
 
-    private (double Low, double High) Full(int node)
+    private (double Low, double High) Full(int n)
     {
+        var node = _rep[n];
         if (_full.TryGetValue(node, out var known)) return known;
         if (_component[node] < 0) return _full[node] = (0, double.PositiveInfinity);
         return _full[node] = Solve(_component[node], [(node, 1)]);
@@ -220,7 +272,7 @@ internal sealed class IntervalAudit : IDisposable
     {
         if (_programs.TryGetValue(component, out var program)) return program;
         Programs++;
-        return _programs[component] = new ComponentProgram(_graph, _componentNodes[component], _componentConstraints[component]);
+        return _programs[component] = new ComponentProgram(_componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList());
     }
 
     /// <summary>Records a solution's values: each count can take them.</summary>
@@ -244,7 +296,7 @@ internal sealed class IntervalAudit : IDisposable
         var binding = new HashSet<int>();
         foreach (var maximise in new[] { false, true })
         {
-            program.Optimise([(node, 1)], maximise, this);
+            program.Optimise([(_rep[node], 1)], maximise, this);
             binding.UnionWith(program.BindingConstraints());
         }
         return binding.Order().ToArray();
@@ -269,21 +321,16 @@ internal sealed class IntervalAudit : IDisposable
         private readonly Dictionary<int, Variable> _variables = [];
         private readonly List<(int Index, Google.OrTools.LinearSolver.Constraint Row)> _rows = [];
 
-        public ComponentProgram(CellGraph graph, List<int> nodes, List<int> constraints)
+        public ComponentProgram(List<int> nodes, List<Effective> constraints)
         {
             _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools' GLOP solver is not available.");
             _nodes = nodes;
             foreach (var n in nodes) _variables[n] = _solver.MakeNumVar(0, double.PositiveInfinity, "x" + n);
             foreach (var c in constraints)
             {
-                var constraint = graph.Constraints[c];
-                double constant = 0;
-                foreach (var (node, coefficient) in constraint.Terms)
-                    if (graph.Nodes[node].Published) constant += coefficient * (double)graph.Nodes[node].Value!.Value;
-                var row = _solver.MakeConstraint(constraint.Equality ? -constant : double.NegativeInfinity, -constant, "c" + c);
-                foreach (var group in constraint.Terms.Where(t => !graph.Nodes[t.Node].Published).GroupBy(t => t.Node))
-                    row.SetCoefficient(_variables[group.Key], group.Sum(t => t.Coefficient));
-                _rows.Add((c, row));
+                var row = _solver.MakeConstraint(c.Equality ? -c.Constant : double.NegativeInfinity, -c.Constant, "c" + c.Original);
+                foreach (var (node, coefficient) in c.Terms) row.SetCoefficient(_variables[node], coefficient);
+                _rows.Add((c.Original, row));
             }
         }
 

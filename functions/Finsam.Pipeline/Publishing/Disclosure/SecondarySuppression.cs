@@ -92,7 +92,7 @@ internal static class SecondarySuppression
                 unknown[c] = graph.Constraints[c].Terms.Select(t => t.Node).Distinct().Count(n => value[n] is null);
                 if (unknown[c] == 1) stack.Push(c);
             }
-            var violations = new List<int>();
+            var order = new List<int>();
             while (stack.Count > 0)
             {
                 var c = stack.Pop();
@@ -105,19 +105,24 @@ internal static class SecondarySuppression
                 var rest = constraint.Terms.Where(t => t.Node != u).Sum(t => t.Coefficient * value[t.Node]!.Value);
                 value[u] = -rest / coefficient;
                 derivedBy[u] = c;
-                if (Protected(graph.Nodes[u], value[u]!.Value)) violations.Add(u);
+                order.Add(u);
                 foreach (var next in adjacency[u])
                     if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
             }
-            // A violation derived through a relation that just got a new hidden count is no longer derived that way: it waits for the next pass.
+            // In the order they were worked out: a count worked out from one that a complement of this pass hides, or
+            // through a relation that now has a hidden count more, is no longer worked out that way: it waits for the next pass.
             var added = 0;
-            var touched = new HashSet<int>();
-            foreach (var u in violations)
+            var hiddenNow = new HashSet<int>();
+            var stale = new HashSet<int>();
+            foreach (var u in order)
             {
-                if (touched.Contains(derivedBy[u])) continue;
+                var terms = graph.Constraints[derivedBy[u]].Terms;
+                if (terms.Any(t => t.Node != u && (hiddenNow.Contains(t.Node) || stale.Contains(t.Node)))) { stale.Add(u); continue; }
+                if (!Protected(graph.Nodes[u], value[u]!.Value)) continue;
                 if (Complement(graph, adjacency, u, [derivedBy[u]]) is not { } chosen || !graph.Nodes[chosen].Published) continue;
                 Hide(graph.Nodes[chosen], "complement");
-                touched.UnionWith(adjacency[chosen]);
+                hiddenNow.Add(chosen);
+                stale.Add(u);
                 added++;
             }
             hidden += added;

@@ -165,22 +165,27 @@ public class SmallCountProtectionTests
     }
 
     [Fact]
-    public void A_hidden_count_pinned_at_zero_by_non_negative_parts_is_caught_by_the_audit_not_by_substitution()
+    public void A_count_pinned_through_non_negative_counts_is_caught_by_the_audit_not_by_substitution()
     {
-        // The county has 0 ended, alfa 3 (no: then the county is 3) — the county's 0 with alfa and beta both hidden pins both at 0.
-        // Substitution sees two unknown counts in county = alfa + beta; the linear programme sees they cannot be below 0.
+        // 8 ended: none to work or studies, none job/study-ready, 8 to other exits; the three groups are hidden. Substitution
+        // sees two unknown counts in positive exits (0) and three in ended (8); the linear programme sees that the two
+        // positive groups cannot be below 0, so both are 0 (a zero: no disclosure) and the other exits are 8.
         KpiRow[] rows =
         [
-            Row("avslutade", "alfa", "T", 0), Row("avslutade", "beta", "T", 0), Row("avslutade", "L1", "T", 0, scope: "lan"),
-            Row("avslutade", "alfa", "K", 0), Row("avslutade", "alfa", "M", 0),
+            Row("avslutade", "alfa", "T", 8),
+            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 8, denominator: 8),
+            Row("kostnad_per_positivt_avslut", "alfa", "T", null, numerator: 100000, denominator: 0),
         ];
-        var graph = new CellGraph(Catalog, Relations, Scopes);
+        var graph = new CellGraph([.. Catalog, new("kostnad_per_positivt_avslut", "kostnad_individ", "positiva_avslut", ["positiva_avslut"])],
+            [.. Relations, Relation("positiva_avslut", RelationAxis.Measures, "positiva_avslut", "avslut_arbete_studier|avslut_stegforflyttning")], Scopes);
         graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
-            r.Numerator, r.Denominator, Suppressed: r.ScopeId != "L1" && r.Kon == "T")).ToList(), exact: true);
+            r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact: true);
         using var audit = new IntervalAudit(graph, exact: true);
         var outcome = audit.Run();
-        Assert.Equal(["avslutade alfa 2025 T: [0, 0] is pinned to one value (geografi: avslutade L1 2025 T = avslutade alfa 2025 T + avslutade beta 2025 T)",
-                      "avslutade beta 2025 T: [0, 0] is pinned to one value (geografi: avslutade L1 2025 T = avslutade alfa 2025 T + avslutade beta 2025 T)"],
-            outcome.Failures.Select(f => f.Failure.ToString()).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(["avslut_ovrigt alfa 2025 T: [8, 8] is pinned to one value (avslut: avslutade alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T + avslut_ovrigt alfa 2025 T; " +
+                      "positiva_avslut: positiva_avslut alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T)"],
+            outcome.Failures.Select(f => f.Failure.ToString()).ToList());
     }
 }

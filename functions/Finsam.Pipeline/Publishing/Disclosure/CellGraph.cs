@@ -80,6 +80,8 @@ internal sealed class CellGraph
     public int CandidateVersion => _versions.Count - 1;
     /// <summary>Per row of the version being made, the counts it reveals (numerator, denominator and protected counts).</summary>
     public Dictionary<long, List<int>> RowCells { get; } = [];
+    /// <summary>Per row of the version being made, the counts it shows (its numerator and denominator): published only through such rows.</summary>
+    public Dictionary<long, List<int>> RowShows { get; } = [];
 
     public bool IsHiddenMeasure(string measure) => _hiddenMeasures.Contains(measure);
 
@@ -133,6 +135,7 @@ internal sealed class CellGraph
                 foreach (var measure in protection.ProtectedCounts)
                     if (cells.TryGetValue(new CellKey(measure, row.Scope, row.ScopeId, row.Period, row.Kon, row.Dimension), out var i) && !revealed.Contains(i))
                         revealed.Add(i);
+                RowShows[row.RowId] = [.. revealed];
                 RowCells[row.RowId] = revealed;
             }
         }

@@ -117,7 +117,7 @@ public static class DisclosureAudit
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     /// <summary>A KPI table or file as rows: a member file says which rows are suppressed (older ones by their reason).</summary>
-    private static List<ReleaseRow> ReadRows(DuckDbSession session, string source) =>
+    internal static List<ReleaseRow> ReadRows(DuckDbSession session, string source) =>
         session.Query($"""
             select kpi_id, scope, scope_id, period, through_period, kon, dimension,
                 cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed

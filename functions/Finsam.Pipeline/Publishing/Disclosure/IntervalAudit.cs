@@ -191,7 +191,8 @@ internal sealed class IntervalAudit : IDisposable
 
     private static bool SmallRangeOk((double Low, double High) r) => !InSmallRange(r);
 
-    private static bool SuppressedOk((double Low, double High) r) => r.High > r.Low && !InSmallRange(r);
+    /// <summary>Not pinned, except to 0 (a zero count is published anyway: learning it tells nothing a member file would not), and not within 1–4.</summary>
+    private static bool SuppressedOk((double Low, double High) r) => (r.High > r.Low || r.High == 0) && !InSmallRange(r);
 
     private static bool ChangeOk((double Low, double High) r) => !InSmallRange(r) && !InSmallRange((-r.High, -r.Low));
 
@@ -307,6 +308,7 @@ internal sealed class IntervalAudit : IDisposable
         var n = _graph.Nodes[node];
         var label = _graph.VersionLabels.Count > 1 ? $"{n} [{_graph.VersionLabels[n.Version]}]" : n.ToString();
         if (n.Hidden) label += " (hidden count)";
+        else if (n.Reason is not null) label += $" (hidden: {n.Reason})";
         var binding = Binding(node);
         return (new DisclosureFailure(label, ToDecimal(Math.Ceiling(low - Tolerance)), ToDecimal(Math.Floor(high + Tolerance)), problem, Describe(binding)), node, binding);
     }

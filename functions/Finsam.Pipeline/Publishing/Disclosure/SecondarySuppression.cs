@@ -29,11 +29,13 @@ internal static class SecondarySuppression
             primary++;
         }
         var adjacency = Adjacency(graph);
+        FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves) = (0, 0);
         for (var round = 1; ; round++)
         {
-            secondary += Substitute(graph, adjacency);
+            do secondary += Substitute(graph, adjacency);
+            while (WithTheirRows(graph) > 0);
             using var audit = new IntervalAudit(graph, exact: true);
             var outcome = audit.Run();
             programs += audit.Programs;
@@ -43,8 +45,20 @@ internal static class SecondarySuppression
             // hidden count this round waits for the next audit (that count may be enough for both).
             var added = 0;
             var touched = new HashSet<int>();
-            foreach (var (_, node, binding) in outcome.Failures)
+            foreach (var (failure, node, binding) in outcome.Failures)
             {
+                // A complement that the relations pin protects nothing (its value is known): publish it again, never choose it
+                // again, and let the next round find another for the count it was meant to protect.
+                var n = graph.Nodes[node];
+                if (n.Version == candidate && !n.Hidden && n.Reason is "complement" or "complement (audit)" && failure.Low is { } low && low == failure.High)
+                {
+                    n.Published = true;
+                    n.Frozen = true;
+                    n.Reason = null;
+                    secondary--;
+                    added++;
+                    continue;
+                }
                 if (binding.Any(touched.Contains)) continue;
                 if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
                 Hide(graph.Nodes[chosen], "complement (audit)");
@@ -56,10 +70,66 @@ internal static class SecondarySuppression
         }
     }
 
+    /// <summary>
+    /// A suppressed row hides every count it shows: a count that only suppressed rows show is hidden too (the share of
+    /// those without support whose denominator is hidden hides its numerator). Returns how many counts that hid.
+    /// </summary>
+    private static int WithTheirRows(CellGraph graph)
+    {
+        var hidden = 0;
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            var shown = new bool[graph.Nodes.Count];
+            foreach (var (row, cells) in graph.RowCells)
+                if (cells.All(c => graph.Nodes[c].Published))
+                    foreach (var c in graph.RowShows[row]) shown[c] = true;
+            foreach (var node in graph.Nodes)
+            {
+                if (node.Version != graph.CandidateVersion || node.Hidden || !node.Published || shown[node.Index]) continue;
+                Hide(node, "with its row");
+                hidden++;
+                changed = true;
+            }
+        }
+        return hidden;
+    }
+
     private static void Hide(Node node, string reason)
     {
         node.Published = false;
         node.Reason ??= reason;
+    }
+
+    /// <summary>
+    /// Counts of the version being made that the earlier releases already give away, by substitution through the
+    /// relations (a year to date that is the sum of months published before, unchanged): hiding them now would hide
+    /// nothing, so they are never chosen as complements.
+    /// </summary>
+    private static void FreezeKnownFromEarlier(CellGraph graph, List<int>[] adjacency)
+    {
+        if (graph.CandidateVersion == 0) return;
+        var candidate = graph.CandidateVersion;
+        var value = graph.Nodes.Select(n => n.Version != candidate ? n.KnownValue : n.Frozen ? n.Value : null).ToArray();
+        var unknown = new int[graph.Constraints.Count];
+        var stack = new Stack<int>();
+        for (var c = 0; c < graph.Constraints.Count; c++)
+        {
+            if (!graph.Constraints[c].Equality) continue;
+            unknown[c] = graph.Constraints[c].Terms.Select(t => t.Node).Distinct().Count(n => value[n] is null);
+            if (unknown[c] == 1) stack.Push(c);
+        }
+        while (stack.Count > 0)
+        {
+            var constraint = graph.Constraints[stack.Pop()];
+            var missing = constraint.Terms.Where(t => value[t.Node] is null).ToList();
+            if (missing.Count == 0 || missing.Select(t => t.Node).Distinct().Count() != 1 || missing.Sum(t => t.Coefficient) == 0) continue;
+            var u = missing[0].Node;
+            value[u] = -constraint.Terms.Where(t => t.Node != u).Sum(t => t.Coefficient * value[t.Node]!.Value) / missing.Sum(t => t.Coefficient);
+            if (graph.Nodes[u].Version == candidate && !graph.Nodes[u].Hidden) graph.Nodes[u].Frozen = true;
+            foreach (var next in adjacency[u])
+                if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
+        }
     }
 
     internal static List<int>[] Adjacency(CellGraph graph)

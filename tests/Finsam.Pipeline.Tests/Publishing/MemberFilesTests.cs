@@ -51,11 +51,22 @@ public class MemberFilesTests : IDisposable
         // ... and none of them reaches a member, in Parquet or in either CSV (read back independently by DuckDB).
         Assert.Equal(0, Scalar(db, SmallCountRows(Parquet(members, "kpi.parquet"), catalog)));
         Assert.Equal(0, Scalar(db, SmallCountRows($"read_csv('{Path.Combine(members, "kpi.csv")}', delim = ',', header = true)", catalog)));
-        Assert.Equal(0, Scalar(db, SmallCountRows($"read_csv('{Path.Combine(members, "kpi_sv.csv")}', delim = ';', decimal_separator = ',', header = true)", catalog)));
+        // The Swedish CSV prints ".." for a suppressed value, as Statistics Sweden does.
+        var swedish = $"read_csv('{Path.Combine(members, "kpi_sv.csv")}', delim = ';', header = true, all_varchar = true)";
+        string Number(string column) => $"try_cast(replace({column}, ',', '.') as decimal(38, 6))";
+        Assert.Equal(0, Scalar(db, SmallCountRows($"(select * replace ({Number("value")} as value, {Number("numerator")} as numerator, {Number("denominator")} as denominator) from {swedish})", catalog)));
         var suppressed = Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppressed");
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppression = 'litet_antal' and value is null and numerator is null and denominator is null") > 0);
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppression = 'harledbar' and value is null") > 0);
+        Assert.True(suppressed > 0);
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {swedish} where value = '..' and numerator = '..' and suppressed = 'true'"));
+        // One marker: a suppressed row has value, numerator and denominator empty and says nothing of why.
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppressed and value is null and numerator is null and denominator is null"));
+        Assert.Equal(0, Scalar(db, $"select count(*) from (describe select * from {Parquet(members, "kpi.parquet")}) where column_name = 'suppression'"));
+        Assert.Equal(0, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where list_contains(['litet_antal', 'harledbar', 'andring', 'tidigare'], status)"));
+        // The controller's snapshot keeps the exact value and why members do not see it.
         Assert.Equal(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")}"), Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")}"));
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppressed and suppression in ('litet_antal', 'harledbar')"));
+        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'litet_antal' and value between 1 and 4") > 0);
+        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'harledbar' and value is not null") > 0);
 
         // The workbook: the same suppressed rows, and no small participant count in any KPI sheet.
         var xlsx = Path.Combine(members, "nyckeltal.xlsx");
@@ -63,7 +74,7 @@ public class MemberFilesTests : IDisposable
         var sheetRows = new[] { "Ekonomi", "Deltagare", "Kostnadseffektivitet" }
             .SelectMany(sheet => MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: sheet).Cast<IDictionary<string, object?>>()).ToList();
         Assert.Equal(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")}"), sheetRows.Count);
-        Assert.Equal(suppressed, sheetRows.Count(r => r["Skydd (suppression)"] is string s && s != ""));
+        Assert.Equal(suppressed, sheetRows.Count(r => r["Skyddad (suppressed)"] is true));
         var protectedCounts = Scalar(db, $"select count(*) from {catalog} where protected_counts <> '' and unit = 'antal'");
         Assert.True(protectedCounts > 5);
         var countKpis = new HashSet<string>(ReadStrings(db, $"select kpi_id from {catalog} where protected_counts <> '' and unit = 'antal'"));
@@ -109,16 +120,18 @@ public class MemberFilesTests : IDisposable
         PublishedTables.Create(build.Session, Path.Combine(RepoPaths.Root, "queries"));
 
         Dictionary<string, string> Values(string table) => build.Session.Query($"""
-            select kon, coalesce(cast(cast(value as integer) as varchar), '..') {(table == "kpi_published" ? "|| ' ' || suppression" : "")}
-            from {table} where kpi_id = 'deltagare_unika' and scope_id = 'alfa' and period = '2025'
+            select kon, coalesce(cast(cast(value as integer) as varchar), '..') {(table == "kpi_published" ? "|| ' ' || coalesce(s.suppression, '')" : "")}
+            from {table} {(table == "kpi_published" ? "as k left join kpi_suppression as s using (row_id)" : "")}
+            where kpi_id = 'deltagare_unika' and scope_id = 'alfa' and period = '2025'
             """).Rows.ToDictionary(r => (string)r[0]!, r => ((string)r[1]!).Trim());
 
         Assert.Equal(new Dictionary<string, string> { ["T"] = "10", ["K"] = "2", ["M"] = "8" }, Values("kpi"));
+        // Members see ".." for both; why (for the controller's snapshot) is in kpi_suppression.
         Assert.Equal(new Dictionary<string, string> { ["T"] = "10", ["K"] = ".. litet_antal", ["M"] = ".. harledbar" }, Values("kpi_published"));
         // The same holds for the county and all federations (beta has no participants: they equal alfa).
-        var county = build.Session.Query("select kon, suppression from kpi_published where kpi_id = 'deltagare_unika' and scope = 'lan' and period = '2025' order by kon")
+        var county = build.Session.Query("select kon, suppressed from kpi_published where kpi_id = 'deltagare_unika' and scope = 'lan' and period = '2025' order by kon")
             .Rows.Select(r => $"{r[0]}:{r[1]}").ToList();
-        Assert.Equal(["K:litet_antal", "M:harledbar", "T:"], county);
+        Assert.Equal(["K:True", "M:True", "T:False"], county);
     }
 
     public void Dispose()

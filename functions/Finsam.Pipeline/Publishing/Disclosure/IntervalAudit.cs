@@ -235,7 +235,7 @@ internal sealed class IntervalAudit : IDisposable
         }
     }
 
-    /// <summary>The smallest interval width among the suppressed counts of the version being made (null: none, or none bounded).</summary>
+    /// <summary>The smallest interval width among the suppressed counts of the version being made, leaving out those pinned at 0 (null: none, or none bounded).</summary>
     private decimal? SmallestWidth(List<int> suppressed)
     {
         double best = double.PositiveInfinity;
@@ -248,6 +248,8 @@ internal sealed class IntervalAudit : IDisposable
             if (_component[node] < 0) continue; // in no relation: [0, ∞)
             var (low, high) = Full(node);
             var r = Round(low, high);
+            // A zero hidden with its row and pinned at 0 protects nothing and needs no protection: left out.
+            if (r.High == 0) continue;
             best = Math.Min(best, r.High - r.Low);
         }
         return double.IsPositiveInfinity(best) ? null : (decimal)best;

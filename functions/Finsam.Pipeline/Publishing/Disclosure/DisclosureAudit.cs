@@ -19,7 +19,8 @@ public sealed record DisclosureAuditResult(
     int Components,
     int LinearPrograms,
     int Solves,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    int IntegerSolves = 0)
 {
     /// <summary>The failures as one message for the publisher: the cells, their intervals and the relations that pin them.</summary>
     public string Describe(int max = 10) =>
@@ -68,7 +69,7 @@ public static class DisclosureAudit
         LinkCandidate(graph, earlier.Count);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
-        return Result(graph, outcome, earlier.Count, audit.Programs, audit.Solves, started.Elapsed);
+        return Result(graph, outcome, earlier.Count, audit.Programs, audit.Solves, started.Elapsed) with { IntegerSolves = audit.IntegerSolves };
     }
 
     /// <summary>The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing).</summary>

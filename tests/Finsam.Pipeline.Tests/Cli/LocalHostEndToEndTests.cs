@@ -70,9 +70,9 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             {
                 try
                 {
-                    // The second host ingests the rest and publishes all 24 files.
+                    // The second host ingests the rest and publishes all 29 files (with the volume exports).
                     await WaitUntilAsync(second, async () => await CountAsync(store, Containers.Landing) == 0);
-                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store) == 24);
+                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store) == Samples.LandingFiles().Count());
 
                     // A file that breaks the contract is quarantined while the host runs on.
                     await store.WriteAsync(Containers.Landing, BadFile, badBytes, WriteCondition.Overwrite);

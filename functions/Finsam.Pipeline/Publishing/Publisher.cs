@@ -139,7 +139,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             ("ref_account_mapping", "select * from ref_account_mapping order by all"),
             ("ref_insatser", "select * from ref_insatser order by all"),
             ("ref_budget", "select * from ref_budget order by all"),
-            ("kpi", PublishedTables.ControllerKpiSelect),
+            ("kpi", PublishedTables.ControllerKpiSelect(session)),
             ("kpi_catalog", "select * from kpi_catalog order by kpi_id"),
             ("quality", "select * from quality order by all"),
         };

@@ -70,7 +70,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
                 });
             if (reason is not null) suppressed[row] = reason;
         }
-        var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Programs, protection.Solves, started.Elapsed);
+        var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Components, protection.Programs, protection.Solves, started.Elapsed);
         var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);
         return new ProtectionResult(suppressed, audit, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }

@@ -25,8 +25,6 @@ internal sealed class Node(int index, int version, CellKey key, bool hidden, str
     public bool Frozen { get; set; }
     /// <summary>Why the count must be hidden, when it must: a count from 1 to 4, its change since an earlier release, or hidden there.</summary>
     public string? Reason { get; set; }
-    /// <summary>The rows of the version being made that reveal this count.</summary>
-    public List<long> Rows { get; } = [];
 
     public decimal? KnownValue => Published ? Value : null;
     public override string ToString() => Key.ToString();
@@ -118,7 +116,6 @@ internal sealed class CellGraph
                 var node = Nodes[index];
                 if (value is not null && node.Value is null && (exact || published)) node.Value = value;
                 if (published) node.Published = true;
-                if (exact) node.Rows.Add(row.RowId);
                 revealed.Add(index);
                 if (isNumerator && row.Dimension != "")
                 {

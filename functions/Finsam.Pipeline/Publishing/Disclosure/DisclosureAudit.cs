@@ -69,7 +69,7 @@ public static class DisclosureAudit
         LinkCandidate(graph, earlier.Count);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
-        return Result(graph, outcome, earlier.Count, audit.Programs, audit.Solves, started.Elapsed) with { IntegerSolves = audit.IntegerSolves };
+        return Result(graph, outcome, earlier.Count, audit.Components, audit.Programs, audit.Solves, started.Elapsed) with { IntegerSolves = audit.IntegerSolves };
     }
 
     /// <summary>The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing).</summary>
@@ -101,10 +101,10 @@ public static class DisclosureAudit
             graph.Link(i, graph.CandidateVersion, identities: i == earlier - 1, differences: true);
     }
 
-    internal static DisclosureAuditResult Result(CellGraph graph, IntervalAudit.Outcome outcome, int earlier, int programs, int solves, TimeSpan elapsed) =>
+    internal static DisclosureAuditResult Result(CellGraph graph, IntervalAudit.Outcome outcome, int earlier, int components, int programs, int solves, TimeSpan elapsed) =>
         new(outcome.Failures.Count == 0, outcome.SuppressedCells, outcome.SmallestWidth, earlier,
             outcome.Failures.Select(f => f.Failure).ToList(), graph.Constraints.Count, graph.Contradicted.Count,
-            programs, programs, solves, elapsed);
+            components, programs, solves, elapsed);
 
     internal static List<KpiProtection> ReadCatalog(DuckDbSession session) =>
         session.Query("select kpi_id, numerator, denominator, protected_counts from kpi_catalog").Rows.Select(r => new KpiProtection(

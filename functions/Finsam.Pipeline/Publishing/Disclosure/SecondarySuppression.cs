@@ -15,7 +15,7 @@ namespace Finsam.Pipeline.Publishing.Disclosure;
 /// </summary>
 internal static class SecondarySuppression
 {
-    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Programs, int Solves);
+    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves);
 
     public static Result Protect(CellGraph graph, int maxRounds = 50)
     {
@@ -31,7 +31,7 @@ internal static class SecondarySuppression
         var adjacency = Adjacency(graph);
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
-        var (programs, solves) = (0, 0);
+        var (programs, solves, components) = (0, 0, 0);
         for (var round = 1; ; round++)
         {
             do secondary += Substitute(graph, adjacency);
@@ -40,7 +40,8 @@ internal static class SecondarySuppression
             var outcome = audit.Run();
             programs += audit.Programs;
             solves += audit.Solves;
-            if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, programs, solves);
+            components = audit.Components;
+            if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, components, programs, solves);
             // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
             // hidden count this round waits for the next audit (that count may be enough for both).
             var added = 0;
@@ -65,7 +66,7 @@ internal static class SecondarySuppression
                 touched.UnionWith(adjacency[chosen]);
                 added++;
             }
-            if (added == 0) return new Result(outcome, round, primary, secondary, programs, solves);
+            if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
             secondary += added;
         }
     }

@@ -7,9 +7,11 @@ select
     cast(null as varchar) as period,
     'age_outside_target_group' as rule_id,
     'warning' as severity,
-    cast(count(*) as varchar) || ' registreringar med ålder ' || case age_group when 'under_16' then 'under 16' else 'över 64' end
-        || ' år vid start (utanför målgruppen 16–64) / ' || cast(count(*) as varchar) || ' registrations of participants '
-        || case age_group when 'under_16' then 'under 16' else 'over 64' end || ' at the start (outside the target group 16–64)' as detail,
+    -- A template: {antal} is affected_rows (member files show '..' where the count is protected).
+    cast(null as varchar) as detail,
+    '{antal} registreringar med ålder ' || case age_group when 'under_16' then 'under 16' else 'över 64' end
+        || ' år vid start (utanför målgruppen 16–64) / {antal} registrations of participants '
+        || case age_group when 'under_16' then 'under 16' else 'over 64' end || ' at the start (outside the target group 16–64)' as detail_template,
     count(*) as affected_rows,
     age_group as finding_key
 from int_registration_years

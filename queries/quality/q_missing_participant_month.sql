@@ -34,12 +34,14 @@ select
     g.period,
     'missing_participant_month' as rule_id,
     'error' as severity,
+    -- A template: {antal} is affected_rows and {id} the registrations named (a list as long as the count: member
+    -- files show '..' for both where the count is protected).
+    cast(null as varchar) as detail,
     'Deltagarexport saknas för ' || g.period
-        || coalesce('; ' || cast(n.registrations as varchar) || ' registreringar kan ha avslutats då utan att det syns: '
-            || array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end, '')
+        || case when n.registrations is not null then '; {antal} registreringar kan ha avslutats då utan att det syns: {id}' else '' end
         || ' / the participant export for ' || g.period || ' is missing'
-        || coalesce('; ' || cast(n.registrations as varchar) || ' registrations may have ended in it unseen: '
-            || array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end, '') as detail,
+        || case when n.registrations is not null then '; {antal} registrations may have ended in it unseen: {id}' else '' end as detail_template,
+    array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end as ids,
     coalesce(n.registrations, 0) as affected_rows,
     g.period as finding_key
 from gaps as g

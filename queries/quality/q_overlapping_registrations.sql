@@ -6,8 +6,10 @@ select
     cast(null as varchar) as period,
     'overlapping_registrations' as rule_id,
     'warning' as severity,
-    'Registreringarna ' || a.registrering_id || ' och ' || b.registrering_id || ' i ' || a.insats_id || ' överlappar / registrations '
-        || a.registrering_id || ' and ' || b.registrering_id || ' in ' || a.insats_id || ' overlap' as detail,
+    -- A template: {id} names the two registrations (a count of two: member files show '..').
+    cast(null as varchar) as detail,
+    'Registreringarna {id} i ' || a.insats_id || ' överlappar / registrations {id} in ' || a.insats_id || ' overlap' as detail_template,
+    a.registrering_id || ', ' || b.registrering_id as ids,
     2 as affected_rows,
     a.registrering_id || '+' || b.registrering_id as finding_key
 from stg_registrations as a

@@ -24,9 +24,11 @@ select
     cast(null as varchar) as period,
     'person_inconsistent' as rule_id,
     'error' as severity,
-    cast(count(distinct person_pseudonym) as varchar) || ' personer har registrerats med olika kön / '
-        || cast(count(distinct person_pseudonym) as varchar) || ' persons are registered with different gender' as detail,
+    -- A template: {personer} is persons (member files show '..' where the count is protected).
+    cast(null as varchar) as detail,
+    '{personer} personer har registrerats med olika kön / {personer} persons are registered with different gender' as detail_template,
     count(*) as affected_rows,
+    count(distinct person_pseudonym) as persons,
     cast(null as varchar) as finding_key
 from affected
 group by federation_id, year

@@ -47,8 +47,10 @@ select
     a.period,
     'registration_missing_from_export' as rule_id,
     'warning' as severity,
-    cast(count(*) as varchar) || ' registreringar var aktiva enligt sina datum men saknas i månadens export / '
-        || cast(count(*) as varchar) || ' registrations were active by their dates but are missing from the month''s export' as detail,
+    -- The text is a template: {antal} is affected_rows, so member files can show '..' where the count is protected.
+    cast(null as varchar) as detail,
+    '{antal} registreringar var aktiva enligt sina datum men saknas i månadens export / '
+        || '{antal} registrations were active by their dates but are missing from the month''s export' as detail_template,
     count(*) as affected_rows,
     a.period as finding_key
 from active_by_dates as a

@@ -5,7 +5,7 @@ using Finsam.Bench;
 // local folder backend, against DuckDB's own CSV → Parquet COPY of equivalent CSV in the same run.
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
-//        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale]   (build, then publish twice)
+//        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
 //        dotnet run --project tests/Finsam.Bench -c Release -- sizing [workstation|server] [--size MB] [--concurrent N] [--kind participants|sie] [--scale S]
@@ -25,7 +25,7 @@ if (args.Length > 0 && args[0] == "models-generate")
 if (args.Length > 0 && args[0] == "models-publish")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    ModelBenchmark.Publish(args[1], queries, args.Length > 2 ? int.Parse(args[2]) : 1);
+    ModelBenchmark.Publish(args[1], queries, args.Length > 2 && args[2] != "--reuse" ? int.Parse(args[2]) : 1, args.Contains("--reuse"));
     return;
 }
 if (args.Length > 0 && args[0] == "ingest-profile")

@@ -60,7 +60,8 @@ public class KoladaReadTests(AzuriteFixture azurite)
         {
             var answer = served.Single(s => s.Municipality == cell.Scope && s.Gender == cell.Kon);
             Assert.Equal(cell.Suppressed ? null : cell.Value, answer.Value);
-            Assert.Equal(cell.Suppressed ? cell.Marker : cell.Status, answer.Status);
+            Assert.Equal(cell.Marker, answer.Status);
+            if (cell.Suppressed) Assert.Equal("..", answer.Status);
         }
     }
 
@@ -132,7 +133,7 @@ public class KoladaReadTests(AzuriteFixture azurite)
             "kpi/deltagare/year/2025", CancellationToken.None));
     }
 
-    private sealed record MemberCell(string Scope, string Kon, decimal? Value, bool Suppressed, string Marker, string Status);
+    private sealed record MemberCell(string Scope, string Kon, decimal? Value, bool Suppressed, string Marker);
 
     /// <summary>The yearly cells of one KPI as the member file kpi.parquet of the latest version holds them.</summary>
     private static async Task<List<MemberCell>> MemberCellsAsync(PublishedApp world, string kpi)
@@ -145,12 +146,13 @@ public class KoladaReadTests(AzuriteFixture azurite)
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"select scope_id, kon, value, suppressed, coalesce(nullif(suppression, ''), '..'), coalesce(status, '') from read_parquet('{path}') where kpi_id = '{kpi}' and period_type = 'ar' and dimension = ''";
+        // The member files' one marker for a suppressed value, whatever the reason: ".."; otherwise the value's status.
+        command.CommandText = $"select scope_id, kon, value, suppressed, case when suppressed then '..' else coalesce(status, '') end from read_parquet('{path}') where kpi_id = '{kpi}' and period_type = 'ar' and dimension = ''";
         using var reader = command.ExecuteReader();
         var cells = new List<MemberCell>();
         while (reader.Read())
             cells.Add(new MemberCell(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : Publishing.Formats.CellText.Normalise(reader.GetDecimal(2)),
-                !reader.IsDBNull(3) && reader.GetBoolean(3), reader.GetString(4), reader.GetString(5)));
+                !reader.IsDBNull(3) && reader.GetBoolean(3), reader.GetString(4)));
         return cells;
     }
 }

@@ -34,10 +34,10 @@ public static class DiffCommand
         return command;
     }
 
-    /// <summary>A value as published: ".. (why)" when suppressed, then its status: "prel." or, from a data-quality error, "(b)" beside it or "brist" in its place.</summary>
+    /// <summary>A value as published: ".." when suppressed (with why, in the controller's snapshot), then its status: "prel." or, from a data-quality error, "(b)" beside it or "brist" in its place.</summary>
     private static string Value(decimal? value, string suppression, string status)
     {
-        if (suppression != "") return $".. ({suppression})";
+        if (suppression != "") return suppression == Finsam.Pipeline.Publishing.Formats.CellText.Suppressed ? suppression : $".. ({suppression})";
         var text = value is { } v ? Finsam.Pipeline.Publishing.Formats.CellText.Normalise(v).ToString(System.Globalization.CultureInfo.InvariantCulture) : "–";
         return status == "preliminar" ? text + " prel." : BuildCommand.WithStatus(text, value is null, status);
     }

@@ -40,12 +40,23 @@ public sealed partial class ModelProject
         var qualityRules = models.Where(m => m.Layer == "quality").ToList();
         if (qualityRules.Count > 0)
             models.Add(new SqlModel(QualityModel, "quality", "(union of quality/*.sql)",
-                "-- Every data-quality finding: the union of the quality/ models, each with its stable id.\n" +
-                string.Join("\nunion all\n", qualityRules.Select(r =>
-                    "select cast(rule_id as varchar) || ':' || coalesce(cast(federation_id as varchar), '') || ':' || coalesce(cast(year as varchar), '') " +
-                    "|| coalesce(':' || cast(finding_key as varchar), '') as finding_id, " +
-                    "cast(federation_id as varchar) as federation_id, cast(year as integer) as year, cast(period as varchar) as period, " +
-                    $"cast(rule_id as varchar) as rule_id, cast(severity as varchar) as severity, cast(detail as varchar) as detail, cast(affected_rows as bigint) as affected_rows from {r.Name}"))));
+                "-- Every data-quality finding: the union of the quality/ models, each with its stable id. A rule whose text carries\n" +
+                "-- participant counts gives it as detail_template ({antal} = affected_rows, {personer} = persons, {id} = ids), so that\n" +
+                "-- member files can write it from their protected counts; here it is written with the exact ones.\n" +
+                "with findings as (\n" +
+                "select cast(null as bigint) as persons, cast(null as varchar) as ids, cast(null as varchar) as detail_template where false\n" +
+                string.Join("", qualityRules.Select(r =>
+                    "union all by name select columns(c -> c in ('federation_id', 'year', 'period', 'rule_id', 'severity', 'detail', 'affected_rows', " +
+                    $"'finding_key', 'persons', 'ids', 'detail_template')) from {r.Name}\n")) +
+                ")\n" +
+                "select cast(rule_id as varchar) || ':' || coalesce(cast(federation_id as varchar), '') || ':' || coalesce(cast(year as varchar), '') " +
+                "|| coalesce(':' || cast(finding_key as varchar), '') as finding_id, " +
+                "cast(federation_id as varchar) as federation_id, cast(year as integer) as year, cast(period as varchar) as period, " +
+                "cast(rule_id as varchar) as rule_id, cast(severity as varchar) as severity, " +
+                "cast(coalesce(detail, replace(replace(replace(detail_template, '{antal}', coalesce(cast(affected_rows as varchar), '')), " +
+                "'{personer}', coalesce(cast(persons as varchar), '')), '{id}', coalesce(ids, ''))) as varchar) as detail, " +
+                "cast(affected_rows as bigint) as affected_rows, cast(persons as bigint) as persons, cast(ids as varchar) as ids, " +
+                "cast(detail_template as varchar) as detail_template from findings"));
 
         var names = models.Select(m => m.Name).ToHashSet();
         var withDependencies = models.Select(m => m with { Dependencies = References(m.Sql, names).Where(n => n != m.Name).ToList() }).ToList();

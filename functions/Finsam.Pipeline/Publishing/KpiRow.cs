@@ -9,8 +9,5 @@ public sealed record KpiRow(
 /// <summary>What the catalog says about a KPI that small-count protection needs.</summary>
 public sealed record KpiProtection(string KpiId, string? Numerator, string? Denominator, IReadOnlyList<string> ProtectedCounts);
 
-/// <summary>An additive relation between participant counts: total = sum of parts (queries/small_count_relations.csv).</summary>
-public sealed record CountRelation(string Name, string Total, IReadOnlyList<string> Parts);
-
 /// <summary>A federation's membership of a level: (federation, "lan", county code) or (federation, "alla", "alla").</summary>
 public sealed record ScopeMembership(string FederationId, string Scope, string ScopeId);

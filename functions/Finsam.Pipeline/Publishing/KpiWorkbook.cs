@@ -17,7 +17,7 @@ public static class KpiWorkbook
     [
         "Nyckeltal (kpi_id)", "Titel", "Nivå (scope)", "Förbund/län (scope_id)", "Period", "T.o.m. månad (through_period)", "Kön (kon)",
         "Dimension", "Värde (value)", "Enhet (unit)", "Täljare (numerator)", "Nämnare (denominator)", "Flagga (flag)", "Status (status)",
-        "Datakvalitetsfynd (findings)", "Antal förbund (federations)", "Skydd (suppression)",
+        "Datakvalitetsfynd (findings)", "Antal förbund (federations)", "Skyddad (suppressed)",
     ];
 
     public static byte[] Write(DuckDbSession session)
@@ -27,7 +27,7 @@ public static class KpiWorkbook
         foreach (var (theme, sheet) in Themes)
             sheets.Add(new ExcelWorkbook.Sheet(sheet, KpiColumns, session.Query($"""
                 select k.kpi_id, c.titel_sv, k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension,
-                    k.value, k.unit, k.numerator, k.denominator, k.flag, k.status, k.findings, k.federations, k.suppression
+                    k.value, k.unit, k.numerator, k.denominator, k.flag, k.status, k.findings, k.federations, k.suppressed
                 from kpi_published as k
                 join kpi_catalog as c on c.kpi_id = k.kpi_id
                 where c.tema = '{theme}' or ('{theme}' = 'ekonomi' and coalesce(c.tema, '') not in ({known}))

@@ -22,6 +22,9 @@ public sealed record Manifest
     [JsonPropertyName("outputs")] public required IReadOnlyList<ManifestOutput> Outputs { get; init; }
     [JsonPropertyName("quality")] public required QualitySummary Quality { get; init; }
     [JsonPropertyName("changes")] public required ManifestChanges Changes { get; init; }
+    /// <summary>Member releases: the small-count audit's verdict (absent for the controller's dataset and older manifests).</summary>
+    [JsonPropertyName("disclosure_audit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Disclosure.ManifestDisclosureAudit? DisclosureAudit { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {

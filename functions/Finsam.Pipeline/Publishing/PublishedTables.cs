@@ -1,21 +1,31 @@
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Publishing.Disclosure;
 
 namespace Finsam.Pipeline.Publishing;
 
 /// <summary>
-/// Member-facing tables in the build's DuckDB session: kpi_published (small-count protection applied) and
-/// quality_published (registration counts from 1 to 4 suppressed). The exact tables stay for the controller.
+/// Member-facing tables in the build's DuckDB session: kpi_published (small-count protection applied: a suppressed row
+/// has value, numerator and denominator empty and <c>suppressed</c> true, never a reason) and quality_published
+/// (participant counts from 1 to 4 suppressed, in their columns and in the text). kpi_suppression keeps why each row
+/// is suppressed, for the controller. The exact tables stay for the controller.
 /// </summary>
 public static class PublishedTables
 {
     public const string RelationsFile = "small_count_relations.csv";
 
-    /// <summary>Quality rules whose affected_rows count registrations (participants), not ledger rows.</summary>
+    /// <summary>Quality rules whose counts (affected_rows, persons) count registrations or persons, not ledger rows.</summary>
     public static readonly string[] ParticipantQualityRules =
         ["overlapping_registrations", "person_inconsistent", "registration_missing_from_export", "age_outside_target_group", "missing_participant_month"];
 
-    public static void Create(DuckDbSession session, string queriesFolder)
+    /// <summary>
+    /// Makes the member tables and audits them. <paramref name="earlierReleaseKpiParquets"/> are the member kpi.parquet
+    /// files of every earlier release readers still have (local paths, oldest first): what they published is known, so
+    /// this version is protected and audited together with them. Returns the audit of kpi_published (the caller refuses
+    /// to publish when it did not pass).
+    /// </summary>
+    public static DisclosureAuditResult Create(DuckDbSession session, string queriesFolder, IReadOnlyList<string>? earlierReleaseKpiParquets = null)
     {
+        var earlierFiles = earlierReleaseKpiParquets ?? [];
         session.Execute("""
             create or replace table kpi_numbered as
             select row_number() over (order by kpi_id, scope, scope_id, period, kon, dimension) as row_id, *
@@ -26,11 +36,13 @@ public static class PublishedTables
             from kpi_numbered order by row_id
             """).Rows.Select(r => new KpiRow((long)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string)r[6]!,
                 (string)r[7]!, (string)r[8]!, (decimal?)r[9], (string?)r[10], (decimal?)r[11], (decimal?)r[12], (string?)r[13] ?? "")).ToList();
-        var protection = new SmallCountProtection(ReadProtections(session), ReadRelations(session, queriesFolder), ReadScopes(session));
-        var suppressed = protection.Apply(rows);
+        var relations = DisclosureRelation.Read(Path.Combine(queriesFolder, RelationsFile));
+        var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), relations, DisclosureAudit.ReadScopes(session));
+        var earlier = DisclosureAudit.ReadEarlier(session, earlierFiles);
+        var result = protection.Apply(rows, earlier);
 
         session.Execute("create or replace table kpi_suppression (row_id bigint, suppression varchar)");
-        session.Append("kpi_suppression", suppressed.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
+        session.Append("kpi_suppression", result.Suppressed.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
         session.Execute("""
             create or replace table kpi_published as
             select
@@ -43,38 +55,58 @@ public static class PublishedTables
                 k.status,
                 k.findings,
                 k.federations,
-                s.row_id is not null as suppressed,
-                coalesce(s.suppression, '') as suppression
+                s.row_id is not null as suppressed
             from kpi_numbered as k
             left join kpi_suppression as s on s.row_id = k.row_id
             """);
+        CreateQuality(session);
+        // The verdict that counts is the audit of what members get, read back from the member table.
+        return result.Audit.Passed
+            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered")
+            : result.Audit;
+    }
+
+    /// <summary>
+    /// The controller's KPI table: exact values, and whether and why each is suppressed in the member files made in this
+    /// session by <see cref="Create"/> (without them, the exact values alone).
+    /// </summary>
+    public static string ControllerKpiSelect(DuckDbSession session) =>
+        (long)session.Query("select count(*) from duckdb_tables() where table_name = 'kpi_suppression'").Rows[0][0]! == 0
+            ? "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"
+            : """
+              select k.* exclude (row_id), s.row_id is not null as suppressed, coalesce(s.suppression, '') as suppression
+              from kpi_numbered as k
+              left join kpi_suppression as s on s.row_id = k.row_id
+              order by k.kpi_id, k.scope, k.scope_id, k.period, k.kon, k.dimension
+              """;
+
+    /// <summary>
+    /// quality_published: a participant count from 1 to 4 (affected registrations, persons) is emptied and <c>suppressed</c>
+    /// is true; the text is written from the template with '..' for it (and for the list of registrations, as long as the count).
+    /// </summary>
+    private static void CreateQuality(DuckDbSession session)
+    {
         var rules = string.Join(", ", ParticipantQualityRules.Select(r => $"'{r}'"));
-        session.Execute($"""
+        var small = $"between 1 and {SmallCountProtection.MinPublished - 1}";
+        session.Execute($$"""
             create or replace table quality_published as
+            with protected as (
+                select *,
+                    coalesce(rule_id in ({{rules}}) and affected_rows {{small}}, false) as rows_suppressed,
+                    coalesce(rule_id in ({{rules}}) and persons {{small}}, false) as persons_suppressed
+                from quality
+            )
             select
-                finding_id, federation_id, year, period, rule_id, severity, detail,
-                case when rule_id in ({rules}) and affected_rows between 1 and {SmallCountProtection.MinPublished - 1} then null else affected_rows end as affected_rows,
-                coalesce(rule_id in ({rules}) and affected_rows between 1 and {SmallCountProtection.MinPublished - 1}, false) as suppressed
-            from quality
+                finding_id, federation_id, year, period, rule_id, severity,
+                case when detail_template is null then detail else
+                    replace(replace(replace(detail_template,
+                        '{antal}', case when rows_suppressed then '..' else coalesce(cast(affected_rows as varchar), '') end),
+                        '{personer}', case when persons_suppressed then '..' else coalesce(cast(persons as varchar), '') end),
+                        '{id}', case when rows_suppressed then '..' else coalesce(ids, '') end)
+                end as detail,
+                case when rows_suppressed then null else affected_rows end as affected_rows,
+                rows_suppressed or persons_suppressed as suppressed
+            from protected
             """);
     }
-
-    private static IEnumerable<KpiProtection> ReadProtections(DuckDbSession session) =>
-        session.Query("select kpi_id, numerator, denominator, protected_counts from kpi_catalog").Rows.Select(r => new KpiProtection(
-            (string)r[0]!, Blank((string?)r[1]), Blank((string?)r[2]),
-            ((string?)r[3] ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-
-    private static List<CountRelation> ReadRelations(DuckDbSession session, string queriesFolder)
-    {
-        var path = Path.Combine(queriesFolder, RelationsFile);
-        if (!File.Exists(path)) throw new PublishingException($"The small-count relations file is missing: {path}.");
-        return session.Query($"select relation, total, parts from read_csv('{DuckDbSession.Quote(path)}', delim = ';', header = true, all_varchar = true)")
-            .Rows.Select(r => new CountRelation((string)r[0]!, (string)r[1]!, ((string)r[2]!).Split('|', StringSplitOptions.TrimEntries))).ToList();
-    }
-
-    private static List<ScopeMembership> ReadScopes(DuckDbSession session) =>
-        session.Query("select federation_id, scope, scope_id from int_scopes where scope <> 'forbund'").Rows
-            .Select(r => new ScopeMembership((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
-
-    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

@@ -44,7 +44,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             var models = Sources(build.Project.Root, "queries");
             var references = Sources(Path.Combine(options.CacheFolder, Containers.Reference), Containers.Reference);
             var quality = ReadQualitySummary(session);
-            var memberTables = false;
+            Disclosure.DisclosureAuditResult? audit = null;
 
             var committer = new VersionCommitter(store, clock);
             var results = new List<CommitResult>();
@@ -63,16 +63,22 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                 }
                 else
                 {
-                    if (!memberTables)
+                    if (audit is null)
                     {
-                        progress?.Report("applying small-count protection");
-                        PublishedTables.Create(session, build.Project.Root);
-                        memberTables = true;
+                        // Every earlier member release is known to an attacker (someone may have kept one that retention
+                        // removed since): its published cells are constants of the audit, and of the choice of complements.
+                        var records = new ReleaseRecords(store);
+                        await records.KeepAllAsync(ct);
+                        var earlier = await records.DownloadKpiFilesAsync(Path.Combine(folder, "earlier-releases"), ct);
+                        progress?.Report($"applying small-count protection and auditing it against {earlier.Count} earlier release(s)");
+                        audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier);
+                        progress?.Report($"disclosure audit: {(audit.Passed ? "passed" : "FAILED")}, {audit.SuppressedCells} suppressed cell(s), " +
+                                         $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s");
                     }
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
                     var release = dataset == KpiDataset
-                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, progress)
+                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit, progress)
                         : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
                 }
@@ -102,8 +108,11 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         && latest.References.SequenceEqual(references);
 
     private static DatasetRelease KpiRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
-        IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality, IProgress<string>? progress)
+        IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality,
+        Disclosure.DisclosureAuditResult audit, IProgress<string>? progress)
     {
+        if (!audit.Passed)
+            throw new PublishingException("The member files were not published: the small-count audit failed. " + audit.Describe());
         const string kpi = "select * exclude (row_id) from kpi_published order by row_id";
         const string catalog = "select * from kpi_catalog order by kpi_id";
         const string qualitySql = "select * from quality_published order by all";
@@ -121,7 +130,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         var report = ReportData.Read(session, inputs);
         return new DatasetRelease(KpiDataset, files,
             version => [new PublicationFile("rapport.html", HtmlReport.Render(report, KpiDataset, version), VersionDependent: true)],
-            inputs, models, references, quality, PipelineVersion);
+            inputs, models, references, quality, PipelineVersion) { DisclosureAudit = audit.ToManifest() };
     }
 
     /// <summary>The controller's snapshot: exact values, pseudonymised rows, reference tables, and a DuckDB file with views.</summary>
@@ -139,7 +148,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             ("ref_account_mapping", "select * from ref_account_mapping order by all"),
             ("ref_insatser", "select * from ref_insatser order by all"),
             ("ref_budget", "select * from ref_budget order by all"),
-            ("kpi", "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"),
+            ("kpi", PublishedTables.ControllerKpiSelect(session)),
             ("kpi_catalog", "select * from kpi_catalog order by kpi_id"),
             ("quality", "select * from quality order by all"),
         };

@@ -61,7 +61,9 @@ public sealed class ReleaseRecords(IBlobStore store)
             var bytes = (await store.ReadAsync(Containers.Published, Folder(release.Version) + file, ct)).Bytes;
             if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != expected)
                 throw new PublishingException($"The record of {release.Dataset} v{release.Version} ({Containers.Published}/{Folder(release.Version)}{file}) does not match its manifest.");
-            var path = Path.Combine(folder, $"kpi-v{release.Version}.parquet");
+            // In a folder named for the version: the audit names an earlier release by it.
+            var path = Path.Combine(folder, $"v{release.Version}", file);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, bytes, ct);
             paths.Add(path);
         }

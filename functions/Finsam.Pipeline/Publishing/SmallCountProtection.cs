@@ -1,150 +1,81 @@
+using Finsam.Pipeline.Publishing.Disclosure;
 
 namespace Finsam.Pipeline.Publishing;
 
-/// <summary>Why a published row has no value.</summary>
+/// <summary>
+/// Why a count is hidden from members. Only the controller's snapshot says it: member files say only that a value
+/// is suppressed, so that the marker tells a reader nothing about the value.
+/// </summary>
 public static class Suppression
 {
     /// <summary>A participant count from 1 to 4, or a figure computed from one (primary suppression).</summary>
     public const string SmallCount = "litet_antal";
-    /// <summary>Could be derived by subtraction from published figures (secondary suppression).</summary>
+    /// <summary>Its change since an earlier release still published is from 1 to 4 (a month's flow, a corrected registration).</summary>
+    public const string Change = "andring";
+    /// <summary>An earlier release hid the same count for the same, unchanged period.</summary>
+    public const string Earlier = "tidigare";
+    /// <summary>Hidden so that no hidden count can be worked out from the published ones (secondary suppression).</summary>
     public const string Derivable = "harledbar";
 }
 
+/// <summary>An earlier member release that readers still have: its kpi rows as published (suppressed rows reveal nothing).</summary>
+public sealed record EarlierRelease(string Label, IReadOnlyList<ReleaseRow> Rows);
+
 /// <summary>
-/// Small-count protection for member-facing KPI files, as official statistics do it.
-/// <para>The participant counts a row reveals are "cells": a measure (the catalog's numerator or denominator
-/// name, e.g. <c>avslutade</c>) at one level, period, gender and dimension. A cell from 1 to 4 is suppressed
-/// (primary). Then, so that no suppressed cell can be got back by subtraction, every additive group —
-/// T = K + M; a county = its federations; all = every federation; a year = its months; and the relations in
-/// queries/small_count_relations.csv (e.g. avslutade = the three exit groups) — must have none or at least
-/// two suppressed cells: where exactly one is, the smallest other part is suppressed too (secondary),
-/// repeated until nothing changes. A row is suppressed when any cell it reveals is.</para>
+/// The rows to suppress (and why, for the controller), and the audit of what remains published. Cells: how many counts
+/// the rows reveal; Primary: hidden for themselves (1–4, a change of 1–4, hidden earlier); Secondary: hidden to protect them.
 /// </summary>
-public sealed class SmallCountProtection
+public sealed record ProtectionResult(IReadOnlyDictionary<long, string> Suppressed, DisclosureAuditResult Audit, int Cells, int Primary, int Secondary, int Rounds);
+
+/// <summary>
+/// Small-count protection for member-facing KPI files, as official statistics protect linked tables.
+/// <para>The participant counts a row reveals are "cells": a measure (the catalog's numerator or denominator name, e.g.
+/// <c>avslutade</c>) at one level, period, gender and dimension. The relations file (queries/small_count_relations.csv)
+/// declares every linear relation between them (T = K + M, a county = its federations, a year = its months, the exit
+/// groups, registrations = ongoing + new …, and counts no KPI shows, such as repeat registrations). A cell from 1 to 4 is
+/// suppressed (primary), and so is a cell whose change since an earlier release is from 1 to 4; then further cells
+/// (<see cref="SecondarySuppression"/>) until the linear-programming audit (<see cref="IntervalAudit"/>) finds no hidden
+/// value that the published ones, and those of the earlier releases, pin or narrow to within 1–4. A row is suppressed
+/// when any cell it reveals is.</para>
+/// </summary>
+public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IReadOnlyList<DisclosureRelation> relations, IReadOnlyList<ScopeMembership> scopes)
 {
     public const int MinPublished = 5;
 
-    private readonly Dictionary<string, KpiProtection> _catalog;
-    private readonly IReadOnlyList<CountRelation> _relations;
-    private readonly IReadOnlyList<ScopeMembership> _scopes;
-    private readonly HashSet<string> _protectedMeasures;
+    private readonly List<KpiProtection> _catalog = catalog.ToList();
 
-    public SmallCountProtection(IEnumerable<KpiProtection> catalog, IReadOnlyList<CountRelation> relations, IReadOnlyList<ScopeMembership> scopes)
+    /// <summary>Protects the rows of the version being made; <paramref name="earlier"/> are the releases readers still have, oldest first.</summary>
+    public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null)
     {
-        _catalog = catalog.ToDictionary(c => c.KpiId);
-        _relations = relations;
-        _scopes = scopes;
-        _protectedMeasures = _catalog.Values.SelectMany(c => c.ProtectedCounts).ToHashSet(StringComparer.Ordinal);
-    }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var graph = new CellGraph(_catalog, relations, scopes);
+        var releases = earlier ?? [];
+        DisclosureAudit.AddEarlier(graph, releases);
+        graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
+            r.Numerator, r.Denominator)).ToList(), exact: true);
+        DisclosureAudit.LinkCandidate(graph, releases.Count);
+        var protection = SecondarySuppression.Protect(graph);
 
-    private readonly record struct CellKey(string Measure, string Scope, string ScopeId, string Period, string Kon, string Dimension);
-
-    private sealed class Cell(CellKey key, decimal value)
-    {
-        public CellKey Key { get; } = key;
-        public decimal Value { get; } = value;
-        public HashSet<string> FromKpis { get; } = [];
-        public string? Suppression { get; set; }
-    }
-
-    /// <summary>Returns, per suppressed row id, why (<see cref="Suppression"/>). Rows not in the result are published as they are.</summary>
-    public IReadOnlyDictionary<long, string> Apply(IReadOnlyList<KpiRow> rows)
-    {
-        var cells = CollectCells(rows);
-        foreach (var cell in cells.Values)
-            if (cell.Value is >= 1 and < MinPublished) cell.Suppression = Suppression.SmallCount;
-
-        var groups = Groups(cells);
-        for (var changed = true; changed;)
+        var suppressed = new Dictionary<long, string>();
+        foreach (var (row, cells) in graph.RowCells)
         {
-            changed = false;
-            foreach (var (total, parts) in groups)
-            {
-                var members = parts.Prepend(total);
-                if (members.Count(c => c.Suppression is not null) != 1) continue;
-                var complement = parts.Where(c => c.Suppression is null)
-                    .OrderBy(c => c.Value > 0 ? 0 : 1).ThenBy(c => c.Value).ThenBy(c => c.Key.ToString(), StringComparer.Ordinal)
-                    .FirstOrDefault() ?? (total.Suppression is null ? total : null);
-                if (complement is null) continue;
-                complement.Suppression = Suppression.Derivable;
-                changed = true;
-            }
-        }
-
-        var result = new Dictionary<long, string>();
-        foreach (var row in rows)
-        {
-            if (!_catalog.TryGetValue(row.KpiId, out var protection)) continue;
             string? reason = null;
-            foreach (var measure in protection.ProtectedCounts)
-            {
-                if (!cells.TryGetValue(Key(measure, row), out var cell) || cell.Suppression is null) continue;
-                reason = cell.Suppression == Suppression.SmallCount || reason == Suppression.SmallCount ? Suppression.SmallCount : Suppression.Derivable;
-            }
-            if (reason is not null) result[row.RowId] = reason;
+            foreach (var cell in cells.Select(c => graph.Nodes[c]).Where(n => !n.Published))
+                reason = Stronger(reason, cell.Reason switch
+                {
+                    "1–4" => Suppression.SmallCount,
+                    { } r when r.StartsWith("change", StringComparison.Ordinal) => Suppression.Change,
+                    { } r when r.StartsWith("hidden in", StringComparison.Ordinal) => Suppression.Earlier,
+                    _ => Suppression.Derivable,
+                });
+            if (reason is not null) suppressed[row] = reason;
         }
-        return result;
+        var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Components, protection.Programs, protection.Solves, started.Elapsed);
+        var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);
+        return new ProtectionResult(suppressed, audit, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }
 
-    private static CellKey Key(string measure, KpiRow row) => new(measure, row.Scope, row.ScopeId, row.Period, row.Kon, row.Dimension);
+    private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.Derivable];
 
-    private Dictionary<CellKey, Cell> CollectCells(IReadOnlyList<KpiRow> rows)
-    {
-        var cells = new Dictionary<CellKey, Cell>();
-        foreach (var row in rows)
-        {
-            if (!_catalog.TryGetValue(row.KpiId, out var protection)) continue;
-            foreach (var (measure, value) in new[] { (protection.Numerator, row.Numerator), (protection.Denominator, row.Denominator) })
-            {
-                if (measure is null || value is not { } v || !_protectedMeasures.Contains(measure)) continue;
-                var key = Key(measure, row);
-                if (!cells.TryGetValue(key, out var cell)) cells[key] = cell = new Cell(key, v);
-                cell.FromKpis.Add(row.KpiId);
-            }
-        }
-        return cells;
-    }
-
-    /// <summary>Every additive group (total, parts) among the cells present.</summary>
-    private List<(Cell Total, List<Cell> Parts)> Groups(Dictionary<CellKey, Cell> cells)
-    {
-        var groups = new List<(Cell, List<Cell>)>();
-        void Add(Cell? total, IEnumerable<Cell?> parts)
-        {
-            var present = parts.OfType<Cell>().Where(p => !ReferenceEquals(p, total)).Distinct().ToList();
-            if (total is not null && present.Count > 0) groups.Add((total, present));
-        }
-        Cell? Find(CellKey key) => cells.GetValueOrDefault(key);
-
-        var monthsOfYear = cells.Values.Where(c => c.Key.Period.Length == 7)
-            .ToLookup(c => c.Key with { Period = c.Key.Period[..4] });
-        var dimensionsOfKpi = cells.Values.Where(c => c.Key.Dimension != "")
-            .SelectMany(c => c.FromKpis.Select(kpi => (Kpi: kpi, Cell: c)))
-            .ToLookup(x => (x.Kpi, x.Cell.Key.Scope, x.Cell.Key.ScopeId, x.Cell.Key.Period, x.Cell.Key.Kon), x => x.Cell);
-        var federationsOf = _scopes.ToLookup(s => (s.Scope, s.ScopeId), s => s.FederationId);
-
-        foreach (var cell in cells.Values)
-        {
-            var k = cell.Key;
-            // Gender: T = K + M.
-            if (k.Kon == "T") Add(cell, [Find(k with { Kon = "K" }), Find(k with { Kon = "M" })]);
-            // Geography: a county, or all federations, = the sum of their federations.
-            if (k.Scope != "forbund")
-                Add(cell, federationsOf[(k.Scope, k.ScopeId)].Select(f => Find(k with { Scope = "forbund", ScopeId = f })));
-            // A year = its months (monthly flows).
-            if (k.Period.Length == 4) Add(cell, monthsOfYear[k]);
-        }
-        // Relations between measures at the same level, period, gender and dimension; a "kpi:x" part is every
-        // cell that KPI x gave for the total's level, period and gender (its dimensions, e.g. age groups).
-        foreach (var relation in _relations)
-        foreach (var total in cells.Values.Where(c => c.Key.Measure == relation.Total && c.Key.Dimension == ""))
-        {
-            var k = total.Key;
-            var parts = relation.Parts.SelectMany(part => part.StartsWith("kpi:", StringComparison.Ordinal)
-                ? dimensionsOfKpi[(part[4..], k.Scope, k.ScopeId, k.Period, k.Kon)].Cast<Cell?>()
-                : [Find(k with { Measure = part })]);
-            Add(total, parts);
-        }
-        return groups;
-    }
+    private static string Stronger(string? a, string b) => a is null || Array.IndexOf(Strength, b) < Array.IndexOf(Strength, a) ? b : a;
 }

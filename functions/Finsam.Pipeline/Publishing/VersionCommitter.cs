@@ -22,6 +22,9 @@ public sealed record DatasetRelease(
     QualitySummary Quality,
     string PipelineVersion)
 {
+    /// <summary>Member releases: the small-count audit's verdict, recorded in the manifest.</summary>
+    public Disclosure.ManifestDisclosureAudit? DisclosureAudit { get; init; }
+
     /// <summary>SHA-256 over everything that decides the content; equal fingerprints mean nothing changed.</summary>
     public string ContentSha256 { get; } = Fingerprint(ContentFiles, Inputs, Models, References);
 
@@ -99,6 +102,7 @@ public sealed class VersionCommitter(IBlobStore store, TimeProvider? clock = nul
                 Outputs = files.Select(f => new ManifestOutput(f.Name, f.Bytes.LongLength, f.Sha256, f.Rows, f.Schema)).ToList(),
                 Quality = release.Quality,
                 Changes = ManifestChanges.Between(latest, release.Inputs, release.Models, release.References, files),
+                DisclosureAudit = release.DisclosureAudit,
             };
             try
             {

@@ -29,8 +29,15 @@ public sealed class VersionDiff(IBlobStore store)
             await File.WriteAllBytesAsync(newPath, await versions.ReadFileAsync(@new, "kpi.parquet", ct), ct);
             // Its own folders: a build may be running in the work folder beside it.
             using var session = new DuckDbSession(options with { WorkFolder = folder });
+            // Member files show one marker for a suppressed value (older ones named the reason: shown as the marker too);
+            // the controller's snapshot says why.
+            string Suppression(string path) =>
+                dataset == Publisher.CuratedDataset && HasColumn(session, path, "suppression") ? "suppression"
+                : HasColumn(session, path, "suppressed") ? $"case when suppressed then '{Formats.CellText.Suppressed}' else '' end"
+                : HasColumn(session, path, "suppression") ? $"case when suppression <> '' then '{Formats.CellText.Suppressed}' else '' end"
+                : "''";
             string Read(string path) =>
-                $"select kpi_id, scope, scope_id, period, kon, dimension, value, {(HasColumn(session, path, "suppression") ? "suppression" : "''")} as suppression, " +
+                $"select kpi_id, scope, scope_id, period, kon, dimension, value, {Suppression(path)} as suppression, " +
                 $"{(HasColumn(session, path, "status") ? "status" : "''")} as status from read_parquet('{DuckDbSession.Quote(path)}')";
             var rows = session.Query($"""
                 with old_values as ({Read(oldPath)}),

@@ -18,7 +18,7 @@ public sealed record KoladaData(
 
 /// <summary>
 /// A value by gender (T, K, M). <c>count</c> is how many federations the value covers (1 for a federation);
-/// <c>status</c> is what the member files show: the suppression marker for a suppressed cell (then <c>value</c> is null),
+/// <c>status</c> is what the member files show: ".." for a suppressed cell (then <c>value</c> is null),
 /// otherwise the KPI's status (empty when final).
 /// </summary>
 public sealed record KoladaValue(

@@ -66,15 +66,15 @@ internal sealed class MemberKpiTable
     {
         var columns = Columns(session, path);
         string Optional(string column, string fallback) => columns.Contains(column) ? column : fallback;
-        // Suppressed cells: value null and the marker the member files print; otherwise the KPI's own status.
+        var suppressed = $"(coalesce({Optional("suppressed", "false")}, false) or coalesce({Optional("suppression", "''")}, '') <> '')";
+        // Suppressed cells: value null and the one marker the member files print, "..", whatever the reason (older files
+        // named it); otherwise the KPI's own status.
         var rows = session.Query($"""
             select
                 case when dimension = '' then kpi_id else kpi_id || '.' || dimension end as kpi,
                 scope_id, cast(period as integer) as year, kon,
-                case when coalesce({Optional("suppressed", "false")}, false) then null else value end as value,
-                case when coalesce({Optional("suppressed", "false")}, false)
-                     then coalesce(nullif({Optional("suppression", "''")}, ''), '..')
-                     else coalesce({Optional("status", "''")}, '') end as status,
+                case when {suppressed} then null else value end as value,
+                case when {suppressed} then '{Publishing.Formats.CellText.Suppressed}' else coalesce({Optional("status", "''")}, '') end as status,
                 coalesce({Optional("federations", "1")}, 1) as federations
             from read_parquet('{DuckDbSession.Quote(path)}')
             where period_type = 'ar'

@@ -89,14 +89,19 @@ public class ModelProjectTests
         Assert.Equal(["antal_insatser", "deltagare_insats_budget"], unprotected);
         // A count reveals at least its own number.
         Assert.All(rows.Where(r => r["unit"] == "antal" && Protected(r).Length > 0), r => Assert.Contains(r["numerator"], Protected(r)));
-        // Every relation's total and parts are protected counts (or a KPI's dimensions), so that protection closes them.
+        // Every relation is between protected counts (or a KPI's dimensions, or hidden counts that a relation defines from
+        // them), so that protection closes it; the hidden counts are exactly these.
         var counts = rows.SelectMany(Protected).ToHashSet();
         var ids = rows.Select(r => r["kpi_id"]).ToHashSet();
-        foreach (var relation in File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "small_count_relations.csv")).Skip(1).Select(l => l.Split(';')))
+        var relations = Finsam.Pipeline.Publishing.Disclosure.DisclosureRelation.Read(Path.Combine(RepoPaths.Root, "queries", "small_count_relations.csv"));
+        var named = Finsam.Pipeline.Publishing.Disclosure.DisclosureRelation.MeasuresNamed(relations).ToHashSet();
+        Assert.Equal(["offentlig_forsorjning_efter", "offentlig_forsorjning_fore", "okand_forsorjning_efter", "okand_forsorjning_fore", "upprepade_registreringar", "volym_insats"],
+            named.Where(m => !counts.Contains(m)).Order(StringComparer.Ordinal));
+        foreach (var relation in relations)
+        foreach (var term in relation.Total.Concat(relation.Parts).Where(t => t != "*"))
         {
-            Assert.Contains(relation[1], counts);
-            foreach (var part in relation[2].Split('|'))
-                Assert.True(part.StartsWith("kpi:", StringComparison.Ordinal) ? ids.Contains(part[4..]) : counts.Contains(part), $"{relation[0]}: {part}");
+            var measure = term.Split('[')[0];
+            Assert.True(term.StartsWith("kpi:", StringComparison.Ordinal) ? ids.Contains(term[4..]) : counts.Contains(measure) || named.Contains(measure), $"{relation.Name}: {term}");
         }
     }
 

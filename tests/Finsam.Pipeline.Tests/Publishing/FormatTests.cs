@@ -21,7 +21,7 @@ public class FormatTests
         ]);
 
     [Fact]
-    public void Csv_for_swedish_excel_has_a_bom_semicolons_decimal_commas_and_neutralised_text()
+    public void Csv_for_swedish_excel_has_a_bom_semicolons_decimal_commas_neutralised_text_and_dots_for_a_suppressed_value()
     {
         var bytes = CsvExport.Write(Table, CsvExport.Dialect.SwedishExcel);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
@@ -29,7 +29,7 @@ public class FormatTests
             kpi_id;dimension;value;count;suppressed
             kostnad_andel;administration;0,17125;12;false
             resultat;"'=HYPERLINK(""http://x"")";-1234,5;;false
-            x;'+46 70;;3;true
+            x;'+46 70;..;3;true
             y;'-1;1200000;0;false
             z;'@SUM(A1);0;7;false
             w;"a;b, ""c""";2,5;1;false

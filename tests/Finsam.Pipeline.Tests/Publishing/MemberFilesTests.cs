@@ -51,11 +51,22 @@ public class MemberFilesTests : IDisposable
         // ... and none of them reaches a member, in Parquet or in either CSV (read back independently by DuckDB).
         Assert.Equal(0, Scalar(db, SmallCountRows(Parquet(members, "kpi.parquet"), catalog)));
         Assert.Equal(0, Scalar(db, SmallCountRows($"read_csv('{Path.Combine(members, "kpi.csv")}', delim = ',', header = true)", catalog)));
-        Assert.Equal(0, Scalar(db, SmallCountRows($"read_csv('{Path.Combine(members, "kpi_sv.csv")}', delim = ';', decimal_separator = ',', header = true)", catalog)));
+        // The Swedish CSV prints ".." for a suppressed value, as Statistics Sweden does.
+        var swedish = $"read_csv('{Path.Combine(members, "kpi_sv.csv")}', delim = ';', header = true, all_varchar = true)";
+        string Number(string column) => $"try_cast(replace({column}, ',', '.') as decimal(38, 6))";
+        Assert.Equal(0, Scalar(db, SmallCountRows($"(select * replace ({Number("value")} as value, {Number("numerator")} as numerator, {Number("denominator")} as denominator) from {swedish})", catalog)));
         var suppressed = Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppressed");
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppression = 'litet_antal' and value is null and numerator is null and denominator is null") > 0);
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppression = 'harledbar' and value is null") > 0);
+        Assert.True(suppressed > 0);
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {swedish} where value = '..' and numerator = '..' and suppressed = 'true'"));
+        // One marker: a suppressed row has value, numerator and denominator empty and says nothing of why.
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppressed and value is null and numerator is null and denominator is null"));
+        Assert.Equal(0, Scalar(db, $"select count(*) from (describe select * from {Parquet(members, "kpi.parquet")}) where column_name = 'suppression'"));
+        Assert.Equal(0, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where list_contains(['litet_antal', 'harledbar', 'andring', 'tidigare'], status)"));
+        // The controller's snapshot keeps the exact value and why members do not see it.
         Assert.Equal(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")}"), Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")}"));
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppressed and suppression in ('litet_antal', 'harledbar')"));
+        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'litet_antal' and value between 1 and 4") > 0);
+        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'harledbar' and value is not null") > 0);
 
         // The workbook: the same suppressed rows, and no small participant count in any KPI sheet.
         var xlsx = Path.Combine(members, "nyckeltal.xlsx");
@@ -63,7 +74,7 @@ public class MemberFilesTests : IDisposable
         var sheetRows = new[] { "Ekonomi", "Deltagare", "Kostnadseffektivitet" }
             .SelectMany(sheet => MiniExcel.Query(xlsx, useHeaderRow: true, sheetName: sheet).Cast<IDictionary<string, object?>>()).ToList();
         Assert.Equal(Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")}"), sheetRows.Count);
-        Assert.Equal(suppressed, sheetRows.Count(r => r["Skydd (suppression)"] is string s && s != ""));
+        Assert.Equal(suppressed, sheetRows.Count(r => r["Skyddad (suppressed)"] is true));
         var protectedCounts = Scalar(db, $"select count(*) from {catalog} where protected_counts <> '' and unit = 'antal'");
         Assert.True(protectedCounts > 5);
         var countKpis = new HashSet<string>(ReadStrings(db, $"select kpi_id from {catalog} where protected_counts <> '' and unit = 'antal'"));
@@ -109,16 +120,108 @@ public class MemberFilesTests : IDisposable
         PublishedTables.Create(build.Session, Path.Combine(RepoPaths.Root, "queries"));
 
         Dictionary<string, string> Values(string table) => build.Session.Query($"""
-            select kon, coalesce(cast(cast(value as integer) as varchar), '..') {(table == "kpi_published" ? "|| ' ' || suppression" : "")}
-            from {table} where kpi_id = 'deltagare_unika' and scope_id = 'alfa' and period = '2025'
+            select kon, coalesce(cast(cast(value as integer) as varchar), '..') {(table == "kpi_published" ? "|| ' ' || coalesce(s.suppression, '')" : "")}
+            from {table} {(table == "kpi_published" ? "as k left join kpi_suppression as s using (row_id)" : "")}
+            where kpi_id = 'deltagare_unika' and scope_id = 'alfa' and period = '2025'
             """).Rows.ToDictionary(r => (string)r[0]!, r => ((string)r[1]!).Trim());
 
         Assert.Equal(new Dictionary<string, string> { ["T"] = "10", ["K"] = "2", ["M"] = "8" }, Values("kpi"));
+        // Members see ".." for both; why (for the controller's snapshot) is in kpi_suppression.
         Assert.Equal(new Dictionary<string, string> { ["T"] = "10", ["K"] = ".. litet_antal", ["M"] = ".. harledbar" }, Values("kpi_published"));
         // The same holds for the county and all federations (beta has no participants: they equal alfa).
-        var county = build.Session.Query("select kon, suppression from kpi_published where kpi_id = 'deltagare_unika' and scope = 'lan' and period = '2025' order by kon")
+        var county = build.Session.Query("select kon, suppressed from kpi_published where kpi_id = 'deltagare_unika' and scope = 'lan' and period = '2025' order by kon")
             .Rows.Select(r => $"{r[0]}:{r[1]}").ToList();
-        Assert.Equal(["K:litet_antal", "M:harledbar", "T:"], county);
+        Assert.Equal(["K:True", "M:True", "T:False"], county);
+    }
+
+    /// <summary>
+    /// Every data-quality finding about participants, rendered for members: a count from 1 to 4 (registrations, persons)
+    /// and the list of registrations as long as it becomes ".." in the text too, in every member rendering (Parquet, both
+    /// CSVs, the workbook, the report), while the controller's snapshot keeps the exact text.
+    /// </summary>
+    [Fact]
+    public async Task No_member_rendering_of_a_finding_carries_a_protected_count()
+    {
+        static string Person(int serial, int year = 1985) => TestPersons.Number(year, 4, 12, serial);
+        static string Row(string id, string person, string kon, string start, string insats = "alfa-MT") =>
+            $"{id};{person};nej;{kon};;9901;{insats};MT;individ;{start};;gymnasium;ingen;;";
+        var january = new List<string>
+        {
+            // Person 101 twice in alfa-MT at the same time (overlapping), and once more as a man (two genders).
+            Row("R1", Person(101), "K", "2025-01-05"), Row("R9", Person(101), "K", "2025-01-07"), Row("R10", Person(101), "M", "2025-01-08", "alfa-CT"),
+            // Two participants under 16 at the start.
+            Row("R11", Person(111, 2012), "K", "2025-01-05"), Row("R12", Person(112, 2012), "M", "2025-01-05"),
+        };
+        january.AddRange(Enumerable.Range(2, 7).Select(i => Row($"R{i}", Person(100 + i), i % 2 == 0 ? "K" : "M", "2025-01-03")));
+        // March: R7 and R8 are not listed (they may have ended in February, whose export is missing); R20–R22 started in January
+        // but were first listed now (missing from January's export).
+        var march = january.Where(r => !r.StartsWith("R7;", StringComparison.Ordinal) && !r.StartsWith("R8;", StringComparison.Ordinal))
+            .Concat(Enumerable.Range(20, 3).Select(i => Row($"R{i}", Person(100 + i), "K", "2025-01-06"))).ToList();
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", "V1;2025-01-10;1930;400000,00;;\nV1;2025-01-10;3010;-200000,00;;\nV1;2025-01-10;3020;-100000,00;;\nV1;2025-01-10;3031;-100000,00;;")
+            .Ledger("alfa", "2025-03", "V2;2025-03-10;4010;1000,00;;\nV2;2025-03-10;1930;-1000,00;;")
+            .Participants("alfa", "2025-01", string.Join("\n", january))
+            .Participants("alfa", "2025-03", string.Join("\n", march));
+        using var build = await scenario.BuildAsync();
+        var store = scenario.Store;
+        await new Publisher(store).PublishAsync(build, scenario.Options with { WorkFolder = Path.Combine(_pulled.Path, "work") });
+        var members = Path.Combine(_pulled.Path, "kpi");
+        await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", members);
+
+        // What each finding must not show: its counts from 1 to 4 and the registrations it names.
+        var exact = build.Session.Query("select finding_id, rule_id, affected_rows, persons, ids, detail from quality where rule_id in ('overlapping_registrations', " +
+            "'person_inconsistent', 'registration_missing_from_export', 'age_outside_target_group', 'missing_participant_month') order by finding_id").Rows;
+        Assert.Equal(["age_outside_target_group", "missing_participant_month", "overlapping_registrations", "person_inconsistent", "registration_missing_from_export"],
+            exact.Select(r => (string)r[1]!).Distinct().Order(StringComparer.Ordinal));
+        var secrets = exact.ToDictionary(r => (string)r[0]!, r => new[] { r[2], r[3] }.OfType<long>().Where(n => n is >= 1 and <= 4).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Concat(((string?)r[4] ?? "").Split(", ", StringSplitOptions.RemoveEmptyEntries)).ToList());
+        Assert.All(secrets, s => Assert.NotEmpty(s.Value));
+        Assert.Contains("R7", secrets["missing_participant_month:alfa:2025:2025-02"]);
+
+        // Every rendering, as text per finding.
+        var renderings = new Dictionary<string, Dictionary<string, string>>();
+        foreach (var csv in new[] { "quality.csv", "quality_sv.csv" })
+            renderings[csv] = File.ReadAllLines(Path.Combine(members, csv)).Skip(1)
+                .Select(l => (Id: l.Split(csv == "quality.csv" ? ',' : ';')[0], Line: l)).Where(x => secrets.ContainsKey(x.Id)).ToDictionary(x => x.Id, x => x.Line);
+        using (var db = new DuckDBConnection("DataSource=:memory:"))
+        {
+            db.Open();
+            using var command = db.CreateCommand();
+            command.CommandText = $"select finding_id, detail || ' ' || coalesce(cast(affected_rows as varchar), '') from read_parquet('{Path.Combine(members, "quality.parquet")}')";
+            using var reader = command.ExecuteReader();
+            renderings["quality.parquet"] = [];
+            while (reader.Read()) if (secrets.ContainsKey(reader.GetString(0))) renderings["quality.parquet"][reader.GetString(0)] = reader.GetString(1);
+        }
+        renderings["nyckeltal.xlsx"] = MiniExcel.Query(Path.Combine(members, "nyckeltal.xlsx"), useHeaderRow: true, sheetName: "Datakvalitet").Cast<IDictionary<string, object?>>()
+            .Where(r => secrets.ContainsKey((string)r["Fynd (finding_id)"]!))
+            .ToDictionary(r => (string)r["Fynd (finding_id)"]!, r => string.Join(" ", r.Where(c => c.Key != "Fynd (finding_id)").Select(c => c.Value)));
+        var html = await File.ReadAllTextAsync(Path.Combine(members, "rapport.html"));
+        renderings["rapport.html"] = secrets.Keys.ToDictionary(id => id, id =>
+        {
+            // The finding's row in the quality table (its id is also in the title of every KPI value it flags).
+            var at = html.IndexOf(System.Net.WebUtility.HtmlEncode(id), html.IndexOf("id=\"table-kvalitet\"", StringComparison.Ordinal), StringComparison.Ordinal);
+            Assert.True(at > 0, id);
+            var start = html.LastIndexOf("<tr", at, StringComparison.Ordinal);
+            return System.Text.RegularExpressions.Regex.Replace(html[start..html.IndexOf("</tr>", at, StringComparison.Ordinal)], "<[^>]+>", " ").Replace(id, "");
+        });
+
+        foreach (var (file, texts) in renderings)
+        {
+            Assert.Equal(secrets.Keys.Order(StringComparer.Ordinal), texts.Keys.Order(StringComparer.Ordinal));
+            foreach (var (id, text) in texts)
+            {
+                var shown = text.Replace(id, "");
+                foreach (var secret in secrets[id])
+                    Assert.False(System.Text.RegularExpressions.Regex.IsMatch(shown, $"(?<![0-9A-Za-z]){System.Text.RegularExpressions.Regex.Escape(secret)}(?![0-9A-Za-z])"),
+                        $"{file}: {id} shows {secret}: {shown}");
+                Assert.Contains("..", shown);
+            }
+        }
+        // The controller's snapshot keeps the exact text.
+        Assert.Equal("1 personer har registrerats med olika kön / 1 persons are registered with different gender",
+            exact.Single(r => (string)r[1]! == "person_inconsistent")[5]);
+        Assert.Equal("Deltagarexport saknas för 2025-02; .. registreringar kan ha avslutats då utan att det syns: .. / the participant export for 2025-02 is missing; .. registrations may have ended in it unseen: ..",
+            build.Session.Query("select detail from quality_published where rule_id = 'missing_participant_month'").Rows.Single()[0]);
     }
 
     public void Dispose()

@@ -73,7 +73,12 @@ public class PublishVersionsTests : IDisposable
         var kpiRows = (long)build.Build.Session.Query("select count(*) from kpi").Rows[0][0]!;
         var kpiParquet = Assert.Single(manifest.Outputs, o => o.Name == "kpi.parquet");
         Assert.Equal(kpiRows, kpiParquet.Rows);
-        Assert.Contains(new ColumnSchema("suppression", "VARCHAR"), kpiParquet.Schema!);
+        // One marker for members: whether a value is suppressed, never why.
+        Assert.Contains(new ColumnSchema("suppressed", "BOOLEAN"), kpiParquet.Schema!);
+        Assert.DoesNotContain(kpiParquet.Schema!, c => c.Name == "suppression");
+        Assert.True(manifest.DisclosureAudit!.Passed);
+        Assert.Equal(0, manifest.DisclosureAudit.EarlierReleases);
+        Assert.True(manifest.DisclosureAudit.SuppressedCells > 0);
         Assert.Contains(new ColumnSchema("value", "DECIMAL(38,6)"), kpiParquet.Schema!);
 
         var findings = build.Build.Session.Query("select severity, count(*) from quality group by all").Rows.ToDictionary(r => (string)r[0]!, r => (long)r[1]!);
@@ -107,7 +112,7 @@ public class PublishVersionsTests : IDisposable
 
         // The diff of the published versions equals a direct comparison of the two builds' member tables.
         static Dictionary<string, string> Published((Finsam.Pipeline.Models.ModelBuild Build, Finsam.Pipeline.Models.ModelOptions Options) b) => b.Build.Session
-            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || suppression || '/' || status from kpi_published")
+            .Query("select kpi_id, scope, scope_id, period, kon, dimension, coalesce(cast(value as varchar), '') || '/' || case when suppressed then '..' else '' end || '/' || status from kpi_published")
             .Rows.ToDictionary(r => string.Join('|', r.Take(6)), r => (string)r[6]!);
         var oldRows = Published(before);
         var newRows = Published(after);

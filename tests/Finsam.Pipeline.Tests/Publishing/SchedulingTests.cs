@@ -98,6 +98,6 @@ public class SchedulingTests : IDisposable
         Assert.Equal([1, 2], (await new ReleaseRecords(store).ListAsync()).Select(m => m.Version));
         using var folder = new TempFolder();
         var files = await new ReleaseRecords(store).DownloadKpiFilesAsync(folder.Path);
-        Assert.Equal(["kpi-v1.parquet", "kpi-v2.parquet"], files.Select(Path.GetFileName));
+        Assert.Equal(["v1/kpi.parquet", "v2/kpi.parquet"], files.Select(f => Path.GetRelativePath(folder.Path, f)));
     }
 }

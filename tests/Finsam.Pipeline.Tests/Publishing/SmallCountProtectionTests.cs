@@ -1,13 +1,15 @@
 using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Publishing.Disclosure;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 
-/// <summary>Primary and secondary suppression on hand-made KPI rows: which rows are suppressed, and why.</summary>
+/// <summary>Primary and secondary suppression on hand-made KPI rows: which rows are suppressed, why (for the controller), and the audit.</summary>
 public class SmallCountProtectionTests
 {
     private static readonly KpiProtection[] Catalog =
     [
         new("deltagare", "deltagare", null, ["deltagare"]),
+        new("deltagare_med_personuppgifter", "deltagare_med_personuppgifter", null, ["deltagare_med_personuppgifter"]),
         new("avslutade", "avslutade", null, ["avslutade"]),
         new("andel_avslutade", "avslutade", "deltagare", ["avslutade", "deltagare"]),
         new("avslut_arbete_studier_andel", "avslut_arbete_studier", "avslutade", ["avslut_arbete_studier", "avslutade"]),
@@ -18,8 +20,17 @@ public class SmallCountProtectionTests
         new("medelstilldelning", "medelstilldelning", null, []),
     ];
 
-    private static readonly CountRelation[] Relations =
-        [new("avslut", "avslutade", ["avslut_arbete_studier", "avslut_stegforflyttning", "avslut_ovrigt"])];
+    private static DisclosureRelation Relation(string name, RelationAxis over, string total, string parts = "") =>
+        new(name, over, RelationKind.Equal, total.Split('|'), parts.Split('|', StringSplitOptions.RemoveEmptyEntries), "");
+
+    private static readonly DisclosureRelation[] Relations =
+    [
+        Relation("avslut", RelationAxis.Measures, "avslutade", "avslut_arbete_studier|avslut_stegforflyttning|avslut_ovrigt"),
+        Relation("upprepade", RelationAxis.Measures, "deltagare", "deltagare_med_personuppgifter|upprepade_registreringar"),
+        Relation("kon", RelationAxis.Gender, "*"),
+        Relation("geografi", RelationAxis.Geography, "*"),
+        Relation("manader", RelationAxis.Months, "avslutade"),
+    ];
 
     private static readonly ScopeMembership[] Scopes =
     [
@@ -30,110 +41,151 @@ public class SmallCountProtectionTests
     private long _nextId;
 
     private KpiRow Row(string kpi, string scopeId, string kon, decimal? value, decimal? numerator = null, decimal? denominator = null, string scope = "forbund", string period = "2025") =>
-        new(++_nextId, kpi, scope, scopeId, period, period.Length == 4 ? "ar" : "manad", "2025-03", kon, "", value, "antal", numerator ?? value, denominator, "");
+        new(++_nextId, kpi, scope, scopeId, period, period.Length == 4 ? "ar" : "manad", period.Length == 4 ? "2025-03" : period, kon, "", value, "antal", numerator ?? value, denominator, "");
 
-    private static IReadOnlyDictionary<long, string> Apply(params KpiRow[] rows) =>
-        new SmallCountProtection(Catalog, Relations, Scopes).Apply(rows);
+    private static ProtectionResult Apply(params KpiRow[] rows) => new SmallCountProtection(Catalog, Relations, Scopes).Apply(rows);
+
+    /// <summary>"scope/kon:why" of every suppressed row, sorted.</summary>
+    private static List<string> Suppressed(ProtectionResult result, IEnumerable<KpiRow> rows) =>
+        rows.Where(r => result.Suppressed.ContainsKey(r.RowId)).Select(r => $"{r.KpiId} {r.ScopeId} {r.Period} {r.Kon}:{result.Suppressed[r.RowId]}").Order(StringComparer.Ordinal).ToList();
 
     [Fact]
     public void Counts_of_five_and_more_and_zero_are_published()
     {
         var result = Apply(Row("deltagare", "alfa", "T", 12), Row("deltagare", "alfa", "K", 0), Row("deltagare", "alfa", "M", 12),
             Row("medelstilldelning", "alfa", "T", 3));
-        Assert.Empty(result);
+        Assert.Empty(result.Suppressed);
+        Assert.True(result.Audit.Passed);
+        Assert.Equal(0, result.Audit.SuppressedCells);
+        Assert.Null(result.Audit.SmallestIntervalWidth);
     }
 
     [Fact]
     public void Women_from_total_minus_men_is_protected_by_suppressing_the_men_too()
     {
-        var t = Row("deltagare", "alfa", "T", 10);
-        var k = Row("deltagare", "alfa", "K", 2);
-        var m = Row("deltagare", "alfa", "M", 8);
-        var result = Apply(t, k, m);
-        Assert.Equal(Suppression.SmallCount, result[k.RowId]);
-        Assert.Equal(Suppression.Derivable, result[m.RowId]);
-        Assert.False(result.ContainsKey(t.RowId));
+        KpiRow[] rows = [Row("deltagare", "alfa", "T", 10), Row("deltagare", "alfa", "K", 2), Row("deltagare", "alfa", "M", 8)];
+        var result = Apply(rows);
+        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar"], Suppressed(result, rows));
+        Assert.True(result.Audit.Passed);
+        // K + M = 10: each of them can be anything from 0 to 10.
+        Assert.Equal(2, result.Audit.SuppressedCells);
+        Assert.Equal(10, result.Audit.SmallestIntervalWidth);
     }
 
     [Fact]
     public void A_ratio_whose_numerator_or_denominator_is_a_small_count_is_suppressed()
     {
-        var smallNumerator = Row("andel_avslutade", "alfa", "T", 0.3m, numerator: 3, denominator: 10);
-        var smallDenominator = Row("kostnad_per_deltagare", "gamma", "T", 50000m, numerator: 200000, denominator: 4);
-        var fine = Row("andel_avslutade", "beta", "T", 0.5m, numerator: 5, denominator: 10);
-        var result = Apply(smallNumerator, smallDenominator, fine);
-        Assert.Equal(Suppression.SmallCount, result[smallNumerator.RowId]);
-        Assert.Equal(Suppression.SmallCount, result[smallDenominator.RowId]);
-        Assert.False(result.ContainsKey(fine.RowId));
+        KpiRow[] rows =
+        [
+            Row("andel_avslutade", "alfa", "T", 0.3m, numerator: 3, denominator: 10),
+            Row("kostnad_per_deltagare", "gamma", "T", 50000m, numerator: 200000, denominator: 4),
+            Row("andel_avslutade", "beta", "T", 0.5m, numerator: 5, denominator: 10),
+        ];
+        var result = Apply(rows);
+        Assert.Equal(["andel_avslutade alfa 2025 T:litet_antal", "kostnad_per_deltagare gamma 2025 T:litet_antal"], Suppressed(result, rows));
+        Assert.True(result.Audit.Passed);
     }
 
     [Fact]
     public void A_count_suppressed_in_one_row_is_suppressed_wherever_it_appears()
     {
-        // avslutade = 3 is small: the count row, the share whose numerator it is, the median over those 3, and the shares whose denominator it is.
-        var ended = Row("avslutade", "alfa", "T", 3);
-        var share = Row("andel_avslutade", "alfa", "T", 0.3m, numerator: 3, denominator: 10);
-        var median = Row("median_dagar", "alfa", "T", 41m, numerator: null, denominator: null) with { Numerator = null };
-        var participants = Row("deltagare", "alfa", "T", 10);
-        var result = Apply(ended, share, median, participants);
-        Assert.Equal(Suppression.SmallCount, result[ended.RowId]);
-        Assert.Equal(Suppression.SmallCount, result[share.RowId]);
-        Assert.Equal(Suppression.SmallCount, result[median.RowId]);
-        Assert.False(result.ContainsKey(participants.RowId));
+        // avslutade = 3 is small: the count row, the share whose numerator it is, and the median over those 3.
+        KpiRow[] rows =
+        [
+            Row("avslutade", "alfa", "T", 3),
+            Row("andel_avslutade", "alfa", "T", 0.3m, numerator: 3, denominator: 10),
+            Row("median_dagar", "alfa", "T", 41m) with { Numerator = null },
+            Row("deltagare", "alfa", "T", 10),
+        ];
+        var result = Apply(rows);
+        Assert.Equal(["andel_avslutade alfa 2025 T:litet_antal", "avslutade alfa 2025 T:litet_antal", "median_dagar alfa 2025 T:litet_antal"], Suppressed(result, rows));
     }
 
     [Fact]
     public void A_federation_is_not_revealed_by_its_county_total_minus_the_other_federations()
     {
-        var alfa = Row("deltagare", "alfa", "T", 3);
-        var beta = Row("deltagare", "beta", "T", 20);
-        var county = Row("deltagare", "L1", "T", 23, scope: "lan");
-        var result = Apply(alfa, beta, county, Row("deltagare", "alla", "T", 23, scope: "alla"));
-        Assert.Equal(Suppression.SmallCount, result[alfa.RowId]);
-        Assert.Equal(Suppression.Derivable, result[beta.RowId]);
-        Assert.False(result.ContainsKey(county.RowId));
+        KpiRow[] rows = [Row("deltagare", "alfa", "T", 3), Row("deltagare", "beta", "T", 20), Row("deltagare", "L1", "T", 23, scope: "lan"), Row("deltagare", "alla", "T", 23, scope: "alla")];
+        var result = Apply(rows);
+        Assert.Equal(["deltagare alfa 2025 T:litet_antal", "deltagare beta 2025 T:harledbar"], Suppressed(result, rows));
+        Assert.True(result.Audit.Passed);
     }
 
     [Fact]
     public void An_exit_group_is_not_revealed_by_the_ended_total_minus_the_other_groups()
     {
-        // avslutade 20 = arbete/studier 12 + stegförflyttning 3 + övrigt 5: the 3 is small; the next smallest part (5) goes too.
-        var work = Row("avslut_arbete_studier_andel", "alfa", "T", 0.6m, numerator: 12, denominator: 20);
-        var ready = Row("avslut_stegforflyttning_andel", "alfa", "T", 0.15m, numerator: 3, denominator: 20);
-        var other = Row("avslut_ovrigt_andel", "alfa", "T", 0.25m, numerator: 5, denominator: 20);
-        var ended = Row("avslutade", "alfa", "T", 20);
-        var result = Apply(work, ready, other, ended);
-        Assert.Equal(Suppression.SmallCount, result[ready.RowId]);
-        Assert.Equal(Suppression.Derivable, result[other.RowId]);
-        Assert.False(result.ContainsKey(work.RowId));
-        Assert.False(result.ContainsKey(ended.RowId));
+        // avslutade 20 = arbete/studier 12 + stegförflyttning 3 + övrigt 5: the 3 is small; the smallest other part (5) goes too.
+        KpiRow[] rows =
+        [
+            Row("avslut_arbete_studier_andel", "alfa", "T", 0.6m, numerator: 12, denominator: 20),
+            Row("avslut_stegforflyttning_andel", "alfa", "T", 0.15m, numerator: 3, denominator: 20),
+            Row("avslut_ovrigt_andel", "alfa", "T", 0.25m, numerator: 5, denominator: 20),
+            Row("avslutade", "alfa", "T", 20),
+        ];
+        var result = Apply(rows);
+        Assert.Equal(["avslut_ovrigt_andel alfa 2025 T:harledbar", "avslut_stegforflyttning_andel alfa 2025 T:litet_antal"], Suppressed(result, rows));
+        Assert.Equal(8, result.Audit.SmallestIntervalWidth);
     }
 
     [Fact]
-    public void Secondary_suppression_spreads_until_no_group_has_exactly_one_hidden_cell()
+    public void Secondary_suppression_spreads_until_no_hidden_count_can_be_worked_out()
     {
-        // alfa K = 2 (primary) → alfa M (8) derivable by gender; alfa M is then alone among the county's men → beta M (9) too;
-        // beta M is alone in beta's gender group → beta K (11) too.
-        var rows = new[]
-        {
+        // alfa K = 2 (primary) → alfa M (8) by gender; alfa M is then alone among the county's men → beta M (9) too;
+        // beta M is alone in beta's gender relation → beta K (11) too.
+        KpiRow[] rows =
+        [
             Row("deltagare", "alfa", "T", 10), Row("deltagare", "alfa", "K", 2), Row("deltagare", "alfa", "M", 8),
             Row("deltagare", "beta", "T", 20), Row("deltagare", "beta", "K", 11), Row("deltagare", "beta", "M", 9),
             Row("deltagare", "L1", "T", 30, scope: "lan"), Row("deltagare", "L1", "K", 13, scope: "lan"), Row("deltagare", "L1", "M", 17, scope: "lan"),
-        };
+        ];
         var result = Apply(rows);
-        var suppressed = rows.Where(r => result.ContainsKey(r.RowId)).Select(r => $"{r.ScopeId}/{r.Kon}:{result[r.RowId]}").Order().ToList();
-        Assert.Equal(["alfa/K:litet_antal", "alfa/M:harledbar", "beta/K:harledbar", "beta/M:harledbar"], suppressed);
+        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar", "deltagare beta 2025 K:harledbar", "deltagare beta 2025 M:harledbar"],
+            Suppressed(result, rows));
+        // One degree of freedom: alfa K = t, alfa M = 10 − t, beta K = 13 − t, beta M = 7 + t, with t from 0 to 10.
+        Assert.Equal(10, result.Audit.SmallestIntervalWidth);
     }
 
     [Fact]
     public void A_month_is_not_revealed_by_the_year_minus_the_other_months()
     {
-        var year = Row("avslutade", "alfa", "T", 12);
-        var january = Row("avslutade", "alfa", "T", 2, period: "2025-01");
-        var february = Row("avslutade", "alfa", "T", 10, period: "2025-02");
-        var result = Apply(year, january, february);
-        Assert.Equal(Suppression.SmallCount, result[january.RowId]);
-        Assert.Equal(Suppression.Derivable, result[february.RowId]);
-        Assert.False(result.ContainsKey(year.RowId));
+        KpiRow[] rows = [Row("avslutade", "alfa", "T", 12), Row("avslutade", "alfa", "T", 2, period: "2025-01"), Row("avslutade", "alfa", "T", 10, period: "2025-02")];
+        var result = Apply(rows);
+        Assert.Equal(["avslutade alfa 2025-01 T:litet_antal", "avslutade alfa 2025-02 T:harledbar"], Suppressed(result, rows));
+    }
+
+    [Fact]
+    public void Repeat_registrations_from_1_to_4_are_protected_like_any_count()
+    {
+        // 14 registrations of 12 persons: 2 repeat registrations, a count no KPI shows; the smaller of the two counts goes.
+        KpiRow[] rows = [Row("deltagare", "alfa", "T", 14), Row("deltagare_med_personuppgifter", "alfa", "T", 12)];
+        var result = Apply(rows);
+        Assert.Equal(["deltagare_med_personuppgifter alfa 2025 T:harledbar"], Suppressed(result, rows));
+        Assert.True(result.Audit.Passed);
+        // 20 registrations of 12 persons: 8 repeat registrations may be known.
+        Assert.Empty(Apply(Row("deltagare", "alfa", "T", 20), Row("deltagare_med_personuppgifter", "alfa", "T", 12)).Suppressed);
+    }
+
+    [Fact]
+    public void A_count_pinned_through_non_negative_counts_is_caught_by_the_audit_not_by_substitution()
+    {
+        // 8 ended: none to work or studies, none job/study-ready, 8 to other exits; the three groups are hidden. Substitution
+        // sees two unknown counts in positive exits (0) and three in ended (8); the linear programme sees that the two
+        // positive groups cannot be below 0, so both are 0 (a zero: no disclosure) and the other exits are 8.
+        KpiRow[] rows =
+        [
+            Row("avslutade", "alfa", "T", 8),
+            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 8, denominator: 8),
+            Row("kostnad_per_positivt_avslut", "alfa", "T", null, numerator: 100000, denominator: 0),
+        ];
+        var graph = new CellGraph([.. Catalog, new("kostnad_per_positivt_avslut", "kostnad_individ", "positiva_avslut", ["positiva_avslut"])],
+            [.. Relations, Relation("positiva_avslut", RelationAxis.Measures, "positiva_avslut", "avslut_arbete_studier|avslut_stegforflyttning")], Scopes);
+        graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
+            r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact: true);
+        using var audit = new IntervalAudit(graph, exact: true);
+        var outcome = audit.Run();
+        Assert.Equal(["avslut_ovrigt alfa 2025 T: [8, 8] is pinned to one value (avslut: avslutade alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T + avslut_ovrigt alfa 2025 T; " +
+                      "positiva_avslut: positiva_avslut alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T)"],
+            outcome.Failures.Select(f => f.Failure.ToString()).ToList());
     }
 }

@@ -7,11 +7,15 @@ namespace Finsam.Pipeline.Publishing.Formats;
 
 /// <summary>
 /// A table as CSV, in two dialects: for Swedish Excel (UTF-8 with BOM, ';', decimal comma) and for tools
-/// (UTF-8, ',', decimal point). Text cells that could run as formulas are neutralised in both.
+/// (UTF-8, ',', decimal point). Text cells that could run as formulas are neutralised in both. In the Swedish dialect a
+/// suppressed row (a true <c>suppressed</c> column) shows its emptied counts and values as "..", as Statistics Sweden prints them.
 /// </summary>
 public static class CsvExport
 {
     public enum Dialect { SwedishExcel, Tools }
+
+    /// <summary>The columns a suppressed row empties.</summary>
+    public static readonly string[] SuppressedColumns = ["value", "numerator", "denominator", "affected_rows"];
 
     public static byte[] Write(QueryResult table, Dialect dialect)
     {
@@ -27,12 +31,23 @@ public static class CsvExport
         {
             foreach (var column in table.Columns) csv.WriteField(column);
             csv.NextRecord();
+            var suppressed = excel ? IndexOf(table, "suppressed") : -1;
+            var marked = table.Columns.Select(c => SuppressedColumns.Contains(c)).ToArray();
             foreach (var row in table.Rows)
             {
-                foreach (var value in row) csv.WriteField(CellText.Format(value, decimalComma: excel));
+                var marker = suppressed >= 0 && row[suppressed] is true;
+                for (var i = 0; i < row.Length; i++)
+                    csv.WriteField(marker && marked[i] && row[i] is null ? CellText.Suppressed : CellText.Format(row[i], decimalComma: excel));
                 csv.NextRecord();
             }
         }
         return buffer.ToArray();
+    }
+
+    private static int IndexOf(QueryResult table, string column)
+    {
+        for (var i = 0; i < table.Columns.Count; i++)
+            if (table.Columns[i] == column) return i;
+        return -1;
     }
 }

@@ -3,7 +3,8 @@ using Finsam.Pipeline.Models;
 namespace Finsam.Pipeline.Publishing.Report;
 
 /// <summary>
-/// A published KPI value with its catalog title; Value is null when suppressed, withheld or missing. Status is '',
+/// A published KPI value with its catalog title; Value is null when suppressed, withheld or missing. Suppression is ".."
+/// when the value is suppressed (members never learn why), otherwise empty. Status is '',
 /// 'preliminar' or 'brist' (Findings: the ids of the data-quality findings, '|'-separated); Federations is how many
 /// federations the value covers.
 /// </summary>
@@ -45,7 +46,7 @@ public sealed record ReportData(
             .Select(r => new ReportFederation((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
         var kpis = session.Query("""
             select k.kpi_id, coalesce(c.titel_sv, k.kpi_id), k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension, k.value,
-                coalesce(k.unit, ''), coalesce(k.flag, ''), k.suppression, k.status, k.findings, k.federations
+                coalesce(k.unit, ''), coalesce(k.flag, ''), case when k.suppressed then '..' else '' end, k.status, k.findings, k.federations
             from kpi_published as k
             left join kpi_catalog as c on c.kpi_id = k.kpi_id
             where k.period_type = 'ar'

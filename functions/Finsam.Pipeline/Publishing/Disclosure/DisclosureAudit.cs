@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Finsam.Pipeline.Models;
+
+namespace Finsam.Pipeline.Publishing.Disclosure;
+
+/// <summary>
+/// The verdict of the disclosure audit on a member release. <see cref="SmallestIntervalWidth"/> is the narrowest
+/// interval an attacker can put around a suppressed count of the release (null when there is none, or none is bounded).
+/// </summary>
+public sealed record DisclosureAuditResult(
+    bool Passed,
+    int SuppressedCells,
+    decimal? SmallestIntervalWidth,
+    int EarlierReleases,
+    IReadOnlyList<DisclosureFailure> Failures,
+    int Relations,
+    int ContradictedRelations,
+    int Components,
+    int LinearPrograms,
+    int Solves,
+    TimeSpan Elapsed,
+    int IntegerSolves = 0)
+{
+    /// <summary>The failures as one message for the publisher: the cells, their intervals and the relations that pin them.</summary>
+    public string Describe(int max = 10) =>
+        $"{Failures.Count} count(s) of the member files can be worked out or narrowed to 1–4:\n" +
+        string.Join("\n", Failures.Take(max).Select(f => "  " + f)) + (Failures.Count > max ? $"\n  … and {Failures.Count - max} more" : "");
+
+    public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases);
+}
+
+/// <summary>The audit's verdict as the manifest records it.</summary>
+public sealed record ManifestDisclosureAudit(
+    [property: JsonPropertyName("passed")] bool Passed,
+    [property: JsonPropertyName("suppressed_cells")] int SuppressedCells,
+    [property: JsonPropertyName("smallest_interval_width")] decimal? SmallestIntervalWidth,
+    [property: JsonPropertyName("earlier_releases")] int EarlierReleases);
+
+/// <summary>
+/// The audit that every member release must pass, as strong as an attacker who holds the member files of this release
+/// and of every earlier release still published: for every suppressed count, the smallest and largest value consistent
+/// with all that they publish and every relation of queries/small_count_relations.csv, by linear programming
+/// (<see cref="IntervalAudit"/>). It reads only member tables (and, to leave out relations the exact data contradicts,
+/// optionally the exact KPI table).
+/// </summary>
+public static class DisclosureAudit
+{
+    /// <summary>
+    /// Audits a member KPI table of the session (e.g. <c>kpi_published</c>) against the earlier releases' member
+    /// <c>kpi.parquet</c> files (local paths, oldest first). <paramref name="exactKpiTable"/> (e.g. <c>kpi</c>), when given,
+    /// holds the exact values of the same rows: relations they contradict are left out, as the protection did.
+    /// </summary>
+    public static DisclosureAuditResult Run(DuckDbSession session, string candidateKpiTable, IReadOnlyList<string> earlierReleaseKpiParquets,
+        string queriesFolder, string? exactKpiTable = null)
+    {
+        var started = Stopwatch.StartNew();
+        var graph = NewGraph(session, queriesFolder);
+        var earlier = ReadEarlier(session, earlierReleaseKpiParquets);
+        AddEarlier(graph, earlier);
+        var rows = exactKpiTable is null
+            ? ReadRows(session, candidateKpiTable)
+            : ReadRows(session, $"""
+                (select e.* exclude (suppressed), p.suppressed
+                 from {Source(session, exactKpiTable, withSuppressed: false)} as e
+                 join {Source(session, candidateKpiTable, withSuppressed: true)} as p using (kpi_id, scope, scope_id, period, kon, dimension))
+                """);
+        graph.AddVersion("ny", rows, exact: exactKpiTable is not null);
+        LinkCandidate(graph, earlier.Count);
+        using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
+        var outcome = audit.Run();
+        return Result(graph, outcome, earlier.Count, audit.Components, audit.Programs, audit.Solves, started.Elapsed) with { IntegerSolves = audit.IntegerSolves };
+    }
+
+    /// <summary>The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing).</summary>
+    public static List<EarlierRelease> ReadEarlier(DuckDbSession session, IReadOnlyList<string> kpiParquets) =>
+        kpiParquets.Select((path, i) => new EarlierRelease(Label(path, i), ReadRows(session, $"read_parquet('{DuckDbSession.Quote(path)}')"))).ToList();
+
+    private static string Label(string path, int index)
+    {
+        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)) ?? "");
+        return System.Text.RegularExpressions.Regex.IsMatch(folder, "^v[0-9]+$") ? folder : $"tidigare {index + 1}";
+    }
+
+    internal static CellGraph NewGraph(DuckDbSession session, string queriesFolder) =>
+        new(ReadCatalog(session), DisclosureRelation.Read(Path.Combine(queriesFolder, PublishedTables.RelationsFile)), ReadScopes(session));
+
+    internal static void AddEarlier(CellGraph graph, IReadOnlyList<EarlierRelease> earlier)
+    {
+        for (var i = 0; i < earlier.Count; i++)
+        {
+            graph.AddVersion(earlier[i].Label, earlier[i].Rows, exact: false);
+            if (i > 0) graph.Link(i - 1, i, identities: true, differences: false);
+        }
+    }
+
+    /// <summary>Relates the version being made (the last one added) to every earlier release: the same counts as the latest, changes against each.</summary>
+    internal static void LinkCandidate(CellGraph graph, int earlier)
+    {
+        for (var i = 0; i < earlier; i++)
+            graph.Link(i, graph.CandidateVersion, identities: i == earlier - 1, differences: true);
+    }
+
+    internal static DisclosureAuditResult Result(CellGraph graph, IntervalAudit.Outcome outcome, int earlier, int components, int programs, int solves, TimeSpan elapsed) =>
+        new(outcome.Failures.Count == 0, outcome.SuppressedCells, outcome.SmallestWidth, earlier,
+            outcome.Failures.Select(f => f.Failure).ToList(), graph.Constraints.Count, graph.Contradicted.Count,
+            components, programs, solves, elapsed);
+
+    internal static List<KpiProtection> ReadCatalog(DuckDbSession session) =>
+        session.Query("select kpi_id, numerator, denominator, protected_counts from kpi_catalog").Rows.Select(r => new KpiProtection(
+            (string)r[0]!, Blank((string?)r[1]), Blank((string?)r[2]),
+            ((string?)r[3] ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))).ToList();
+
+    internal static List<ScopeMembership> ReadScopes(DuckDbSession session) =>
+        session.Query("select federation_id, scope, scope_id from int_scopes where scope <> 'forbund'").Rows
+            .Select(r => new ScopeMembership((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    /// <summary>A KPI table or file as rows: a member file says which rows are suppressed (older ones by their reason).</summary>
+    internal static List<ReleaseRow> ReadRows(DuckDbSession session, string source) =>
+        session.Query($"""
+            select kpi_id, scope, scope_id, period, through_period, kon, dimension,
+                cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed
+            from {(source.TrimStart().StartsWith('(') ? source : Source(session, source, withSuppressed: true))}
+            order by kpi_id, scope, scope_id, period, kon, dimension
+            """).Rows.Select((r, i) => new ReleaseRow(i + 1, (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4] ?? "",
+                (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true)).ToList();
+
+    /// <summary>A subquery with the columns the audit reads, and <c>suppressed</c> from the source or from an older file's <c>suppression</c>.</summary>
+    private static string Source(DuckDbSession session, string source, bool withSuppressed)
+    {
+        var columns = session.Query($"select column_name from (describe select * from {source})").Rows.Select(r => (string)r[0]!).ToHashSet();
+        var suppressed = !withSuppressed ? "false"
+            : columns.Contains("suppressed") ? "coalesce(suppressed, false)"
+            : columns.Contains("suppression") ? "coalesce(suppression, '') <> ''"
+            : "false";
+        return $"(select kpi_id, scope, scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, {suppressed} as suppressed from {source})";
+    }
+}

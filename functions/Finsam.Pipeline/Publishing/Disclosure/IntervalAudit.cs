@@ -1,0 +1,402 @@
+using Google.OrTools.LinearSolver;
+
+namespace Finsam.Pipeline.Publishing.Disclosure;
+
+/// <summary>A count the audit found too well known: what, its interval, why, and the relations that pin it.</summary>
+public sealed record DisclosureFailure(
+    string Cell, decimal? Low, decimal? High, string Problem, IReadOnlyList<string> Relations)
+{
+    public override string ToString() =>
+        $"{Cell}: [{Low?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-∞"}, {High?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "∞"}] {Problem}" +
+        (Relations.Count > 0 ? $" ({string.Join("; ", Relations.Take(4))}{(Relations.Count > 4 ? " …" : "")})" : "");
+}
+
+/// <summary>
+/// For every hidden count, the smallest and largest value consistent with everything the releases publish and every
+/// relation between their counts, as a linear programme (GLOP) per connected component of hidden counts. A component
+/// is solved only if the version being audited takes part in it (the earlier releases passed on their own).
+/// <para>Rules (integer bounds: the LP bounds rounded inwards): a suppressed count is never pinned to one value; no
+/// hidden count (suppressed or never published) lies within 1–4 with an interval narrower than 3; the change of a count
+/// since an earlier release never lies within 1–4 (or −4 to −1) with an interval narrower than 3.</para>
+/// <para>Each item is first decided from the values that solutions already solved give it (an inner range that every
+/// LP interval contains): only undecided items cost a solve.</para>
+/// </summary>
+internal sealed class IntervalAudit : IDisposable
+{
+    private const double Tolerance = 1e-6;
+    public const int ProtectionWidth = 3;
+
+    private readonly CellGraph _graph;
+    private readonly bool _exact;
+    private readonly int[] _component;
+    private readonly List<List<int>> _componentConstraints = [];
+    private readonly List<List<int>> _componentNodes = [];
+    private readonly Dictionary<int, (double Low, double High)> _inner = [];
+    private readonly Dictionary<int, (double Low, double High)> _full = [];
+    private readonly Dictionary<int, ComponentProgram> _programs = [];
+    private readonly int[] _rep;
+    private readonly List<Effective> _effective = [];
+
+    /// <summary>A relation over the unknown counts (each by its representative), with the published counts summed into a constant.</summary>
+    private sealed record Effective(int Original, (int Node, int Coefficient)[] Terms, double Constant, bool Equality);
+
+    public IntervalAudit(CellGraph graph, bool exact)
+    {
+        _graph = graph;
+        _exact = exact;
+        _component = new int[graph.Nodes.Count];
+        Array.Fill(_component, -1);
+        _rep = Representatives();
+        BuildEffective();
+        BuildComponents();
+    }
+
+    public void Dispose()
+    {
+        foreach (var program in _programs.Values) program.Dispose();
+        _programs.Clear();
+    }
+
+    public int Programs { get; private set; }
+    /// <summary>Integer programmes (CP-SAT) solved to confirm narrow intervals.</summary>
+    public int IntegerSolves { get; private set; }
+
+    /// <summary>
+    /// Where the rounded LP interval is narrow (at most 4 wide), the integer one can be narrower still (a relaxation's bounds
+    /// need not be reached by whole counts): the integer bounds by CP-SAT, over the count's component. Wider intervals stay
+    /// as the LP gives them (the rules cannot fail there once rounded).
+    /// </summary>
+    private (double Low, double High) Integer(int node, (double Low, double High) rounded)
+    {
+        if (double.IsInfinity(rounded.High) || double.IsInfinity(rounded.Low) || rounded.High - rounded.Low > 4 || _component[node] < 0) return rounded;
+        var constraints = _componentConstraints[_component[node]].Select(e => _effective[e]).ToList();
+        if (constraints.Any(c => c.Constant != Math.Round(c.Constant))) return rounded;
+        long? Bound(bool maximise)
+        {
+            var model = new Google.OrTools.Sat.CpModel();
+            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => model.NewIntVar(0, 1_000_000_000, "x" + n));
+            foreach (var c in constraints)
+            {
+                var expression = Google.OrTools.Sat.LinearExpr.WeightedSum(c.Terms.Select(t => variables[t.Node]), c.Terms.Select(t => (long)t.Coefficient));
+                var right = (long)Math.Round(-c.Constant);
+                if (c.Equality) model.Add(expression == right); else model.Add(expression <= right);
+            }
+            if (maximise) model.Maximize(variables[_rep[node]]); else model.Minimize(variables[_rep[node]]);
+            var solver = new Google.OrTools.Sat.CpSolver { StringParameters = "max_time_in_seconds:10 num_workers:1" };
+            IntegerSolves++;
+            return solver.Solve(model) == Google.OrTools.Sat.CpSolverStatus.Optimal ? (long)Math.Round(solver.ObjectiveValue) : null;
+        }
+        var low = Bound(false);
+        var high = Bound(true);
+        // Not solved in time: the LP's bounds, which contain the integer ones.
+        return (Math.Max(rounded.Low, low ?? rounded.Low), Math.Min(rounded.High, high ?? rounded.High));
+    }
+    public int Solves { get; private set; }
+    public int Components => _componentNodes.Count;
+
+    private bool Unknown(int node) => !_graph.Nodes[node].Published;
+
+    /// <summary>
+    /// Two unknown counts that a relation says are equal (the same count in two releases, the age group "anonym" and the
+    /// anonymous participants) are one variable: the one of the version being made, else the later one.
+    /// </summary>
+    private int[] Representatives()
+    {
+        var parent = Enumerable.Range(0, _graph.Nodes.Count).ToArray();
+        int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        foreach (var c in _graph.Constraints)
+        {
+            if (!c.Equality || c.Terms.Length != 2 || c.Terms[0].Coefficient + c.Terms[1].Coefficient != 0) continue;
+            var (a, b) = (c.Terms[0].Node, c.Terms[1].Node);
+            if (!Unknown(a) || !Unknown(b)) continue;
+            var (ra, rb) = (Root(a), Root(b));
+            if (ra == rb) continue;
+            // The representative: the version being made first, then the later release.
+            if (_graph.Nodes[ra].Version > _graph.Nodes[rb].Version) parent[rb] = ra; else parent[ra] = rb;
+        }
+        return Enumerable.Range(0, parent.Length).Select(Root).ToArray();
+    }
+
+    /// <summary>The relations over representatives, without those left with no unknown count, and each only once.</summary>
+    private void BuildEffective()
+    {
+        var seen = new HashSet<string>();
+        for (var c = 0; c < _graph.Constraints.Count; c++)
+        {
+            var constraint = _graph.Constraints[c];
+            double constant = 0;
+            var terms = new Dictionary<int, int>();
+            foreach (var (node, coefficient) in constraint.Terms)
+            {
+                if (!Unknown(node)) { constant += coefficient * (double)_graph.Nodes[node].Value!.Value; continue; }
+                terms[_rep[node]] = terms.GetValueOrDefault(_rep[node]) + coefficient;
+            }
+            var kept = terms.Where(t => t.Value != 0).OrderBy(t => t.Key).Select(t => (t.Key, t.Value)).ToArray();
+            if (kept.Length == 0) continue;
+            var key = $"{constraint.Equality}|{constant.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}|{string.Join(",", kept.Select(t => $"{t.Key}:{t.Value}"))}";
+            if (seen.Add(key)) _effective.Add(new Effective(c, kept, constant, constraint.Equality));
+        }
+    }
+
+    private void BuildComponents()
+    {
+        var parent = Enumerable.Range(0, _graph.Nodes.Count).ToArray();
+        int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
+        var active = new List<int>();
+        for (var e = 0; e < _effective.Count; e++)
+        {
+            var unknown = _effective[e].Terms.Select(t => t.Node).ToList();
+            active.Add(e);
+            foreach (var u in unknown.Skip(1)) parent[Root(u)] = Root(unknown[0]);
+        }
+        var ids = new Dictionary<int, int>();
+        int Id(int node)
+        {
+            var root = Root(node);
+            if (!ids.TryGetValue(root, out var id))
+            {
+                ids[root] = id = _componentNodes.Count;
+                _componentNodes.Add([]);
+                _componentConstraints.Add([]);
+            }
+            return id;
+        }
+        foreach (var e in active) _componentConstraints[Id(_effective[e].Terms[0].Node)].Add(e);
+        for (var n = 0; n < _graph.Nodes.Count; n++)
+        {
+            if (!Unknown(n) || _rep[n] != n || !ids.ContainsKey(Root(n))) continue;
+            _component[n] = Id(n);
+            _componentNodes[_component[n]].Add(n);
+        }
+        for (var n = 0; n < _graph.Nodes.Count; n++)
+            if (_rep[n] != n) _component[n] = _component[_rep[n]];
+    }
+
+    /// <summary>Whether a component involves the version being made: one of its counts, or a relation with one of its counts.</summary>
+    private bool Touched(int component) =>
+        _componentNodes[component].Any(n => _graph.Nodes[n].Version == _graph.CandidateVersion)
+        || _componentConstraints[component].Any(e => _graph.Constraints[_effective[e].Original].Terms.Any(t => _graph.Nodes[t.Node].Version == _graph.CandidateVersion));
+
+    /// <param name="Failures">Each failure with the count to protect and the relations that bind it.</param>
+    public sealed record Outcome(List<(DisclosureFailure Failure, int Node, int[] Binding)> Failures, int SuppressedCells, decimal? SmallestWidth);
+
+    public Outcome Run()
+    {
+        var failures = new List<(DisclosureFailure, int, int[])>();
+        var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
+        var candidate = _graph.CandidateVersion;
+        var suppressed = new List<int>();
+        foreach (var node in _graph.Nodes)
+        {
+            if (node.Published) continue;
+            var component = _component[node.Index];
+            if (node.Version == candidate && !node.Hidden) suppressed.Add(node.Index);
+            if (component < 0 || !touched.Contains(component)) continue;
+            // One variable with a count of the version being made: audited as that count.
+            if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
+            if (node.Hidden)
+            {
+                // A hidden count the publisher knows to be 0 or 5 and more may be derived: it is then like a published count.
+                if (_exact && node.Version == candidate && node.Value is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
+                if (!Decided(node.Index, SmallRangeOk))
+                {
+                    var (low, high) = Full(node.Index);
+                    var rounded = Integer(node.Index, Round(low, high));
+                    if (!SmallRangeOk(rounded)) failures.Add(Failure(node.Index, rounded.Low, rounded.High, "lies within 1–4"));
+                }
+            }
+            else if (!Decided(node.Index, SuppressedOk))
+            {
+                var (low, high) = Full(node.Index);
+                var rounded = Integer(node.Index, Round(low, high));
+                if (!SuppressedOk(rounded))
+                    failures.Add(Failure(node.Index, rounded.Low, rounded.High, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
+            }
+        }
+        foreach (var d in _graph.Differences) CheckDifference(d, failures);
+        return new Outcome(failures, suppressed.Count, SmallestWidth(suppressed));
+    }
+
+    private static (double Low, double High) Round(double low, double high) =>
+        (Math.Ceiling(low - Tolerance), double.IsPositiveInfinity(high) ? high : Math.Floor(high + Tolerance));
+
+    private static bool InSmallRange((double Low, double High) r) =>
+        r.Low >= 1 && r.High <= SmallCountProtection.MinPublished - 1 && r.High - r.Low < ProtectionWidth;
+
+    private static bool SmallRangeOk((double Low, double High) r) => !InSmallRange(r);
+
+    /// <summary>Not pinned, except to 0 (a zero count is published anyway: learning it tells nothing a member file would not), and not within 1–4.</summary>
+    private static bool SuppressedOk((double Low, double High) r) => (r.High > r.Low || r.High == 0) && !InSmallRange(r);
+
+    private static bool ChangeOk((double Low, double High) r) => !InSmallRange(r) && !InSmallRange((-r.High, -r.Low));
+
+    /// <summary>True when the values solutions already gave the count decide the rule in its favour (every LP interval contains them).</summary>
+    private bool Decided(int n, Func<(double, double), bool> ok) => Decided2(_rep[n], ok);
+
+    private bool Decided2(int node, Func<(double, double), bool> ok) =>
+        _full.TryGetValue(node, out var full) ? ok(Round(full.Low, full.High)) : _inner.TryGetValue(node, out var inner) && ok(InnerRounded(inner));
+
+    /// <summary>Integer values that the LP interval surely reaches: the observed range rounded outwards is inside the rounded LP interval.</summary>
+    private static (double, double) InnerRounded((double Low, double High) r) => (Math.Ceiling(r.Low - Tolerance), Math.Floor(r.High + Tolerance));
+
+    private void CheckDifference(Difference d, List<(DisclosureFailure, int, int[])> failures)
+    {
+        var (earlier, later) = (_graph.Nodes[d.Earlier], _graph.Nodes[d.Candidate]);
+        if (earlier.Published && later.Published)
+        {
+            var change = (double)(later.Value!.Value - earlier.Value!.Value);
+            if (!ChangeOk((change, change)))
+                failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
+                    (decimal)change, (decimal)change, "changed by a count from 1 to 4 since an earlier release", []), d.Candidate, []));
+            return;
+        }
+        (double Low, double High) interval;
+        if (!earlier.Published && !later.Published && _component[d.Earlier] >= 0 && _component[d.Earlier] == _component[d.Candidate])
+            interval = _rep[d.Earlier] == _rep[d.Candidate] ? (0, 0) : Solve(_component[d.Candidate], [(_rep[d.Candidate], 1), (_rep[d.Earlier], -1)]);
+        else
+        {
+            var l = later.Published ? ((double)later.Value!.Value, (double)later.Value!.Value) : Full(d.Candidate);
+            var e = earlier.Published ? ((double)earlier.Value!.Value, (double)earlier.Value!.Value) : Full(d.Earlier);
+            interval = (l.Item1 - e.Item2, l.Item2 - e.Item1);
+        }
+        var rounded = (Math.Ceiling(interval.Low - Tolerance), Math.Floor(interval.High + Tolerance));
+        if (!ChangeOk(rounded))
+        {
+            var subject = later.Published ? d.Earlier : d.Candidate;
+            var binding = Binding(subject);
+            failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
+                ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Describe(binding)), subject, binding));
+        }
+    }
+
+    /// <summary>The smallest interval width among the suppressed counts of the version being made, leaving out those pinned at 0 (null: none, or none bounded).</summary>
+    private decimal? SmallestWidth(List<int> suppressed)
+    {
+        double best = double.PositiveInfinity;
+        var order = suppressed.Select(n => _rep[n]).Distinct()
+            .Select(n => (Node: n, Inner: _full.TryGetValue(n, out var f) ? f.High - f.Low : _inner.TryGetValue(n, out var i) ? i.High - i.Low : 0))
+            .OrderBy(x => x.Inner).ToList();
+        foreach (var (node, inner) in order)
+        {
+            if (inner >= best) break;
+            if (_component[node] < 0) continue; // in no relation: [0, ∞)
+            var (low, high) = Full(node);
+            var r = Round(low, high);
+            // A zero hidden with its row and pinned at 0 protects nothing and needs no protection: left out.
+            if (r.High == 0) continue;
+            best = Math.Min(best, r.High - r.Low);
+        }
+        return double.IsPositiveInfinity(best) ? null : (decimal)best;
+    }
+
+    private (double Low, double High) Full(int n)
+    {
+        var node = _rep[n];
+        if (_full.TryGetValue(node, out var known)) return known;
+        if (_component[node] < 0) return _full[node] = (0, double.PositiveInfinity);
+        return _full[node] = Solve(_component[node], [(node, 1)]);
+    }
+
+    private (double Low, double High) Solve(int component, (int Node, int Coefficient)[] objective)
+    {
+        var program = Program(component);
+        var low = program.Optimise(objective, maximise: false, this);
+        var high = program.Optimise(objective, maximise: true, this);
+        return (low, high);
+    }
+
+    private ComponentProgram Program(int component)
+    {
+        if (_programs.TryGetValue(component, out var program)) return program;
+        Programs++;
+        return _programs[component] = new ComponentProgram(_componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList());
+    }
+
+    /// <summary>Records a solution's values: each count can take them.</summary>
+    private void Observe(IReadOnlyList<int> nodes, IReadOnlyList<double> values)
+    {
+        Solves++;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var v = values[i];
+            _inner[nodes[i]] = _inner.TryGetValue(nodes[i], out var r) ? (Math.Min(r.Low, v), Math.Max(r.High, v)) : (v, v);
+        }
+    }
+
+    private List<string> Describe(int[] constraints) => constraints.Select(c => _graph.Constraints[c].Describe(_graph.Nodes, _graph.VersionLabels)).ToList();
+
+    /// <summary>The relations that bind a count at its smallest and largest value (non-zero dual values).</summary>
+    private int[] Binding(int node)
+    {
+        if (_component[node] < 0) return [];
+        var program = Program(_component[node]);
+        var binding = new HashSet<int>();
+        foreach (var maximise in new[] { false, true })
+        {
+            program.Optimise([(_rep[node], 1)], maximise, this);
+            binding.UnionWith(program.BindingConstraints());
+        }
+        return binding.Order().ToArray();
+    }
+
+    private (DisclosureFailure, int, int[]) Failure(int node, double low, double high, string problem)
+    {
+        var n = _graph.Nodes[node];
+        var label = _graph.VersionLabels.Count > 1 ? $"{n} [{_graph.VersionLabels[n.Version]}]" : n.ToString();
+        if (n.Hidden) label += " (hidden count)";
+        else if (n.Reason is not null) label += $" (hidden: {n.Reason})";
+        var binding = Binding(node);
+        return (new DisclosureFailure(label, ToDecimal(Math.Ceiling(low - Tolerance)), ToDecimal(Math.Floor(high + Tolerance)), problem, Describe(binding)), node, binding);
+    }
+
+    private static decimal? ToDecimal(double value) => double.IsInfinity(value) ? null : Math.Round((decimal)value, 6);
+
+    /// <summary>One component's linear programme, kept for every objective asked of it (GLOP starts from the last basis).</summary>
+    private sealed class ComponentProgram : IDisposable
+    {
+        private readonly Solver _solver;
+        private readonly List<int> _nodes;
+        private readonly Dictionary<int, Variable> _variables = [];
+        private readonly List<(int Index, Google.OrTools.LinearSolver.Constraint Row)> _rows = [];
+
+        public ComponentProgram(List<int> nodes, List<Effective> constraints)
+        {
+            _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools' GLOP solver is not available.");
+            _nodes = nodes;
+            foreach (var n in nodes) _variables[n] = _solver.MakeNumVar(0, double.PositiveInfinity, "x" + n);
+            foreach (var c in constraints)
+            {
+                var row = _solver.MakeConstraint(c.Equality ? -c.Constant : double.NegativeInfinity, -c.Constant, "c" + c.Original);
+                foreach (var (node, coefficient) in c.Terms) row.SetCoefficient(_variables[node], coefficient);
+                _rows.Add((c.Original, row));
+            }
+        }
+
+        public double Optimise((int Node, int Coefficient)[] terms, bool maximise, IntervalAudit audit)
+        {
+            var objective = _solver.Objective();
+            objective.Clear();
+            foreach (var (node, coefficient) in terms) objective.SetCoefficient(_variables[node], coefficient);
+            if (maximise) objective.SetMaximization(); else objective.SetMinimization();
+            var status = _solver.Solve();
+            switch (status)
+            {
+                case Solver.ResultStatus.OPTIMAL:
+                    audit.Observe(_nodes, _nodes.Select(n => _variables[n].SolutionValue()).ToList());
+                    return objective.Value();
+                case Solver.ResultStatus.UNBOUNDED:
+                    return maximise ? double.PositiveInfinity : double.NegativeInfinity;
+                case Solver.ResultStatus.INFEASIBLE:
+                    // The releases contradict a relation (their data changed in a way the relations cannot see): the attacker learns
+                    // nothing certain from it, and this component is audited as if it were unbounded.
+                    return maximise ? double.PositiveInfinity : double.NegativeInfinity;
+                default:
+                    throw new InvalidOperationException($"The disclosure audit's linear programme ended {status}.");
+            }
+        }
+
+        public void Dispose() => _solver.Dispose();
+
+        public IEnumerable<int> BindingConstraints() => _rows.Where(r => Math.Abs(r.Row.DualValue()) > 1e-9).Select(r => r.Index);
+    }
+}

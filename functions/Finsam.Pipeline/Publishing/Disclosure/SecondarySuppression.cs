@@ -1,0 +1,236 @@
+namespace Finsam.Pipeline.Publishing.Disclosure;
+
+/// <summary>
+/// Chooses which counts of the version being made to hide, on a <see cref="CellGraph"/> with exact values.
+/// <list type="number">
+/// <item>Primary: every count from 1 to 4; every count whose change since an earlier release is from 1 to 4; every count
+/// an earlier release hid for the same, unchanged period (hiding it now and not then would give it away).</item>
+/// <item>Substitution: a relation with one unknown count gives it away. Where that count is hidden (or a never-published
+/// count from 1 to 4), the smallest published count of that relation is hidden too; repeated until no relation gives
+/// a protected count away.</item>
+/// <item>The audit (<see cref="IntervalAudit"/>): where a count is still too well known in the linear programme of all
+/// relations, the nearest smallest published count is hidden; then both steps again, until the audit passes.</item>
+/// </list>
+/// A count an earlier release published for the same, unchanged period is never chosen: it is already known.
+/// </summary>
+internal static class SecondarySuppression
+{
+    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves);
+
+    public static Result Protect(CellGraph graph, int maxRounds = 50)
+    {
+        var candidate = graph.CandidateVersion;
+        var primary = 0;
+        foreach (var node in graph.Nodes.Where(n => n.Version == candidate && !n.Hidden))
+        {
+            if (node.Value is >= 1 and < SmallCountProtection.MinPublished) node.Reason ??= "1–4";
+            if (node.Reason is null || !node.Published) continue;
+            node.Published = false;
+            primary++;
+        }
+        var adjacency = Adjacency(graph);
+        FreezeKnownFromEarlier(graph, adjacency);
+        var secondary = 0;
+        var (programs, solves, components) = (0, 0, 0);
+        for (var round = 1; ; round++)
+        {
+            do secondary += Substitute(graph, adjacency);
+            while (WithTheirRows(graph) > 0);
+            using var audit = new IntervalAudit(graph, exact: true);
+            var outcome = audit.Run();
+            programs += audit.Programs;
+            solves += audit.Solves;
+            components = audit.Components;
+            if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
+            // hidden count this round waits for the next audit (that count may be enough for both).
+            var added = 0;
+            var touched = new HashSet<int>();
+            foreach (var (failure, node, binding) in outcome.Failures)
+            {
+                // A complement that the relations pin protects nothing (its value is known): publish it again, never choose it
+                // again, and let the next round find another for the count it was meant to protect.
+                var n = graph.Nodes[node];
+                if (n.Version == candidate && !n.Hidden && n.Reason is "complement" or "complement (audit)" && failure.Low is { } low && low == failure.High)
+                {
+                    n.Published = true;
+                    n.Frozen = true;
+                    n.Reason = null;
+                    secondary--;
+                    added++;
+                    continue;
+                }
+                if (binding.Any(touched.Contains)) continue;
+                if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
+                Hide(graph.Nodes[chosen], "complement (audit)");
+                touched.UnionWith(adjacency[chosen]);
+                added++;
+            }
+            if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            secondary += added;
+        }
+    }
+
+    /// <summary>
+    /// A suppressed row hides every count it shows: a count that only suppressed rows show is hidden too (the share of
+    /// those without support whose denominator is hidden hides its numerator). Returns how many counts that hid.
+    /// </summary>
+    private static int WithTheirRows(CellGraph graph)
+    {
+        var hidden = 0;
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            var shown = new bool[graph.Nodes.Count];
+            foreach (var (row, cells) in graph.RowCells)
+                if (cells.All(c => graph.Nodes[c].Published))
+                    foreach (var c in graph.RowShows[row]) shown[c] = true;
+            foreach (var node in graph.Nodes)
+            {
+                if (node.Version != graph.CandidateVersion || node.Hidden || !node.Published || shown[node.Index]) continue;
+                Hide(node, "with its row");
+                hidden++;
+                changed = true;
+            }
+        }
+        return hidden;
+    }
+
+    private static void Hide(Node node, string reason)
+    {
+        node.Published = false;
+        node.Reason ??= reason;
+    }
+
+    /// <summary>
+    /// Counts of the version being made that the earlier releases already give away, by substitution through the
+    /// relations (a year to date that is the sum of months published before, unchanged): hiding them now would hide
+    /// nothing, so they are never chosen as complements.
+    /// </summary>
+    private static void FreezeKnownFromEarlier(CellGraph graph, List<int>[] adjacency)
+    {
+        if (graph.CandidateVersion == 0) return;
+        var candidate = graph.CandidateVersion;
+        var value = graph.Nodes.Select(n => n.Version != candidate ? n.KnownValue : n.Frozen ? n.Value : null).ToArray();
+        var unknown = new int[graph.Constraints.Count];
+        var stack = new Stack<int>();
+        for (var c = 0; c < graph.Constraints.Count; c++)
+        {
+            if (!graph.Constraints[c].Equality) continue;
+            unknown[c] = graph.Constraints[c].Terms.Select(t => t.Node).Distinct().Count(n => value[n] is null);
+            if (unknown[c] == 1) stack.Push(c);
+        }
+        while (stack.Count > 0)
+        {
+            var constraint = graph.Constraints[stack.Pop()];
+            var missing = constraint.Terms.Where(t => value[t.Node] is null).ToList();
+            if (missing.Count == 0 || missing.Select(t => t.Node).Distinct().Count() != 1 || missing.Sum(t => t.Coefficient) == 0) continue;
+            var u = missing[0].Node;
+            value[u] = -constraint.Terms.Where(t => t.Node != u).Sum(t => t.Coefficient * value[t.Node]!.Value) / missing.Sum(t => t.Coefficient);
+            if (graph.Nodes[u].Version == candidate && !graph.Nodes[u].Hidden) graph.Nodes[u].Frozen = true;
+            foreach (var next in adjacency[u])
+                if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
+        }
+    }
+
+    internal static List<int>[] Adjacency(CellGraph graph)
+    {
+        var adjacency = new List<int>[graph.Nodes.Count];
+        for (var i = 0; i < adjacency.Length; i++) adjacency[i] = [];
+        for (var c = 0; c < graph.Constraints.Count; c++)
+            foreach (var node in graph.Constraints[c].Terms.Select(t => t.Node).Distinct())
+                adjacency[node].Add(c);
+        return adjacency;
+    }
+
+    /// <summary>
+    /// Works out every count that relations with one unknown count give away, as a reader would by substitution; where
+    /// one of them is protected, hides a complement in the relation that gave it away, and starts again. Returns how many were hidden.
+    /// </summary>
+    private static int Substitute(CellGraph graph, List<int>[] adjacency)
+    {
+        var hidden = 0;
+        while (true)
+        {
+            var value = new decimal?[graph.Nodes.Count];
+            var derivedBy = new int[graph.Nodes.Count];
+            var unknown = new int[graph.Constraints.Count];
+            var stack = new Stack<int>();
+            foreach (var node in graph.Nodes) value[node.Index] = node.KnownValue;
+            for (var c = 0; c < graph.Constraints.Count; c++)
+            {
+                if (!graph.Constraints[c].Equality) continue;
+                unknown[c] = graph.Constraints[c].Terms.Select(t => t.Node).Distinct().Count(n => value[n] is null);
+                if (unknown[c] == 1) stack.Push(c);
+            }
+            var order = new List<int>();
+            while (stack.Count > 0)
+            {
+                var c = stack.Pop();
+                var constraint = graph.Constraints[c];
+                var missing = constraint.Terms.Where(t => value[t.Node] is null).ToList();
+                if (missing.Count == 0 || missing.Select(t => t.Node).Distinct().Count() != 1) continue;
+                var u = missing[0].Node;
+                var coefficient = missing.Sum(t => t.Coefficient);
+                if (coefficient == 0) continue;
+                var rest = constraint.Terms.Where(t => t.Node != u).Sum(t => t.Coefficient * value[t.Node]!.Value);
+                value[u] = -rest / coefficient;
+                derivedBy[u] = c;
+                order.Add(u);
+                foreach (var next in adjacency[u])
+                    if (graph.Constraints[next].Equality && --unknown[next] == 1) stack.Push(next);
+            }
+            // In the order they were worked out: a count worked out from one that a complement of this pass hides, or
+            // through a relation that now has a hidden count more, is no longer worked out that way: it waits for the next pass.
+            var added = 0;
+            var hiddenNow = new HashSet<int>();
+            var stale = new HashSet<int>();
+            foreach (var u in order)
+            {
+                var terms = graph.Constraints[derivedBy[u]].Terms;
+                if (terms.Any(t => t.Node != u && (hiddenNow.Contains(t.Node) || stale.Contains(t.Node)))) { stale.Add(u); continue; }
+                if (!Protected(graph.Nodes[u], value[u]!.Value)) continue;
+                if (Complement(graph, adjacency, u, [derivedBy[u]]) is not { } chosen || !graph.Nodes[chosen].Published) continue;
+                Hide(graph.Nodes[chosen], "complement");
+                hiddenNow.Add(chosen);
+                stale.Add(u);
+                added++;
+            }
+            hidden += added;
+            if (added == 0) return hidden;
+        }
+    }
+
+    /// <summary>Whether working out this count is a disclosure: a hidden count of a release, or a never-published one from 1 to 4.</summary>
+    private static bool Protected(Node node, decimal value) =>
+        !node.Hidden || value is >= 1 and < SmallCountProtection.MinPublished;
+
+    /// <summary>A count that may be hidden to protect another: of the version being made, published now, not already known from an earlier release.</summary>
+    private static bool Choosable(CellGraph graph, Node node) =>
+        node.Version == graph.CandidateVersion && !node.Hidden && node.Published && !node.Frozen;
+
+    /// <summary>
+    /// The count to hide so that <paramref name="node"/> is no longer given away: the smallest positive published count of the
+    /// relation that gives it away, else of the nearest relations around it (zero counts last: hiding a zero widens nothing downwards).
+    /// </summary>
+    private static int? Complement(CellGraph graph, List<int>[] adjacency, int node, IReadOnlyCollection<int> preferred)
+    {
+        int? Best(IEnumerable<int> candidates) => candidates.Distinct()
+            .Where(n => Choosable(graph, graph.Nodes[n]))
+            .OrderBy(n => graph.Nodes[n].Value > 0 ? 0 : 1).ThenBy(n => graph.Nodes[n].Value)
+            .ThenBy(n => graph.Nodes[n].Key.ToString(), StringComparer.Ordinal)
+            .Select(n => (int?)n).FirstOrDefault();
+        if (Best(preferred.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node))) is { } inRelation) return inRelation;
+        if (Choosable(graph, graph.Nodes[node])) return node;
+        // Breadth first through the unknown counts around it.
+        var seen = new HashSet<int> { node };
+        var frontier = new List<int> { node };
+        while (frontier.Count > 0)
+        {
+            var around = frontier.SelectMany(n => adjacency[n]).Distinct().SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().ToList();
+            if (Best(around) is { } chosen) return chosen;
+            frontier = around.Where(n => !graph.Nodes[n].Published && seen.Add(n)).ToList();
+        }
+        return null;
+    }
+}

@@ -67,18 +67,15 @@ public static class PublishedTables
     }
 
     /// <summary>
-    /// The controller's KPI table: exact values, and whether and why each is suppressed in the member files made in this
-    /// session by <see cref="Create"/> (without them, the exact values alone).
+    /// Why each suppressed row of a member release is suppressed (<c>litet_antal</c>, <c>harledbar</c> …), by the row's key:
+    /// kept with the release's record for the controller (members see only that a row is suppressed).
     /// </summary>
-    public static string ControllerKpiSelect(DuckDbSession session) =>
-        (long)session.Query("select count(*) from duckdb_tables() where table_name = 'kpi_suppression'").Rows[0][0]! == 0
-            ? "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"
-            : """
-              select k.* exclude (row_id), s.row_id is not null as suppressed, coalesce(s.suppression, '') as suppression
-              from kpi_numbered as k
-              left join kpi_suppression as s on s.row_id = k.row_id
-              order by k.kpi_id, k.scope, k.scope_id, k.period, k.kon, k.dimension
-              """;
+    public const string SuppressionReasonsSelect = """
+        select k.kpi_id, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, s.suppression
+        from kpi_numbered as k
+        join kpi_suppression as s on s.row_id = k.row_id
+        order by k.kpi_id, k.scope, k.scope_id, k.period, k.kon, k.dimension
+        """;
 
     /// <summary>
     /// quality_published: a participant count from 1 to 4 (affected registrations, persons) is emptied and <c>suppressed</c>

@@ -63,7 +63,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                 }
                 else
                 {
-                    if (audit is null)
+                    if (dataset == KpiDataset && audit is null)
                     {
                         // Every earlier member release is known to an attacker (someone may have kept one that retention
                         // removed since): its published cells are constants of the audit, and of the choice of complements.
@@ -78,9 +78,15 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
                     var release = dataset == KpiDataset
-                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit, progress)
+                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit!, progress)
                         : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
+                    if (dataset == KpiDataset)
+                    {
+                        // The reasons stay with the controller: in the release's record, which members cannot read.
+                        var reasons = Parquet(session, datasetFolder, ReleaseRecords.ReasonsFile, PublishedTables.SuppressionReasonsSelect);
+                        await new ReleaseRecords(store).KeepAsync(result.Manifest, reasons.Bytes, ct);
+                    }
                 }
                 if (sourceFingerprint is not null) await new SourceState(store).RecordAsync(dataset, result.Version, sourceFingerprint, ct);
                 results.Add(result);
@@ -148,7 +154,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             ("ref_account_mapping", "select * from ref_account_mapping order by all"),
             ("ref_insatser", "select * from ref_insatser order by all"),
             ("ref_budget", "select * from ref_budget order by all"),
-            ("kpi", PublishedTables.ControllerKpiSelect(session)),
+            ("kpi", "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"),
             ("kpi_catalog", "select * from kpi_catalog order by kpi_id"),
             ("quality", "select * from quality order by all"),
         };

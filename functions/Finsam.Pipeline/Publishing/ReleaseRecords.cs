@@ -6,7 +6,8 @@ namespace Finsam.Pipeline.Publishing;
 /// What every member release published, kept after retention removes the release itself: someone may have downloaded
 /// it, so the disclosure audit of each new release must take every earlier one into account. For each committed version
 /// N of the <c>kpi</c> dataset, <c>published/audit/kpi/v{N}/</c> holds a copy of its manifest and of the member files an
-/// attacker could combine (<see cref="Files"/>). Members cannot read it: their access is <c>published/kpi/</c>.
+/// attacker could combine (<see cref="Files"/>), and why each suppressed row was suppressed (<see cref="ReasonsFile"/>),
+/// which members never see. Members cannot read the record: their access is <c>published/kpi/</c>.
 /// </summary>
 public sealed class ReleaseRecords(IBlobStore store)
 {
@@ -15,16 +16,20 @@ public sealed class ReleaseRecords(IBlobStore store)
     /// <summary>The member files whose values the audit needs.</summary>
     public static IReadOnlyList<string> Files { get; } = ["kpi.parquet", "quality.parquet"];
 
+    /// <summary>Per suppressed row of the release (by its key), why: <c>litet_antal</c>, <c>harledbar</c> ….</summary>
+    public const string ReasonsFile = "suppression.parquet";
+
     public static string Folder(int version) => $"{Prefix}v{version}/";
 
-    /// <summary>Copies a committed release's files into its record (inside the store), once.</summary>
-    public async Task KeepAsync(Manifest release, CancellationToken ct = default)
+    /// <summary>Copies a committed release's files into its record (inside the store), once, with the reasons when known.</summary>
+    public async Task KeepAsync(Manifest release, byte[]? reasons = null, CancellationToken ct = default)
     {
         if (release.Dataset != Publisher.KpiDataset) throw new ArgumentException($"Only member releases ({Publisher.KpiDataset}) are recorded, not {release.Dataset}.");
         var folder = Folder(release.Version);
         if (await store.GetInfoAsync(Containers.Published, folder + PublishedLayout.ManifestFile, ct) is not null) return;
         foreach (var file in Files.Where(f => release.Outputs.Any(o => o.Name == f)))
             await store.CopyAsync(Containers.Published, PublishedLayout.File(release.Dataset, release.Version, file), Containers.Published, folder + file, ct: ct);
+        if (reasons is not null) await store.WriteAsync(Containers.Published, folder + ReasonsFile, reasons, WriteCondition.Overwrite, ct);
         // The manifest last: a record with a manifest is complete.
         await store.WriteAsync(Containers.Published, folder + PublishedLayout.ManifestFile, release.ToBytes(), WriteCondition.Overwrite, ct);
     }
@@ -33,7 +38,7 @@ public sealed class ReleaseRecords(IBlobStore store)
     public async Task KeepAllAsync(CancellationToken ct = default)
     {
         foreach (var manifest in await new DatasetVersions(store).ListAsync(Publisher.KpiDataset, ct))
-            await KeepAsync(manifest, ct);
+            await KeepAsync(manifest, ct: ct);
     }
 
     /// <summary>The recorded releases, oldest first, each file checked against the release's manifest.</summary>

@@ -78,7 +78,7 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
     }
 
     [Fact]
-    public async Task Demo_ingests_the_samples_shipped_beside_it_build_prints_the_kpis_and_publish_audits_the_member_files()
+    public async Task Demo_ingests_the_samples_shipped_beside_it_build_prints_the_kpis_and_a_release_audits_the_member_files()
     {
         using var work = new TempFolder();
         var storage = Path.Combine(work.Path, "finsam-data");
@@ -97,10 +97,10 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
         Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", build.Stdout);
         Assert.True(File.Exists(Path.Combine(storage, "curated", "models", "kpi.parquet")));
 
-        // Publishing runs the small-count audit: OR-Tools' native libraries load from beside the binary.
-        var publish = await binary.RunAsync(work.Path, "publish");
-        Assert.Equal(0, publish.Exit);
-        Assert.Contains("kpi: published v1", publish.Stdout);
+        // A member release runs the small-count audit: OR-Tools' native libraries load from beside the binary.
+        var release = await binary.RunAsync(work.Path, "release");
+        Assert.Equal(0, release.Exit);
+        Assert.Contains("kpi: published v1", release.Stdout);
         Assert.Contains("\"passed\": true", File.ReadAllText(Path.Combine(storage, "published", "kpi", "v1", "manifest.json")));
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using DuckDB.NET.Data;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 using MiniExcelLibs;
 
@@ -62,11 +63,20 @@ public class MemberFilesTests : IDisposable
         Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where suppressed and value is null and numerator is null and denominator is null"));
         Assert.Equal(0, Scalar(db, $"select count(*) from (describe select * from {Parquet(members, "kpi.parquet")}) where column_name = 'suppression'"));
         Assert.Equal(0, Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")} where list_contains(['litet_antal', 'harledbar', 'andring', 'tidigare'], status)"));
-        // The controller's snapshot keeps the exact value and why members do not see it.
+        // The controller's snapshot keeps the exact value; why members do not see it is in the release's record, which only
+        // the controller reads (published/audit/kpi/v1/, outside the members' published/kpi/).
         Assert.Equal(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")}"), Scalar(db, $"select count(*) from {Parquet(members, "kpi.parquet")}"));
-        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppressed and suppression in ('litet_antal', 'harledbar')"));
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'litet_antal' and value between 1 and 4") > 0);
-        Assert.True(Scalar(db, $"select count(*) from {Parquet(controller, "kpi.parquet")} where suppression = 'harledbar' and value is not null") > 0);
+        var reasonsFile = Path.Combine(_pulled.Path, "suppression.parquet");
+        await File.WriteAllBytesAsync(reasonsFile, (await store.ReadAsync(Containers.Published, ReleaseRecords.Folder(1) + ReleaseRecords.ReasonsFile)).Bytes);
+        var reasons = $"read_parquet('{reasonsFile}')";
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {reasons} where suppression in ('litet_antal', 'harledbar')"));
+        string Exact(string reason) => $"""
+            select count(*) from {reasons} as r join {Parquet(controller, "kpi.parquet")} as k
+                using (kpi_id, scope, scope_id, period, period_type, kon, dimension) where r.suppression = '{reason}'
+            """;
+        Assert.True(Scalar(db, Exact("litet_antal") + " and k.value between 1 and 4") > 0);
+        Assert.True(Scalar(db, Exact("harledbar") + " and k.value is not null") > 0);
+        Assert.Equal(suppressed, Scalar(db, $"select count(*) from {reasons} as r join {Parquet(members, "kpi.parquet")} as m using (kpi_id, scope, scope_id, period, period_type, kon, dimension) where m.suppressed"));
 
         // The workbook: the same suppressed rows, and no small participant count in any KPI sheet.
         var xlsx = Path.Combine(members, "nyckeltal.xlsx");

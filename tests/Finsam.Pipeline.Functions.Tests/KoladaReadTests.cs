@@ -44,6 +44,20 @@ public class KoladaReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task A_county_or_all_federations_say_how_many_federations_they_cover_as_count()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+
+        var result = await world.App.Function<KoladaRead>().Data(Request("/v2/data/kpi/medelstilldelning/municipality/Exempellän,alla/year/2025"),
+            "kpi/medelstilldelning/municipality/Exempellän,alla/year/2025", CancellationToken.None);
+
+        var page = (KoladaPage<KoladaData>)((OkObjectResult)result).Value!;
+        // Kolada's count is the number of members behind a group's value: here the four sample federations.
+        Assert.Equal([("Exempellän", 4, 4_320_000m), ("alla", 4, 4_320_000m)],
+            page.Values.Select(d => (d.Municipality, d.Values.Single().Count, d.Values.Single().Value!.Value)));
+    }
+
+    [Fact]
     public async Task A_suppressed_cell_has_no_value_and_the_member_files_marker_as_status()
     {
         var world = await PublishedApp.GetAsync(azurite);

@@ -17,12 +17,9 @@ public class AgeGroupTests(AgeGroupTests.Scenario world) : IClassFixture<AgeGrou
     private static readonly string SixtyFive = TestPersons.Number(1960, 1, 9, 104);            // 65 on 2025-01-10
     private static readonly string SixtyFour = TestPersons.Number(1960, 6, 9, 105);            // 64 on 2025-01-10
 
-    public sealed class Scenario : IAsyncLifetime
+    public sealed class Scenario : BuiltScenario
     {
-        private readonly ModelScenario _scenario = new();
-        public ModelBuild Build { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override async Task ArrangeAsync()
         {
             // Beta's January registrations were curated before the age was kept: fodelsear, no alder_start.
             using (var old = new TempFolder())
@@ -35,9 +32,9 @@ public class AgeGroupTests(AgeGroupTests.Scenario world) : IClassFixture<AgeGrou
                         cast(null as varchar) as forsorjning_efter, cast(null as varchar) as avslutsorsak, repeat('0', 64) as source_sha256, 2 as source_line)
                     to '{file}' (format parquet)
                     """);
-                await _scenario.Store.WriteAsync(Containers.Curated, "registrations/federation=beta/period=2025-01/data.parquet", await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
+                await Scenario.Store.WriteAsync(Containers.Curated, "registrations/federation=beta/period=2025-01/data.parquet", await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
             }
-            _scenario.Participants("alfa", "2025-01", $"""
+            Scenario.Participants("alfa", "2025-01", $"""
                 A1;{BirthdayAfterStart};nej;K;;9901;alfa-MT;MT;individ;2025-01-10;;;;;
                 A7;{BirthdayAfterStart};nej;K;;9901;alfa-CT;CT;individ;2025-01-25;;;;;
                 A2;{BirthdayBeforeStart};nej;M;;9901;alfa-MT;MT;individ;2025-01-10;;;;;
@@ -46,14 +43,6 @@ public class AgeGroupTests(AgeGroupTests.Scenario world) : IClassFixture<AgeGrou
                 A5;{SixtyFour};nej;M;;9901;alfa-MT;MT;individ;2025-01-10;;;;;
                 A6;;ja;K;;;alfa-MT;MT;individ;2025-01-10;;;;;
                 """);
-            Build = await _scenario.BuildAsync();
-        }
-
-        public Task DisposeAsync()
-        {
-            Build?.Dispose();
-            _scenario.Dispose();
-            return Task.CompletedTask;
         }
     }
 

@@ -35,15 +35,12 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
     private static string FivePeople(string prefix, int serial) => string.Join('\n', Enumerable.Range(0, 5).Select(i =>
         $"{prefix}{i + 1};{TestPersons.Number(1980 + i, 3, 10, serial + i)};nej;{(i < 3 ? "K" : "M")};;9901;{prefix}-MT;MT;individ;2025-01-0{i + 2};;;;;"));
 
-    public sealed class Scenario : IAsyncLifetime
+    public sealed class Scenario : BuiltScenario
     {
-        private readonly ModelScenario _scenario = new();
-        public ModelBuild Build { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override async Task ArrangeAsync()
         {
             var zeta = TestPersons.Number(1990, 6, 1, 501);
-            _scenario
+            Scenario
                 .Reference("federations.csv", """
                     federation_id;namn;org_nr;lan;medlemskommuner
                     alfa;Samordningsförbundet Alfa;;Testlän;9901|9902
@@ -86,14 +83,6 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
                 .Participants("theta", "2025-03", FivePeople("T", 700))
                 .Volumes("theta", "2025-01", "theta-MT;individ;2025-01;K;3\ntheta-MT;individ;2025-01;M;2")
                 .Volumes("theta", "2025-03", "theta-MT;individ;2025-03;K;4\ntheta-MT;individ;2025-03;M;1");
-            Build = await _scenario.BuildAsync();
-        }
-
-        public Task DisposeAsync()
-        {
-            Build?.Dispose();
-            _scenario.Dispose();
-            return Task.CompletedTask;
         }
     }
 

@@ -15,14 +15,11 @@ public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario
     public static readonly string P3 = TestPersons.Number(1995, 8, 30, 789); // K, born 1995-08-30
     public static readonly string P4 = TestPersons.Number(1960, 1, 9, 321);  // M, born 1960-01-09
 
-    public sealed class Scenario : IAsyncLifetime
+    public sealed class Scenario : BuiltScenario
     {
-        private readonly ModelScenario _scenario = new();
-        public ModelBuild Build { get; private set; } = null!;
-
-        public async Task InitializeAsync()
+        protected override async Task ArrangeAsync()
         {
-            _scenario
+            Scenario
                 .Reference("insatser.csv", """
                     federation_id;insats_id;namn;typ;huvudman;objekt;budget_deltagare
                     alfa;alfa-MT;Mottagningsteam;MT;Region Test;1:MT;40
@@ -78,14 +75,6 @@ public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario
                     alfa-UTB;struktur;2025-02;K;0
                     alfa-UTB;struktur;2025-02;M;6
                     """);
-            Build = await _scenario.BuildAsync();
-        }
-
-        public Task DisposeAsync()
-        {
-            Build?.Dispose();
-            _scenario.Dispose();
-            return Task.CompletedTask;
         }
     }
 

@@ -169,4 +169,38 @@ public class DisclosureAttackTests
             Assert.False(repeats is >= 1 and <= 4, $"{scope} {kon}: {repeats} repeat registrations");
         }
     }
+    /// <summary>
+    /// Attack 5, the interventions: kostnad_per_deltagare_insats publishes each intervention's unique participants as its
+    /// denominator and deltagare_insats its participants, so the intervention's volume registrations are the difference.
+    /// An intervention's unique participants are among the federation's, and its volume among the federation's, so
+    /// deltagare_totalt = deltagare_unika + deltagare_volym ≥ the largest intervention's unique participants + the volume of
+    /// every intervention. In the samples that is an equality (aspdalen: 43 ≥ 22 + (43 − 22)), which pinned the suppressed
+    /// deltagare_unika (22) and deltagare_volym (21) of aspdalen and ekstrand, and through them the county's.
+    /// </summary>
+    [Fact]
+    public async Task Unique_and_volume_participants_cannot_be_pinned_through_the_interventions()
+    {
+        using var stores = new LocalStoreFactory();
+        using var world = await PublishWorld.SamplesAsync(stores.Create());
+        var (build, _) = await world.BuildAsync();
+        var audit = PublishedTables.Create(build.Session, Queries);
+
+        foreach (var federation in new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" })
+        {
+            var insatser = build.Session.Query($"""
+                select p.denominator, d.value from kpi_published as p
+                join kpi_published as d on d.kpi_id = 'deltagare_insats' and d.scope_id = p.scope_id and d.period = p.period and d.dimension = p.dimension
+                where p.kpi_id = 'kostnad_per_deltagare_insats' and p.scope_id = '{federation}' and p.period = '2025' and not p.suppressed and not d.suppressed
+                """).Rows.Select(r => (Unique: (decimal)r[0]!, All: (decimal)r[1]!)).ToList();
+            var total = Published(build, "value", "deltagare_totalt", federation);
+            if (insatser.Count == 0 || total is null) continue;
+            var uniqueAtLeast = insatser.Max(i => i.Unique);
+            var volumeAtLeast = insatser.Sum(i => i.All - i.Unique);
+            var unique = Published(build, "value", "deltagare_unika", federation);
+            var volume = Published(build, "value", "deltagare_volym", federation);
+            Assert.True(unique is not null || volume is not null || uniqueAtLeast + volumeAtLeast < total,
+                $"{federation}: deltagare_unika = {uniqueAtLeast} and deltagare_volym = {volumeAtLeast} (deltagare_totalt {total})");
+        }
+        Assert.True(audit.Passed);
+    }
 }

@@ -87,11 +87,24 @@ public static class PublishedTables
         var small = $"between 1 and {SmallCountProtection.MinPublished - 1}";
         session.Execute($$"""
             create or replace table quality_published as
-            with protected as (
-                select *,
-                    coalesce(rule_id in ({{rules}}) and affected_rows {{small}}, false) as rows_suppressed,
+            with age_groups as (
+                -- The age group of deltagare_aldersgrupp that an age finding counts the registrations of, as members see it.
+                select scope_id as federation_id, period, dimension as age_group, value
+                from kpi_published
+                where kpi_id = 'deltagare_aldersgrupp' and scope = 'forbund' and period_type = 'ar' and kon = 'T'
+            ),
+            protected as (
+                select q.*,
+                    coalesce(rule_id in ({{rules}}) and affected_rows {{small}}, false)
+                        -- An age finding's count is the age group's (plus its repeat registrations): shown only where the age
+                        -- group is published and the difference is no count from 1 to 4, or it would give a suppressed group.
+                        or (rule_id = 'age_outside_target_group' and coalesce(abs(affected_rows - a.value) not between 1 and {{SmallCountProtection.MinPublished - 1}}, false) = false)
+                        as rows_suppressed,
                     coalesce(rule_id in ({{rules}}) and persons {{small}}, false) as persons_suppressed
-                from quality
+                from quality as q
+                left join age_groups as a
+                    on q.rule_id = 'age_outside_target_group' and a.federation_id = q.federation_id
+                    and a.period = cast(q.year as varchar) and a.age_group = split_part(q.finding_id, ':', 4)
             )
             select
                 finding_id, federation_id, year, period, rule_id, severity,

@@ -169,4 +169,75 @@ public class DisclosureAttackTests
             Assert.False(repeats is >= 1 and <= 4, $"{scope} {kon}: {repeats} repeat registrations");
         }
     }
+    /// <summary>
+    /// Attack 5, the interventions: kostnad_per_deltagare_insats publishes each intervention's unique participants as its
+    /// denominator and deltagare_insats its participants, so the intervention's volume registrations are the difference.
+    /// An intervention's unique participants are among the federation's, and its volume among the federation's, so
+    /// deltagare_totalt = deltagare_unika + deltagare_volym ≥ the largest intervention's unique participants + the volume of
+    /// every intervention. In the samples that is an equality (aspdalen: 43 ≥ 22 + (43 − 22)), which pinned the suppressed
+    /// deltagare_unika (22) and deltagare_volym (21) of aspdalen and ekstrand, and through them the county's.
+    /// </summary>
+    [Fact]
+    public async Task Unique_and_volume_participants_cannot_be_pinned_through_the_interventions()
+    {
+        using var stores = new LocalStoreFactory();
+        using var world = await PublishWorld.SamplesAsync(stores.Create());
+        var (build, _) = await world.BuildAsync();
+        var audit = PublishedTables.Create(build.Session, Queries);
+
+        foreach (var federation in new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" })
+        {
+            var insatser = build.Session.Query($"""
+                select p.denominator, d.value from kpi_published as p
+                join kpi_published as d on d.kpi_id = 'deltagare_insats' and d.scope_id = p.scope_id and d.period = p.period and d.dimension = p.dimension
+                where p.kpi_id = 'kostnad_per_deltagare_insats' and p.scope_id = '{federation}' and p.period = '2025' and not p.suppressed and not d.suppressed
+                """).Rows.Select(r => (Unique: (decimal)r[0]!, All: (decimal)r[1]!)).ToList();
+            var total = Published(build, "value", "deltagare_totalt", federation);
+            if (insatser.Count == 0 || total is null) continue;
+            var uniqueAtLeast = insatser.Max(i => i.Unique);
+            var volumeAtLeast = insatser.Sum(i => i.All - i.Unique);
+            var unique = Published(build, "value", "deltagare_unika", federation);
+            var volume = Published(build, "value", "deltagare_volym", federation);
+            Assert.True(unique is not null || volume is not null || uniqueAtLeast + volumeAtLeast < total,
+                $"{federation}: deltagare_unika = {uniqueAtLeast} and deltagare_volym = {volumeAtLeast} (deltagare_totalt {total})");
+        }
+        Assert.True(audit.Passed);
+    }
+    /// <summary>
+    /// Attack 6, the age finding: age_outside_target_group gives the registrations of participants over 64 (or under 16)
+    /// as its count, which is the age group's count of deltagare_aldersgrupp when each has one registration. Here 60-64
+    /// holds 2 persons (suppressed), and 65+ (5, the smallest other group) is hidden as its complement; the finding said
+    /// "5 registreringar med ålder över 64", so 65+ = 5 and 60-64 = deltagare_unika − the other groups = 2.
+    /// </summary>
+    [Fact]
+    public async Task The_age_finding_does_not_give_a_suppressed_age_group()
+    {
+        using var scenario = new ModelScenario();
+        var born = new[] { (2000, 12), (1988, 11), (1972, 10), (1962, 2), (1955, 5) };
+        var rows = new List<string>();
+        var person = 1;
+        foreach (var (year, count) in born)
+            for (var i = 0; i < count; i++, person++)
+                rows.Add($"R{person};{TestPersons.Number(year, 1 + person % 12, 1 + person % 28, 100 + person)};nej;{(person % 2 == 0 ? "K" : "M")};;9901;alfa-MT;Mottagningsteam;individ;2025-01-05;;gymnasium;ingen;;");
+        using var build = await BuildAsync(scenario, rows);
+        Assert.Equal(2m, (decimal?)build.Session.Query("select value from kpi where kpi_id = 'deltagare_aldersgrupp' and scope_id = 'alfa' and dimension = '60-64'").Rows.Single()[0]);
+
+        // What the attacker did: the finding's count for a suppressed age group, then the sum of the age groups.
+        var groups = build.Session.Query("""
+            select dimension, value, suppressed from kpi_published
+            where kpi_id = 'deltagare_aldersgrupp' and scope_id = 'alfa' and period = '2025' and kon = 'T'
+            """).Rows.Select(r => (Group: (string)r[0]!, Value: (decimal?)r[1], Suppressed: (bool)r[2]!)).ToList();
+        var findings = build.Session.Query("""
+            select split_part(finding_id, ':', 4), affected_rows from quality_published q
+            where q.rule_id = 'age_outside_target_group' and q.federation_id = 'alfa' and q.affected_rows is not null
+            """).Rows.ToDictionary(r => (string)r[0]!, r => Convert.ToDecimal(r[1]));
+        var known = groups.ToDictionary(g => g.Group, g => g.Value ?? (findings.TryGetValue(g.Group, out var n) ? n : null));
+        var unique = Published(build, "value", "deltagare_unika", "alfa");
+        foreach (var g in groups.Where(g => g.Suppressed))
+        {
+            var others = known.Where(k => k.Key != g.Group).Select(k => k.Value).ToList();
+            var derived = unique is null || others.Any(v => v is null) ? null : unique - others.Sum();
+            Assert.True(derived is null && known[g.Group] is null, $"deltagare_aldersgrupp {g.Group} = {known[g.Group] ?? derived}");
+        }
+    }
 }

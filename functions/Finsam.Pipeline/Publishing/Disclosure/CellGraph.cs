@@ -164,6 +164,12 @@ internal sealed class CellGraph
         {
             var total = DisclosureRelation.Term.Parse(relation.Total[0]);
             var parts = relation.Parts.Select(DisclosureRelation.Term.Parse).ToList();
+            // A part name[*] of a total without a dimension is the part at every dimension it has at the same key: a sum
+            // over the dimensions (the volume of every intervention, the unique participants of every intervention).
+            bool Spread(DisclosureRelation.Term p) => !total.AnyDimension && p.AnyDimension;
+            var across = parts.Any(Spread)
+                ? cells.Where(c => c.Key.Dimension != "").ToLookup(c => (c.Key.Measure, c.Key.Scope, c.Key.ScopeId, c.Key.Period, c.Key.Kon), c => c.Value)
+                : null;
             foreach (var index in cells.Values.ToList())
             {
                 var node = Nodes[index];
@@ -172,10 +178,19 @@ internal sealed class CellGraph
                 var terms = new List<(int, int)> { (index, 1) };
                 var complete = true;
                 // A hidden count is defined by the counts beside it: without them (a KPI the catalog does not give here), no relation.
-                if (parts.All(p => p.Kpi is null && _hiddenMeasures.Contains(p.Measure) || p.Kpi is null && !cells.ContainsKey(k with { Measure = p.Measure, Dimension = p.Dimension ?? k.Dimension })))
+                if (parts.All(p => p.Kpi is null && (Spread(p)
+                        ? !across![(p.Measure, k.Scope, k.ScopeId, k.Period, k.Kon)].Any()
+                        : _hiddenMeasures.Contains(p.Measure) || !cells.ContainsKey(k with { Measure = p.Measure, Dimension = p.Dimension ?? k.Dimension }))))
                     continue;
                 foreach (var part in parts)
                 {
+                    if (Spread(part))
+                    {
+                        var every = across![(part.Measure, k.Scope, k.ScopeId, k.Period, k.Kon)].ToList();
+                        if (every.Count == 0) complete = false;
+                        terms.AddRange(every.Select(i => (i, -1)));
+                        continue;
+                    }
                     if (part.Kpi is not null)
                     {
                         if (_kpiDimensions[version].TryGetValue((part.Kpi, k.Scope, k.ScopeId, k.Period, k.Kon), out var dims))

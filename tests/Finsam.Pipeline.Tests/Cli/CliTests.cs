@@ -137,7 +137,7 @@ public class CliTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Nyckeltal / KPIs (year to date)", output);
-        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\) │\s+1 200 000 kr │", output);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\)\s+│\s+1 200 000 kr │", output);
         Assert.Contains("prel. = preliminär: året är inte komplett / the year is not complete.", output);
         Assert.Contains("│ Exempellän ", output);
         Assert.Contains("equity_above_recommendation", output);
@@ -163,8 +163,9 @@ public class CliTests
 
         Assert.Equal(0, exit);
         // Granmo's finance is withheld, its participants are not; the county's finance covers the other three and is flagged.
-        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\) │\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
-        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\.\) │\s+3 600 000 kr \(b\) │", output);
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\)\s+│\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
+        // The county's row says how many federations its values cover: the finance three, the participants four.
+        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\., 3–4 förb\.\) │\s+3 600 000 kr \(b\) │", output);
         Assert.Contains("(b) = brist", output);
         Assert.Matches(@"│ error\s+│ unmapped_account:granmo:2025:\d+", output);
     }

@@ -171,6 +171,22 @@ public class CliTests
     }
 
     [Fact]
+    public async Task Build_marks_a_value_that_does_not_exist_apart_from_one_an_error_withholds()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+        // Granmo's February participant export goes missing: its participant figures are flagged, nothing is withheld.
+        Directory.Delete(Path.Combine(folder.Path, "curated", "registrations", "federation=granmo", "period=2025-02"), recursive: true);
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        Assert.Equal(0, exit);
+        // Nobody ended, so the share to work or studies does not exist ("–"), flagged "(b)"; before, it read "brist" (withheld).
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\)\s+│\s+720 000 kr │.*│\s+0 \(b\) │\s+– \(b\) │\s+31 849 kr \(b\) │", output);
+    }
+
+    [Fact]
     public async Task Build_out_of_memory_says_which_setting_to_raise()
     {
         using var folder = new TempFolder();

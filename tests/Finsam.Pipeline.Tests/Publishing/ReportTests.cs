@@ -171,6 +171,9 @@ public class ReportTests : IDisposable
         Assert.Equal("600\u202f000 krp", (await alfa2025.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
         Assert.Equal("brist – missing_participant_month:alfa:2025:2025-01",
             await alfa2025.Locator("td:nth-child(8) .status-brist").GetAttributeAsync("title"));
+        // Nobody of alfa's ended in 2025: the share to work or studies does not exist ("–"), flagged; it is not withheld.
+        Assert.Equal("–b", (await alfa2025.Locator("td:nth-child(9)").InnerTextAsync()).Trim());
+        Assert.Equal(0, await alfa2025.Locator("td:nth-child(9) .withheld").CountAsync());
         var beta2024 = page.Locator("#table-oversikt-2024 tbody tr:nth-child(2)");
         Assert.Equal("brist", (await beta2024.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
         Assert.Equal("Undanhållet: brist – unmapped_account:beta:2024:9100", await beta2024.Locator("td:nth-child(3) .withheld").GetAttributeAsync("title"));

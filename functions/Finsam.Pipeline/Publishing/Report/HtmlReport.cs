@@ -330,7 +330,7 @@ public static class HtmlReport
     {
         if (kpi is null) return new Html("–");
         if (kpi.Suppression != "") return new Html(Suppressed);
-        if (kpi.Status == "brist" && kpi.Value is null)
+        if (kpi.Withheld)
             return new Html($"<span class=\"withheld\" title=\"{E("Undanhållet: " + BristReason(kpi))}\">brist</span>");
         // A value that does not exist (a share of nothing, equity without an opening balance) is "–", not "..".
         var text = kpi.Value is null ? "–" : E(Format(kpi.Value, kpi.Unit));
@@ -353,8 +353,8 @@ public static class HtmlReport
         _ => "",
     };
 
-    /// <summary>A value a data-quality error withholds: 'brist' without a value, and not suppressed.</summary>
-    private static bool Withheld(ReportKpi kpi) => kpi.Status == "brist" && kpi.Value is null && kpi.Suppression == "";
+    /// <summary>A value a data-quality error withholds (see <see cref="ReportKpi.Withheld"/>).</summary>
+    private static bool Withheld(ReportKpi kpi) => kpi.Withheld;
 
     /// <summary>
     /// How far a level's year goes, and for a total how many federations its values cover: a range when they differ (an error

@@ -172,6 +172,27 @@ public class QualityRuleTests
     }
 
     [Fact]
+    public async Task A_latest_month_whose_participant_export_has_no_rows_is_how_far_the_year_goes()
+    {
+        // Ledger and participants January–February; March's participant export has nobody and its ledger is missing. The
+        // year runs through March, so March's ledger is a missing month and the finance through March is flagged.
+        var person = $"R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;2025-02-20;;;;arbete";
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", BalancedContributions)
+            .Ledger("alfa", "2025-02", BalancedContributions.Replace("2025-01-10", "2025-02-10"))
+            .Participants("alfa", "2025-01", person.Replace("2025-02-20;;;;arbete", ";;;;"))
+            .Participants("alfa", "2025-02", person)
+            .Participants("alfa", "2025-03", "");
+        using var build = await scenario.BuildAsync();
+
+        Assert.Empty(build.AssertionFailures);
+        Assert.Equal([("alfa", 2025, "2025-03", "missing_ledger_month", "error", 0L)],
+            build.Findings().Where(f => f.Rule.StartsWith("missing_", StringComparison.Ordinal)).ToList());
+        var row = build.Session.Query("select value, through_period, status from kpi where kpi_id = 'medelstilldelning' and scope_id = 'alfa' and period = '2025'").Rows.Single();
+        Assert.Equal((800000m, "2025-03", "brist"), ((decimal?)row[0], (string)row[1]!, (string)row[2]!));
+    }
+
+    [Fact]
     public async Task A_registration_active_in_a_month_whose_export_lacks_it_is_reported_per_month()
     {
         // R2 started 2025-01-20 but first appears in February's export (registered late).

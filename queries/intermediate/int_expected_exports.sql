@@ -3,12 +3,18 @@
 -- the kind through its latest month of either kind, so that a month missing at the end shows too (the
 -- KPIs run through that latest month); volume exports, which are optional, from the first through the
 -- latest volume export. Grain: one row per federation, kind and month.
+-- A month counts as delivered when its export was accepted, also when it had no rows (a participant export
+-- with nobody active that month): src_partitions lists the curated partitions, rows or not.
 with delivered as (
     select distinct federation_id, 'ledger' as kind, period from stg_ledger
     union
     select distinct federation_id, 'participants' as kind, period from stg_registration_listings
     union
     select distinct federation_id, 'volumes' as kind, period from stg_volumes
+    union
+    select federation as federation_id, case dataset when 'ledger' then 'ledger' when 'registrations' then 'participants' else 'volumes' end as kind, period
+    from src_partitions
+    where dataset in ('ledger', 'registrations', 'volumes')
 ),
 latest_months as (
     select federation_id, max(period) as period

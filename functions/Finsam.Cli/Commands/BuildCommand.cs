@@ -59,7 +59,8 @@ public static class BuildCommand
     private static void PrintKpis(IAnsiConsole console, ModelBuild build)
     {
         var rows = build.Session.Query("""
-            select scope_id, period, through_period, kpi_id, dimension, value, unit, status
+            select scope, scope_id, period, through_period, kpi_id, dimension, value, unit, status, federations,
+                value is null and numerator is null and denominator is null as withheld
             from kpi
             where scope in ('forbund', 'lan', 'alla') and period_type = 'ar' and kon = 'T'
             order by scope = 'alla', scope = 'lan', scope_id, period desc
@@ -70,11 +71,11 @@ public static class BuildCommand
         foreach (var group in rows.GroupBy(r => ((string)r["scope_id"]!, (string)r["period"]!, (string)r["through_period"]!)))
         {
             var preliminary = group.Any(r => (string)r["status"]! == "preliminar") || string.CompareOrdinal(group.Key.Item3, group.Key.Item2 + "-12") < 0;
-            var cells = new List<string> { group.Key.Item1, $"{group.Key.Item2} ({group.Key.Item3}{(preliminary ? ", prel." : "")})" };
+            var cells = new List<string> { group.Key.Item1, $"{group.Key.Item2} ({group.Key.Item3}{(preliminary ? ", prel." : "")}{Covered(group.ToList())})" };
             foreach (var (kpi, dimension, _) in SummaryKpis)
             {
                 var row = group.FirstOrDefault(r => (string)r["kpi_id"]! == kpi && (string)r["dimension"]! == dimension);
-                cells.Add(row is null ? "–" : WithStatus(Format(row["value"] as decimal?, (string?)row["unit"]), row["value"] is null, (string)row["status"]!));
+                cells.Add(row is null ? "–" : WithStatus(Format(row["value"] as decimal?, (string?)row["unit"]), (bool)row["withheld"]!, (string)row["status"]!));
                 anyBrist |= row is not null && (string)row["status"]! == "brist";
             }
             table.AddRow(cells.Select(c => new Text(c)).ToArray());
@@ -84,8 +85,24 @@ public static class BuildCommand
                            (anyBrist ? " (b) = brist: ett datakvalitetsfel påverkar värdet, \"brist\" = undanhållet; se fynden / a data-quality error affects the value, \"brist\" = withheld; see the findings." : "") + "[/]");
     }
 
-    /// <summary>A value with its status: " (b)" when a data-quality error affects it, "brist" when it withholds it.</summary>
-    public static string WithStatus(string value, bool empty, string status) => status != "brist" ? value : empty ? "brist" : value + " (b)";
+    /// <summary>
+    /// For a county's or all federations' year: how many federations its values cover, a range when they differ (an error
+    /// withholds a member's finance but not its participants); withheld values cover none and are left out.
+    /// </summary>
+    private static string Covered(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    {
+        if (rows.Count == 0 || (string)rows[0]["scope"]! == "forbund") return "";
+        var counts = rows.Where(r => !((string)r["status"]! == "brist" && (bool)r["withheld"]!)).Select(r => Convert.ToInt32(r["federations"])).DefaultIfEmpty(0).ToList();
+        var (fewest, most) = (counts.Min(), counts.Max());
+        return fewest == most ? $", {most} förb." : $", {fewest}–{most} förb.";
+    }
+
+    /// <summary>
+    /// A value with its status: " (b)" when a data-quality error affects it, "brist" when it withholds it (a withheld row has
+    /// no value, numerator or denominator; a value that does not exist, such as a share of no ended participants, keeps
+    /// its numerator and denominator and reads "– (b)").
+    /// </summary>
+    public static string WithStatus(string value, bool withheld, string status) => status != "brist" ? value : withheld ? "brist" : value + " (b)";
 
     /// <summary>At most this many findings are listed one by one; all are in curated/models/quality.parquet.</summary>
     private const int ListedFindings = 25;

@@ -34,6 +34,13 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     public string Folder => folder;
 
+    /// <summary>
+    /// Every monthly partition of the curated data sets at the last <see cref="SyncAsync"/>: data set, federation and period.
+    /// A month whose export had no rows (an accepted participant export with nobody active) has a partition but no rows in the
+    /// compacted file, so this is how the models tell a delivered empty month from a missing one.
+    /// </summary>
+    public IReadOnlyList<(string Dataset, string Federation, string Period)> Partitions { get; private set; } = [];
+
     /// <param name="Current">Federation files already in the local cache.</param>
     /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
     /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
@@ -72,6 +79,10 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             groups.AddRange(partitions.GroupBy(p => p.Name.Split('/')[1])
                 .Select(g => new Group(dataset, g.Key, g.OrderBy(p => p.Name, StringComparer.Ordinal).ToList())));
         }
+        Partitions = groups.SelectMany(g => g.Partitions.Select(p => p.Name.Split('/')))
+            .Where(parts => parts.Length == 4 && parts[1].StartsWith("federation=", StringComparison.Ordinal) && parts[2].StartsWith("period=", StringComparison.Ordinal))
+            .Select(parts => (parts[0], parts[1]["federation=".Length..], parts[2]["period=".Length..]))
+            .Distinct().Order().ToList();
         var stored = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var blob in store.ListAsync(Containers.Curated, StoredPrefix, ct)) stored.Add(blob.Name);
 

@@ -61,6 +61,11 @@ public static class SourceViews
             // A view: the staging models that read it are tables, so the data is held in memory once.
             db.Execute($"create or replace view {view} as {select}");
         }
+        // src_partitions: which months each data set has a partition for, rows or not (see CuratedCache.Partitions).
+        var partitions = cache.Partitions.Select(p => $"('{DuckDbSession.Quote(p.Dataset)}', '{DuckDbSession.Quote(p.Federation)}', '{DuckDbSession.Quote(p.Period)}')").ToList();
+        db.Execute("create or replace table src_partitions as " + (partitions.Count == 0
+            ? EmptySelect([("dataset", "VARCHAR"), ("federation", "VARCHAR"), ("period", "VARCHAR")])
+            : $"select * from (values {string.Join(", ", partitions)}) as p(dataset, federation, period)"));
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");
         db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");

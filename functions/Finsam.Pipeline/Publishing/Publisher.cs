@@ -175,7 +175,11 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     private static List<ColumnSchema> Schema(DuckDbSession session, string select) =>
         session.Query($"describe {select}").Rows.Select(r => new ColumnSchema((string)r[0]!, (string)r[1]!)).ToList();
 
-    /// <summary>The landing files whose rows are in the curated data, with kind and ingestion time from the ingestion log.</summary>
+    /// <summary>
+    /// The landing files whose rows are in the curated data, with kind and ingestion time from the ingestion log; and those
+    /// of a month whose export had no rows (its partition is there, its rows are not): the latest accepted file of its kind
+    /// in the ingestion log. Such a month counts as delivered in the models, so a new empty export changes the KPIs' status.
+    /// </summary>
     private async Task<List<ManifestInput>> ReadInputsAsync(DuckDbSession session, CancellationToken ct)
     {
         var log = (await new IngestionLog(store).AllEntriesAsync(ct))
@@ -188,12 +192,26 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             union select federation, period, 'volumes', source_sha256 from src_volumes group by all
             order by all
             """).Rows;
-        return files.Select(r =>
+        var inputs = files.Select(r =>
         {
             var sha = (string)r[3]!;
             var entry = log.GetValueOrDefault(sha);
             return new ManifestInput((string)r[0]!, (string)r[1]!, entry?.Family ?? (string)r[2]!, sha, entry?.IngestedAt);
         }).DistinctBy(i => (i.Federation, i.Period, i.Sha256)).ToList();
+        var withRows = files.Select(r => ((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToHashSet();
+        var emptyMonths = session.Query("""
+            select distinct federation, period, case dataset when 'registrations' then 'participants' when 'volumes' then 'volumes' else 'ledger' end
+            from src_partitions where dataset in ('ledger', 'opening_balances', 'registrations', 'volumes')
+            order by all
+            """).Rows.Select(r => ((string)r[0]!, (string)r[1]!, (string)r[2]!)).Where(m => !withRows.Contains(m)).ToList();
+        foreach (var (federation, period, family) in emptyMonths)
+        {
+            var current = (await new IngestionLog(store).EntriesAsync(federation, period, ct))
+                .Where(e => e.Family == family && e.Status == "accepted").MaxBy(e => e.IngestedAt);
+            if (current is not null) inputs.Add(new ManifestInput(federation, period, family, current.Sha256, current.IngestedAt));
+        }
+        return inputs.OrderBy(i => i.Federation, StringComparer.Ordinal).ThenBy(i => i.Period, StringComparer.Ordinal)
+            .ThenBy(i => i.Kind, StringComparer.Ordinal).ThenBy(i => i.Sha256, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>SHA-256 of every file under a folder, named "{prefix}/{relative path}".</summary>

@@ -137,7 +137,7 @@ public class CliTests
 
         Assert.Equal(0, exit);
         Assert.Contains("Nyckeltal / KPIs (year to date)", output);
-        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\) │\s+1 200 000 kr │", output);
+        Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\)\s+│\s+1 200 000 kr │", output);
         Assert.Contains("prel. = preliminär: året är inte komplett / the year is not complete.", output);
         Assert.Contains("│ Exempellän ", output);
         Assert.Contains("equity_above_recommendation", output);
@@ -163,10 +163,27 @@ public class CliTests
 
         Assert.Equal(0, exit);
         // Granmo's finance is withheld, its participants are not; the county's finance covers the other three and is flagged.
-        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\) │\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
-        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\.\) │\s+3 600 000 kr \(b\) │", output);
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\)\s+│\s+brist │\s+brist │(\s+brist │){3}\s+14 │", output);
+        // The county's row says how many federations its values cover: the finance three, the participants four.
+        Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\., 3–4 förb\.\) │\s+3 600 000 kr \(b\) │", output);
         Assert.Contains("(b) = brist", output);
         Assert.Matches(@"│ error\s+│ unmapped_account:granmo:2025:\d+", output);
+    }
+
+    [Fact]
+    public async Task Build_marks_a_value_that_does_not_exist_apart_from_one_an_error_withholds()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64 };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+        // Granmo's February participant export goes missing: its participant figures are flagged, nothing is withheld.
+        Directory.Delete(Path.Combine(folder.Path, "curated", "registrations", "federation=granmo", "period=2025-02"), recursive: true);
+
+        var (exit, output) = await RunAsync(env, "build", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        Assert.Equal(0, exit);
+        // Nobody ended, so the share to work or studies does not exist ("–"), flagged "(b)"; before, it read "brist" (withheld).
+        Assert.Matches(@"│ granmo\s+│ 2025 \(2025-03, prel\.\)\s+│\s+720 000 kr │.*│\s+0 \(b\) │\s+– \(b\) │\s+31 849 kr \(b\) │", output);
     }
 
     [Fact]

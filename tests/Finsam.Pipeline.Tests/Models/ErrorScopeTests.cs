@@ -53,7 +53,9 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
                     theta;Samordningsförbundet Theta;;Fjärde län;9909
                     """)
                 .AppendMapping("eta;6410;6410;;administration;\neta;6410;6410;;strukturovergripande_insatser;")
-                .Ledger("alfa", "2025-01", Month("2025-01") + "\nV3;2025-01-25;9100;500,00;;\nV3;2025-01-25;1930;-500,00;;")
+                // Alfa opens 2025 with equity 100 000 (withheld with the rest of its finance).
+                .Ledger("alfa", "2025-01", "IB;2025-01-01;1930;100000,00;;\nIB;2025-01-01;2010;-100000,00;;\n" + Month("2025-01")
+                    + "\nV3;2025-01-25;9100;500,00;;\nV3;2025-01-25;1930;-500,00;;")
                 .Participants("alfa", "2025-01", FivePeople("A", 100))
                 .Ledger("beta", "2025-01", Month("2025-01"))
                 .Participants("beta", "2025-01", FivePeople("B", 200))
@@ -215,6 +217,26 @@ public class ErrorScopeTests(ErrorScopeTests.Scenario world) : IClassFixture<Err
         // The person counts once in T and in both K and M; kept and flagged. Zeta has no ledger: its finance is untouched.
         Assert.Equal((6m, "brist", "person_inconsistent:zeta:2025", 1), Kpi("deltagare_med_personuppgifter", "zeta"));
         Assert.Equal((0m, "preliminar", "", 1), Kpi("medelstilldelning", "zeta"));
+    }
+
+    [Fact]
+    public void A_warning_never_gives_away_a_figure_an_error_withholds()
+    {
+        // Every federation's contributions are state 200 000 and region 100 000 a month (2/3, 1/3, 0: off the legal split). Alfa's
+        // (unmapped account) and eta's (mapping conflict) shares are withheld, and so are alfa's equity 100 000 + 220 000 = 320 000
+        // = 1.066667 of its contributions: no warning states them. Beta, gamma and delta keep their values and get the warnings;
+        // gamma's equity 360 000 / 300 000 = 1.2 is over the recommendation (delta and beta have no opening balance).
+        var warnings = _build.Session.Query("""
+            select federation_id, rule_id, count(*) from quality
+            where rule_id in ('legal_split_deviation', 'equity_above_recommendation') and year = 2025
+            group by all order by all
+            """).Rows.Select(r => ((string)r[0]!, (string)r[1]!, (long)r[2]!)).ToList();
+        Assert.Equal(
+            [
+                ("beta", "legal_split_deviation", 3L), ("delta", "legal_split_deviation", 3L),
+                ("gamma", "equity_above_recommendation", 1L), ("gamma", "legal_split_deviation", 3L),
+            ],
+            warnings);
     }
 
     [Fact]

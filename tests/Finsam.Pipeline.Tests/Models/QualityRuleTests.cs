@@ -144,6 +144,55 @@ public class QualityRuleTests
     }
 
     [Fact]
+    public async Task A_participant_export_with_no_rows_is_a_delivered_month_not_a_missing_one()
+    {
+        // R1 ended on 20 January; nobody was active in February (the export has its header only); R2 started in March.
+        // Before, February counted as missing: an error that flagged every participant figure of the year.
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", BalancedContributions)
+            .Ledger("alfa", "2025-02", BalancedContributions.Replace("2025-01-10", "2025-02-10"))
+            .Ledger("alfa", "2025-03", BalancedContributions.Replace("2025-01-10", "2025-03-10"))
+            .Participants("alfa", "2025-01", $"R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;2025-01-20;;;;arbete")
+            .Participants("alfa", "2025-02", "")
+            .Participants("alfa", "2025-03", $"R2;{Person(202)};nej;M;;9901;alfa-MT;MT;individ;2025-03-03;;;;;");
+        using var build = await scenario.BuildAsync();
+
+        Assert.Empty(build.AssertionFailures);
+        Assert.DoesNotContain(build.Findings(), f => f.Rule.StartsWith("missing_", StringComparison.Ordinal));
+        Assert.Equal(
+            [("2025-01", true), ("2025-02", true), ("2025-03", true)],
+            build.Session.Query("select period, delivered from int_expected_exports where kind = 'participants' order by period").Rows
+                .Select(r => ((string)r[0]!, (bool)r[1]!)).ToList());
+        // The year's participants are final in status apart from the year being incomplete: 2 with personal data, 1 ended.
+        var values = build.Session.Query("""
+            select kpi_id, value, status from kpi
+            where scope_id = 'alfa' and period = '2025' and kon = 'T' and kpi_id in ('deltagare_med_personuppgifter', 'avslutade') order by kpi_id
+            """).Rows.Select(r => ((string)r[0]!, (decimal?)r[1], (string)r[2]!)).ToList();
+        Assert.Equal([("avslutade", 1m, "preliminar"), ("deltagare_med_personuppgifter", 2m, "preliminar")], values);
+    }
+
+    [Fact]
+    public async Task A_latest_month_whose_participant_export_has_no_rows_is_how_far_the_year_goes()
+    {
+        // Ledger and participants January–February; March's participant export has nobody and its ledger is missing. The
+        // year runs through March, so March's ledger is a missing month and the finance through March is flagged.
+        var person = $"R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;2025-02-20;;;;arbete";
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", BalancedContributions)
+            .Ledger("alfa", "2025-02", BalancedContributions.Replace("2025-01-10", "2025-02-10"))
+            .Participants("alfa", "2025-01", person.Replace("2025-02-20;;;;arbete", ";;;;"))
+            .Participants("alfa", "2025-02", person)
+            .Participants("alfa", "2025-03", "");
+        using var build = await scenario.BuildAsync();
+
+        Assert.Empty(build.AssertionFailures);
+        Assert.Equal([("alfa", 2025, "2025-03", "missing_ledger_month", "error", 0L)],
+            build.Findings().Where(f => f.Rule.StartsWith("missing_", StringComparison.Ordinal)).ToList());
+        var row = build.Session.Query("select value, through_period, status from kpi where kpi_id = 'medelstilldelning' and scope_id = 'alfa' and period = '2025'").Rows.Single();
+        Assert.Equal((800000m, "2025-03", "brist"), ((decimal?)row[0], (string)row[1]!, (string)row[2]!));
+    }
+
+    [Fact]
     public async Task A_registration_active_in_a_month_whose_export_lacks_it_is_reported_per_month()
     {
         // R2 started 2025-01-20 but first appears in February's export (registered late).

@@ -11,6 +11,38 @@ public class PublishVersionsTests : IDisposable
     private readonly LocalStoreFactory _stores = new();
 
     [Fact]
+    public async Task An_export_with_no_rows_is_an_input_of_the_version_and_a_new_one_makes_a_new_version()
+    {
+        // February's participant export lists nobody (its header only). The models count the month as delivered, so the
+        // manifest lists the file: before, only files with rows were inputs, and the version below was "unchanged".
+        const string ledger = "V1;{0}-10;1930;100,00;;\nV1;{0}-10;3010;-100,00;;";
+        var person = TestPersons.Number(1985, 4, 12, 101);
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", string.Format(ledger, "2025-01")).Ledger("alfa", "2025-02", string.Format(ledger, "2025-02"))
+            .Ledger("alfa", "2025-03", string.Format(ledger, "2025-03"))
+            .Participants("alfa", "2025-01", $"R1;{person};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;2025-01-20;;;;arbete")
+            .Participants("alfa", "2025-03", $"R2;{TestPersons.Number(1990, 6, 1, 202)};nej;M;;9901;alfa-MT;MT;individ;2025-03-03;;;;;");
+        var versions = new DatasetVersions(scenario.Store);
+        using (var build = await scenario.BuildAsync())
+            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [Publisher.CuratedDataset]);
+        var first = await versions.ResolveAsync(Publisher.CuratedDataset, "latest");
+        Assert.Equal(5, first.Inputs.Count);
+
+        // The missing February is delivered, empty: a new version with it among the inputs.
+        await scenario.Store.WriteAsync(Containers.Landing, "alfa/2025-02/deltagare.csv",
+            System.Text.Encoding.UTF8.GetBytes(ModelScenario.ParticipantHeader + "\n"), WriteCondition.Overwrite);
+        var ingested = await new Finsam.Pipeline.Ingestion.IngestionService(scenario.Store, new Finsam.Pipeline.Privacy.Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        Assert.Equal(Finsam.Pipeline.Ingestion.FileStatus.Accepted, Assert.Single(ingested.Files).Status);
+        using (var build = await Finsam.Pipeline.Models.ModelBuild.RunAsync(scenario.Store, scenario.Options))
+            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [Publisher.CuratedDataset]);
+        var second = await versions.ResolveAsync(Publisher.CuratedDataset, "latest");
+        Assert.Equal(first.Version + 1, second.Version);
+        Assert.Equal(6, second.Inputs.Count);
+        var empty = Assert.Single(second.Inputs, i => i.Federation == "alfa" && i.Period == "2025-02" && i.Kind == "participants");
+        Assert.Equal(64, empty.Sha256.Length);
+    }
+
+    [Fact]
     public async Task Publishing_the_same_data_twice_gives_one_version_even_from_a_fresh_build()
     {
         var store = _stores.Create();

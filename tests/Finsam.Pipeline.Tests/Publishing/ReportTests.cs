@@ -171,13 +171,17 @@ public class ReportTests : IDisposable
         Assert.Equal("600\u202f000 krp", (await alfa2025.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
         Assert.Equal("brist – missing_participant_month:alfa:2025:2025-01",
             await alfa2025.Locator("td:nth-child(8) .status-brist").GetAttributeAsync("title"));
+        // Nobody of alfa's ended in 2025: the share to work or studies does not exist ("–"), flagged; it is not withheld.
+        Assert.Equal("–b", (await alfa2025.Locator("td:nth-child(9)").InnerTextAsync()).Trim());
+        Assert.Equal(0, await alfa2025.Locator("td:nth-child(9) .withheld").CountAsync());
         var beta2024 = page.Locator("#table-oversikt-2024 tbody tr:nth-child(2)");
         Assert.Equal("brist", (await beta2024.Locator("td:nth-child(3)").InnerTextAsync()).Trim());
         Assert.Equal("Undanhållet: brist – unmapped_account:beta:2024:9100", await beta2024.Locator("td:nth-child(3) .withheld").GetAttributeAsync("title"));
-        // The county's 2024 finance covers alfa alone and is flagged with beta's finding.
+        // The county's 2024 finance covers alfa alone and is flagged with beta's finding; its participants cover both: the row
+        // says 1–2 federations, and each flagged value how many it covers.
         var county2024 = page.Locator("#table-oversikt-2024 tbody tr:nth-child(3)");
-        Assert.Equal("2024-12, 2 förbund", (await county2024.Locator("td:nth-child(2)").InnerTextAsync()).Trim());
-        Assert.Equal("brist – unmapped_account:beta:2024:9100", await county2024.Locator("td:nth-child(3) .status-brist").GetAttributeAsync("title"));
+        Assert.Equal("2024-12, 1–2 förbund", (await county2024.Locator("td:nth-child(2)").InnerTextAsync()).Trim());
+        Assert.Equal("brist – unmapped_account:beta:2024:9100 (omfattar 1 förbund)", await county2024.Locator("td:nth-child(3) .status-brist").GetAttributeAsync("title"));
         Assert.Contains("brist: unmapped_account:beta:2024:9100", await page.InnerTextAsync("#table-forbund-beta-2024"));
         Assert.Contains("missing_participant_month:alfa:2025:2025-01", await page.InnerTextAsync("#table-kvalitet"));
     }

@@ -330,7 +330,7 @@ public static class HtmlReport
     {
         if (kpi is null) return new Html("–");
         if (kpi.Suppression != "") return new Html(Suppressed);
-        if (kpi.Status == "brist" && kpi.Value is null)
+        if (kpi.Withheld)
             return new Html($"<span class=\"withheld\" title=\"{E("Undanhållet: " + BristReason(kpi))}\">brist</span>");
         // A value that does not exist (a share of nothing, equity without an opening balance) is "–", not "..".
         var text = kpi.Value is null ? "–" : E(Format(kpi.Value, kpi.Unit));
@@ -342,23 +342,32 @@ public static class HtmlReport
         });
     }
 
-    private static string BristReason(ReportKpi kpi) => $"brist – {kpi.Findings.Replace("|", ", ")}";
+    /// <summary>The findings behind 'brist'; for a county's or all federations' value also how many federations it covers (fewer than the level has when an error withholds a member's figures).</summary>
+    private static string BristReason(ReportKpi kpi) =>
+        $"brist – {kpi.Findings.Replace("|", ", ")}" + (kpi.Scope == "forbund" || Withheld(kpi) ? "" : $" (omfattar {kpi.Federations} förbund)");
 
     private static string StatusText(ReportKpi kpi) => kpi.Status switch
     {
         "preliminar" => "preliminär",
-        "brist" => $"brist: {kpi.Findings.Replace("|", ", ")}",
+        "brist" => $"brist: {kpi.Findings.Replace("|", ", ")}" + (kpi.Scope == "forbund" || Withheld(kpi) ? "" : $" (omfattar {kpi.Federations} förbund)"),
         _ => "",
     };
 
-    /// <summary>How far a level's year goes, and for a total how many federations it covers.</summary>
+    /// <summary>A value a data-quality error withholds (see <see cref="ReportKpi.Withheld"/>).</summary>
+    private static bool Withheld(ReportKpi kpi) => kpi.Withheld;
+
+    /// <summary>
+    /// How far a level's year goes, and for a total how many federations its values cover: a range when they differ (an error
+    /// withholds a member's finance, but not its participants); withheld values cover none and are left out.
+    /// </summary>
     private static Html Covered(ReportData data, Level level, string year)
     {
         var rows = data.At(level.Scope, level.Id, year).ToList();
         var through = rows.Select(k => k.ThroughPeriod).DefaultIfEmpty(year).Max()!;
         if (level.Scope == "forbund") return new Html(E(through));
-        var covered = rows.Select(k => k.Federations).DefaultIfEmpty(0).Max();
-        return new Html(E($"{through}, {covered} förbund"));
+        var counts = rows.Where(k => !Withheld(k)).Select(k => k.Federations).DefaultIfEmpty(0).ToList();
+        var (fewest, most) = (counts.Min(), counts.Max());
+        return new Html(E(fewest == most ? $"{through}, {most} förbund" : $"{through}, {fewest}–{most} förbund"));
     }
 
     private static string YearNote(ReportData data, Level level, string year)

@@ -6,10 +6,11 @@ namespace Finsam.Pipeline.Publishing.Report;
 /// A published KPI value with its catalog title; Value is null when suppressed, withheld or missing. Suppression is ".."
 /// when the value is suppressed (members never learn why), otherwise empty. Status is '',
 /// 'preliminar' or 'brist' (Findings: the ids of the data-quality findings, '|'-separated); Federations is how many
-/// federations the value covers.
+/// federations the value covers. Withheld: a data-quality error withholds the value (no value, numerator or denominator), as
+/// opposed to a value that does not exist (a share of no ended participants), which keeps its numerator and denominator.
 /// </summary>
 public sealed record ReportKpi(string KpiId, string Title, string Scope, string ScopeId, string Period, string ThroughPeriod,
-    string Kon, string Dimension, decimal? Value, string Unit, string Flag, string Suppression, string Status = "", string Findings = "", int Federations = 1);
+    string Kon, string Dimension, decimal? Value, string Unit, string Flag, string Suppression, string Status = "", string Findings = "", int Federations = 1, bool Withheld = false);
 
 public sealed record ReportFederation(string Id, string Name, string County);
 
@@ -46,13 +47,14 @@ public sealed record ReportData(
             .Select(r => new ReportFederation((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
         var kpis = session.Query("""
             select k.kpi_id, coalesce(c.titel_sv, k.kpi_id), k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension, k.value,
-                coalesce(k.unit, ''), coalesce(k.flag, ''), case when k.suppressed then '..' else '' end, k.status, k.findings, k.federations
+                coalesce(k.unit, ''), coalesce(k.flag, ''), case when k.suppressed then '..' else '' end, k.status, k.findings, k.federations,
+                k.status = 'brist' and not k.suppressed and k.value is null and k.numerator is null and k.denominator is null
             from kpi_published as k
             left join kpi_catalog as c on c.kpi_id = k.kpi_id
             where k.period_type = 'ar'
             order by k.row_id
             """).Rows.Select(r => new ReportKpi((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!,
-                (string)r[6]!, (string)r[7]!, (decimal?)r[8], (string)r[9]!, (string)r[10]!, (string)r[11]!, (string)r[12]!, (string)r[13]!, Convert.ToInt32(r[14]))).ToList();
+                (string)r[6]!, (string)r[7]!, (decimal?)r[8], (string)r[9]!, (string)r[10]!, (string)r[11]!, (string)r[12]!, (string)r[13]!, Convert.ToInt32(r[14]), (bool)r[15]!)).ToList();
         var titles = session.Query("select kpi_id, titel_sv from kpi_catalog").Rows.ToDictionary(r => (string)r[0]!, r => (string?)r[1] ?? (string)r[0]!);
         var findings = session.Query("select federation_id, year, period, severity, rule_id, detail, affected_rows, finding_id from quality_published order by severity, federation_id, year, period, rule_id, finding_id").Rows
             .Select(r => new ReportFinding((string?)r[0] ?? "", r[1] is null ? null : Convert.ToInt32(r[1]), (string?)r[2], (string)r[3]!, (string)r[4]!, (string?)r[5] ?? "",

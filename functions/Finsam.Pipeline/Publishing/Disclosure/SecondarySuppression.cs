@@ -17,7 +17,7 @@ internal static class SecondarySuppression
 {
     public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves);
 
-    public static Result Protect(CellGraph graph, int maxRounds = 50)
+    public static Result Protect(CellGraph graph, int maxRounds = 500)
     {
         var candidate = graph.CandidateVersion;
         var primary = 0;
@@ -32,6 +32,7 @@ internal static class SecondarySuppression
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves, components) = (0, 0, 0);
+        var republished = new HashSet<int>();
         for (var round = 1; ; round++)
         {
             do secondary += Substitute(graph, adjacency);
@@ -56,6 +57,7 @@ internal static class SecondarySuppression
                     n.Published = true;
                     n.Frozen = true;
                     n.Reason = null;
+                    republished.Add(node);
                     secondary--;
                     added++;
                     continue;
@@ -66,9 +68,54 @@ internal static class SecondarySuppression
                 touched.UnionWith(adjacency[chosen]);
                 added++;
             }
+            // The greedy choice is stuck (the relations that bind a failure have no count left to choose one at a time): widen.
+            // A widened count stays hidden, so each such round hides at least one more count for good and the loop ends: with
+            // an audit that passes, or with nothing left to hide (publishing then refuses).
+            if (added == 0) added = Widen(graph, adjacency, outcome.Failures, republished);
             if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
             secondary += added;
         }
+    }
+
+    /// <summary>
+    /// Hides, for good, every count that can still be hidden in the relations that bind the failures: first those published
+    /// now, then the complements published again because they were pinned (more is hidden around them since); where
+    /// neither is left there, the same in the relations around each failing count's hidden neighbourhood (the unknown
+    /// counts linked to it). Returns how many counts it hid.
+    /// </summary>
+    private static int Widen(CellGraph graph, List<int>[] adjacency, List<(DisclosureFailure Failure, int Node, int[] Binding)> failures, HashSet<int> republished)
+    {
+        var relations = failures.SelectMany(f => f.Binding).Distinct().ToList();
+        var chosen = Hideable(graph, relations, republished);
+        if (chosen.Count == 0)
+        {
+            var seen = new HashSet<int>(failures.Select(f => f.Node));
+            var frontier = new Queue<int>(seen);
+            var around = new HashSet<int>();
+            while (frontier.Count > 0)
+                foreach (var c in adjacency[frontier.Dequeue()])
+                {
+                    around.Add(c);
+                    foreach (var (n, _) in graph.Constraints[c].Terms)
+                        if (!graph.Nodes[n].Published && seen.Add(n)) frontier.Enqueue(n);
+                }
+            chosen = Hideable(graph, around, republished);
+        }
+        foreach (var n in chosen)
+        {
+            republished.Remove(n);
+            graph.Nodes[n].Frozen = false;
+            Hide(graph.Nodes[n], "complement (widened)");
+        }
+        return chosen.Count;
+    }
+
+    /// <summary>The counts of these relations that can be hidden: choosable ones, else the complements published again.</summary>
+    private static List<int> Hideable(CellGraph graph, IEnumerable<int> relations, HashSet<int> republished)
+    {
+        var nodes = relations.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().ToList();
+        var choosable = nodes.Where(n => Choosable(graph, graph.Nodes[n])).ToList();
+        return choosable.Count > 0 ? choosable : nodes.Where(republished.Contains).ToList();
     }
 
     /// <summary>

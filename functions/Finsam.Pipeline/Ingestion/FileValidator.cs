@@ -65,6 +65,7 @@ public static class FileValidator
             case FileKind.CsvLedger:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
@@ -72,12 +73,14 @@ public static class FileValidator
             case FileKind.Participants:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
                 var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
             case FileKind.Volumes:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
                 var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
@@ -91,6 +94,42 @@ public static class FileValidator
                     $"or '{string.Join(';', VolumeCodes.Header)}' (volume registrations).");
                 return new ValidatedFile(kind, null, report);
         }
+    }
+
+    /// <summary>A CSV file that is UTF-8 in part and another encoding in part would be read with some of its text changed: an error.</summary>
+    private static void CheckEncoding(byte[] bytes, ValidationReport report)
+    {
+        if (TextDecoding.MixedEncoding(bytes) is not { } bad) return;
+        // The line as Windows-1252 shows it, for the field the byte is in and the header's name for it.
+        var text = TextDecoding.Windows1252;
+        var lineEnd = bytes.AsSpan(bad.LineStart).IndexOfAny((byte)'\r', (byte)'\n');
+        var line = text.GetString(bytes, bad.LineStart, lineEnd < 0 ? bytes.Length - bad.LineStart : lineEnd);
+        var headerBytes = Utf8Bom.Strip(bytes);
+        var headerEnd = headerBytes.IndexOfAny((byte)'\r', (byte)'\n');
+        var header = text.GetString(headerEnd < 0 ? headerBytes : headerBytes[..headerEnd]);
+        var delimiter = DelimitedText.DetectDelimiter(header);
+        var at = text.GetCharCount(bytes, bad.LineStart, bad.Offset - bad.LineStart); // Windows-1252: one character per byte
+        var field = 0;
+        var fieldStart = 0;
+        var quoted = false;
+        for (var i = 0; i < at; i++)
+        {
+            if (line[i] == '"') quoted = !quoted;
+            else if (line[i] == delimiter && !quoted)
+            {
+                field++;
+                fieldStart = i + 1;
+            }
+        }
+        var fieldEnd = line.IndexOf(delimiter, at);
+        var value = line[fieldStart..(fieldEnd < 0 ? line.Length : fieldEnd)];
+        if (value.Length > 40) value = value[..40] + "…";
+        var column = header.Split(delimiter).ElementAtOrDefault(field)?.Trim() ?? $"{field + 1}";
+        report.Error("encoding_mixed", bad.Line, column, value,
+            $"Filen är delvis UTF-8 och delvis en annan teckenkodning (t.ex. Windows-1252): byte 0x{bytes[bad.Offset]:X2} på den här raden är inte UTF-8. " +
+            "Filen kan inte läsas utan att text ändras. Spara den på nytt som CSV UTF-8.",
+            $"The file is partly UTF-8 and partly another encoding (such as Windows-1252): byte 0x{bytes[bad.Offset]:X2} on this line is not UTF-8. " +
+            "It cannot be read without changing some of its text. Save it again as CSV UTF-8.");
     }
 
     private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)

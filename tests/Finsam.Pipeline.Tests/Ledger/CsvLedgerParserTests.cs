@@ -53,6 +53,38 @@ public class CsvLedgerParserTests
         Assert.Equal(18000.00m, voucher.Transactions[0].Amount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_file_partly_utf8_and_partly_windows_1252_is_an_error_not_a_guess(bool bom)
+    {
+        // "Gåva" as UTF-8 on line 2, as Windows-1252 on line 3 (an export edited in another program): either reading changes text.
+        var bytes = (bom ? Encoding.UTF8.GetPreamble() : [])
+            .Concat(Encoding.UTF8.GetBytes("verifikation;datum;konto;belopp;objekt;text\n7;2025-03-02;6110;100,00;;Gåva\n"))
+            .Concat(Pipeline.Text.TextDecoding.Windows1252.GetBytes("7;2025-03-02;1930;-100,00;;Gåva från Åsa\n")).ToArray();
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        Assert.False(file.IsValid);
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("encoding_mixed", 3, "text", "Gåva från Åsa"), (error.Code, error.Line, error.Column, error.Value));
+        Assert.Contains("byte 0xE5", error.MessageEn);
+    }
+
+    [Fact]
+    public void A_participant_file_partly_utf8_names_the_line_and_column_of_the_first_foreign_byte()
+    {
+        var bytes = Encoding.UTF8.GetBytes(
+                "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak\n" +
+                "R1;;ja;K;;;MT;Mottagningsteam Väst;individ;2025-03-02;;;;;\n")
+            .Concat(Pipeline.Text.TextDecoding.Windows1252.GetBytes("R2;;ja;M;;;MT;\"Coaching; Öst\";individ;2025-03-02;;;;;\n")).ToArray();
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "encoding_mixed");
+        Assert.Equal((3, "insats_namn", "\"Coaching; Öst\""), (error.Line, error.Column, error.Value));
+    }
+
     [Fact]
     public void Opening_balance_rows_are_kept_apart_from_vouchers()
     {

@@ -57,6 +57,7 @@ public static class FileValidator
         {
             case FileKind.SieLedger:
             {
+                CheckControlCharacters(bytes, report, csv: false);
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
@@ -66,6 +67,7 @@ public static class FileValidator
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
                 CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
@@ -74,6 +76,7 @@ public static class FileValidator
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
                 CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
@@ -81,6 +84,7 @@ public static class FileValidator
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
                 CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
@@ -100,36 +104,93 @@ public static class FileValidator
     private static void CheckEncoding(byte[] bytes, ValidationReport report)
     {
         if (TextDecoding.MixedEncoding(bytes) is not { } bad) return;
-        // The line as Windows-1252 shows it, for the field the byte is in and the header's name for it.
-        var text = TextDecoding.Windows1252;
-        var lineEnd = bytes.AsSpan(bad.LineStart).IndexOfAny((byte)'\r', (byte)'\n');
-        var line = text.GetString(bytes, bad.LineStart, lineEnd < 0 ? bytes.Length - bad.LineStart : lineEnd);
-        var headerBytes = Utf8Bom.Strip(bytes);
-        var headerEnd = headerBytes.IndexOfAny((byte)'\r', (byte)'\n');
-        var header = text.GetString(headerEnd < 0 ? headerBytes : headerBytes[..headerEnd]);
-        var delimiter = DelimitedText.DetectDelimiter(header);
-        var at = text.GetCharCount(bytes, bad.LineStart, bad.Offset - bad.LineStart); // Windows-1252: one character per byte
-        var field = 0;
-        var fieldStart = 0;
-        var quoted = false;
-        for (var i = 0; i < at; i++)
-        {
-            if (line[i] == '"') quoted = !quoted;
-            else if (line[i] == delimiter && !quoted)
-            {
-                field++;
-                fieldStart = i + 1;
-            }
-        }
-        var fieldEnd = line.IndexOf(delimiter, at);
-        var value = line[fieldStart..(fieldEnd < 0 ? line.Length : fieldEnd)];
-        if (value.Length > 40) value = value[..40] + "…";
-        var column = header.Split(delimiter).ElementAtOrDefault(field)?.Trim() ?? $"{field + 1}";
+        var (column, value) = Locate(bytes, bad.LineStart, bad.Offset, csv: true);
         report.Error("encoding_mixed", bad.Line, column, value,
             $"Filen är delvis UTF-8 och delvis en annan teckenkodning (t.ex. Windows-1252): byte 0x{bytes[bad.Offset]:X2} på den här raden är inte UTF-8. " +
             "Filen kan inte läsas utan att text ändras. Spara den på nytt som CSV UTF-8.",
             $"The file is partly UTF-8 and partly another encoding (such as Windows-1252): byte 0x{bytes[bad.Offset]:X2} on this line is not UTF-8. " +
             "It cannot be read without changing some of its text. Save it again as CSV UTF-8.");
+    }
+
+    /// <summary>Control characters reported at most; a binary file has them on every line.</summary>
+    private const int MaxControlCharacterErrors = 100;
+
+    /// <summary>
+    /// A control character (NUL, ESC, a vertical tab, a DOS end-of-file mark …; not tab or line breaks) is no
+    /// part of any export's text: it would pass into curated data, the members' CSV files and report as it is, so it is an error
+    /// on its line and column. The same bytes in UTF-8, Windows-1252 and codepage 437.
+    /// </summary>
+    private static void CheckControlCharacters(byte[] bytes, ValidationReport report, bool csv)
+    {
+        var end = bytes.Length;
+        var line = 1;
+        var lineStart = 0;
+        var reported = 0;
+        var lastLineReported = 0;
+        for (var i = 0; i < end; i++)
+        {
+            var b = bytes[i];
+            if (b >= 0x20 || b == '\t') continue;
+            if (b == '\n' || b == '\r')
+            {
+                if (b == '\r' && i + 1 < end && bytes[i + 1] == '\n') i++;
+                line++;
+                lineStart = i + 1;
+                continue;
+            }
+            if (line == lastLineReported) continue; // one error per line
+            lastLineReported = line;
+            if (++reported > MaxControlCharacterErrors) break;
+            var (column, value) = Locate(bytes, lineStart, i, csv);
+            report.Error("control_character", line, column, value,
+                $"Raden innehåller styrtecknet 0x{b:X2}, som inte hör hemma i någon text. Filen är skadad eller ingen export från systemet; exportera den igen.",
+                $"The line holds the control character 0x{b:X2}, which belongs in no text. The file is damaged or not an export from the system; export it again.");
+        }
+    }
+
+    /// <summary>
+    /// The column a byte of a line is in and the value around it, for a report: in a CSV file the header's name for the field
+    /// and the field; in a SIE file the record's label and the line's start. Read as Windows-1252 (CSV) or codepage 437 (SIE),
+    /// one character per byte; control characters shown as \xNN.
+    /// </summary>
+    private static (string? Column, string Value) Locate(byte[] bytes, int lineStart, int offset, bool csv)
+    {
+        var text = csv ? TextDecoding.Windows1252 : SieParser.Codepage437;
+        var lineEnd = bytes.AsSpan(lineStart).IndexOfAny((byte)'\r', (byte)'\n');
+        var line = text.GetString(bytes, lineStart, lineEnd < 0 ? bytes.Length - lineStart : lineEnd);
+        var at = offset - lineStart;
+        string? column;
+        string value;
+        if (csv)
+        {
+            var headerBytes = Utf8Bom.Strip(bytes);
+            var headerEnd = headerBytes.IndexOfAny((byte)'\r', (byte)'\n');
+            var header = text.GetString(headerEnd < 0 ? headerBytes : headerBytes[..headerEnd]);
+            var delimiter = DelimitedText.DetectDelimiter(header);
+            var field = 0;
+            var fieldStart = 0;
+            var quoted = false;
+            for (var i = 0; i < at && i < line.Length; i++)
+            {
+                if (line[i] == '"') quoted = !quoted;
+                else if (line[i] == delimiter && !quoted)
+                {
+                    field++;
+                    fieldStart = i + 1;
+                }
+            }
+            var fieldEnd = line.IndexOf(delimiter, Math.Min(at, line.Length));
+            value = line[fieldStart..(fieldEnd < 0 ? line.Length : fieldEnd)];
+            column = header.Split(delimiter).ElementAtOrDefault(field)?.Trim() ?? $"{field + 1}";
+        }
+        else
+        {
+            var label = line.TrimStart().Split(' ', '\t').FirstOrDefault() ?? "";
+            column = label.StartsWith('#') ? label : null;
+            value = line.Trim();
+        }
+        value = string.Concat(value.Select(c => c < ' ' && c != '\t' ? $"\\x{(int)c:X2}" : c.ToString()));
+        return (column, TextLimits.Excerpt(value));
     }
 
     private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)

@@ -1,6 +1,7 @@
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
+using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Reference;
 using Finsam.Pipeline.Sie;
 using Finsam.Pipeline.Text;
@@ -60,6 +61,7 @@ public static class FileValidator
                 CheckControlCharacters(bytes, report, csv: false);
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
+                CheckIdentifiers(ledger, sie: true, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
             }
@@ -69,6 +71,7 @@ public static class FileValidator
                 CheckEncoding(bytes, report);
                 CheckControlCharacters(bytes, report, csv: true);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
+                CheckIdentifiers(ledger, sie: false, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
             }
@@ -78,6 +81,11 @@ public static class FileValidator
                 CheckEncoding(bytes, report);
                 CheckControlCharacters(bytes, report, csv: true);
                 var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
+                foreach (var r in participants.Registrations)
+                {
+                    CheckIdentifier(r.RegistreringId, r.Line, "registrering_id", report);
+                    CheckIdentifier(r.InsatsId, r.Line, "insats_id", report);
+                }
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
             case FileKind.Volumes:
@@ -86,6 +94,7 @@ public static class FileValidator
                 CheckEncoding(bytes, report);
                 CheckControlCharacters(bytes, report, csv: true);
                 var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
+                foreach (var v in volumes.Rows) CheckIdentifier(v.InsatsId, v.Line, "insats_id", report);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
             default:
@@ -191,6 +200,38 @@ public static class FileValidator
         }
         value = string.Concat(value.Select(c => c < ' ' && c != '\t' ? $"\\x{(int)c:X2}" : c.ToString()));
         return (column, TextLimits.Excerpt(value));
+    }
+
+    /// <summary>Identifiers and codes of a ledger that are kept as they are: voucher series and number, cost objects.</summary>
+    private static void CheckIdentifiers(ParsedLedger ledger, bool sie, ValidationReport report)
+    {
+        foreach (var voucher in ledger.Vouchers)
+        {
+            // Voucher numbers may be dates with a running number (202501050001): only one that is a whole identity number, check
+            // digit and all, is taken for one.
+            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", report, checkDigit: true);
+            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", report, checkDigit: true);
+            foreach (var t in voucher.Transactions) CheckIdentifier(t.CostObjects, t.Line, sie ? "#TRANS objektlista" : "objekt", report);
+        }
+    }
+
+    /// <summary>
+    /// An identifier or code is kept as it is in curated data (and an intervention's id reaches the members' files), so one
+    /// shaped like an identity number cannot be masked the way free text is: it is an error, its value masked in the report.
+    /// </summary>
+    private static void CheckIdentifier(string value, int line, string column, ValidationReport report, bool checkDigit = false)
+    {
+        if (!FreeTextMasker.MayContainNumber(value) || FreeTextMasker.Mask(value).Masked == 0) return;
+        if (checkDigit)
+        {
+            var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length is not (10 or 12) || !PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) return;
+        }
+        report.Error("personnummer_in_identifier", line, column, value,
+            "Värdet ser ut som ett personnummer. Personnummer hör bara hemma i kolumnen personnummer, som ersätts med en pseudonym; " +
+            "id och koder sparas som de är. Använd ett annat id.",
+            "The value is shaped like an identity number (personnummer). Identity numbers belong only in the personnummer column, which " +
+            "is replaced by a pseudonym; identifiers and codes are kept as they are. Use another identifier.");
     }
 
     private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)

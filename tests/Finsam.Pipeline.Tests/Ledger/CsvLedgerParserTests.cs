@@ -145,6 +145,20 @@ public class CsvLedgerParserTests
     }
 
     [Fact]
+    public void An_amount_too_large_says_how_large_an_amount_may_be()
+    {
+        // Two decimals and a decimal comma, as asked: what is wrong is its 16 digits before the comma.
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            A1;2025-03-05;1930;1234567890123456,00;;
+            """), March, null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "amount_invalid");
+        Assert.Contains("at most 15 digits before", error.MessageEn);
+        Assert.Contains("högst 15 siffror före", error.MessageSv);
+    }
+
+    [Fact]
     public void Row_dated_outside_the_month_bad_date_and_bad_objects_are_errors()
     {
         var file = FileValidator.Validate(Csv.Utf8("""

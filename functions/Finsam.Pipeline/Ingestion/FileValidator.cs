@@ -98,6 +98,13 @@ public static class FileValidator
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
             default:
+                if (Utf8Bom.Strip(bytes).IndexOfAnyExcept(" \t\r\n"u8) < 0)
+                {
+                    report.Error("file_empty", null, null, $"{bytes.Length} bytes",
+                        "Filen är tom. Exportera den igen; en månad utan rader lämnas ändå med rubrikraden (och för volymer antal 0).",
+                        "The file is empty. Export it again; a month without rows is still delivered with its header (and for volumes antal 0).");
+                    return new ValidatedFile(kind, null, report);
+                }
                 report.Error("file_kind_unknown", 1, null, null,
                     "Filen känns inte igen: den är varken en SIE 4-fil (börjar med #FLAGGA …) eller en CSV med rubrikraden " +
                     $"'{string.Join(';', CsvLedgerParser.Header)}' (huvudbok), '{string.Join(';', ParticipantCodes.Header)}' (deltagare) " +

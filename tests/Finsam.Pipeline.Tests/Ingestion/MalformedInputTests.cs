@@ -88,6 +88,17 @@ public class MalformedInputTests
 
     [Theory]
     [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0x0D, 0x0A, 0x20 })]
+    public void An_empty_file_is_told_empty(byte[] bytes)
+    {
+        var error = Assert.Single(FileValidator.Validate(bytes, new Period(2025, 1), null).Report.Errors);
+
+        Assert.Equal(("file_empty", $"{bytes.Length} bytes"), (error.Code, error.Value));
+        Assert.StartsWith("The file is empty.", error.MessageEn);
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
     [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]
     [InlineData(new byte[] { 0xFF, 0xFE, 0x00, 0x23 })]
     [InlineData(new byte[] { 0x23 })]

@@ -59,6 +59,7 @@ public static class FileValidator
             case FileKind.SieLedger:
             {
                 CheckControlCharacters(bytes, report, csv: false);
+                CheckSieEncoding(bytes, report);
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
                 CheckIdentifiers(ledger, sie: true, report);
@@ -128,6 +129,45 @@ public static class FileValidator
             "It cannot be read without changing some of its text. Save it again as CSV UTF-8.");
     }
 
+    /// <summary>
+    /// SIE 4 is codepage 437 (#FORMAT PC8). A file written in UTF-8 or in Windows-1252/ISO 8859-1 instead would be read with
+    /// its letters changed (Före as F├╢re or F÷re), so it is an error naming the first line that shows it, as that encoding reads it.
+    /// UTF-8: a BOM, or valid UTF-8 with a multi-byte sequence (no Swedish text in codepage 437 is). Windows-1252: å ä ö Å Ä Ö é
+    /// as that encoding writes them (in codepage 437 σ Σ ÷ ┼ ─ ╓ Θ) and none as codepage 437 writes them.
+    /// </summary>
+    private static void CheckSieEncoding(byte[] bytes, ValidationReport report)
+    {
+        var body = bytes.AsSpan();
+        var firstNonAscii = body.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+        if (firstNonAscii < 0) return;
+        string name;
+        System.Text.Encoding encoding;
+        int at;
+        if (body.StartsWith(Utf8Bom.Bytes) || (System.Text.Unicode.Utf8.IsValid(body) && firstNonAscii >= 0))
+        {
+            (name, encoding, at) = ("UTF-8", System.Text.Encoding.UTF8, body.StartsWith(Utf8Bom.Bytes) ? 0 : firstNonAscii);
+        }
+        else
+        {
+            ReadOnlySpan<byte> cp437Letters = [0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82];
+            ReadOnlySpan<byte> latin1Letters = [0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9];
+            at = body.IndexOfAny(latin1Letters);
+            if (at < 0 || body.IndexOfAny(cp437Letters) >= 0) return;
+            (name, encoding) = ("Windows-1252 / ISO 8859-1", TextDecoding.Windows1252);
+        }
+        var line = 1;
+        var lineStart = 0;
+        for (var j = 0; j < at; j++)
+            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
+                (line, lineStart) = (line + 1, j + 1);
+        var (column, value) = Locate(bytes, lineStart, at, csv: false, encoding);
+        report.Error("sie_encoding", line, column, value,
+            $"Filen är skriven i {name}, men SIE 4 är teckentabell 437 (#FORMAT PC8); läst så skulle å, ä och ö bli andra tecken. " +
+            "Exportera SIE 4 igen med programmets standardinställning.",
+            $"The file is written in {name}, but SIE 4 is codepage 437 (#FORMAT PC8); read so, å, ä and ö would become other characters. " +
+            "Export SIE 4 again with the program's default settings.");
+    }
+
     /// <summary>Control characters reported at most; a binary file has them on every line.</summary>
     private const int MaxControlCharacterErrors = 100;
 
@@ -169,9 +209,9 @@ public static class FileValidator
     /// and the field; in a SIE file the record's label and the line's start. Read as Windows-1252 (CSV) or codepage 437 (SIE),
     /// one character per byte; control characters shown as \xNN.
     /// </summary>
-    private static (string? Column, string Value) Locate(byte[] bytes, int lineStart, int offset, bool csv)
+    private static (string? Column, string Value) Locate(byte[] bytes, int lineStart, int offset, bool csv, System.Text.Encoding? encoding = null)
     {
-        var text = csv ? TextDecoding.Windows1252 : SieParser.Codepage437;
+        var text = encoding ?? (csv ? TextDecoding.Windows1252 : SieParser.Codepage437);
         var lineEnd = bytes.AsSpan(lineStart).IndexOfAny((byte)'\r', (byte)'\n');
         var line = text.GetString(bytes, lineStart, lineEnd < 0 ? bytes.Length - lineStart : lineEnd);
         var at = offset - lineStart;

@@ -63,6 +63,7 @@ public static class FileValidator
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
                 CheckIdentifiers(ledger, sie: true, report);
+                CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
             }
@@ -73,6 +74,7 @@ public static class FileValidator
                 CheckControlCharacters(bytes, report, csv: true);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
                 CheckIdentifiers(ledger, sie: false, report);
+                CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
             }
@@ -247,6 +249,18 @@ public static class FileValidator
         }
         value = string.Concat(value.Select(c => c < ' ' && c != '\t' ? $"\\x{(int)c:X2}" : c.ToString()));
         return (column, TextLimits.Excerpt(value));
+    }
+
+    /// <summary>
+    /// A ledger file replaces its month's ledger and opening balances: one with neither (a header alone, or rows that are all
+    /// empty) would empty the month without a word, so it is an error, as a volume export without rows is.
+    /// </summary>
+    private static void CheckNotEmpty(ParsedLedger ledger, ValidationReport report)
+    {
+        if (ledger.Vouchers.Count > 0 || ledger.OpeningBalances.Count > 0 || report.HasErrors) return;
+        report.Error("no_rows", null, null, null,
+            "Filen har varken verifikationer eller ingående balanser; den skulle tömma månadens huvudbok. Kontrollera exportens urval (period, förbund) och exportera igen.",
+            "The file has neither vouchers nor opening balances; it would empty the month's ledger. Check the export's selection (period, federation) and export again.");
     }
 
     /// <summary>Identifiers and codes of a ledger that are kept as they are: voucher series and number, cost objects.</summary>

@@ -144,6 +144,20 @@ public class CsvLedgerParserTests
         Assert.Equal((2, column, amount), (error.Line, error.Column, error.Value));
     }
 
+    [Theory]
+    [InlineData("verifikation;datum;konto;belopp;objekt;text\n")]
+    [InlineData("verifikation;datum;konto;belopp;objekt;text\n;;;;;\n;;;;;\n")]
+    public void A_ledger_without_vouchers_or_opening_balances_would_empty_the_month_and_is_an_error(string text)
+    {
+        var csv = FileValidator.Validate(Csv.Utf8(text), March, null);
+        var sie = FileValidator.Validate(Support.Sie.File(""), March, "222000-0018");
+        var onlyBalances = FileValidator.Validate(Support.Sie.File("#IB 0 1930 100.00\n#IB 0 2010 -100.00"), March, "222000-0018");
+
+        Assert.Equal("no_rows", Assert.Single(csv.Report.Errors).Code);
+        Assert.Equal("no_rows", Assert.Single(sie.Report.Errors).Code);
+        Assert.True(onlyBalances.IsValid, string.Join("\n", onlyBalances.Report.Issues));
+    }
+
     [Fact]
     public void An_amount_too_large_says_how_large_an_amount_may_be()
     {

@@ -239,7 +239,7 @@ public class SieParserTests
     [Fact]
     public void Organisation_numbers_compare_by_digits()
     {
-        Assert.True(Validate("", expectedOrgNr: "2220000018").IsValid);
+        Assert.True(Validate("#IB 0 1930 100.00\n#IB 0 2010 -100.00", expectedOrgNr: "2220000018").IsValid);
     }
 
     [Theory]

@@ -63,6 +63,11 @@ public static class FileValidator
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
                 CheckIdentifiers(ledger, sie: true, report);
+                if (header.FiscalYearStart is null && ledger.OpeningBalances.Count > 0)
+                    // Opening balances are dated the first day of the fiscal year: without #RAR 0 that day would be a guess.
+                    report.Error("sie_fiscal_year_missing", ledger.OpeningBalances[0].Line, "#RAR", null,
+                        "Filen har ingående balanser (#IB) men inget räkenskapsår (#RAR 0), så de kan inte dateras. Exportera SIE 4 igen med #RAR.",
+                        "The file has opening balances (#IB) but no fiscal year (#RAR 0), so they cannot be dated. Export SIE 4 again with #RAR.");
                 CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);

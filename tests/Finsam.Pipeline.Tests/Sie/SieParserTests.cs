@@ -237,6 +237,18 @@ public class SieParserTests
     }
 
     [Fact]
+    public void Opening_balances_without_a_fiscal_year_are_an_error_not_dated_by_guess()
+    {
+        var header = Support.Sie.Header().Replace("#RAR 0 20250101 20251231", "#RAR -1 20240101 20241231");
+        var withBalances = FileValidator.Validate(Support.Sie.Bytes(header + "\n#IB 0 1930 100.00\n#IB 0 2010 -100.00"), January, "222000-0018");
+        var vouchersOnly = FileValidator.Validate(Support.Sie.Bytes(header + "\n#VER A 1 20250115 \"x\" 20250115\n{\n   #TRANS 6110 {} 1.00\n   #TRANS 1930 {} -1.00\n}"), January, "222000-0018");
+
+        var error = Assert.Single(withBalances.Report.Errors);
+        Assert.Equal(("sie_fiscal_year_missing", 9, "#RAR"), (error.Code, error.Line, error.Column));
+        Assert.True(vouchersOnly.IsValid, string.Join("\n", vouchersOnly.Report.Issues));
+    }
+
+    [Fact]
     public void Organisation_numbers_compare_by_digits()
     {
         Assert.True(Validate("#IB 0 1930 100.00\n#IB 0 2010 -100.00", expectedOrgNr: "2220000018").IsValid);

@@ -155,6 +155,7 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         await DropAsync("bjorkvik/2025-01/deltagare.csv", participants);
         await DropAsync("okand/2025-01/x.se", good);
         await DropAsync("aspdalen/2025-13/x.se", good);
+        await DropAsync("aspdalen/1999-12/x.se", good); // a month, but of no year the pipeline takes
         await DropAsync("aspdalen/2025-01/extra/x.se", good);
         await DropAsync("aspdalen/2025-01/notes.txt", Encoding.UTF8.GetBytes("hello"));
 
@@ -162,13 +163,13 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
 
         var byName = summary.Files.ToDictionary(f => f.LandingName, f => f.Status);
         Assert.Equal(FileStatus.Accepted, byName["aspdalen/2025-01/good.se"]);
-        Assert.Equal(6, summary.Rejected);
+        Assert.Equal(7, summary.Rejected);
         Assert.Empty(await NamesAsync(Containers.Landing));
         Assert.Equal(["ledger/federation=aspdalen/period=2025-01/data.parquet", "opening_balances/federation=aspdalen/period=2025-01/data.parquet"],
             await DataFilesAsync());
 
         var quarantine = await NamesAsync(Containers.Quarantine);
-        Assert.Equal(18, quarantine.Count); // each rejected original with its JSON and text report
+        Assert.Equal(21, quarantine.Count); // each rejected original with its JSON and text report
         var unbalancedReport = quarantine.Single(n => n.StartsWith("aspdalen/2025-01/") && n.EndsWith("_unbalanced.se.report.json"));
         using var json = JsonDocument.Parse((await Store.ReadAsync(Containers.Quarantine, unbalancedReport)).Bytes);
         var issue = json.RootElement.GetProperty("issues")[0];
@@ -193,7 +194,8 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         }
         Assert.Equal(
             [
-                "'2025-13' is not a month; write yyyy-MM with a month from 01 to 12.",
+                "'1999-12' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.",
+                "'2025-13' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.",
                 "Files belong in landing/{federation}/{yyyy-MM}/{file}, but the path 'aspdalen/2025-01/extra/x.se' has 4 parts.",
                 "The federation 'okand' is not listed in reference/federations.csv.",
             ],

@@ -109,8 +109,8 @@ public static class FileValidator
                 if (Utf8Bom.Strip(bytes).IndexOfAnyExcept(" \t\r\n"u8) < 0)
                 {
                     report.Error("file_empty", null, null, $"{bytes.Length} bytes",
-                        "Filen är tom. Exportera den igen; en månad utan rader lämnas ändå med rubrikraden (och för volymer antal 0).",
-                        "The file is empty. Export it again; a month without rows is still delivered with its header (and for volumes antal 0).");
+                        "Filen är tom (eller bara blanktecken); exporten avbröts eller misslyckades. Exportera den igen.",
+                        "The file is empty (or only white space); the export was cut short or failed. Export it again.");
                     return new ValidatedFile(kind, null, report);
                 }
                 report.Error("file_kind_unknown", 1, null, null,

@@ -94,7 +94,7 @@ public class MalformedInputTests
         var error = Assert.Single(FileValidator.Validate(bytes, new Period(2025, 1), null).Report.Errors);
 
         Assert.Equal(("file_empty", $"{bytes.Length} bytes"), (error.Code, error.Value));
-        Assert.StartsWith("The file is empty.", error.MessageEn);
+        Assert.StartsWith("The file is empty (or only white space)", error.MessageEn);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Finsam.Pipeline;
 using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Privacy;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -17,8 +18,8 @@ public static class OutcomePrinter
             FileStatus.Failed => ("red", "failed"),
             _ => ("yellow", "skipped"),
         };
-        console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {p.Outcome.LandingName}  {p.Outcome.Message}");
-        if (p.Outcome.ReportPath is not null) console.MarkupLineInterpolated($"          report: {p.Outcome.ReportPath}");
+        console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {FreeTextMasker.Mask(p.Outcome.LandingName).Text}  {p.Outcome.Message}");
+        if (p.Outcome.ReportPath is not null) console.MarkupLineInterpolated($"          report: {FreeTextMasker.Mask(p.Outcome.ReportPath).Text}");
     });
 
     public static void Summary(IAnsiConsole console, IngestionSummary summary, string storage)

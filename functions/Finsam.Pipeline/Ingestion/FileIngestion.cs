@@ -120,7 +120,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
             return new FileOutcome(blob.Name, FileStatus.Changed, "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), 0, 0, 0, 0, null,
                 "The file changed or left landing before it was quarantined; its newer version is processed on its own.");
         }
-        var rejection = RejectionReport.Create(fileName, blob.Name, "", path?.FederationId, path?.Period.ToString(), FileKind.Unknown, blob.LastModified, now, report);
+        var rejection = RejectionReport.Create(fileName, Masked(blob.Name), "", path?.FederationId, path?.Period.ToString(), FileKind.Unknown, blob.LastModified, now, report);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
         var message = $"Rejected unread: {blob.Length} bytes is more than the limit of {maxFileBytes} bytes.";
@@ -220,7 +220,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
         var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
-        var rejection = RejectionReport.Create(fileName, blob.Name, sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
+        var rejection = RejectionReport.Create(fileName, Masked(blob.Name), sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
         // The archived original, copied inside the store: raw/ is keyed by content, so it holds exactly the bytes checked.
         await store.CopyAsync(Containers.Raw, sha, Containers.Quarantine, baseName, ct: ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
@@ -240,8 +240,9 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         new()
         {
             FileSha256 = sha,
-            LandingPath = blob.Name,
-            FileName = BlobName.FileName(blob.Name),
+            // A landing name may name a person (deltagare_19900101-1234.csv): curated data holds it masked.
+            LandingPath = Masked(blob.Name),
+            FileName = Masked(BlobName.FileName(blob.Name)),
             FederationId = NullIfUnknown(federation),
             FilePeriod = NullIfUnknown(period),
             Kind = kind.ToString(),
@@ -260,9 +261,26 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
 
     private static string? NullIfUnknown(string value) => value == CuratedLayout.Unknown ? null : value;
 
+    private static string Masked(string text) => FreeTextMasker.Mask(text).Text;
+
+    /// <summary>The longest file name part of a quarantine name, in UTF-8 bytes: with its prefix, a report suffix and a
+    /// temporary name's suffix it stays inside the 255 bytes a local file system allows for a name.</summary>
+    internal const int MaxSafeFileNameBytes = 100;
+
+    /// <summary>
+    /// The landing file's name as a quarantine name may hold it: identity numbers masked, only letters, digits, '.', '-' and
+    /// '_', and at most <see cref="MaxSafeFileNameBytes"/> bytes (the extension kept), so that any landing name can be quarantined.
+    /// </summary>
     private static string SafeFileName(string name)
     {
-        var safe = new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
-        return safe.Length == 0 ? "file" : safe;
+        var safe = new string(Masked(name).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        if (safe.Length == 0) return "file";
+        if (System.Text.Encoding.UTF8.GetByteCount(safe) <= MaxSafeFileNameBytes) return safe;
+        var dot = safe.LastIndexOf('.');
+        var extension = dot > 0 && safe.Length - dot <= 10 ? safe[dot..] : "";
+        var stem = safe[..(safe.Length - extension.Length)];
+        while (stem.Length > 1 && System.Text.Encoding.UTF8.GetByteCount(stem) + extension.Length > MaxSafeFileNameBytes) stem = stem[..^1];
+        if (char.IsHighSurrogate(stem[^1])) stem = stem[..^1];
+        return stem + extension;
     }
 }

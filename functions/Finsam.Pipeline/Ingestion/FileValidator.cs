@@ -1,6 +1,7 @@
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Participants;
+using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Reference;
 using Finsam.Pipeline.Sie;
 using Finsam.Pipeline.Text;
@@ -57,31 +58,61 @@ public static class FileValidator
         {
             case FileKind.SieLedger:
             {
+                CheckControlCharacters(bytes, report, csv: false);
+                CheckSieEncoding(bytes, report);
                 var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
                 CheckOrgNr(header, expectedOrgNr, report);
+                CheckIdentifiers(ledger, sie: true, report);
+                if (header.FiscalYearStart is null && ledger.OpeningBalances.Count > 0)
+                    // Opening balances are dated the first day of the fiscal year: without #RAR 0 that day would be a guess.
+                    report.Error("sie_fiscal_year_missing", ledger.OpeningBalances[0].Line, "#RAR", null,
+                        "Filen har ingående balanser (#IB) men inget räkenskapsår (#RAR 0), så de kan inte dateras. Exportera SIE 4 igen med #RAR.",
+                        "The file has opening balances (#IB) but no fiscal year (#RAR 0), so they cannot be dated. Export SIE 4 again with #RAR.");
+                CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
                 return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
             }
             case FileKind.CsvLedger:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
+                CheckIdentifiers(ledger, sie: false, report);
+                CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
             }
             case FileKind.Participants:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
+                foreach (var r in participants.Registrations)
+                {
+                    CheckIdentifier(r.RegistreringId, r.Line, "registrering_id", report);
+                    CheckIdentifier(r.InsatsId, r.Line, "insats_id", report);
+                }
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
             case FileKind.Volumes:
             {
                 var (encoding, name) = TextDecoding.Detect(bytes);
+                CheckEncoding(bytes, report);
+                CheckControlCharacters(bytes, report, csv: true);
                 var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
+                foreach (var v in volumes.Rows) CheckIdentifier(v.InsatsId, v.Line, "insats_id", report);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
             default:
+                if (Utf8Bom.Strip(bytes).IndexOfAnyExcept(" \t\r\n"u8) < 0)
+                {
+                    report.Error("file_empty", null, null, $"{bytes.Length} bytes",
+                        "Filen är tom (eller bara blanktecken); exporten avbröts eller misslyckades. Exportera den igen.",
+                        "The file is empty (or only white space); the export was cut short or failed. Export it again.");
+                    return new ValidatedFile(kind, null, report);
+                }
                 report.Error("file_kind_unknown", 1, null, null,
                     "Filen känns inte igen: den är varken en SIE 4-fil (börjar med #FLAGGA …) eller en CSV med rubrikraden " +
                     $"'{string.Join(';', CsvLedgerParser.Header)}' (huvudbok), '{string.Join(';', ParticipantCodes.Header)}' (deltagare) " +
@@ -91,6 +122,182 @@ public static class FileValidator
                     $"or '{string.Join(';', VolumeCodes.Header)}' (volume registrations).");
                 return new ValidatedFile(kind, null, report);
         }
+    }
+
+    /// <summary>A CSV file that is UTF-8 in part and another encoding in part would be read with some of its text changed: an error.</summary>
+    private static void CheckEncoding(byte[] bytes, ValidationReport report)
+    {
+        if (TextDecoding.MixedEncoding(bytes) is not { } bad) return;
+        var (column, value) = Locate(bytes, bad.LineStart, bad.Offset, csv: true);
+        report.Error("encoding_mixed", bad.Line, column, value,
+            $"Filen är delvis UTF-8 och delvis en annan teckenkodning (t.ex. Windows-1252): byte 0x{bytes[bad.Offset]:X2} på den här raden är inte UTF-8. " +
+            "Filen kan inte läsas utan att text ändras. Spara den på nytt som CSV UTF-8.",
+            $"The file is partly UTF-8 and partly another encoding (such as Windows-1252): byte 0x{bytes[bad.Offset]:X2} on this line is not UTF-8. " +
+            "It cannot be read without changing some of its text. Save it again as CSV UTF-8.");
+    }
+
+    /// <summary>
+    /// SIE 4 is codepage 437 (#FORMAT PC8). A file written in UTF-8 or in Windows-1252/ISO 8859-1 instead would be read with
+    /// its letters changed (Före as F├╢re or F÷re), so it is an error naming the first line that shows it, as that encoding reads it.
+    /// UTF-8: a BOM, or valid UTF-8 with a multi-byte sequence (no Swedish text in codepage 437 is). Windows-1252: å ä ö Å Ä Ö é
+    /// as that encoding writes them (in codepage 437 σ Σ ÷ ┼ ─ ╓ Θ) and none as codepage 437 writes them.
+    /// </summary>
+    private static void CheckSieEncoding(byte[] bytes, ValidationReport report)
+    {
+        var body = bytes.AsSpan();
+        var firstNonAscii = body.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+        if (firstNonAscii < 0) return;
+        string name;
+        System.Text.Encoding encoding;
+        int at;
+        if (body.StartsWith(Utf8Bom.Bytes) || (System.Text.Unicode.Utf8.IsValid(body) && firstNonAscii >= 0))
+        {
+            (name, encoding, at) = ("UTF-8", System.Text.Encoding.UTF8, body.StartsWith(Utf8Bom.Bytes) ? 0 : firstNonAscii);
+        }
+        else
+        {
+            ReadOnlySpan<byte> cp437Letters = [0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82];
+            ReadOnlySpan<byte> latin1Letters = [0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9];
+            at = body.IndexOfAny(latin1Letters);
+            if (at < 0 || body.IndexOfAny(cp437Letters) >= 0) return;
+            (name, encoding) = ("Windows-1252 / ISO 8859-1", TextDecoding.Windows1252);
+        }
+        var line = 1;
+        var lineStart = 0;
+        for (var j = 0; j < at; j++)
+            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
+                (line, lineStart) = (line + 1, j + 1);
+        var (column, value) = Locate(bytes, lineStart, at, csv: false, encoding);
+        report.Error("sie_encoding", line, column, value,
+            $"Filen är skriven i {name}, men SIE 4 är teckentabell 437 (#FORMAT PC8); läst så skulle å, ä och ö bli andra tecken. " +
+            "Exportera SIE 4 igen med programmets standardinställning.",
+            $"The file is written in {name}, but SIE 4 is codepage 437 (#FORMAT PC8); read so, å, ä and ö would become other characters. " +
+            "Export SIE 4 again with the program's default settings.");
+    }
+
+    /// <summary>Control characters reported at most; a binary file has them on every line.</summary>
+    private const int MaxControlCharacterErrors = 100;
+
+    /// <summary>
+    /// A control character (NUL, ESC, a vertical tab, a DOS end-of-file mark …; not tab or line breaks) is no
+    /// part of any export's text: it would pass into curated data, the members' CSV files and report as it is, so it is an error
+    /// on its line and column. The same bytes in UTF-8, Windows-1252 and codepage 437.
+    /// </summary>
+    private static void CheckControlCharacters(byte[] bytes, ValidationReport report, bool csv)
+    {
+        var end = bytes.Length;
+        var line = 1;
+        var lineStart = 0;
+        var reported = 0;
+        var lastLineReported = 0;
+        for (var i = 0; i < end; i++)
+        {
+            var b = bytes[i];
+            if (b >= 0x20 || b == '\t') continue;
+            if (b == '\n' || b == '\r')
+            {
+                if (b == '\r' && i + 1 < end && bytes[i + 1] == '\n') i++;
+                line++;
+                lineStart = i + 1;
+                continue;
+            }
+            if (line == lastLineReported) continue; // one error per line
+            lastLineReported = line;
+            if (++reported > MaxControlCharacterErrors) break;
+            var (column, value) = Locate(bytes, lineStart, i, csv);
+            report.Error("control_character", line, column, value,
+                $"Raden innehåller styrtecknet 0x{b:X2}, som inte hör hemma i någon text. Filen är skadad eller ingen export från systemet; exportera den igen.",
+                $"The line holds the control character 0x{b:X2}, which belongs in no text. The file is damaged or not an export from the system; export it again.");
+        }
+    }
+
+    /// <summary>
+    /// The column a byte of a line is in and the value around it, for a report: in a CSV file the header's name for the field
+    /// and the field; in a SIE file the record's label and the line's start. Read as Windows-1252 (CSV) or codepage 437 (SIE),
+    /// one character per byte; control characters shown as \xNN.
+    /// </summary>
+    private static (string? Column, string Value) Locate(byte[] bytes, int lineStart, int offset, bool csv, System.Text.Encoding? encoding = null)
+    {
+        var text = encoding ?? (csv ? TextDecoding.Windows1252 : SieParser.Codepage437);
+        var lineEnd = bytes.AsSpan(lineStart).IndexOfAny((byte)'\r', (byte)'\n');
+        var line = text.GetString(bytes, lineStart, lineEnd < 0 ? bytes.Length - lineStart : lineEnd);
+        var at = offset - lineStart;
+        string? column;
+        string value;
+        if (csv)
+        {
+            var headerBytes = Utf8Bom.Strip(bytes);
+            var headerEnd = headerBytes.IndexOfAny((byte)'\r', (byte)'\n');
+            var header = text.GetString(headerEnd < 0 ? headerBytes : headerBytes[..headerEnd]);
+            var delimiter = DelimitedText.DetectDelimiter(header);
+            var field = 0;
+            var fieldStart = 0;
+            var quoted = false;
+            for (var i = 0; i < at && i < line.Length; i++)
+            {
+                if (line[i] == '"') quoted = !quoted;
+                else if (line[i] == delimiter && !quoted)
+                {
+                    field++;
+                    fieldStart = i + 1;
+                }
+            }
+            var fieldEnd = line.IndexOf(delimiter, Math.Min(at, line.Length));
+            value = line[fieldStart..(fieldEnd < 0 ? line.Length : fieldEnd)];
+            column = header.Split(delimiter).ElementAtOrDefault(field)?.Trim() ?? $"{field + 1}";
+        }
+        else
+        {
+            var label = line.TrimStart().Split(' ', '\t').FirstOrDefault() ?? "";
+            column = label.StartsWith('#') ? label : null;
+            value = line.Trim();
+        }
+        value = string.Concat(value.Select(c => c < ' ' && c != '\t' ? $"\\x{(int)c:X2}" : c.ToString()));
+        return (column, TextLimits.Excerpt(value));
+    }
+
+    /// <summary>
+    /// A ledger file replaces its month's ledger and opening balances: one with neither (a header alone, or rows that are all
+    /// empty) would empty the month without a word, so it is an error, as a volume export without rows is.
+    /// </summary>
+    private static void CheckNotEmpty(ParsedLedger ledger, ValidationReport report)
+    {
+        if (ledger.Vouchers.Count > 0 || ledger.OpeningBalances.Count > 0 || report.HasErrors) return;
+        report.Error("no_rows", null, null, null,
+            "Filen har varken verifikationer eller ingående balanser; den skulle tömma månadens huvudbok. Kontrollera exportens urval (period, förbund) och exportera igen.",
+            "The file has neither vouchers nor opening balances; it would empty the month's ledger. Check the export's selection (period, federation) and export again.");
+    }
+
+    /// <summary>Identifiers and codes of a ledger that are kept as they are: voucher series and number, cost objects.</summary>
+    private static void CheckIdentifiers(ParsedLedger ledger, bool sie, ValidationReport report)
+    {
+        foreach (var voucher in ledger.Vouchers)
+        {
+            // Voucher numbers may be dates with a running number (202501050001): only one that is a whole identity number, check
+            // digit and all, is taken for one.
+            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", report, checkDigit: true);
+            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", report, checkDigit: true);
+            foreach (var t in voucher.Transactions) CheckIdentifier(t.CostObjects, t.Line, sie ? "#TRANS objektlista" : "objekt", report);
+        }
+    }
+
+    /// <summary>
+    /// An identifier or code is kept as it is in curated data (and an intervention's id reaches the members' files), so one
+    /// shaped like an identity number cannot be masked the way free text is: it is an error, its value masked in the report.
+    /// </summary>
+    private static void CheckIdentifier(string value, int line, string column, ValidationReport report, bool checkDigit = false)
+    {
+        if (!FreeTextMasker.MayContainNumber(value) || FreeTextMasker.Mask(value).Masked == 0) return;
+        if (checkDigit)
+        {
+            var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
+            if (digits.Length is not (10 or 12) || !PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) return;
+        }
+        report.Error("personnummer_in_identifier", line, column, value,
+            "Värdet ser ut som ett personnummer. Personnummer hör bara hemma i kolumnen personnummer, som ersätts med en pseudonym; " +
+            "id och koder sparas som de är. Använd ett annat id.",
+            "The value is shaped like an identity number (personnummer). Identity numbers belong only in the personnummer column, which " +
+            "is replaced by a pseudonym; identifiers and codes are kept as they are. Use another identifier.");
     }
 
     private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)

@@ -47,14 +47,14 @@ public sealed class LandingReceipts(IBlobStore store)
     }
 
     public Task WriteProcessedAsync(BlobInfo landing, FileOutcome outcome, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(new Receipt(landing.Name, landing.ETag, Processed, 1, now, $"{outcome.Status}: {outcome.Message}"), ct);
+        WriteAsync(landing, new Receipt(Masked(landing.Name), landing.ETag, Processed, 1, now, $"{outcome.Status}: {outcome.Message}"), ct);
 
     /// <summary>Counts one more failed attempt; at <paramref name="maxAttempts"/> the version is poisoned.</summary>
     public async Task<Receipt> RecordFailureAsync(BlobInfo landing, string reason, int maxAttempts, DateTimeOffset now, CancellationToken ct)
     {
         var attempts = ((await ReadAsync(landing, ct))?.Attempts ?? 0) + 1;
-        var receipt = new Receipt(landing.Name, landing.ETag, attempts >= maxAttempts ? Poisoned : Failed, attempts, now, reason);
-        await WriteAsync(receipt, ct);
+        var receipt = new Receipt(Masked(landing.Name), landing.ETag, attempts >= maxAttempts ? Poisoned : Failed, attempts, now, reason);
+        await WriteAsync(landing, receipt, ct);
         return receipt;
     }
 
@@ -68,8 +68,11 @@ public sealed class LandingReceipts(IBlobStore store)
         return receipts;
     }
 
-    private Task WriteAsync(Receipt receipt, CancellationToken ct) =>
-        store.WriteAsync(Containers.Curated, NameOf(receipt.LandingName, receipt.ETag), JsonSerializer.SerializeToUtf8Bytes(receipt, Json), WriteCondition.Overwrite, ct);
+    /// <summary>Stored under the landing name's hash; the receipt holds the name masked, as a landing name may name a person.</summary>
+    private Task WriteAsync(BlobInfo landing, Receipt receipt, CancellationToken ct) =>
+        store.WriteAsync(Containers.Curated, NameOf(landing), JsonSerializer.SerializeToUtf8Bytes(receipt, Json), WriteCondition.Overwrite, ct);
+
+    private static string Masked(string text) => Finsam.Pipeline.Privacy.FreeTextMasker.Mask(text).Text;
 
     private static string NameOf(BlobInfo landing) => NameOf(landing.Name, landing.ETag);
 

@@ -25,7 +25,7 @@ public sealed partial record LandingPath(string FederationId, Period Period, str
         if (federations.Find(federation) is null)
             return (null, $"Förbundet '{federation}' finns inte i reference/federations.csv.", $"The federation '{federation}' is not listed in reference/federations.csv.");
         if (!Period.TryParse(periodText, out var period))
-            return (null, $"'{periodText}' är ingen månad; skriv ÅÅÅÅ-MM med månad 01–12.", $"'{periodText}' is not a month; write yyyy-MM with a month from 01 to 12.");
+            return (null, $"'{periodText}' är ingen månad; skriv ÅÅÅÅ-MM med år 2000–2099 och månad 01–12.", $"'{periodText}' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.");
         return (new LandingPath(federation, period, file), null, null);
     }
 

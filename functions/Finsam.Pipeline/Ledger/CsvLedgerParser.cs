@@ -81,8 +81,8 @@ public static partial class CsvLedgerParser
         if (!MoneyParser.TryParse(amountText, allowDecimalComma: true, out var amount))
         {
             report.Error("amount_invalid", line, "belopp", amountText,
-                "Beloppet ska vara ett tal med högst två decimaler, decimalkomma eller decimalpunkt och inga tusentalsavgränsare, t.ex. -1234,50.",
-                "The amount must be a number with at most two decimals, a decimal comma or point and no thousands separators, e.g. -1234,50.");
+                "Beloppet ska vara ett tal med högst 15 siffror före och högst två decimaler efter decimaltecknet, decimalkomma eller decimalpunkt och inga tusentalsavgränsare, t.ex. -1234,50.",
+                "The amount must be a number with at most 15 digits before and two decimals after the decimal separator, a decimal comma or point and no thousands separators, e.g. -1234,50.");
             ok = false;
         }
         if (objectsText.Length > 0 && !ObjectList().IsMatch(objectsText))

@@ -418,8 +418,8 @@ public sealed class SieParser
         {
             if (MoneyParser.TryParse(text, allowDecimalComma: false, out amount)) return true;
             report.Error("amount_invalid", n, column, text.ToString(),
-                "Beloppet ska vara ett tal med högst två decimaler och punkt som decimaltecken, t.ex. -1234.50.",
-                "The amount must be a number with at most two decimals and a point as decimal separator, e.g. -1234.50.");
+                "Beloppet ska vara ett tal med högst 15 siffror före och högst två decimaler efter decimaltecknet, och punkt som decimaltecken, t.ex. -1234.50.",
+                "The amount must be a number with at most 15 digits before and two decimals after the decimal separator, and a point as decimal separator, e.g. -1234.50.");
             return false;
         }
     }

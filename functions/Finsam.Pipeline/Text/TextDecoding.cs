@@ -34,6 +34,51 @@ public static class TextDecoding
         }
     }
 
+    /// <summary>The first byte of a text file that is not UTF-8: its line (1-based), where that line starts and the byte's offset.</summary>
+    public sealed record InvalidByte(int Line, int LineStart, int Offset);
+
+    /// <summary>
+    /// The first byte that is not UTF-8 in a file that is nevertheless UTF-8 in part: one that starts with the UTF-8 BOM, or
+    /// that holds a multi-byte UTF-8 sequence (ä written as C3 A4) beside bytes that are not UTF-8 (ä written as E4, as
+    /// Windows-1252 does). Such a file can be read in neither encoding without changing some of its text, so it is an error
+    /// rather than guessed at. Null when the file is valid UTF-8 throughout, or holds no UTF-8 beyond ASCII at all.
+    /// </summary>
+    public static InvalidByte? MixedEncoding(ReadOnlySpan<byte> bytes)
+    {
+        var bom = bytes.StartsWith(Utf8Bom.Bytes);
+        var utf8 = bom;
+        var firstInvalid = -1;
+        var i = bom ? Utf8Bom.Bytes.Length : 0;
+        while (i < bytes.Length)
+        {
+            var ascii = bytes[i..].IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (ascii < 0) break;
+            i += ascii;
+            if (System.Text.Rune.DecodeFromUtf8(bytes[i..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+            {
+                utf8 = true;
+            }
+            else if (firstInvalid < 0)
+            {
+                firstInvalid = i;
+            }
+            if (utf8 && firstInvalid >= 0) break;
+            i += Math.Max(consumed, 1);
+        }
+        if (!utf8 || firstInvalid < 0) return null;
+        var line = 1;
+        var lineStart = 0;
+        for (var j = 0; j < firstInvalid; j++)
+        {
+            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
+            {
+                line++;
+                lineStart = j + 1;
+            }
+        }
+        return new InvalidByte(line, lineStart, firstInvalid);
+    }
+
     /// <summary>The text, without a BOM.</summary>
     public static string Decode(ReadOnlySpan<byte> bytes, Encoding encoding)
     {

@@ -64,7 +64,7 @@ public class CliTests
     {
         using var folder = new TempFolder();
         var file = Path.Combine(folder.Path, "konton.se");
-        await File.WriteAllBytesAsync(file, Support.Sie.File($"#KONTO 6110 \"{new string('k', 300)}\""));
+        await File.WriteAllBytesAsync(file, Support.Sie.File($"#KONTO 6110 \"{new string('k', 300)}\"\n#VER A 1 20250115 \"x\" 20250115\n{{\n   #TRANS 6110 {{}} 1.00\n   #TRANS 1930 {{}} -1.00\n}}"));
         var limits = new Dictionary<string, string> { ["Finsam:Limits:MaxLineLength"] = "256", ["Finsam:Limits:MaxFieldLength"] = "200" };
 
         var (exit, output) = await RunAsync(limits, "validate", file, "--federation", "aspdalen", "--period", "2025-01");

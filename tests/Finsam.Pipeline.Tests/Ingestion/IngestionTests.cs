@@ -155,6 +155,7 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         await DropAsync("bjorkvik/2025-01/deltagare.csv", participants);
         await DropAsync("okand/2025-01/x.se", good);
         await DropAsync("aspdalen/2025-13/x.se", good);
+        await DropAsync("aspdalen/1999-12/x.se", good); // a month, but of no year the pipeline takes
         await DropAsync("aspdalen/2025-01/extra/x.se", good);
         await DropAsync("aspdalen/2025-01/notes.txt", Encoding.UTF8.GetBytes("hello"));
 
@@ -162,13 +163,13 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
 
         var byName = summary.Files.ToDictionary(f => f.LandingName, f => f.Status);
         Assert.Equal(FileStatus.Accepted, byName["aspdalen/2025-01/good.se"]);
-        Assert.Equal(6, summary.Rejected);
+        Assert.Equal(7, summary.Rejected);
         Assert.Empty(await NamesAsync(Containers.Landing));
         Assert.Equal(["ledger/federation=aspdalen/period=2025-01/data.parquet", "opening_balances/federation=aspdalen/period=2025-01/data.parquet"],
             await DataFilesAsync());
 
         var quarantine = await NamesAsync(Containers.Quarantine);
-        Assert.Equal(18, quarantine.Count); // each rejected original with its JSON and text report
+        Assert.Equal(21, quarantine.Count); // each rejected original with its JSON and text report
         var unbalancedReport = quarantine.Single(n => n.StartsWith("aspdalen/2025-01/") && n.EndsWith("_unbalanced.se.report.json"));
         using var json = JsonDocument.Parse((await Store.ReadAsync(Containers.Quarantine, unbalancedReport)).Bytes);
         var issue = json.RootElement.GetProperty("issues")[0];
@@ -193,7 +194,8 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         }
         Assert.Equal(
             [
-                "'2025-13' is not a month; write yyyy-MM with a month from 01 to 12.",
+                "'1999-12' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.",
+                "'2025-13' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.",
                 "Files belong in landing/{federation}/{yyyy-MM}/{file}, but the path 'aspdalen/2025-01/extra/x.se' has 4 parts.",
                 "The federation 'okand' is not listed in reference/federations.csv.",
             ],
@@ -408,6 +410,67 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         await new IngestionService(Store, new Pseudonymizer(TestPersons.Key), logger: new Microsoft.Extensions.Logging.Logger<IngestionService>(factory)).IngestAllAsync();
 
         Assert.Equal(["Landing blob aspdalen/2025-01/[personnummer].se: Accepted, 16 row(s), 0 error(s), 0 warning(s)"], logs.Entries.Select(e => e.Message));
+    }
+
+    [Fact]
+    public async Task A_landing_name_shaped_like_an_identity_number_reaches_no_curated_data_receipt_or_report()
+    {
+        var person = TestPersons.Number(1990, 1, 1, 238);
+        var forms = new[] { person, TestPersons.Compact(person), TestPersons.Short(person), TestPersons.Compact(person)[2..] };
+        await DropAsync($"aspdalen/2025-01/huvudbok_{person}.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
+        await DropAsync($"bjorkvik/2025-01/deltagare_{TestPersons.Short(person)}.csv", Encoding.UTF8.GetBytes("not an export"));
+        await DropAsync($"okand/2025-01/{TestPersons.Compact(person)}.csv", Encoding.UTF8.GetBytes("not an export"));
+
+        var summary = await Service.IngestAllAsync();
+
+        Assert.Equal((1, 2), (summary.Accepted, summary.Rejected));
+        foreach (var blob in await NamesAsync(Containers.Curated))
+        {
+            Assert.DoesNotContain(forms, blob.Contains);
+            var text = Encoding.Latin1.GetString((await Store.ReadAsync(Containers.Curated, blob)).Bytes);
+            Assert.DoesNotContain(forms, text.Contains);
+        }
+        using var local = new TempFolder();
+        var curated = await DuckDb.MaterializeAsync(Store, Containers.Curated, local);
+        var log = DuckDb.Query($"select landing_path, file_name, report_path from read_parquet('{curated}/ingestion_log/**/*.parquet', hive_partitioning = true)")
+            .SelectMany(r => r).Select(v => v?.ToString() ?? "").ToList();
+        Assert.Contains("aspdalen/2025-01/huvudbok_[personnummer].se", log);
+        Assert.DoesNotContain(log, v => forms.Any(v.Contains));
+        // The quarantined copies and their reports: names and contents.
+        foreach (var blob in await NamesAsync(Containers.Quarantine))
+        {
+            Assert.DoesNotContain(forms, blob.Contains);
+            if (!blob.EndsWith(".report.json") && !blob.EndsWith(".report.txt")) continue;
+            var text = Encoding.UTF8.GetString((await Store.ReadAsync(Containers.Quarantine, blob)).Bytes);
+            Assert.DoesNotContain(forms, text.Contains);
+        }
+    }
+
+    [Fact]
+    public async Task A_file_with_a_very_long_name_is_quarantined_like_any_other()
+    {
+        // 240 bytes of name: legal in landing, but with the quarantine prefix and a temporary suffix too long for a file system's name.
+        var name = "aspdalen/2025-01/" + new string('ö', 118) + ".csv";
+        if (Store is ILocalFileStore local)
+        {
+            // Put there by hand, as a federation's upload would: the store's own write goes through a longer temporary name.
+            var path = local.LocalPath(Containers.Landing, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, Encoding.UTF8.GetBytes("not an export"));
+        }
+        else await DropAsync(name, Encoding.UTF8.GetBytes("not an export"));
+        await DropAsync("aspdalen/2025-01/good.se", Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se"));
+
+        var summary = await Service.IngestAllAsync();
+
+        var byName = summary.Files.ToDictionary(f => f.LandingName, f => f.Status);
+        Assert.Equal(FileStatus.Rejected, byName[name]);
+        Assert.Equal(FileStatus.Accepted, byName["aspdalen/2025-01/good.se"]);
+        Assert.Empty(await NamesAsync(Containers.Landing));
+        var quarantine = await NamesAsync(Containers.Quarantine);
+        Assert.Equal(3, quarantine.Count);
+        Assert.All(quarantine, n => Assert.True(Encoding.UTF8.GetByteCount(n.Split('/')[^1]) <= 200, n));
+        Assert.Contains(quarantine, n => n.EndsWith(".csv.report.txt"));
     }
 
     /// <summary>Throws on every write to curated blobs whose name matches.</summary>

@@ -52,6 +52,51 @@ public class MalformedInputTests
         }
     }
 
+    [Fact]
+    public void Control_characters_in_a_csv_file_are_errors_naming_line_column_and_value()
+    {
+        var bytes = Csv.Utf8("insats_id;insats_typ;manad;kon;antal\nalfa-MT\0x;individ;2025-01;K;4\nalfa-\u001b[2JCT;struktur;2025-01;M;12\nalfa-UTB;individ;2025-01;K;1\n");
+
+        var file = FileValidator.Validate(bytes, new Period(2025, 1), null);
+
+        Assert.False(file.IsValid);
+        Assert.Equal([("control_character", 2, "insats_id", "alfa-MT\\x00x"), ("control_character", 3, "insats_id", "alfa-\\x1B[2JCT")],
+            file.Report.Errors.Select(e => (e.Code, e.Line ?? 0, e.Column, e.Value)));
+    }
+
+    [Fact]
+    public void Control_characters_in_a_sie_text_are_errors_naming_the_record()
+    {
+        var body = """
+            #VER A 1 20250110 "Hyra" 20250110
+            {
+               #TRANS 6110 {} 10.00 20250110 "a{NUL}b"
+               #TRANS 1930 {} -10.00
+            }
+            """.Replace("{NUL}", "\0");
+        var bad = Support.Sie.File(body);
+        var good = Support.Sie.File(body.Replace("\0", ""));
+
+        var rejected = FileValidator.Validate(bad, new Period(2025, 1), "222000-0018");
+        var accepted = FileValidator.Validate(good, new Period(2025, 1), "222000-0018");
+
+        var error = Assert.Single(rejected.Report.Errors);
+        Assert.Equal(("control_character", 11, "#TRANS"), (error.Code, error.Line, error.Column));
+        Assert.StartsWith("#TRANS 6110 {} 10.00 20250110 \"a\\x00b\"", error.Value);
+        Assert.True(accepted.IsValid, string.Join("\n", accepted.Report.Issues));
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, 0x0D, 0x0A, 0x20 })]
+    public void An_empty_file_is_told_empty(byte[] bytes)
+    {
+        var error = Assert.Single(FileValidator.Validate(bytes, new Period(2025, 1), null).Report.Errors);
+
+        Assert.Equal(("file_empty", $"{bytes.Length} bytes"), (error.Code, error.Value));
+        Assert.StartsWith("The file is empty (or only white space)", error.MessageEn);
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0xEF, 0xBB, 0xBF })]

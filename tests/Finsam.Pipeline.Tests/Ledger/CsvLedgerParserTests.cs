@@ -53,6 +53,38 @@ public class CsvLedgerParserTests
         Assert.Equal(18000.00m, voucher.Transactions[0].Amount);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_file_partly_utf8_and_partly_windows_1252_is_an_error_not_a_guess(bool bom)
+    {
+        // "Gåva" as UTF-8 on line 2, as Windows-1252 on line 3 (an export edited in another program): either reading changes text.
+        var bytes = (bom ? Encoding.UTF8.GetPreamble() : [])
+            .Concat(Encoding.UTF8.GetBytes("verifikation;datum;konto;belopp;objekt;text\n7;2025-03-02;6110;100,00;;Gåva\n"))
+            .Concat(Pipeline.Text.TextDecoding.Windows1252.GetBytes("7;2025-03-02;1930;-100,00;;Gåva från Åsa\n")).ToArray();
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        Assert.False(file.IsValid);
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("encoding_mixed", 3, "text", "Gåva från Åsa"), (error.Code, error.Line, error.Column, error.Value));
+        Assert.Contains("byte 0xE5", error.MessageEn);
+    }
+
+    [Fact]
+    public void A_participant_file_partly_utf8_names_the_line_and_column_of_the_first_foreign_byte()
+    {
+        var bytes = Encoding.UTF8.GetBytes(
+                "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak\n" +
+                "R1;;ja;K;;;MT;Mottagningsteam Väst;individ;2025-03-02;;;;;\n")
+            .Concat(Pipeline.Text.TextDecoding.Windows1252.GetBytes("R2;;ja;M;;;MT;\"Coaching; Öst\";individ;2025-03-02;;;;;\n")).ToArray();
+
+        var file = FileValidator.Validate(bytes, March, null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "encoding_mixed");
+        Assert.Equal((3, "insats_namn", "\"Coaching; Öst\""), (error.Line, error.Column, error.Value));
+    }
+
     [Fact]
     public void Opening_balance_rows_are_kept_apart_from_vouchers()
     {
@@ -110,6 +142,34 @@ public class CsvLedgerParserTests
 
         var error = Assert.Single(file.Report.Errors, e => e.Code == "amount_invalid");
         Assert.Equal((2, column, amount), (error.Line, error.Column, error.Value));
+    }
+
+    [Theory]
+    [InlineData("verifikation;datum;konto;belopp;objekt;text\n")]
+    [InlineData("verifikation;datum;konto;belopp;objekt;text\n;;;;;\n;;;;;\n")]
+    public void A_ledger_without_vouchers_or_opening_balances_would_empty_the_month_and_is_an_error(string text)
+    {
+        var csv = FileValidator.Validate(Csv.Utf8(text), March, null);
+        var sie = FileValidator.Validate(Support.Sie.File(""), March, "222000-0018");
+        var onlyBalances = FileValidator.Validate(Support.Sie.File("#IB 0 1930 100.00\n#IB 0 2010 -100.00"), March, "222000-0018");
+
+        Assert.Equal("no_rows", Assert.Single(csv.Report.Errors).Code);
+        Assert.Equal("no_rows", Assert.Single(sie.Report.Errors).Code);
+        Assert.True(onlyBalances.IsValid, string.Join("\n", onlyBalances.Report.Issues));
+    }
+
+    [Fact]
+    public void An_amount_too_large_says_how_large_an_amount_may_be()
+    {
+        // Two decimals and a decimal comma, as asked: what is wrong is its 16 digits before the comma.
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            A1;2025-03-05;1930;1234567890123456,00;;
+            """), March, null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "amount_invalid");
+        Assert.Contains("at most 15 digits before", error.MessageEn);
+        Assert.Contains("högst 15 siffror före", error.MessageSv);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Finsam.Pipeline.Contract;
+using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Tests.Support;
 
@@ -94,4 +96,59 @@ public class PrivacyTests
     [InlineData("", "", 0)]
     public void Free_text_masking(string text, string masked, int count) =>
         Assert.Equal((masked, count), FreeTextMasker.Mask(text));
+
+    private const string ParticipantHeader = "registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak";
+
+    /// <summary>Identifiers are kept as they are (an intervention's id reaches the members' files): one that is an identity number is an error.</summary>
+    [Fact]
+    public void An_identity_number_used_as_an_identifier_or_code_is_an_error_not_kept()
+    {
+        var person = TestPersons.Number(1990, 1, 1, 238);
+        var other = TestPersons.Number(1985, 6, 15, 987);
+        var march = new Period(2025, 3);
+        var participants = FileValidator.Validate(Csv.Utf8($"""
+            {ParticipantHeader}
+            {person};{other};nej;K;;9901;MT;Mottagningsteam;individ;2025-03-02;;;;;
+            R2;;ja;K;;;MT-{TestPersons.Short(other)};Mottagningsteam;individ;2025-03-02;;;;;
+            """), march, null);
+        var volumes = FileValidator.Validate(Csv.Utf8($"insats_id;insats_typ;manad;kon;antal\nMT {TestPersons.Compact(person)};individ;2025-03;K;4\n"), march, null);
+        var csvLedger = FileValidator.Validate(Csv.Utf8($"""
+            verifikation;datum;konto;belopp;objekt;text
+            {TestPersons.Compact(person)};2025-03-02;6110;10,00;9:{TestPersons.Short(other).Replace("-", "")};
+            {TestPersons.Compact(person)};2025-03-02;1930;-10,00;;
+            """), march, null);
+        var sie = FileValidator.Validate(Support.Sie.File($$"""
+            #VER A {{TestPersons.Compact(person)[2..]}} 20250305 "Resa" 20250305
+            {
+               #TRANS 6110 {9 "{{TestPersons.Compact(other)}}"} 10.00
+               #TRANS 1930 {} -10.00
+            }
+            """), march, "222000-0018");
+
+        Assert.Equal([("registrering_id", 2), ("insats_id", 3)], Identifiers(participants));
+        Assert.Equal([("insats_id", 2)], Identifiers(volumes));
+        Assert.Equal([("verifikation", 2), ("objekt", 2)], Identifiers(csvLedger));
+        Assert.Equal([("#VER vernr", 9), ("#TRANS objektlista", 11)], Identifiers(sie));
+        foreach (var file in new[] { participants, volumes, csvLedger, sie })
+        {
+            Assert.False(file.IsValid);
+            Assert.DoesNotContain(file.Report.Issues, i => (i.Value ?? "").Contains(TestPersons.Compact(person)[2..^4]) || (i.Value ?? "").Contains(TestPersons.Compact(other)[2..^4]));
+        }
+
+        static List<(string?, int)> Identifiers(ValidatedFile file) =>
+            file.Report.Errors.Where(e => e.Code == "personnummer_in_identifier").Select(e => (e.Column, e.Line ?? 0)).ToList();
+    }
+
+    [Fact]
+    public void A_voucher_number_that_is_a_date_and_a_running_number_is_no_identity_number()
+    {
+        // 2025-03-05, number 0001: shaped like one, but without a valid check digit it is taken for what it is.
+        var file = FileValidator.Validate(Csv.Utf8("""
+            verifikation;datum;konto;belopp;objekt;text
+            202503050001;2025-03-05;6110;10,00;;
+            202503050001;2025-03-05;1930;-10,00;;
+            """), new Period(2025, 3), null);
+
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+    }
 }

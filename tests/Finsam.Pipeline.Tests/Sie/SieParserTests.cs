@@ -12,6 +12,38 @@ public class SieParserTests
     private static ValidatedFile Validate(string body, string? expectedOrgNr = "222000-0018") =>
         FileValidator.Validate(Support.Sie.File(body), January, expectedOrgNr);
 
+    [Theory]
+    [InlineData("utf-8", "UTF-8")]
+    [InlineData("utf-8-bom", "UTF-8")]
+    [InlineData("windows-1252", "Windows-1252 / ISO 8859-1")]
+    public void A_sie_file_written_in_another_encoding_than_codepage_437_is_an_error_not_misread(string encoding, string named)
+    {
+        var text = Support.Sie.Header() + "\r\n" + """
+            #VER A 1 20250115 "Hyra" 20250115
+            {
+               #TRANS 6110 {} 10.00 20250115 "Hyra Åkerö"
+               #TRANS 1930 {} -10.00
+            }
+            """.Replace("\n", "\r\n") + "\r\n";
+        var bytes = encoding switch
+        {
+            "utf-8" => System.Text.Encoding.UTF8.GetBytes(text),
+            "utf-8-bom" => System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(text)).ToArray(),
+            _ => Pipeline.Text.TextDecoding.Windows1252.GetBytes(text),
+        };
+
+        var file = FileValidator.Validate(bytes, January, "222000-0018");
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "sie_encoding");
+        Assert.Contains($"The file is written in {named}", error.MessageEn);
+        if (encoding == "utf-8-bom") Assert.Equal(1, error.Line);
+        else
+        {
+            // The first line with a letter outside ASCII (#FNAMN "Samordningsförbundet Test"), as that encoding reads it.
+            Assert.Equal((6, "#FNAMN", "#FNAMN \"Samordningsförbundet Test\""), (error.Line, error.Column, error.Value));
+        }
+    }
+
     [Fact]
     public void Codepage_437_letters_survive_in_texts()
     {
@@ -205,9 +237,21 @@ public class SieParserTests
     }
 
     [Fact]
+    public void Opening_balances_without_a_fiscal_year_are_an_error_not_dated_by_guess()
+    {
+        var header = Support.Sie.Header().Replace("#RAR 0 20250101 20251231", "#RAR -1 20240101 20241231");
+        var withBalances = FileValidator.Validate(Support.Sie.Bytes(header + "\n#IB 0 1930 100.00\n#IB 0 2010 -100.00"), January, "222000-0018");
+        var vouchersOnly = FileValidator.Validate(Support.Sie.Bytes(header + "\n#VER A 1 20250115 \"x\" 20250115\n{\n   #TRANS 6110 {} 1.00\n   #TRANS 1930 {} -1.00\n}"), January, "222000-0018");
+
+        var error = Assert.Single(withBalances.Report.Errors);
+        Assert.Equal(("sie_fiscal_year_missing", 9, "#RAR"), (error.Code, error.Line, error.Column));
+        Assert.True(vouchersOnly.IsValid, string.Join("\n", vouchersOnly.Report.Issues));
+    }
+
+    [Fact]
     public void Organisation_numbers_compare_by_digits()
     {
-        Assert.True(Validate("", expectedOrgNr: "2220000018").IsValid);
+        Assert.True(Validate("#IB 0 1930 100.00\n#IB 0 2010 -100.00", expectedOrgNr: "2220000018").IsValid);
     }
 
     [Theory]

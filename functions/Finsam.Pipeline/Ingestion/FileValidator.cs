@@ -273,26 +273,21 @@ public static class FileValidator
     {
         foreach (var voucher in ledger.Vouchers)
         {
-            // Voucher numbers may be dates with a running number (202501050001): only one that is a whole identity number, check
-            // digit and all, is taken for one.
-            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", report, checkDigit: true);
-            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", report, checkDigit: true);
+            // Voucher numbers may be dates with a running number (202501050001): twelve digits alone are taken for that.
+            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", report, dateAndRunningNumber: true);
+            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", report, dateAndRunningNumber: true);
             foreach (var t in voucher.Transactions) CheckIdentifier(t.CostObjects, t.Line, sie ? "#TRANS objektlista" : "objekt", report);
         }
     }
 
     /// <summary>
     /// An identifier or code is kept as it is in curated data (and an intervention's id reaches the members' files), so one
-    /// shaped like an identity number cannot be masked the way free text is: it is an error, its value masked in the report.
+    /// that holds an identity number cannot be masked the way free text is: it is an error, its value masked in the report.
+    /// Only a number with a valid check digit counts: an id shaped like one by chance (a date and four digits) is one in ten.
     /// </summary>
-    private static void CheckIdentifier(string value, int line, string column, ValidationReport report, bool checkDigit = false)
+    private static void CheckIdentifier(string value, int line, string column, ValidationReport report, bool dateAndRunningNumber = false)
     {
-        if (!FreeTextMasker.MayContainNumber(value) || FreeTextMasker.Mask(value).Masked == 0) return;
-        if (checkDigit)
-        {
-            var digits = new string(value.Where(char.IsAsciiDigit).ToArray());
-            if (digits.Length is not (10 or 12) || !PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) return;
-        }
+        if (!FreeTextMasker.ContainsCheckedNumber(value, dateAndRunningNumber)) return;
         report.Error("personnummer_in_identifier", line, column, value,
             "Värdet ser ut som ett personnummer. Personnummer hör bara hemma i kolumnen personnummer, som ersätts med en pseudonym; " +
             "id och koder sparas som de är. Använd ett annat id.",

@@ -21,6 +21,23 @@ public static partial class FreeTextMasker
         return (masked, count);
     }
 
+    /// <summary>
+    /// Whether the text holds an identity number with a valid check digit (an identifier or code, which cannot be masked the
+    /// way free text is). With <paramref name="dateAndRunningNumber"/>, twelve digits without a separator are taken for a date
+    /// and a running number (voucher numbers such as 202503050001), which they are far more often than an identity number.
+    /// </summary>
+    public static bool ContainsCheckedNumber(string? text, bool dateAndRunningNumber = false)
+    {
+        if (string.IsNullOrEmpty(text) || !MayContainNumber(text)) return false;
+        foreach (Match match in Shape().Matches(text))
+        {
+            var digits = new string(match.Value.Where(char.IsAsciiDigit).ToArray());
+            if (dateAndRunningNumber && match.Value.Length == 12 && digits.Length == 12) continue;
+            if (PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) return true;
+        }
+        return false;
+    }
+
     /// <summary>Ten digits are the least any identity number has; most texts have far fewer.</summary>
     public static bool MayContainNumber(ReadOnlySpan<char> text)
     {

@@ -114,8 +114,8 @@ public class PrivacyTests
         var volumes = FileValidator.Validate(Csv.Utf8($"insats_id;insats_typ;manad;kon;antal\nMT {TestPersons.Compact(person)};individ;2025-03;K;4\n"), march, null);
         var csvLedger = FileValidator.Validate(Csv.Utf8($"""
             verifikation;datum;konto;belopp;objekt;text
-            {TestPersons.Compact(person)};2025-03-02;6110;10,00;9:{TestPersons.Short(other).Replace("-", "")};
-            {TestPersons.Compact(person)};2025-03-02;1930;-10,00;;
+            {TestPersons.Short(person)};2025-03-02;6110;10,00;9:{TestPersons.Short(other).Replace("-", "")};
+            {TestPersons.Short(person)};2025-03-02;1930;-10,00;;
             """), march, null);
         var sie = FileValidator.Validate(Support.Sie.File($$"""
             #VER A {{TestPersons.Compact(person)[2..]}} 20250305 "Resa" 20250305
@@ -137,6 +137,20 @@ public class PrivacyTests
 
         static List<(string?, int)> Identifiers(ValidatedFile file) =>
             file.Report.Errors.Where(e => e.Code == "personnummer_in_identifier").Select(e => (e.Column, e.Line ?? 0)).ToList();
+    }
+
+    [Fact]
+    public void An_id_shaped_like_an_identity_number_without_its_check_digit_is_kept()
+    {
+        // 250305-0001 and 250305-0002: a date and a running number, shaped like identity numbers but with no valid check
+        // digit (250305-0003 would have one); a registration system may number so.
+        var file = FileValidator.Validate(Csv.Utf8($"""
+            {ParticipantHeader}
+            2503050001;;ja;K;;;2503050002;Mottagningsteam;individ;2025-03-02;;;;;
+            """), new Period(2025, 3), null);
+
+        Assert.DoesNotContain(file.Report.Errors, e => e.Code == "personnummer_in_identifier");
+        Assert.Equal("2503050001", Assert.Single(file.Participants!.Registrations).RegistreringId);
     }
 
     [Fact]

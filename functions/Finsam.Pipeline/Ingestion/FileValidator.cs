@@ -59,8 +59,8 @@ public static class FileValidator
             case FileKind.SieLedger:
             {
                 CheckControlCharacters(bytes, report, csv: false);
-                CheckSieEncoding(bytes, report);
-                var (ledger, header) = SieParser.Parse(bytes, period, report, limits);
+                var (sieEncoding, sieBytes) = SieEncoding(bytes, report);
+                var (ledger, header) = SieParser.Parse(sieBytes, period, report, limits, sieEncoding);
                 CheckOrgNr(header, expectedOrgNr, report);
                 CheckIdentifiers(ledger, sie: true, report);
                 if (header.FiscalYearStart is null && ledger.OpeningBalances.Count > 0)
@@ -70,7 +70,7 @@ public static class FileValidator
                         "The file has opening balances (#IB) but no fiscal year (#RAR 0), so they cannot be dated. Export SIE 4 again with #RAR.");
                 CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report); // a ledger read in part has no rules to meet
-                return new ValidatedFile(kind, "cp437", report, Ledger: ledger, SieHeader: header);
+                return new ValidatedFile(kind, sieEncoding.CodePage == 437 ? "cp437" : sieEncoding.WebName, report, Ledger: ledger, SieHeader: header);
             }
             case FileKind.CsvLedger:
             {
@@ -137,29 +137,32 @@ public static class FileValidator
     }
 
     /// <summary>
-    /// SIE 4 is codepage 437 (#FORMAT PC8). A file written in UTF-8 or in Windows-1252/ISO 8859-1 instead would be read with
-    /// its letters changed (Före as F├╢re or F÷re), so it is an error naming the first line that shows it, as that encoding reads it.
+    /// SIE 4 is codepage 437 (#FORMAT PC8), but a file may come in UTF-8 or in Windows-1252/ISO 8859-1 (an export setting, or
+    /// a file edited and saved again): read as codepage 437 its letters would change (Före as F├╢re or F÷re). Such a file is
+    /// read in the encoding it is written in, with a warning naming the first line that shows it, as that encoding reads it.
     /// UTF-8: a BOM, or valid UTF-8 with a multi-byte sequence (no Swedish text in codepage 437 is). Windows-1252: å ä ö Å Ä Ö é
     /// as that encoding writes them (in codepage 437 σ Σ ÷ ┼ ─ ╓ Θ) and none as codepage 437 writes them.
+    /// Returns the encoding to read with and the bytes to read (without a BOM).
     /// </summary>
-    private static void CheckSieEncoding(byte[] bytes, ValidationReport report)
+    private static (System.Text.Encoding Encoding, byte[] Bytes) SieEncoding(byte[] bytes, ValidationReport report)
     {
         var body = bytes.AsSpan();
         var firstNonAscii = body.IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
-        if (firstNonAscii < 0) return;
+        if (firstNonAscii < 0) return (SieParser.Codepage437, bytes);
         string name;
         System.Text.Encoding encoding;
         int at;
-        if (body.StartsWith(Utf8Bom.Bytes) || (System.Text.Unicode.Utf8.IsValid(body) && firstNonAscii >= 0))
+        var bom = body.StartsWith(Utf8Bom.Bytes);
+        if (bom || System.Text.Unicode.Utf8.IsValid(body))
         {
-            (name, encoding, at) = ("UTF-8", System.Text.Encoding.UTF8, body.StartsWith(Utf8Bom.Bytes) ? 0 : firstNonAscii);
+            (name, encoding, at) = ("UTF-8", new System.Text.UTF8Encoding(false), bom ? 0 : firstNonAscii);
         }
         else
         {
             ReadOnlySpan<byte> cp437Letters = [0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82];
             ReadOnlySpan<byte> latin1Letters = [0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9];
             at = body.IndexOfAny(latin1Letters);
-            if (at < 0 || body.IndexOfAny(cp437Letters) >= 0) return;
+            if (at < 0 || body.IndexOfAny(cp437Letters) >= 0) return (SieParser.Codepage437, bytes);
             (name, encoding) = ("Windows-1252 / ISO 8859-1", TextDecoding.Windows1252);
         }
         var line = 1;
@@ -168,11 +171,12 @@ public static class FileValidator
             if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
                 (line, lineStart) = (line + 1, j + 1);
         var (column, value) = Locate(bytes, lineStart, at, csv: false, encoding);
-        report.Error("sie_encoding", line, column, value,
-            $"Filen är skriven i {name}, men SIE 4 är teckentabell 437 (#FORMAT PC8); läst så skulle å, ä och ö bli andra tecken. " +
-            "Exportera SIE 4 igen med programmets standardinställning.",
-            $"The file is written in {name}, but SIE 4 is codepage 437 (#FORMAT PC8); read so, å, ä and ö would become other characters. " +
-            "Export SIE 4 again with the program's default settings.");
+        report.Warning("sie_encoding", line, column, value,
+            $"Filen är skriven i {name}, inte i teckentabell 437 (#FORMAT PC8) som SIE 4 föreskriver; den lästes som {name}. " +
+            "Kontrollera att å, ä och ö ser rätt ut i rapporten, och exportera helst SIE 4 med programmets standardinställning.",
+            $"The file is written in {name}, not in codepage 437 (#FORMAT PC8) as SIE 4 prescribes; it was read as {name}. " +
+            "Check that å, ä and ö look right in the report, and preferably export SIE 4 with the program's default settings.");
+        return (encoding, bom ? bytes[Utf8Bom.Bytes.Length..] : bytes);
     }
 
     /// <summary>Control characters reported at most; a binary file has them on every line.</summary>

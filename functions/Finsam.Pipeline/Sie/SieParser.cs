@@ -40,9 +40,11 @@ public sealed class SieParser
     /// <summary>Files larger than this are read in parts, one per core, split where a voucher starts.</summary>
     private const int ParallelThresholdBytes = 2 << 20;
 
-    public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report, TextLimits? limits = null)
+    /// <summary>Parses a SIE 4 file: codepage 437, or <paramref name="encoding"/> where the validator found the file written in another.</summary>
+    public static (ParsedLedger Ledger, SieHeader Header) Parse(byte[] content, Period period, ValidationReport report, TextLimits? limits = null, Encoding? encoding = null)
     {
         limits ??= TextLimits.Default;
+        encoding ??= Codepage437;
         var parts = Split(content);
         // A #TRANS line is about 45 bytes: room for the rows up front, so their array rarely grows.
         var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), limits, isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
@@ -50,7 +52,7 @@ public sealed class SieParser
         {
             var (offset, length, firstLine) = parts[i];
             var lineNumber = firstLine - 1;
-            ForEachLine(content, offset, length, limits.MaxLineLength,
+            ForEachLine(content, offset, length, limits.MaxLineLength, encoding,
                 line => states[i].Line(line, ++lineNumber),
                 (start, lineLength) => states[i].LineTooLong(start, lineLength, ++lineNumber));
             states[i].End();
@@ -78,14 +80,13 @@ public sealed class SieParser
     /// <summary>
     /// Calls <paramref name="onLine"/> for each line of the bytes, split as StreamReader.ReadLine splits
     /// them (at \r\n, \n or \r), until it returns false. Blocks of whole lines are decoded into one buffer that is reused,
-    /// so no string is made per line; a line is only valid during its call. Codepage 437 has one char per byte, so lines
-    /// are found in the bytes: a line longer than <paramref name="maxLine"/> is never decoded, only its first characters,
+    /// so no string is made per line; a line is only valid during its call. Lines are found in the bytes (codepage 437 and
+    /// Windows-1252 have one char per byte; UTF-8 never has a line break inside a character, and no more chars than bytes): a line longer than <paramref name="maxLine"/> is never decoded, only its first characters,
     /// which go to <paramref name="onTooLong"/> with its length.
     /// </summary>
-    private static void ForEachLine(byte[] content, int offset, int length, int maxLine,
+    private static void ForEachLine(byte[] content, int offset, int length, int maxLine, Encoding encoding,
         Func<ReadOnlyMemory<char>, bool> onLine, Func<ReadOnlyMemory<char>, long, bool> onTooLong)
     {
-        var encoding = Codepage437;
         var buffer = new char[BlockBytes + 1];
         var end = offset + length;
         for (var blockStart = offset; blockStart < end;)

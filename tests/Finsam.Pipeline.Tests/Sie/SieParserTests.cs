@@ -16,7 +16,7 @@ public class SieParserTests
     [InlineData("utf-8", "UTF-8")]
     [InlineData("utf-8-bom", "UTF-8")]
     [InlineData("windows-1252", "Windows-1252 / ISO 8859-1")]
-    public void A_sie_file_written_in_another_encoding_than_codepage_437_is_an_error_not_misread(string encoding, string named)
+    public void A_sie_file_written_in_another_encoding_than_codepage_437_is_read_in_its_own_with_a_warning(string encoding, string named)
     {
         var text = Support.Sie.Header() + "\r\n" + """
             #VER A 1 20250115 "Hyra" 20250115
@@ -34,14 +34,19 @@ public class SieParserTests
 
         var file = FileValidator.Validate(bytes, January, "222000-0018");
 
-        var error = Assert.Single(file.Report.Errors, e => e.Code == "sie_encoding");
-        Assert.Contains($"The file is written in {named}", error.MessageEn);
-        if (encoding == "utf-8-bom") Assert.Equal(1, error.Line);
+        Assert.True(file.IsValid, string.Join("\n", file.Report.Issues));
+        var warning = Assert.Single(file.Report.Warnings, e => e.Code == "sie_encoding");
+        Assert.Contains($"The file is written in {named}", warning.MessageEn);
+        if (encoding == "utf-8-bom") Assert.Equal(1, warning.Line);
         else
         {
             // The first line with a letter outside ASCII (#FNAMN "Samordningsförbundet Test"), as that encoding reads it.
-            Assert.Equal((6, "#FNAMN", "#FNAMN \"Samordningsförbundet Test\""), (error.Line, error.Column, error.Value));
+            Assert.Equal((6, "#FNAMN", "#FNAMN \"Samordningsförbundet Test\""), (warning.Line, warning.Column, warning.Value));
         }
+        // Read in its own encoding: the letters are what was written.
+        Assert.Equal("Samordningsförbundet Test", file.SieHeader!.CompanyName);
+        Assert.Equal("Hyra Åkerö", Assert.Single(file.Ledger!.Vouchers).Transactions[0].Text);
+        Assert.Equal(10.00m, file.Ledger.Vouchers[0].Transactions[0].Amount);
     }
 
     [Fact]

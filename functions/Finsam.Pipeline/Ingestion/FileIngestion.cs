@@ -159,20 +159,19 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     }
 
     /// <summary>
-    /// A no-op outcome when these bytes are already what the partition holds, or were already rejected;
-    /// otherwise null. A different version re-dropped later is processed again, so it replaces the month.
+    /// A no-op outcome when these bytes are already what the partition holds; otherwise null. A different version re-dropped
+    /// later is processed again, so it replaces the month. Bytes rejected before are checked again: what rejected them may
+    /// have been the reference data (an organisation number, a federation not yet listed) or a rule since corrected, and a
+    /// file dropped again is meant to be tried again (each landing version is processed once, by its receipt).
     /// </summary>
     private async Task<FileOutcome?> DuplicateOrNullAsync(string federation, string period, FileKind kind, string sha, BlobInfo blob, DateTimeOffset now, CancellationToken ct)
     {
         var entries = await _log.EntriesAsync(federation, period, ct);
-        var rejectedBefore = entries.FirstOrDefault(e => e.Sha256 == sha && e.Status == "rejected");
         var current = entries.Where(e => e.Family == kind.Family() && e.Status == "accepted").MaxBy(e => e.IngestedAt);
-        var earlier = rejectedBefore ?? (current?.Sha256 == sha ? current : null);
-        if (earlier is null) return null;
+        if (current?.Sha256 != sha) return null;
+        var earlier = current;
 
-        var message = earlier.Status == "rejected"
-            ? $"Same bytes as a file rejected on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing done. Fix the file and drop it again."
-            : $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
+        var message = $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, null, "duplicate", 0, 0, 0, 0, 0, now, null, message), ct);
         return new FileOutcome(blob.Name, FileStatus.Duplicate, sha, kind, NullIfUnknown(federation), NullIfUnknown(period), 0, 0, 0, 0, null, message);
     }

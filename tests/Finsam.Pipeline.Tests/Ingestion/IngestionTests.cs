@@ -204,6 +204,29 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_rejected_file_dropped_again_is_checked_again_so_fixed_reference_data_lets_it_through()
+    {
+        // reference/federations.csv has a mistyped organisation number for a federation, so its ledger's #ORGNR does not match.
+        var federations = Encoding.UTF8.GetString((await Store.ReadAsync(Containers.Reference, "federations.csv")).Bytes);
+        await Store.WriteAsync(Containers.Reference, "federations.csv",
+            Encoding.UTF8.GetBytes(federations.Replace("aspdalen;Samordningsförbundet Aspdalen;222000-0018", "aspdalen;Samordningsförbundet Aspdalen;222000-0810")),
+            WriteCondition.Overwrite);
+        var ledger = Samples.File("aspdalen/2025-01/aspdalen_huvudbok_202501.se");
+        await DropAsync("aspdalen/2025-01/huvudbok.se", ledger);
+        var first = (await Service.IngestAllAsync()).Files.Single();
+        Assert.Equal(FileStatus.Rejected, first.Status);
+
+        // The controller corrects the reference file; the federation drops the same bytes again.
+        await Store.WriteAsync(Containers.Reference, "federations.csv", Encoding.UTF8.GetBytes(federations), WriteCondition.Overwrite);
+        await DropAsync("aspdalen/2025-01/huvudbok.se", ledger);
+        var again = (await Service.IngestAllAsync()).Files.Single();
+
+        Assert.Equal(FileStatus.Accepted, again.Status);
+        Assert.Equal(first.Sha256, again.Sha256);
+        Assert.NotEmpty(await CuratedReader.RowsAsync(Store, "ledger/federation=aspdalen/period=2025-01/data.parquet"));
+    }
+
+    [Fact]
     public async Task Same_bytes_twice_is_a_no_op_and_a_new_version_replaces_the_month()
     {
         const string name = "ekstrand/2025-01/huvudbok.csv";

@@ -62,7 +62,7 @@ public static class FileValidator
                 var (sieEncoding, sieBytes) = SieEncoding(bytes, report);
                 var (ledger, header) = SieParser.Parse(sieBytes, period, report, limits, sieEncoding);
                 CheckOrgNr(header, expectedOrgNr, report);
-                CheckIdentifiers(ledger, sie: true, report);
+                CheckIdentifiers(ledger, period, sie: true, report);
                 if (header.FiscalYearStart is null && ledger.OpeningBalances.Count > 0)
                     // Opening balances are dated the first day of the fiscal year: without #RAR 0 that day would be a guess.
                     report.Error("sie_fiscal_year_missing", ledger.OpeningBalances[0].Line, "#RAR", null,
@@ -78,7 +78,7 @@ public static class FileValidator
                 CheckEncoding(bytes, report);
                 CheckControlCharacters(bytes, report, csv: true);
                 var ledger = CsvLedgerParser.Parse(new DelimitedSource(bytes, encoding), report, limits);
-                CheckIdentifiers(ledger, sie: false, report);
+                CheckIdentifiers(ledger, period, sie: false, report);
                 CheckNotEmpty(ledger, report);
                 if (!report.ReadingStopped) LedgerRules.Check(ledger, period, report);
                 return new ValidatedFile(kind, name, report, Ledger: ledger);
@@ -91,8 +91,8 @@ public static class FileValidator
                 var participants = ParticipantParser.Parse(new DelimitedSource(bytes, encoding), period, report, limits);
                 foreach (var r in participants.Registrations)
                 {
-                    CheckIdentifier(r.RegistreringId, r.Line, "registrering_id", report);
-                    CheckIdentifier(r.InsatsId, r.Line, "insats_id", report);
+                    CheckIdentifier(r.RegistreringId, r.Line, "registrering_id", period, report);
+                    CheckIdentifier(r.InsatsId, r.Line, "insats_id", period, report);
                 }
                 return new ValidatedFile(kind, name, report, Participants: participants);
             }
@@ -102,7 +102,7 @@ public static class FileValidator
                 CheckEncoding(bytes, report);
                 CheckControlCharacters(bytes, report, csv: true);
                 var volumes = VolumeParser.Parse(new DelimitedSource(bytes, encoding), period, knownInsatser, report, limits);
-                foreach (var v in volumes.Rows) CheckIdentifier(v.InsatsId, v.Line, "insats_id", report);
+                foreach (var v in volumes.Rows) CheckIdentifier(v.InsatsId, v.Line, "insats_id", period, report);
                 return new ValidatedFile(kind, name, report, Volumes: volumes);
             }
             default:
@@ -273,25 +273,25 @@ public static class FileValidator
     }
 
     /// <summary>Identifiers and codes of a ledger that are kept as they are: voucher series and number, cost objects.</summary>
-    private static void CheckIdentifiers(ParsedLedger ledger, bool sie, ValidationReport report)
+    private static void CheckIdentifiers(ParsedLedger ledger, Period period, bool sie, ValidationReport report)
     {
         foreach (var voucher in ledger.Vouchers)
         {
-            // Voucher numbers may be dates with a running number (202501050001): twelve digits alone are taken for that.
-            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", report, dateAndRunningNumber: true);
-            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", report, dateAndRunningNumber: true);
-            foreach (var t in voucher.Transactions) CheckIdentifier(t.CostObjects, t.Line, sie ? "#TRANS objektlista" : "objekt", report);
+            CheckIdentifier(voucher.Series, voucher.Line, sie ? "#VER serie" : "verifikation", period, report);
+            CheckIdentifier(voucher.Number, voucher.Line, sie ? "#VER vernr" : "verifikation", period, report);
+            foreach (var t in voucher.Transactions) CheckIdentifier(t.CostObjects, t.Line, sie ? "#TRANS objektlista" : "objekt", period, report);
         }
     }
 
     /// <summary>
     /// An identifier or code is kept as it is in curated data (and an intervention's id reaches the members' files), so one
     /// that holds an identity number cannot be masked the way free text is: it is an error, its value masked in the report.
-    /// Only a number with a valid check digit counts: an id shaped like one by chance (a date and four digits) is one in ten.
+    /// Only a number with a valid check digit, of someone at least 15 in the file's month, counts
+    /// (<see cref="FreeTextMasker.ContainsCheckedNumber"/>): ids numbered by a recent date and a running number are kept.
     /// </summary>
-    private static void CheckIdentifier(string value, int line, string column, ValidationReport report, bool dateAndRunningNumber = false)
+    private static void CheckIdentifier(string value, int line, string column, Period period, ValidationReport report)
     {
-        if (!FreeTextMasker.ContainsCheckedNumber(value, dateAndRunningNumber)) return;
+        if (!FreeTextMasker.ContainsCheckedNumber(value, new DateOnly(period.Year, period.Month, 1))) return;
         report.Error("personnummer_in_identifier", line, column, value,
             "Värdet ser ut som ett personnummer. Personnummer hör bara hemma i kolumnen personnummer, som ersätts med en pseudonym; " +
             "id och koder sparas som de är. Använd ett annat id.",

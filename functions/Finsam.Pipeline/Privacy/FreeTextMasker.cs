@@ -22,21 +22,36 @@ public static partial class FreeTextMasker
     }
 
     /// <summary>
-    /// Whether the text holds an identity number with a valid check digit (an identifier or code, which cannot be masked the
-    /// way free text is). With <paramref name="dateAndRunningNumber"/>, twelve digits without a separator are taken for a date
-    /// and a running number (voucher numbers such as 202503050001), which they are far more often than an identity number.
+    /// Whether the text holds an identity number of someone at least <see cref="MinimumAge"/> years old on
+    /// <paramref name="on"/>, with a valid check digit (an identifier or code, which cannot be masked the way free text is).
+    /// Ids numbered by a date and a running number (250305-0001, 202503050001) have the same shape, and one in ten has a
+    /// valid check digit, so a file of such ids would always hold one; but their dates are recent: a person born on them
+    /// would be a child, not a participant or a member of staff.
     /// </summary>
-    public static bool ContainsCheckedNumber(string? text, bool dateAndRunningNumber = false)
+    public static bool ContainsCheckedNumber(string? text, DateOnly on)
     {
         if (string.IsNullOrEmpty(text) || !MayContainNumber(text)) return false;
         foreach (Match match in Shape().Matches(text))
         {
             var digits = new string(match.Value.Where(char.IsAsciiDigit).ToArray());
-            if (dateAndRunningNumber && match.Value.Length == 12 && digits.Length == 12) continue;
-            if (PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) return true;
+            if (!PersonalIdentityNumber.LuhnValid(digits.AsSpan(digits.Length - 10))) continue;
+            int year;
+            if (digits.Length == 12) year = int.Parse(digits.AsSpan(0, 4));
+            else
+            {
+                // Ten digits: the century that makes the person at most 99 (100 or more with '+').
+                var yy = int.Parse(digits.AsSpan(0, 2));
+                year = on.Year - (on.Year - yy) % 100;
+                if (year > on.Year) year -= 100;
+                if (match.Value.Contains('+')) year -= 100;
+            }
+            if (on.Year - year >= MinimumAge) return true;
         }
         return false;
     }
+
+    /// <summary>The youngest age an identity number in an identifier is taken for one (participants are 16 and over).</summary>
+    public const int MinimumAge = 15;
 
     /// <summary>Ten digits are the least any identity number has; most texts have far fewer.</summary>
     public static bool MayContainNumber(ReadOnlySpan<char> text)

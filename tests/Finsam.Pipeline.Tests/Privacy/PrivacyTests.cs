@@ -140,17 +140,21 @@ public class PrivacyTests
     }
 
     [Fact]
-    public void An_id_shaped_like_an_identity_number_without_its_check_digit_is_kept()
+    public void Ids_numbered_by_a_recent_date_and_a_running_number_are_kept()
     {
-        // 250305-0001 and 250305-0002: a date and a running number, shaped like identity numbers but with no valid check
-        // digit (250305-0003 would have one); a registration system may number so.
-        var file = FileValidator.Validate(Csv.Utf8($"""
-            {ParticipantHeader}
-            2503050001;;ja;K;;;2503050002;Mottagningsteam;individ;2025-03-02;;;;;
-            """), new Period(2025, 3), null);
+        // A registration system that numbers by date: 250305-0001 … 0012 and 20250305-0001 … 0012 are shaped like identity
+        // numbers, and 0003 and 0011 even have a valid check digit; but whoever was born on 5 March 2025 is no participant.
+        var rows = Enumerable.Range(1, 12).Select(n =>
+            $"2503050{n:000};;ja;K;;;202503050{n:000};Mottagningsteam;individ;2025-03-02;;;;;");
+        var file = FileValidator.Validate(Csv.Utf8($"{ParticipantHeader}\n{string.Join("\n", rows)}\n"), new Period(2025, 3), null);
 
         Assert.DoesNotContain(file.Report.Errors, e => e.Code == "personnummer_in_identifier");
-        Assert.Equal("2503050001", Assert.Single(file.Participants!.Registrations).RegistreringId);
+        Assert.Equal(12, file.Participants!.Registrations.Count);
+        Assert.Equal("2503050003", file.Participants.Registrations[2].RegistreringId);
+        // The same shape with an adult's birth date and a valid check digit is an identity number.
+        Assert.True(FreeTextMasker.ContainsCheckedNumber(TestPersons.Short(TestPersons.Number(1990, 1, 1, 238)), new DateOnly(2025, 3, 1)));
+        Assert.False(FreeTextMasker.ContainsCheckedNumber("2503050003", new DateOnly(2025, 3, 1)));
+        Assert.False(FreeTextMasker.ContainsCheckedNumber("202503050011", new DateOnly(2025, 3, 1)));
     }
 
     [Fact]

@@ -146,6 +146,17 @@ internal sealed class CellGraph
         ExpandRelations(version, exact);
     }
 
+    /// <summary>
+    /// The count a hidden measure is defined over, for every dimension (<c>volym_insats</c>: <c>deltagare_insats[*]</c> =
+    /// <c>deltagare_unika</c> + <c>volym_insats</c>); null for a measure that is not hidden or not so defined.
+    /// </summary>
+    private string? DefinedOver(string measure) =>
+        !_hiddenMeasures.Contains(measure) ? null
+        : _relations.Where(r => r.Over == RelationAxis.Measures)
+            .Select(r => (Total: DisclosureRelation.Term.Parse(r.Total[0]), Parts: r.Parts.Select(DisclosureRelation.Term.Parse).ToList()))
+            .Where(r => r.Total.AnyDimension && r.Parts.Any(p => p.Measure == measure))
+            .Select(r => r.Total.Measure).FirstOrDefault();
+
     private int Hidden(int version, CellKey key, string through)
     {
         var cells = _versions[version];
@@ -188,6 +199,13 @@ internal sealed class CellGraph
                     {
                         var every = across![(part.Measure, k.Scope, k.ScopeId, k.Period, k.Kon)].ToList();
                         if (every.Count == 0) complete = false;
+                        // A hidden count exists only where the relation that defines it is complete (an intervention's volume
+                        // only where its cost row gives its unique participants): the sum over its dimensions may then miss some.
+                        // With exact values a false equation is found and left out (Validate); in an earlier release, whose
+                        // hidden values are not known, it would make the audit's programme infeasible, so there the sum is
+                        // declared only when the hidden count exists at every dimension of the count it is defined over.
+                        else if (!exact && DefinedOver(part.Measure) is { } over && across[(over, k.Scope, k.ScopeId, k.Period, k.Kon)].Count() > every.Count)
+                            complete = false;
                         terms.AddRange(every.Select(i => (i, -1)));
                         continue;
                     }

@@ -50,7 +50,8 @@ internal static class SecondarySuppression
             foreach (var (failure, node, binding) in outcome.Failures)
             {
                 // A complement that the relations pin protects nothing (its value is known): publish it again, never choose it
-                // again, and let the next round find another for the count it was meant to protect.
+                // again, and let the next round find another for the count it was meant to protect. Widening may hide it once
+                // more (more is hidden around it by then), for good: a widened count that is pinned is widened around.
                 var n = graph.Nodes[node];
                 if (n.Version == candidate && !n.Hidden && n.Reason is "complement" or "complement (audit)" && failure.Low is { } low && low == failure.High)
                 {
@@ -69,8 +70,8 @@ internal static class SecondarySuppression
                 added++;
             }
             // The greedy choice is stuck (the relations that bind a failure have no count left to choose one at a time): widen.
-            // A widened count stays hidden, so each such round hides at least one more count for good and the loop ends: with
-            // an audit that passes, or with nothing left to hide (publishing then refuses).
+            // Each such round hides at least one more published count, and a widened count is never published again, so the
+            // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
             if (added == 0) added = Widen(graph, adjacency, outcome.Failures, republished);
             if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
             secondary += added;
@@ -115,7 +116,7 @@ internal static class SecondarySuppression
     {
         var nodes = relations.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().ToList();
         var choosable = nodes.Where(n => Choosable(graph, graph.Nodes[n])).ToList();
-        return choosable.Count > 0 ? choosable : nodes.Where(republished.Contains).ToList();
+        return choosable.Count > 0 ? choosable : nodes.Where(n => republished.Contains(n) && graph.Nodes[n].Published).ToList();
     }
 
     /// <summary>

@@ -50,6 +50,30 @@ public class SieParserTests
     }
 
     [Fact]
+    public void A_sie_file_with_a_utf8_mark_and_bytes_that_are_not_utf8_is_an_error()
+    {
+        // Saved as UTF-8 by an editor, then a line added in Windows-1252: no encoding reads all of it right.
+        var text = Support.Sie.Header() + "\r\n" + """
+            #VER A 1 20250115 "Hyra" 20250115
+            {
+               #TRANS 6110 {} 10.00 20250115 "Hyra Åkerö"
+               #TRANS 1930 {} -10.00
+            }
+            """.Replace("\n", "\r\n") + "\r\n";
+        var lines = text.Replace("\r\n", "\n").Split("\n");
+        // Lines 1-10 (the header with "Samordningsförbundet", the #VER and its brace) in UTF-8; from line 11 ("Hyra Åkerö") on, Windows-1252.
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(string.Join("\r\n", lines.Take(10)) + "\r\n");
+        var latin = Pipeline.Text.TextDecoding.Windows1252.GetBytes(string.Join("\r\n", lines.Skip(10)));
+        var bytes = System.Text.Encoding.UTF8.GetPreamble().Concat(utf8).Concat(latin).ToArray();
+
+        var file = FileValidator.Validate(bytes, January, "222000-0018");
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "sie_encoding");
+        Assert.Equal(11, error.Line);
+        Assert.StartsWith("The file starts as UTF-8", error.MessageEn);
+    }
+
+    [Fact]
     public void Codepage_437_letters_survive_in_texts()
     {
         var file = Validate("""

@@ -70,7 +70,8 @@ public static partial class CsvLedgerParser
         }
         if (!CompactDate.TryParse(dateText, out var date))
         {
-            report.Error("date_invalid", line, "datum", dateText, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
+            var (sv, en) = CompactDate.NotInCalendar(dateText);
+            report.Error("date_invalid", line, "datum", dateText, "Datum ska skrivas ÅÅÅÅ-MM-DD." + sv, "The date must be written YYYY-MM-DD." + en);
             ok = false;
         }
         if (!(account.Length is >= 1 and <= 10 && account.All(char.IsAsciiDigit)))

@@ -235,7 +235,8 @@ public static class ParticipantParser
                 return null;
             }
             if (CompactDate.TryParseIso(raw, out var date)) return date;
-            Error("date_invalid", column, raw, "Datum ska skrivas ÅÅÅÅ-MM-DD.", "The date must be written YYYY-MM-DD.");
+            var (sv, en) = CompactDate.NotInCalendar(raw);
+            Error("date_invalid", column, raw, "Datum ska skrivas ÅÅÅÅ-MM-DD." + sv, "The date must be written YYYY-MM-DD." + en);
             return null;
         }
 

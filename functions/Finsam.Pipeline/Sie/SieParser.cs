@@ -334,7 +334,8 @@ public sealed class SieParser
             // #VER serie vernr verdatum vertext regdatum sign
             if (!CompactDate.TryParseCompact(_line[3], out var date))
             {
-                report.Error("sie_date", n, "#VER verdatum", _line.String(3), "Verifikationsdatum ska vara ÅÅÅÅMMDD.", "The voucher date must be YYYYMMDD.");
+                var (sv, en) = CompactDate.NotInCalendar(_line[3]);
+                report.Error("sie_date", n, "#VER verdatum", _line.String(3), "Verifikationsdatum ska vara ÅÅÅÅMMDD." + sv, "The voucher date must be YYYYMMDD." + en);
                 date = period.FirstDay;
             }
             _voucher = new ParsedVoucher(_strings.Get(_line[1]), _line.String(2), date, Text(_line[4]), n);
@@ -371,7 +372,8 @@ public sealed class SieParser
             var date = _voucher!.Date;
             if (!_line[4].IsEmpty && !CompactDate.TryParseCompact(_line[4], out date))
             {
-                report.Error("sie_date", n, $"{label} transdat", _line.String(4), "Transaktionsdatum ska vara ÅÅÅÅMMDD.", "The transaction date must be YYYYMMDD.");
+                var (sv, en) = CompactDate.NotInCalendar(_line[4]);
+                report.Error("sie_date", n, $"{label} transdat", _line.String(4), "Transaktionsdatum ska vara ÅÅÅÅMMDD." + sv, "The transaction date must be YYYYMMDD." + en);
                 return;
             }
             if (_rowCount == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);

@@ -29,6 +29,19 @@ public static class CompactDate
         return s.Length == 10 && TryParse(s, out date);
     }
 
+    /// <summary>
+    /// What to add to a date's error when it is written in a form of the contract but is no day of the calendar (30 February,
+    /// month 13): "written YYYY-MM-DD" alone would send the reader looking for a wrong format. Empty otherwise.
+    /// </summary>
+    public static (string Sv, string En) NotInCalendar(ReadOnlySpan<char> s)
+    {
+        var shaped = (s.Length == 8 && Digits(s, 0, 8, out _)) ||
+                     (s.Length == 10 && s[4] == '-' && s[7] == '-' && Digits(s, 0, 4, out _) && Digits(s, 5, 2, out _) && Digits(s, 8, 2, out _));
+        return shaped && !TryParse(s, out _)
+            ? (" Datumet finns inte i kalendern.", " That date does not exist in the calendar.")
+            : ("", "");
+    }
+
     private static bool Digits(ReadOnlySpan<char> s, int start, int length, out int value)
     {
         value = 0;

@@ -72,8 +72,8 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
         Assert.Contains("Fel / Errors: 1   Varningar / Warnings: 0", lines);
         var issue = Array.IndexOf(lines, "[error] rad/line 40, kolumn/column #VER verdatum – värde/value '20250230'");
         Assert.True(issue > 0, run.Stdout);
-        Assert.Equal("    Verifikationsdatum ska vara ÅÅÅÅMMDD.", lines[issue + 1]);
-        Assert.Equal("    The voucher date must be YYYYMMDD.", lines[issue + 2]);
+        Assert.Equal("    Verifikationsdatum ska vara ÅÅÅÅMMDD. Datumet finns inte i kalendern.", lines[issue + 1]);
+        Assert.Equal("    The voucher date must be YYYYMMDD. That date does not exist in the calendar.", lines[issue + 2]);
         Assert.Equal("", run.Stderr);
     }
 

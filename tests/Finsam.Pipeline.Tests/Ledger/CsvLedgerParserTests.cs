@@ -186,5 +186,18 @@ public class CsvLedgerParserTests
         Assert.Equal(
             [("date_invalid", 4, "2025-03-32"), ("objects_invalid", 5, "MT"), ("voucher_outside_period", 2, "2025-04-01")],
             file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
+        // Written as asked, but no day of the calendar: the message says so, not only the format.
+        Assert.Equal("The date must be written YYYY-MM-DD. That date does not exist in the calendar.",
+            file.Report.Errors.Single(e => e.Code == "date_invalid").MessageEn);
     }
+
+    [Theory]
+    [InlineData("2025-02-30", " That date does not exist in the calendar.")]
+    [InlineData("20250230", " That date does not exist in the calendar.")]
+    [InlineData("2025-13-01", " That date does not exist in the calendar.")]
+    [InlineData("2025-2-3", "")]
+    [InlineData("5 mars", "")]
+    [InlineData("2025-02-28", "")]
+    public void A_date_in_the_right_form_that_the_calendar_lacks_is_told_so(string text, string added) =>
+        Assert.Equal(added, Pipeline.Text.CompactDate.NotInCalendar(text).En);
 }

@@ -221,7 +221,24 @@ public static class FileValidator
         for (var i = 0; i < end; i++)
         {
             var b = bytes[i];
-            if (b >= 0x20 || b == '\t') continue;
+            // In a CSV file only: in codepage 437 (SIE) these bytes are letters and box characters.
+            var invisible = csv && b is 0xC2 or 0xE2 ? Invisible(bytes, i) : 0;
+            if ((b >= 0x20 && invisible == 0) || b == '\t') continue;
+            if (invisible > 0)
+            {
+                // An invisible control character written in UTF-8: a C1 control (U+0080–U+009F) or a direction override
+                // (U+202A–U+202E, U+2066–U+2069), which makes a text shown in a report read otherwise than it is stored.
+                var code = invisible;
+                i += b == 0xC2 ? 1 : 2;
+                if (line == lastLineReported) continue;
+                lastLineReported = line;
+                if (++reported > MaxControlCharacterErrors) break;
+                var (invisibleColumn, invisibleValue) = Locate(bytes, lineStart, i, csv);
+                report.Error("control_character", line, invisibleColumn, invisibleValue,
+                    $"Raden innehåller det osynliga styrtecknet U+{code:X4}, som inte hör hemma i någon text (det kan få text att visas annorlunda än den är). Ta bort det och exportera igen.",
+                    $"The line holds the invisible control character U+{code:X4}, which belongs in no text (it can make text show otherwise than it is). Remove it and export again.");
+                continue;
+            }
             if (b == '\n' || b == '\r')
             {
                 if (b == '\r' && i + 1 < end && bytes[i + 1] == '\n') i++;
@@ -237,6 +254,15 @@ public static class FileValidator
                 $"Raden innehåller styrtecknet 0x{b:X2}, som inte hör hemma i någon text. Filen är skadad eller ingen export från systemet; exportera den igen.",
                 $"The line holds the control character 0x{b:X2}, which belongs in no text. The file is damaged or not an export from the system; export it again.");
         }
+    }
+
+    /// <summary>The code point of a C1 control or a direction override written in UTF-8 at this byte, else 0.</summary>
+    private static int Invisible(byte[] bytes, int i)
+    {
+        if (bytes[i] == 0xC2 && i + 1 < bytes.Length && bytes[i + 1] is >= 0x80 and <= 0x9F) return bytes[i + 1];
+        if (bytes[i] != 0xE2 || i + 2 >= bytes.Length) return 0;
+        var code = 0x2000 + ((bytes[i + 1] & 0x3F) << 6) + (bytes[i + 2] & 0x3F);
+        return bytes[i + 1] is 0x80 or 0x81 && bytes[i + 2] is >= 0x80 and <= 0xBF && code is (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) ? code : 0;
     }
 
     /// <summary>

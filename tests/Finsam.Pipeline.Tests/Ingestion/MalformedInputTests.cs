@@ -65,6 +65,20 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void Invisible_direction_overrides_and_c1_controls_in_a_csv_file_are_errors_but_letters_are_not()
+    {
+        // "alfa-\u202ETM" shows as "alfa-MT" reversed in a report; U+0085 is a C1 control. Å, ä, ö, é and – stay letters.
+        var bytes = Csv.Utf8("insats_id;insats_typ;manad;kon;antal\nalfa-\u202ETM;individ;2025-01;K;4\nalfa-\u0085CT;struktur;2025-01;M;12\nalfa-Åäö–é;individ;2025-01;K;1\n");
+
+        var file = FileValidator.Validate(bytes, new Period(2025, 1), null);
+
+        Assert.Equal([("control_character", 2, "insats_id"), ("control_character", 3, "insats_id")],
+            file.Report.Errors.Where(e => e.Code == "control_character").Select(e => (e.Code, e.Line ?? 0, e.Column)));
+        Assert.Contains("U+202E", file.Report.Errors.First().MessageEn);
+        Assert.Contains("U+0085", file.Report.Errors.Where(e => e.Code == "control_character").Last().MessageEn);
+    }
+
+    [Fact]
     public void Control_characters_in_a_sie_text_are_errors_naming_the_record()
     {
         var body = """

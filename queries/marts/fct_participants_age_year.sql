@@ -1,6 +1,9 @@
 -- Mart: unique participants in individual interventions per level, year and age group. Each person counts once, in the group of
 -- their exact age at the start of their first registration active in the year, so the groups add up
 -- to the unique participants; anonymous participants are the group 'anonym' (one per registration).
+-- Every age group has a row, 0 when nobody is in it: a row that appears only when the group has someone would tell a
+-- member that a suppressed group holds at least one person ('okand', registrations curated before the age was kept,
+-- only where there are any).
 -- Grain: one row per scope, scope_id, year and age group.
 with episodes as (
     select
@@ -35,14 +38,27 @@ scope_through_periods as (
     from episodes as e
     join members as s on s.federation_id = e.federation_id and s.year = e.year
     group by s.scope, s.scope_id, e.year
+),
+group_counts as (
+    select scope, scope_id, year, age_group, count(*) as deltagare_unika
+    from scope_persons
+    group by scope, scope_id, year, age_group
+),
+every_group as (
+    select t.scope, t.scope_id, t.year, t.through_period, g.age_group
+    from scope_through_periods as t
+    cross join (select unnest(['under_16', '16-29', '30-44', '45-59', '60-64', '65+', 'anonym']) as age_group) as g
+    union
+    select c.scope, c.scope_id, c.year, t.through_period, c.age_group
+    from group_counts as c
+    join scope_through_periods as t on t.scope = c.scope and t.scope_id = c.scope_id and t.year = c.year
 )
 select
-    p.scope,
-    p.scope_id,
-    p.year,
-    t.through_period,
-    p.age_group,
-    count(*) as deltagare_unika
-from scope_persons as p
-join scope_through_periods as t on t.scope = p.scope and t.scope_id = p.scope_id and t.year = p.year
-group by p.scope, p.scope_id, p.year, t.through_period, p.age_group
+    e.scope,
+    e.scope_id,
+    e.year,
+    e.through_period,
+    e.age_group,
+    coalesce(c.deltagare_unika, 0) as deltagare_unika
+from every_group as e
+left join group_counts as c on c.scope = e.scope and c.scope_id = e.scope_id and c.year = e.year and c.age_group = e.age_group

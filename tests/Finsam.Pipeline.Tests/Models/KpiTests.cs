@@ -174,7 +174,10 @@ public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario
         Expect("deltagare_aldersgrupp", 1m, dimension: "45-59");
         Expect("deltagare_aldersgrupp", 1m, dimension: "60-64");
         Expect("deltagare_aldersgrupp", 1m, dimension: "anonym");
-        Assert.Equal(5, _kpi.Count(k => k.Key.StartsWith("deltagare_aldersgrupp/", StringComparison.Ordinal)));
+        // The groups nobody is in have their rows too, at 0.
+        Expect("deltagare_aldersgrupp", 0m, dimension: "under_16");
+        Expect("deltagare_aldersgrupp", 0m, dimension: "65+");
+        Assert.Equal(7, _kpi.Count(k => k.Key.StartsWith("deltagare_aldersgrupp/", StringComparison.Ordinal)));
         // No public support before: only R2 (ingen) of the five with a value → 1/5; K 1/3; M 0/2.
         Expect("andel_ingen_forsorjning_fore", 0.2m);
         Expect("andel_ingen_forsorjning_fore", 0.333333m, "K");

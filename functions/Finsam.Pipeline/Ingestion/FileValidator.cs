@@ -153,13 +153,11 @@ public static class FileValidator
         System.Text.Encoding encoding;
         int at;
         var bom = body.StartsWith(Utf8Bom.Bytes);
-        if (bom && !System.Text.Unicode.Utf8.IsValid(body[Utf8Bom.Bytes.Length..]))
+        if (bom && TextDecoding.MixedEncoding(bytes) is { } bad)
         {
             // A UTF-8 mark, then bytes that are not UTF-8: no encoding reads it without changing some of its text.
-            var bad = Utf8Bom.Bytes.Length + FirstInvalidUtf8(body[Utf8Bom.Bytes.Length..]);
-            var (badLine, badLineStart) = LineOf(bytes, bad);
-            var (badColumn, badValue) = Locate(bytes, badLineStart, bad, csv: false, TextDecoding.Windows1252);
-            report.Error("sie_encoding", badLine, badColumn, badValue,
+            var (badColumn, badValue) = Locate(bytes, bad.LineStart, bad.Offset, csv: false, TextDecoding.Windows1252);
+            report.Error("sie_encoding", bad.Line, badColumn, badValue,
                 "Filen börjar som UTF-8 men har tecken som inte är UTF-8; den kan inte läsas utan att text ändras. Exportera SIE 4 igen med programmets standardinställning (PC8).",
                 "The file starts as UTF-8 but has characters that are not UTF-8; it cannot be read without changing some of its text. Export SIE 4 again with the program's default settings (PC8).");
             return (SieParser.Codepage437, bytes);
@@ -176,7 +174,7 @@ public static class FileValidator
             if (at < 0 || body.IndexOfAny(cp437Letters) >= 0) return (SieParser.Codepage437, bytes);
             (name, encoding) = ("Windows-1252 / ISO 8859-1", TextDecoding.Windows1252);
         }
-        var (line, lineStart) = LineOf(bytes, at);
+        var (line, lineStart) = TextDecoding.LineAt(bytes, at);
         var (column, value) = Locate(bytes, lineStart, at, csv: false, encoding);
         report.Warning("sie_encoding", line, column, value,
             $"Filen är skriven i {name}, inte i teckentabell 437 (#FORMAT PC8) som SIE 4 föreskriver; den lästes som {name}. " +
@@ -184,23 +182,6 @@ public static class FileValidator
             $"The file is written in {name}, not in codepage 437 (#FORMAT PC8) as SIE 4 prescribes; it was read as {name}. " +
             "Check that å, ä and ö look right in the report, and preferably export SIE 4 with the program's default settings.");
         return (encoding, bom ? bytes[Utf8Bom.Bytes.Length..] : bytes);
-    }
-
-    /// <summary>The line number (from 1) of a byte offset, and where that line starts (lines end at \r\n, \n or \r).</summary>
-    private static (int Line, int LineStart) LineOf(byte[] bytes, int offset)
-    {
-        var (line, lineStart) = (1, 0);
-        for (var j = 0; j < offset; j++)
-            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
-                (line, lineStart) = (line + 1, j + 1);
-        return (line, lineStart);
-    }
-
-    /// <summary>The offset of the first byte that does not begin or continue a valid UTF-8 sequence.</summary>
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
-    {
-        System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false, isFinalBlock: true);
-        return read;
     }
 
     /// <summary>Control characters reported at most; a binary file has them on every line.</summary>

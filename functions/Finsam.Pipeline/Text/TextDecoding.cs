@@ -66,17 +66,18 @@ public static class TextDecoding
             i += Math.Max(consumed, 1);
         }
         if (!utf8 || firstInvalid < 0) return null;
-        var line = 1;
-        var lineStart = 0;
-        for (var j = 0; j < firstInvalid; j++)
-        {
-            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
-            {
-                line++;
-                lineStart = j + 1;
-            }
-        }
+        var (line, lineStart) = LineAt(bytes, firstInvalid);
         return new InvalidByte(line, lineStart, firstInvalid);
+    }
+
+    /// <summary>The line (from 1) a byte offset is on, and where that line starts; lines end at \r\n, \n or \r.</summary>
+    public static (int Line, int LineStart) LineAt(ReadOnlySpan<byte> bytes, int offset)
+    {
+        var (line, lineStart) = (1, 0);
+        for (var j = 0; j < offset; j++)
+            if (bytes[j] == '\n' || (bytes[j] == '\r' && (j + 1 >= bytes.Length || bytes[j + 1] != '\n')))
+                (line, lineStart) = (line + 1, j + 1);
+        return (line, lineStart);
     }
 
     /// <summary>The text, without a BOM.</summary>

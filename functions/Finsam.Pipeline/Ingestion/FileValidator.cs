@@ -205,21 +205,6 @@ public static class FileValidator
             // In a CSV file only: in codepage 437 (SIE) these bytes are letters and box characters.
             var invisible = csv && b is 0xC2 or 0xE2 ? Invisible(bytes, i) : 0;
             if ((b >= 0x20 && invisible == 0) || b == '\t') continue;
-            if (invisible > 0)
-            {
-                // An invisible control character written in UTF-8: a C1 control (U+0080–U+009F) or a direction override
-                // (U+202A–U+202E, U+2066–U+2069), which makes a text shown in a report read otherwise than it is stored.
-                var code = invisible;
-                i += b == 0xC2 ? 1 : 2;
-                if (line == lastLineReported) continue;
-                lastLineReported = line;
-                if (++reported > MaxControlCharacterErrors) break;
-                var (invisibleColumn, invisibleValue) = Locate(bytes, lineStart, i, csv);
-                report.Error("control_character", line, invisibleColumn, invisibleValue,
-                    $"Raden innehåller det osynliga styrtecknet U+{code:X4}, som inte hör hemma i någon text (det kan få text att visas annorlunda än den är). Ta bort det och exportera igen.",
-                    $"The line holds the invisible control character U+{code:X4}, which belongs in no text (it can make text show otherwise than it is). Remove it and export again.");
-                continue;
-            }
             if (b == '\n' || b == '\r')
             {
                 if (b == '\r' && i + 1 < end && bytes[i + 1] == '\n') i++;
@@ -227,13 +212,22 @@ public static class FileValidator
                 lineStart = i + 1;
                 continue;
             }
+            // An invisible control character written in UTF-8 is two or three bytes: the error points at its last.
+            if (invisible > 0) i += b == 0xC2 ? 1 : 2;
             if (line == lastLineReported) continue; // one error per line
             lastLineReported = line;
             if (++reported > MaxControlCharacterErrors) break;
             var (column, value) = Locate(bytes, lineStart, i, csv);
-            report.Error("control_character", line, column, value,
-                $"Raden innehåller styrtecknet 0x{b:X2}, som inte hör hemma i någon text. Filen är skadad eller ingen export från systemet; exportera den igen.",
-                $"The line holds the control character 0x{b:X2}, which belongs in no text. The file is damaged or not an export from the system; export it again.");
+            if (invisible > 0)
+                // A C1 control (U+0080–U+009F) or a direction override (U+202A–U+202E, U+2066–U+2069), which makes a text
+                // shown in a report read otherwise than it is stored.
+                report.Error("control_character", line, column, value,
+                    $"Raden innehåller det osynliga styrtecknet U+{invisible:X4}, som inte hör hemma i någon text (det kan få text att visas annorlunda än den är). Ta bort det och exportera igen.",
+                    $"The line holds the invisible control character U+{invisible:X4}, which belongs in no text (it can make text show otherwise than it is). Remove it and export again.");
+            else
+                report.Error("control_character", line, column, value,
+                    $"Raden innehåller styrtecknet 0x{b:X2}, som inte hör hemma i någon text. Filen är skadad eller ingen export från systemet; exportera den igen.",
+                    $"The line holds the control character 0x{b:X2}, which belongs in no text. The file is damaged or not an export from the system; export it again.");
         }
     }
 

@@ -181,6 +181,8 @@ internal sealed class CellGraph
             var across = parts.Any(Spread)
                 ? cells.Where(c => c.Key.Dimension != "").ToLookup(c => (c.Key.Measure, c.Key.Scope, c.Key.ScopeId, c.Key.Period, c.Key.Kon), c => c.Value)
                 : null;
+            // For each spread part that is a hidden count, the count it is defined over (once per relation, not per cell).
+            var definedOver = parts.Where(Spread).Select(p => p.Measure).Distinct().ToDictionary(m => m, DefinedOver);
             foreach (var index in cells.Values.ToList())
             {
                 var node = Nodes[index];
@@ -204,7 +206,7 @@ internal sealed class CellGraph
                         // With exact values a false equation is found and left out (Validate); in an earlier release, whose
                         // hidden values are not known, it would make the audit's programme infeasible, so there the sum is
                         // declared only when the hidden count exists at every dimension of the count it is defined over.
-                        else if (!exact && DefinedOver(part.Measure) is { } over && across[(over, k.Scope, k.ScopeId, k.Period, k.Kon)].Count() > every.Count)
+                        else if (!exact && definedOver[part.Measure] is { } over && across[(over, k.Scope, k.ScopeId, k.Period, k.Kon)].Count() > every.Count)
                             complete = false;
                         terms.AddRange(every.Select(i => (i, -1)));
                         continue;

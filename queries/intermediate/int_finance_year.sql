@@ -18,10 +18,18 @@ with ledger_by_category as (
     where source = 'ledger'
     group by federation_id, year
 ),
+-- Opening equity: the equity accounts' balances, plus what the balances lack of summing to 0.00. Until the previous
+-- year's result is booked to equity (months into the year) the balances sum to minus that result; the difference is
+-- that unbooked result and counts as equity until an export books it (ingestion warns: opening_balance_unbalanced).
+-- Null when the year has no balance on an equity account and none missing.
 opening_equity as (
-    select federation_id, year, -sum(amount) as eget_kapital_ib
+    select
+        federation_id,
+        year,
+        case when count(*) filter (where kategori = 'eget_kapital') > 0 or sum(amount) <> 0
+            then coalesce(-sum(amount) filter (where kategori = 'eget_kapital'), 0) + sum(amount) end as eget_kapital_ib
     from int_account_rows_mapped
-    where source = 'opening_balance' and kategori = 'eget_kapital'
+    where source = 'opening_balance'
     group by federation_id, year
 )
 select

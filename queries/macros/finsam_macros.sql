@@ -25,3 +25,8 @@ create or replace macro age_group(age, anonym) as
 
 -- The last day of a yyyy-MM month.
 create or replace macro month_end(period) as last_day(cast(period || '-01' as date));
+
+-- A share as a percentage with one decimal for a text, rounded half away from zero: 0.240451 gives '24,0 %' in
+-- Swedish and '24.0 %' in English.
+create or replace macro percent_sv(s) as replace(cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar), '.', ',') || ' %';
+create or replace macro percent_en(s) as cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar) || ' %';

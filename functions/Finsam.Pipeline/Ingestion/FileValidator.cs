@@ -291,10 +291,11 @@ public static class FileValidator
     /// </summary>
     private static void CheckNotEmpty(ParsedLedger ledger, ValidationReport report)
     {
-        if (ledger.Vouchers.Count > 0 || ledger.OpeningBalances.Count > 0 || report.HasErrors) return;
+        // Vouchers without rows (all corrected away, or exported empty) are warnings, but a file of nothing else books nothing.
+        if (ledger.Vouchers.Any(v => v.Transactions.Count > 0) || ledger.OpeningBalances.Count > 0 || report.HasErrors) return;
         report.Error("no_rows", null, null, null,
-            "Filen har varken verifikationer eller ingående balanser; den skulle tömma månadens huvudbok. Kontrollera exportens urval (period, förbund) och exportera igen.",
-            "The file has neither vouchers nor opening balances; it would empty the month's ledger. Check the export's selection (period, federation) and export again.");
+            "Filen har varken transaktioner eller ingående balanser; den skulle tömma månadens huvudbok. Kontrollera exportens urval (period, förbund) och exportera igen.",
+            "The file has neither transactions nor opening balances; it would empty the month's ledger. Check the export's selection (period, federation) and export again.");
     }
 
     /// <summary>Identifiers and codes of a ledger that are kept as they are: voucher series and number, cost objects.</summary>
@@ -324,12 +325,23 @@ public static class FileValidator
             "is replaced by a pseudonym; identifiers and codes are kept as they are. Use another identifier.");
     }
 
+    /// <summary>
+    /// #ORGNR must be the federation's. A number shaped like an identity number (a sole trader's books, or a test number such
+    /// as 111111-1116) is not shown: the report masks it, and the message says why rather than showing "[personnummer]".
+    /// </summary>
     private static void CheckOrgNr(SieHeader header, string? expectedOrgNr, ValidationReport report)
     {
         if (header.OrgNumber is null || expectedOrgNr is null) return;
         if (Federation.Digits(header.OrgNumber) == Federation.Digits(expectedOrgNr)) return;
-        report.Error("orgnr_mismatch", null, "#ORGNR", header.OrgNumber,
-            $"Organisationsnumret i filen stämmer inte med förbundets ({expectedOrgNr}).",
-            $"The organisation number in the file does not match the federation's ({expectedOrgNr}).");
+        if (FreeTextMasker.MayContainNumber(header.OrgNumber) && FreeTextMasker.Mask(header.OrgNumber).Masked > 0)
+            report.Error("orgnr_mismatch", header.OrgNumberLine, "#ORGNR", header.OrgNumber,
+                $"Organisationsnumret i filen har formen av ett personnummer och visas därför inte; det är inte förbundets ({expectedOrgNr}). " +
+                "Filen kommer från en annan bokföring (t.ex. en enskild firma). Exportera från förbundets bokföring.",
+                $"The organisation number in the file is shaped like an identity number and is therefore not shown; it is not the federation's ({expectedOrgNr}). " +
+                "The file comes from other books (a sole trader's, say). Export from the federation's books.");
+        else
+            report.Error("orgnr_mismatch", header.OrgNumberLine, "#ORGNR", header.OrgNumber,
+                $"Organisationsnumret i filen, {header.OrgNumber}, stämmer inte med förbundets ({expectedOrgNr}). Exportera från förbundets bokföring.",
+                $"The organisation number in the file, {header.OrgNumber}, does not match the federation's ({expectedOrgNr}). Export from the federation's books.");
     }
 }

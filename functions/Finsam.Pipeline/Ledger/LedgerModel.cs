@@ -12,6 +12,9 @@ public sealed record ParsedVoucher(string Series, string Number, DateOnly Date, 
 
     public string Id => Series.Length == 0 ? Number : $"{Series} {Number}";
 
+    /// <summary>Rows the export marks as removed (SIE #BTRANS): not part of the voucher, counted to say why one is empty.</summary>
+    public int RemovedRows { get; set; }
+
     /// <summary>
     /// Gives each voucher its rows, <paramref name="rows"/>[starts[i] .. starts[i + 1]) (the last up to
     /// <paramref name="count"/>): the vouchers' rows must lie one after the other in that array.
@@ -40,5 +43,10 @@ public sealed class ParsedLedger
     public List<ParsedOpeningBalance> OpeningBalances { get; } = [];
     /// <summary>Personnummer-shaped strings masked in texts.</summary>
     public int MaskedTexts { get; set; }
+    /// <summary>
+    /// The previous year's result as the file states it (SIE #RES -1, summed; result accounts, credit negative), when it does:
+    /// opening balances that sum to minus this have not had last year's result booked to equity yet.
+    /// </summary>
+    public decimal? PreviousYearResult { get; set; }
     public int TransactionCount => Vouchers.Sum(v => v.Transactions.Count);
 }

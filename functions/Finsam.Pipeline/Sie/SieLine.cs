@@ -52,24 +52,6 @@ public sealed class SieLine
         return null;
     }
 
-    public bool SameFieldsAs(SieLine other)
-    {
-        if (other.Count != Count) return false;
-        for (var i = 1; i < Count; i++)
-            if (!this[i].SequenceEqual(other[i]) || IsList(i) != other.IsList(i) ||
-                (IsList(i) && !Raw(i).AsSpan().SequenceEqual(other.Raw(i)))) return false;
-        return true;
-    }
-
-    /// <summary>A copy that keeps its own text: the line's buffer is reused for later lines.</summary>
-    public SieLine Copy()
-    {
-        var copy = new SieLine { _text = _text.ToArray() };
-        copy._fields.AddRange(_fields);
-        copy._items.AddRange(_items);
-        return copy;
-    }
-
     internal void Reset(ReadOnlyMemory<char> text)
     {
         _text = text;

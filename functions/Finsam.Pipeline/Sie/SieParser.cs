@@ -7,15 +7,16 @@ using Finsam.Pipeline.Text;
 
 namespace Finsam.Pipeline.Sie;
 
-/// <summary>What a SIE file says about itself (#FLAGGA, #PROGRAM, #ORGNR …).</summary>
-public sealed record SieHeader(string? Program, string? SieType, string? OrgNumber, string? CompanyName, DateOnly? FiscalYearStart, DateOnly? FiscalYearEnd);
+/// <summary>What a SIE file says about itself (#FLAGGA, #PROGRAM, #ORGNR …); <see cref="OrgNumberLine"/> is the line of #ORGNR.</summary>
+public sealed record SieHeader(string? Program, string? SieType, string? OrgNumber, string? CompanyName, DateOnly? FiscalYearStart, DateOnly? FiscalYearEnd,
+    int? OrgNumberLine = null);
 
 /// <summary>
-/// Streaming reader of SIE 4 (4E and 4I) ledger exports, written against the SIE 4 specification.
-/// Text is decoded as codepage 437 (#FORMAT PC8), the only character set SIE 4 allows.
-/// Keeps vouchers (#VER with #TRANS and #RTRANS; #BTRANS rows are removed rows and are left out)
-/// and the current year's opening balances (#IB 0). Other known records are read and checked for
-/// form; unknown records give a warning and are ignored.
+/// Streaming reader of SIE 4 (4E and 4I) ledger exports, written against the SIE 4 specification
+/// ("SIE filformat", utgåva 4B, 2008-09-30). Text is decoded as codepage 437 (#FORMAT PC8), the only character set SIE 4
+/// allows. Keeps vouchers (#VER with #TRANS and #RTRANS; #BTRANS rows are removed rows and are left out), the current
+/// year's opening balances (#IB 0) and the previous year's result (#RES -1); verifies #KSUMMA when the file has one.
+/// Other known records are read and checked for form; unknown records give a warning and are ignored.
 /// </summary>
 public sealed class SieParser
 {
@@ -27,6 +28,9 @@ public sealed class SieParser
         "#TRANS", "#RTRANS", "#BTRANS", "#ADRESS", "#FNR", "#BKOD", "#FTYP", "#KPTYP", "#VALUTA", "#TAXAR",
         "#OMFATTN", "#PROSA", "#SRU", "#ENHET", "#KSUMMA",
     };
+
+    /// <summary>Warnings a file gives once, however many times the pattern occurs (the first occurrence names its line).</summary>
+    private static readonly HashSet<string> OncePerFile = new(StringComparer.Ordinal) { "sie_rtrans_without_copy" };
 
     public static Encoding Codepage437
     {
@@ -45,9 +49,10 @@ public sealed class SieParser
     {
         limits ??= TextLimits.Default;
         encoding ??= Codepage437;
-        var parts = Split(content);
+        // A checksum runs over the whole file in order: a file with one is read in one part.
+        var parts = HasChecksum(content) ? [(0, content.Length, 1)] : Split(content);
         // A #TRANS line is about 45 bytes: room for the rows up front, so their array rarely grows.
-        var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), limits, isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
+        var states = parts.Select((part, i) => new ParseState(period, new ValidationReport(), limits, encoding, isContinuation: i > 0, expectedRows: part.Length / 40)).ToArray();
         Parallel.For(0, parts.Count, i =>
         {
             var (offset, length, firstLine) = parts[i];
@@ -67,8 +72,10 @@ public sealed class SieParser
             ledger.MaskedTexts += state.MaskedTexts;
             foreach (var (line, account, amount) in state.OpeningBalances)
                 ledger.OpeningBalances.Add(new ParsedOpeningBalance(header.FiscalYearStart ?? new DateOnly(period.Year, 1, 1), account, amount, line));
-            // Each part warns once per unknown record; the file as a whole warns once.
-            report.MergePart(state.Report, issue => issue.Code != "sie_unknown_record" || warned.Add(issue.Value ?? ""));
+            if (state.PreviousYearResult is { } result) ledger.PreviousYearResult = (ledger.PreviousYearResult ?? 0m) + result;
+            // Each part warns once per unknown record and once per pattern of OncePerFile; the file as a whole warns once.
+            report.MergePart(state.Report, issue =>
+                issue.Code == "sie_unknown_record" ? warned.Add(issue.Value ?? "") : !OncePerFile.Contains(issue.Code) || warned.Add(issue.Code));
             if (report.ReadingStopped) break; // the parts after it count as not read, however the file was split
         }
         return (ledger, header);
@@ -126,6 +133,9 @@ public sealed class SieParser
         }
     }
 
+    /// <summary>Whether the file has a #KSUMMA record (as exporters write the label: in capitals).</summary>
+    private static bool HasChecksum(byte[] content) => content.AsSpan().IndexOf("#KSUMMA"u8) >= 0;
+
     /// <summary>(offset, length, first line number) of each part: the whole file, or parts that start with a #VER line.</summary>
     private static List<(int Offset, int Length, int FirstLine)> Split(byte[] content)
     {
@@ -150,7 +160,7 @@ public sealed class SieParser
     }
 
     /// <summary>Reads the lines of a file, or of a part of it that starts where a voucher starts.</summary>
-    private sealed class ParseState(Period period, ValidationReport report, TextLimits limits, bool isContinuation, int expectedRows)
+    private sealed class ParseState(Period period, ValidationReport report, TextLimits limits, System.Text.Encoding encoding, bool isContinuation, int expectedRows)
     {
         public ValidationReport Report => report;
         public List<ParsedVoucher> Vouchers { get; } = [];
@@ -165,13 +175,24 @@ public sealed class SieParser
         private ParsedVoucher? _voucher;
         private bool _inBlock;
         private int _blockLine;
-        private SieLine? _pendingRtrans;
+        /// <summary>The row of the #RTRANS just read, whose copy as #TRANS is expected on the next line; its line.</summary>
+        private ParsedTransaction? _rtrans;
         private string? _program, _sieType, _orgNumber, _companyName;
+        private int? _orgNumberLine;
         private DateOnly? _yearStart, _yearEnd;
+        private int _fiscalYearLine;
         public List<(int Line, string Account, decimal Amount)> OpeningBalances { get; } = [];
+        /// <summary>The sum of #RES -1, when the file has any.</summary>
+        public decimal? PreviousYearResult { get; private set; }
         private readonly HashSet<string> _warnedUnknown = [];
+        /// <summary>The checksums of the records since the opening #KSUMMA (codepage 437, and the file's own encoding when it is another); its line.</summary>
+        private SieChecksum[]? _checksums;
+        private int _checksumLine;
+        /// <summary>The line of the closing #KSUMMA, once read.</summary>
+        private int? _checksumClosedLine;
+        private bool _reportedAfterChecksum;
 
-        public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd);
+        public SieHeader Header() => new(_program, _sieType, _orgNumber, _companyName, _yearStart, _yearEnd, _orgNumberLine);
 
         /// <summary>Reads line <paramref name="n"/>; false once the report is full, and the rest is not read.</summary>
         public bool Line(ReadOnlyMemory<char> text, int n)
@@ -183,7 +204,7 @@ public sealed class SieParser
         /// <summary>A line over the limit, of which only <paramref name="start"/> was decoded.</summary>
         public bool LineTooLong(ReadOnlyMemory<char> start, long length, int n)
         {
-            _pendingRtrans = null;
+            _rtrans = null;
             limits.LineTooLong(report, n, start.Span, length);
             return GoOn();
         }
@@ -210,7 +231,7 @@ public sealed class SieParser
             }
             if (_line.FindFieldLongerThan(limits.MaxFieldLength, out var longValue) is { } longField)
             {
-                _pendingRtrans = null;
+                _rtrans = null;
                 limits.FieldTooLong(report, n, SieFieldNames.Column(_line[0], longField), longValue, longValue.Length);
                 return;
             }
@@ -222,7 +243,8 @@ public sealed class SieParser
                 return;
             }
             var label = labelSpan.ContainsAnyInRange('a', 'z') ? labelSpan.ToString().ToUpperInvariant() : _strings.Get(labelSpan);
-            if (label != "#TRANS") _pendingRtrans = null;
+            if (label != "#TRANS") EndRtrans(withCopy: false);
+            if (label != "#KSUMMA") AddToChecksum(n, label);
 
             if (_inBlock && label is not ("#TRANS" or "#RTRANS" or "#BTRANS"))
             {
@@ -244,28 +266,42 @@ public sealed class SieParser
                     break;
                 case "#PROGRAM": _program = string.Join(' ', Enumerable.Range(1, _line.Count - 1).Select(_line.String)); break;
                 case "#FNAMN": _companyName = _line.String(1); break;
-                case "#ORGNR": _orgNumber = _line.String(1); break;
+                case "#ORGNR":
+                    _orgNumber = _line.String(1);
+                    _orgNumberLine = n;
+                    break;
                 case "#RAR": ReadFiscalYear(n); break;
                 case "#IB": ReadOpeningBalance(n); break;
-                case "#UB" or "#RES": TryAmount(_line[3], n, $"{label} saldo", out _); break; // årsnr konto saldo
+                case "#UB": TryAmount(_line[3], n, $"{label} saldo", out _); break; // årsnr konto saldo
+                case "#RES": ReadResult(n); break;
                 case "#VER": StartVoucher(n); break;
                 case "#TRANS":
-                    if (_pendingRtrans is not null && _pendingRtrans.SameFieldsAs(_line))
+                    if (ReadTransaction(n, label) is not { } row)
                     {
-                        // SIE 4: each #RTRANS is followed by an identical #TRANS for older readers; it is the same row.
-                        _pendingRtrans = null;
+                        _rtrans = null;
                         break;
                     }
-                    AddTransaction(n, label);
+                    // SIE 4B, #RTRANS items 4 and 6: an added row is followed by the same row as #TRANS for readers that do not
+                    // know #RTRANS, and a reader that knows it skips that #TRANS. Exporters write the copy without the
+                    // signature, or with the voucher's date and a shorter text (Fortnox, BL Administration): it is the copy
+                    // when its account, object list and amount are the added row's.
+                    if (EndRtrans(withCopy: row.Account == _rtrans?.Account && row.CostObjects == _rtrans?.CostObjects && row.Amount == _rtrans?.Amount))
+                    {
+                        MaskedTexts -= _lastMasked;
+                        break;
+                    }
+                    AddRow(row);
                     break;
                 case "#RTRANS":
-                    AddTransaction(n, label);
-                    _pendingRtrans = _line.Copy();
+                    if (ReadTransaction(n, label) is not { } added) break;
+                    AddRow(added);
+                    _rtrans = added;
                     break;
                 case "#BTRANS":
-                    // A removed row, kept in the file for the audit trail; it is not part of the voucher.
-                    RequireVoucher(n, label);
+                    // SIE 4B, #BTRANS: a removed row, kept in the file for the audit trail; it is not part of the voucher.
+                    if (RequireVoucher(n, label)) _voucher!.RemovedRows++;
                     break;
+                case "#KSUMMA": ReadChecksum(n); break;
                 default:
                     if (!KnownRecords.Contains(label) && _warnedUnknown.Add(label))
                         report.Warning("sie_unknown_record", n, null, label,
@@ -276,16 +312,99 @@ public sealed class SieParser
 
         public void End()
         {
+            EndRtrans(withCopy: false);
             ParsedVoucher.AssignTransactions(Vouchers, _voucherStarts, _rows, _rowCount);
             if (report.ReadingStopped) return; // what was not read is not checked
             if (_inBlock)
                 report.Error("sie_block_open", _blockLine, null, "{", "Verifikationens { stängs aldrig med }.", "The voucher's { is never closed with }.");
+            if (_checksums is not null && _checksumClosedLine is null)
+                // SIE 4B 10.6: the opening #KSUMMA promises a checksum at the end; without it the file was cut short.
+                report.Error("sie_checksum", _checksumLine, "#KSUMMA", null,
+                    "Filen börjar med #KSUMMA men slutar utan kontrollsumma (#KSUMMA med ett tal): filen är avkortad. Exportera den igen.",
+                    "The file opens with #KSUMMA but ends without its checksum (#KSUMMA with a number): the file was cut short. Export it again.");
             if (isContinuation) return; // the file's header is in the first part
             if (_sieType is null)
                 report.Error("sie_type", 1, "#SIETYP", null, "Posten #SIETYP saknas; filen måste vara SIE typ 4.", "The record #SIETYP is missing; the file must be SIE type 4.");
-            if (_yearStart is { } start && _yearEnd is { } end && !(period.FirstDay >= start && period.LastDay <= end))
-                report.Error("sie_fiscal_year", 1, "#RAR", $"{start:yyyyMMdd} {end:yyyyMMdd}",
+            if (_yearStart is not { } start || _yearEnd is not { } end) return;
+            if (start != new DateOnly(start.Year, 1, 1) || end != new DateOnly(start.Year, 12, 31))
+                // A federation keeps its books by the municipal accounting law (SFS 2018:597), whose fiscal year is the calendar year.
+                report.Error("sie_fiscal_year", _fiscalYearLine, "#RAR", $"{start:yyyyMMdd} {end:yyyyMMdd}",
+                    $"Räkenskapsåret enligt #RAR 0 är {start:yyyy-MM-dd}–{end:yyyy-MM-dd}, men ett samordningsförbunds räkenskapsår är kalenderåret (1 januari–31 december). " +
+                    "Exportera från rätt bokföring, eller rätta räkenskapsåret i ekonomisystemet.",
+                    $"The fiscal year given by #RAR 0 is {start:yyyy-MM-dd} to {end:yyyy-MM-dd}, but a federation's fiscal year is the calendar year (1 January to 31 December). " +
+                    "Export from the right books, or correct the fiscal year in the accounting system.");
+            else if (!(period.FirstDay >= start && period.LastDay <= end))
+                report.Error("sie_fiscal_year", _fiscalYearLine, "#RAR", $"{start:yyyyMMdd} {end:yyyyMMdd}",
                     $"Leveransmånaden {period} ligger utanför räkenskapsåret enligt #RAR 0.", $"The landing month {period} lies outside the fiscal year given by #RAR 0.");
+        }
+
+        /// <summary>
+        /// Ends the wait for an #RTRANS row's copy: true when <paramref name="withCopy"/> (the line is the copy, not counted);
+        /// otherwise the added row had no copy after it, which SIE 4 requires (a warning: the row counts once either way).
+        /// </summary>
+        private bool EndRtrans(bool withCopy)
+        {
+            if (_rtrans is not { } added) return false;
+            _rtrans = null;
+            if (!withCopy)
+                report.Warning("sie_rtrans_without_copy", added.Line, "#RTRANS", $"{added.Account} {added.Amount.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}",
+                    "En tillagd rad (#RTRANS) följs inte av sin kopia (#TRANS med samma konto, objektlista och belopp) som SIE 4 föreskriver. Raden räknas en gång; " +
+                    "raden efter den räknas som en egen rad. Gäller den första sådana raden i filen.",
+                    "An added row (#RTRANS) is not followed by its copy (#TRANS with the same account, object list and amount) as SIE 4 requires. The row counts once; " +
+                    "the row after it counts as a row of its own. Said of the first such row in the file.");
+            return withCopy;
+        }
+
+        /// <summary>Adds a record to the checksum while one runs; a record after the closing #KSUMMA is not covered by it: an error.</summary>
+        private void AddToChecksum(int n, string label)
+        {
+            if (_checksumClosedLine is { } closed)
+            {
+                if (_reportedAfterChecksum) return;
+                _reportedAfterChecksum = true;
+                report.Error("sie_checksum", n, "post", label,
+                    $"Posten står efter filens kontrollsumma (#KSUMMA på rad {closed}) och omfattas inte av den: filen har ändrats efter exporten. Exportera den igen.",
+                    $"The record comes after the file's checksum (#KSUMMA on line {closed}) and is not covered by it: the file was changed after export. Export it again.");
+                return;
+            }
+            if (_checksums is null) return;
+            foreach (var checksum in _checksums) checksum.Add(_line);
+        }
+
+        /// <summary>
+        /// #KSUMMA (SIE 4B chapter 10): the first, without a value, starts the checksum; the second, with the checksum as a
+        /// number, ends it. A checksum that differs means the file was edited or damaged after export: an error.
+        /// </summary>
+        private void ReadChecksum(int n)
+        {
+            if (_line[1].IsEmpty)
+            {
+                if (_checksums is not null || _checksumClosedLine is not null)
+                {
+                    report.Error("sie_checksum", n, "#KSUMMA", null,
+                        "Filen har mer än en inledande #KSUMMA.", "The file has more than one opening #KSUMMA.");
+                    return;
+                }
+                _checksumLine = n;
+                _checksums = encoding.CodePage == 437 ? [new SieChecksum(encoding)] : [new SieChecksum(Codepage437), new SieChecksum(encoding)];
+                return;
+            }
+            if (_checksums is null)
+            {
+                report.Error("sie_checksum", n, "#KSUMMA", _line.String(1),
+                    _checksumClosedLine is null ? "Kontrollsumman (#KSUMMA med ett tal) saknar sin inledande #KSUMMA." : "Filen har mer än en kontrollsumma (#KSUMMA med ett tal).",
+                    _checksumClosedLine is null ? "The checksum (#KSUMMA with a number) has no opening #KSUMMA before it." : "The file has more than one checksum (#KSUMMA with a number).");
+                return;
+            }
+            var computed = _checksums[0].Value;
+            var matches = uint.TryParse(_line[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var stated)
+                && _checksums.Any(c => c.Value == stated);
+            _checksums = null;
+            _checksumClosedLine = n;
+            if (!matches)
+                report.Error("sie_checksum", n, "#KSUMMA", _line.String(1),
+                    $"Filens kontrollsumma stämmer inte: #KSUMMA anger {_line.String(1)}, innehållet ger {computed}. Filen har ändrats eller skadats efter exporten; exportera den igen.",
+                    $"The file's checksum does not match: #KSUMMA states {_line.String(1)}, its content gives {computed}. The file was edited or damaged after export; export it again.");
         }
 
         private void OpenBlock(int n)
@@ -304,7 +423,6 @@ public sealed class SieParser
             if (!_inBlock) report.Error("sie_block", n, null, "}", "En } utan matchande {.", "A } without a matching {.");
             _inBlock = false;
             _voucher = null;
-            _pendingRtrans = null;
         }
 
         private void ReadFiscalYear(int n)
@@ -314,6 +432,7 @@ public sealed class SieParser
             {
                 _yearStart = start;
                 _yearEnd = end;
+                _fiscalYearLine = n;
             }
             else
             {
@@ -327,6 +446,12 @@ public sealed class SieParser
             // #IB årsnr konto saldo kvantitet
             if (!TryAmount(_line[3], n, "#IB saldo", out var amount) || !TryAccount(_line[2], n, out var account)) return;
             if (_line[1] is "0") OpeningBalances.Add((n, account, amount));
+        }
+
+        private void ReadResult(int n)
+        {
+            // #RES årsnr konto saldo: the result accounts' balances; year -1 is the previous year.
+            if (TryAmount(_line[3], n, "#RES saldo", out var amount) && _line[1] is "-1") PreviousYearResult = (PreviousYearResult ?? 0m) + amount;
         }
 
         private void StartVoucher(int n)
@@ -351,33 +476,39 @@ public sealed class SieParser
             return false;
         }
 
-        private void AddTransaction(int n, string label)
+        /// <summary>Reads a #TRANS or #RTRANS row; null (with its error reported) when it cannot be read.</summary>
+        private ParsedTransaction? ReadTransaction(int n, string label)
         {
             // #TRANS kontonr {objektlista} belopp transdat transtext kvantitet sign
-            if (!RequireVoucher(n, label)) return;
-            if (!TryAccount(_line[1], n, out var account)) return;
+            if (!RequireVoucher(n, label)) return null;
+            if (!TryAccount(_line[1], n, out var account)) return null;
             if (_line.Count < 4 || !_line.IsList(2))
             {
                 report.Error("sie_object_list", n, $"{label} objektlista", _line.Has(2) ? _line.Raw(2) : null,
                     "Transaktionen saknar objektlista { } före beloppet.", "The transaction lacks its object list { } before the amount.");
-                return;
+                return null;
             }
             if (_line.ItemCount(2) % 2 != 0)
             {
                 report.Error("sie_object_list", n, $"{label} objektlista", _line.Raw(2),
                     "Objektlistan ska bestå av par: dimension och objekt.", "The object list must consist of pairs: dimension and object.");
-                return;
+                return null;
             }
-            if (!TryAmount(_line[3], n, $"{label} belopp", out var amount)) return;
+            if (!TryAmount(_line[3], n, $"{label} belopp", out var amount)) return null;
             var date = _voucher!.Date;
             if (!_line[4].IsEmpty && !CompactDate.TryParseCompact(_line[4], out date))
             {
                 var (sv, en) = CompactDate.NotInCalendar(_line[4]);
                 report.Error("sie_date", n, $"{label} transdat", _line.String(4), "Transaktionsdatum ska vara ÅÅÅÅMMDD." + sv, "The transaction date must be YYYYMMDD." + en);
-                return;
+                return null;
             }
+            return new ParsedTransaction(account, CostObjects(), amount, date, Text(_line[5]), n);
+        }
+
+        private void AddRow(ParsedTransaction row)
+        {
             if (_rowCount == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
-            _rows[_rowCount++] = new ParsedTransaction(account, CostObjects(), amount, date, Text(_line[5]), n);
+            _rows[_rowCount++] = row;
         }
 
         /// <summary>The object list as "dim:code|dim:code", shared between rows that have the same list.</summary>
@@ -399,11 +530,16 @@ public sealed class SieParser
         /// <summary>A free text, with anything shaped like an identity number masked (and counted).</summary>
         private string Text(ReadOnlySpan<char> text)
         {
+            _lastMasked = 0;
             if (!FreeTextMasker.MayContainNumber(text)) return _strings.Get(text);
             var (masked, count) = FreeTextMasker.Mask(text.ToString());
             MaskedTexts += count;
+            _lastMasked = count;
             return masked;
         }
+
+        /// <summary>What the last call of <see cref="Text"/> masked: an #RTRANS copy that is skipped takes its count back.</summary>
+        private int _lastMasked;
 
         private bool TryAccount(ReadOnlySpan<char> account, int n, out string value)
         {

@@ -140,7 +140,8 @@ public class CliTests
         Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\)\s+│\s+1 200 000 kr │", output);
         Assert.Contains("prel. = preliminär: året är inte komplett / the year is not complete.", output);
         Assert.Contains("│ Exempellän ", output);
-        Assert.Contains("equity_above_recommendation", output);
+        Assert.Contains("equity_above_recommendation:granmo:2025", output);
+        Assert.Contains("Ingående eget kapital 2025 är 22,5 % av den budgeterade medelstilldelningen 2025", output);
         Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", output);
         var kpiFile = Path.Combine(folder.Path, "curated", "models", "kpi.parquet");
         var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();

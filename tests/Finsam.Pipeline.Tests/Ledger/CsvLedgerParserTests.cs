@@ -101,17 +101,23 @@ public class CsvLedgerParserTests
     }
 
     [Fact]
-    public void Opening_balances_must_balance_and_be_dated_the_first_day_of_the_year()
+    public void Opening_balances_must_be_dated_the_first_day_of_the_year_and_a_difference_from_zero_is_a_warning()
     {
+        // Before last year's result is booked to equity the balances sum to minus that result: a warning naming the
+        // difference, which counts as equity until booked (QualityRuleTests); a balance dated elsewhere is an error.
         var file = FileValidator.Validate(Csv.Utf8("""
             verifikation;datum;konto;belopp;objekt;text
             IB;2025-01-01;1930;950000,00;;
             IB;2025-03-01;2010;-900000,00;;
             """), March, null);
 
+        Assert.Equal([("opening_balance_date", 3, "2025-03-01")], file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
+        var warning = Assert.Single(file.Report.Warnings);
+        Assert.Equal(("opening_balance_unbalanced", 2, "50000.00"), (warning.Code, warning.Line!.Value, warning.Value!));
         Assert.Equal(
-            [("opening_balance_date", 3, "2025-03-01"), ("opening_balance_unbalanced", 2, "50000.00")],
-            file.Report.Errors.Select(e => (e.Code, e.Line!.Value, e.Value!)));
+            "Opening balances add up to 50000.00, not 0.00. That is normally the previous year's result, not yet booked to equity; if it is not, " +
+            "check the year's opening balance in the accounting system. The difference counts as equity (unbooked result) until an export books it.",
+            warning.MessageEn);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Models;
@@ -230,17 +231,114 @@ public class QualityRuleTests
         Assert.Equal([("alfa", 2025, null, "overlapping_registrations", "warning", 2L)], await FindingsAsync(scenario));
     }
 
+    /// <summary>The equity warnings of a build, with their texts.</summary>
+    private static List<(int? Year, string? Period, string Detail)> EquityWarnings(ModelBuild build) =>
+        build.Session.Query("select year, period, detail from quality where rule_id = 'equity_above_recommendation' order by all")
+            .Rows.Select(r => ((int?)r[0], (string?)r[1], (string)r[2]!)).ToList();
+
+    /// <summary>Alfa's opening balances of 2025: 400 000 of equity.</summary>
+    private const string OpeningEquity = """
+        IB;2025-01-01;1930;400000,00;;
+        IB;2025-01-01;2010;-400000,00;;
+        """ + "\n";
+
     [Fact]
-    public async Task Equity_above_twenty_percent_is_a_warning()
+    public async Task Equity_of_a_complete_year_above_twenty_percent_of_its_contributions_is_a_warning_in_percent()
     {
-        // Equity 400 000 opening + 400 000 result = 800 000 against 400 000 contributions.
-        using var scenario = new ModelScenario().Ledger("alfa", "2025-01", """
-            IB;2025-01-01;1930;400000,00;;
-            IB;2025-01-01;2010;-400000,00;;
-            """ + "\n" + BalancedContributions);
+        // Equity at 31 December: 400 000 opening + 400 000 contributions − 190 000 costs = 610 000 against the year's
+        // 400 000 contributions: 152.5 %. (February to November are missing: errors of their own.)
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions)
+            .Ledger("alfa", "2025-12", "V9;2025-12-10;4010;190000,00;;\nV9;2025-12-10;1930;-190000,00;;");
         using var build = await scenario.BuildAsync();
 
-        Assert.Equal([("alfa", 2025, "2025-01", "equity_above_recommendation", "warning", 1L)], build.Findings());
-        Assert.Equal(2m, build.Kpis("alfa", "2025")["eget_kapital_andel/T/"]);
+        Assert.Equal(
+            [(2025, "2025-12", "Eget kapital 31 december 2025 är 152,5 % av årets medelstilldelning (rekommendation högst 20 %) / " +
+                "equity at 31 December 2025 is 152.5 % of the year's contributions (recommended at most 20 %)")],
+            EquityWarnings(build));
+        Assert.Equal(1.525m, build.Kpis("alfa", "2025")["eget_kapital_andel/T/"]);
+        var flag = build.Session.Query("select flag from kpi where kpi_id = 'eget_kapital_andel' and scope_id = 'alfa'").Rows.Single()[0];
+        Assert.Equal("over_rekommendation", flag);
+    }
+
+    [Theory]
+    [InlineData("1600000", "Ingående eget kapital 2025 är 25,0 % av den budgeterade medelstilldelningen 2025 (rekommendation högst 20 %) / " +
+        "opening equity 2025 is 25.0 % of the contributions budgeted for 2025 (recommended at most 20 %)")]
+    [InlineData("2100000", null)]
+    public async Task Opening_equity_of_an_incomplete_year_is_measured_against_the_budgeted_contributions(string budgeted, string? detail)
+    {
+        // January: the contributions so far (400 000) say nothing of the year's; the budget says 1 600 000 or 2 100 000 (19.0 %).
+        using var scenario = new ModelScenario()
+            .Reference("budget.csv", $"federation_id;ar;kategori;belopp\nalfa;2025;bidrag_stat;{budgeted}\n")
+            .Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Equal(detail is null ? [] : [(2025, "2025-01", detail)], EquityWarnings(build));
+        // The KPI is the year to date against the months so far (200 %): not flagged before the year is complete.
+        var flag = build.Session.Query("select flag from kpi where kpi_id = 'eget_kapital_andel' and scope_id = 'alfa'").Rows.Single()[0];
+        Assert.Equal("", flag);
+    }
+
+    [Fact]
+    public async Task Opening_equity_of_an_incomplete_year_without_a_budget_is_measured_against_the_previous_complete_year()
+    {
+        // 2024 (December only, so complete) had 1 000 000 of contributions; 2025 opens with 400 000 of equity: 40.0 %.
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2024-12", "V1;2024-12-10;1930;1000000,00;;\nV1;2024-12-10;3010;-1000000,00;;")
+            .Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Equal(
+            [(2025, "2025-01", "Ingående eget kapital 2025 är 40,0 % av medelstilldelningen 2024 (rekommendation högst 20 %) / " +
+                "opening equity 2025 is 40.0 % of the 2024 contributions (recommended at most 20 %)")],
+            EquityWarnings(build));
+    }
+
+    [Fact]
+    public async Task Opening_equity_of_an_incomplete_year_with_nothing_to_measure_it_against_gives_no_warning()
+    {
+        using var scenario = new ModelScenario().Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Empty(EquityWarnings(build));
+    }
+
+    [Fact]
+    public async Task Opening_balances_before_last_years_result_is_booked_count_the_difference_as_equity_and_continue_the_equity_of_the_year_before()
+    {
+        // 2024: 400 000 of opening equity and a result of 50 000 (contributions 400 000, costs 350 000): 450 000 at its end.
+        // January 2025, before the closing, as a SIE export: the balances still carry 400 000 on the equity account, and the
+        // assets the profit bought (1930: 450 000), so they sum to 50 000 — last year's result (#RES -1), not booked yet. The
+        // file is accepted with a warning (SieExportPatternTests), and the difference is equity: the opening equity of 2025
+        // is 450 000, as 2024 closed, and the continuity check finds nothing.
+        using var scenario = new ModelScenario()
+            .Ledger("alfa", "2024-12", """
+                IB;2024-01-01;1930;400000,00;;
+                IB;2024-01-01;2010;-400000,00;;
+                V1;2024-12-10;1930;400000,00;;
+                V1;2024-12-10;3010;-400000,00;;
+                V2;2024-12-11;4010;350000,00;;
+                V2;2024-12-11;1930;-350000,00;;
+                """)
+            .SieLedger("alfa", "2025-01", """
+                #IB 0 1930 450000.00
+                #IB 0 2010 -400000.00
+                #RES -1 3010 -400000.00
+                #RES -1 4010 350000.00
+                #VER A 1 20250110 "Medel"
+                {
+                #TRANS 1930 {} 400000.00
+                #TRANS 3010 {} -200000.00
+                #TRANS 3020 {} -100000.00
+                #TRANS 3031 {} -100000.00
+                }
+                """);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Equal(450000m, build.Kpis("alfa", "2024")["eget_kapital/T/"]);
+        // 450 000 opening + 400 000 contributions of January.
+        Assert.Equal(850000m, build.Kpis("alfa", "2025")["eget_kapital/T/"]);
+        Assert.DoesNotContain(build.Findings(), f => f.Rule == "equity_continuity");
+        Assert.Equal(450000m, build.Session.Query("select eget_kapital_ib from int_finance_year where year = 2025").Rows.Single()[0]);
     }
 }

@@ -257,15 +257,6 @@ public class SieParserTests
     }
 
     [Fact]
-    public void Organisation_number_must_match_the_federation()
-    {
-        var file = Validate("", expectedOrgNr: "222000-0026");
-
-        var error = Assert.Single(file.Report.Errors);
-        Assert.Equal(("orgnr_mismatch", "222000-0018"), (error.Code, error.Value));
-    }
-
-    [Fact]
     public void Opening_balances_without_a_fiscal_year_are_an_error_not_dated_by_guess()
     {
         var header = Support.Sie.Header().Replace("#RAR 0 20250101 20251231", "#RAR -1 20240101 20241231");

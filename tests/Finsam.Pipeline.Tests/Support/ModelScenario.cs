@@ -67,6 +67,10 @@ public sealed class ModelScenario : IDisposable
     public ModelScenario Ledger(string federation, string period, string rows) =>
         Drop($"{federation}/{period}/huvudbok.csv", LedgerHeader + "\n" + rows.Trim());
 
+    /// <summary>A SIE 4 ledger: the test header (Support.Sie.Header) for the period's year, then <paramref name="body"/> (ASCII).</summary>
+    public ModelScenario SieLedger(string federation, string period, string body) =>
+        Drop($"{federation}/{period}/huvudbok.se", Sie.Header(year: int.Parse(period[..4])) + "\n" + body.Trim());
+
     public ModelScenario Participants(string federation, string period, string rows) =>
         Drop($"{federation}/{period}/deltagare.csv", ParticipantHeader + "\n" + rows.Trim());
 

@@ -1,5 +1,5 @@
--- Intermediate: money per federation and year (year to date), income positive, costs positive.
--- Grain: one row per federation and year.
+-- Intermediate: money per federation and year (year to date), income positive, costs positive; whether the year's
+-- ledger is complete (its December delivered). Grain: one row per federation and year.
 with ledger_by_category as (
     select
         federation_id,
@@ -31,11 +31,17 @@ opening_equity as (
     from int_account_rows_mapped
     where source = 'opening_balance'
     group by federation_id, year
+),
+ledger_decembers as (
+    select distinct federation as federation_id, cast(substr(period, 1, 4) as integer) as year
+    from src_partitions
+    where dataset = 'ledger' and substr(period, 6, 2) = '12'
 )
 select
     y.federation_id,
     y.year,
     y.through_period,
+    d.year is not null as ledger_complete,
     coalesce(l.bidrag_stat, 0) as bidrag_stat,
     coalesce(l.bidrag_region, 0) as bidrag_region,
     coalesce(l.bidrag_kommun, 0) as bidrag_kommun,
@@ -58,3 +64,4 @@ select
 from int_federation_years as y
 left join ledger_by_category as l on l.federation_id = y.federation_id and l.year = y.year
 left join opening_equity as e on e.federation_id = y.federation_id and e.year = y.year
+left join ledger_decembers as d on d.federation_id = y.federation_id and d.year = y.year

@@ -21,7 +21,7 @@ finance_values as (
     union all select 'eget_kapital', scope, scope_id, year, through_period, '', eget_kapital_ub, eget_kapital_ub, null, '' from finance
     union all select 'eget_kapital_andel', scope, scope_id, year, through_period, '', share(eget_kapital_ub, medelstilldelning_eget_kapital), eget_kapital_ub, medelstilldelning_eget_kapital,
         -- The recommendation is about the equity a year ends with: flagged in a complete year only (as the warning).
-        case when share(eget_kapital_ub, medelstilldelning_eget_kapital) > 0.20 and through_period = cast(year as varchar) || '-12'
+        case when share(eget_kapital_ub, medelstilldelning_eget_kapital) > 0.20 and equity_year_complete
             then 'over_rekommendation' else '' end from finance
     union all select 'bidrag_andel', scope, scope_id, year, through_period, 'stat', share(bidrag_stat, medelstilldelning), bidrag_stat, medelstilldelning,
         case when abs(share(bidrag_stat, medelstilldelning) - 0.5) > 0.005 then 'avviker_fran_lagen' else '' end from finance

@@ -1,7 +1,8 @@
 -- Mart: money per level (federation, county, all) and year, year to date. A federation always has its
 -- own row; a county's and all federations' totals leave out a federation-year whose finance an error
 -- withholds (dim_scope_members): ekonomi for income and costs, eget_kapital for equity (with the
--- contributions of the same federations, for the equity share). Grain: one row per scope, scope_id and year.
+-- contributions of the same federations, for the equity share; the year is complete for equity when every federation
+-- it covers has delivered its December ledger). Grain: one row per scope, scope_id and year.
 with members as (
     select
         f.*,
@@ -30,6 +31,7 @@ select
     cast(sum(kostnad_total) filter (where in_finance) as decimal(18, 2)) as kostnad_total,
     cast(sum(resultat) filter (where in_finance) as decimal(18, 2)) as resultat,
     cast(sum(eget_kapital_ub) filter (where in_equity) as decimal(18, 2)) as eget_kapital_ub,
-    cast(sum(medelstilldelning) filter (where in_equity) as decimal(18, 2)) as medelstilldelning_eget_kapital
+    cast(sum(medelstilldelning) filter (where in_equity) as decimal(18, 2)) as medelstilldelning_eget_kapital,
+    coalesce(bool_and(ledger_complete) filter (where in_equity), false) as equity_year_complete
 from members
 group by scope, scope_id, year

@@ -1,9 +1,10 @@
 -- Quality: equity above the national recommendation of at most 20 % of the year's contributions (warning). The
 -- recommendation is about the equity a year ends with against a whole year's allocated funds, so equity is never
 -- measured against the contributions of the months so far (in January to March that fired for every federation):
---   a complete year (through December): equity at 31 December against the year's contributions;
+--   a complete year (its December ledger delivered): equity at 31 December against the year's contributions;
 --   an incomplete year: the opening equity (1 January, with a result not yet booked) against the contributions
---   budgeted for the year (budget.csv, bidrag_*), else the previous year's when that year is complete; else no finding.
+--   budgeted for the year (budget.csv: bidrag_stat, bidrag_region and bidrag_kommun, all three), else the previous
+--   year's when that year is complete; else no finding.
 -- Not for a federation-year whose finance an unmapped account or a mapping conflict withholds (quality_scope.csv),
 -- nor measured against a year so withheld: the warning would state what is withheld. Grain: one row per federation and year.
 with incompletely_mapped as (
@@ -13,13 +14,14 @@ complete_years as (
     select f.federation_id, f.year, f.medelstilldelning
     from int_finance_year as f
     anti join incompletely_mapped as m on m.federation_id = f.federation_id and m.year = f.year
-    where f.through_period = cast(f.year as varchar) || '-12'
+    where f.ledger_complete
 ),
 budgeted_contributions as (
     select federation_id, ar as year, sum(belopp) as medelstilldelning
     from ref_budget
     where kategori in ('bidrag_stat', 'bidrag_region', 'bidrag_kommun')
     group by federation_id, ar
+    having count(distinct kategori) = 3
 ),
 measures as (
     select

@@ -55,7 +55,7 @@ public static class ModelBenchmark
         if (memoryLimit is not null) options = options with { MemoryLimit = memoryLimit };
         var sw = Stopwatch.StartNew();
         // Each step's time on stderr, so that stdout stays the one result line the parent reads.
-        var progress = new Finsam.Pipeline.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,6:F2} s {step}"));
+        var progress = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,6:F2} s {step}"));
         using var build = ModelBuild.RunAsync(store, options, progress).GetAwaiter().GetResult();
         var seconds = sw.Elapsed.TotalSeconds;
         if (build.AssertionFailures.Count > 0) throw new InvalidOperationException("Assertion failed: " + build.AssertionFailures[0].Name);
@@ -103,18 +103,18 @@ public static class ModelBenchmark
                           $"{secondSeconds:F1} ({string.Join(", ", second.Datasets.Select(d => d.Describe()))}) | {self.PeakWorkingSet64 / (1 << 20):N0} |");
         foreach (var d in first.Datasets)
             Console.WriteLine($"  {d.Dataset} v{d.Version}: " + string.Join(", ", d.Manifest.Outputs.Select(o => $"{o.Name} {o.Bytes / 1e6:F1} MB")));
-        var audit = first.Datasets.Single(d => d.Dataset == Finsam.Pipeline.Publishing.Publisher.KpiDataset).Manifest.DisclosureAudit;
+        var audit = first.Datasets.Single(d => d.Dataset == Finsam.Pipeline.Versions.PublishedLayout.KpiDataset).Manifest.DisclosureAudit;
         Console.WriteLine($"  disclosure audit in the manifest: passed {audit?.Passed}, suppressed cells {audit?.SuppressedCells}, smallest interval {audit?.SmallestIntervalWidth}");
 
         // The protection and its audit alone, again on the same build: without and with the first release as an earlier one.
         var kpiParquet = Path.Combine(root, "v1-kpi.parquet");
-        File.WriteAllBytes(kpiParquet, new Finsam.Pipeline.Publishing.DatasetVersions(store)
-            .ReadFileAsync(first.Datasets.Single(d => d.Dataset == Finsam.Pipeline.Publishing.Publisher.KpiDataset).Manifest, "kpi.parquet").GetAwaiter().GetResult());
+        File.WriteAllBytes(kpiParquet, new Finsam.Pipeline.Versions.DatasetVersions(store)
+            .ReadFileAsync(first.Datasets.Single(d => d.Dataset == Finsam.Pipeline.Versions.PublishedLayout.KpiDataset).Manifest, Finsam.Pipeline.Versions.PublishedLayout.KpiFile).GetAwaiter().GetResult());
         foreach (var earlier in new[] { Array.Empty<string>(), [kpiParquet] })
         {
             using var sampler = new PeakSampler();
             sw.Restart();
-            var result = Finsam.Pipeline.Publishing.PublishedTables.Create(build.Session, queries, earlier);
+            var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier);
             var seconds = sw.Elapsed.TotalSeconds;
             var (before, peak) = sampler.Stop();
             Console.WriteLine($"  protection + audit, {earlier.Length} earlier release(s): {seconds:F1} s, working set {before:N0} MB before, peak {peak:N0} MB; " +

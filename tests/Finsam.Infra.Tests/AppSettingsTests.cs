@@ -1,4 +1,3 @@
-using Finsam.Infra.Tests.Arm;
 using Finsam.Infra.Tests.Policy;
 using Finsam.Infra.Tests.Support;
 using Finsam.Pipeline.Configuration;

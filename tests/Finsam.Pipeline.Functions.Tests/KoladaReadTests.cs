@@ -1,9 +1,9 @@
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Finsam.Pipeline.Functions.Tests.Support;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.ReadApi;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -153,7 +153,7 @@ public class KoladaReadTests(AzuriteFixture azurite)
     private static async Task<List<MemberCell>> MemberCellsAsync(PublishedApp world, string kpi)
     {
         var versions = new DatasetVersions(world.App.Store);
-        var manifest = await versions.ResolveAsync(Publisher.KpiDataset, "latest");
+        var manifest = await versions.ResolveAsync(PublishedLayout.KpiDataset, "latest");
         using var folder = new TempFolder();
         var path = Path.Combine(folder.Path, "kpi.parquet");
         await File.WriteAllBytesAsync(path, await versions.ReadFileAsync(manifest, "kpi.parquet"));

@@ -1,7 +1,8 @@
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Functions.Tests.Support;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Functions.Tests;
 
@@ -15,8 +16,8 @@ public class ScheduledBuildTests(AzuriteFixture azurite)
         var world = await PublishedApp.GetAsync(azurite);
         var versions = new DatasetVersions(world.App.Store);
 
-        Assert.Equal([1], (await versions.ListAsync(Publisher.CuratedDataset)).Select(m => m.Version));
-        Assert.Equal(29, (await versions.ResolveAsync(Publisher.CuratedDataset, "latest")).Inputs.Count);
+        Assert.Equal([1], (await versions.ListAsync(PublishedLayout.CuratedDataset)).Select(m => m.Version));
+        Assert.Equal(29, (await versions.ResolveAsync(PublishedLayout.CuratedDataset, "latest")).Inputs.Count);
         Assert.Contains(world.LogsAfterFirstTick, l => l.Contains("Build and publish: curated published v1"));
         Assert.DoesNotContain(world.LogsAfterFirstTick, l => l.Contains("kpi published"));
         Assert.Contains(world.LogsOfSecondTick, l => l.Contains("Build and publish: curated unchanged, nothing new since v1"));
@@ -30,8 +31,8 @@ public class ScheduledBuildTests(AzuriteFixture azurite)
         var world = await PublishedApp.GetAsync(azurite);
         var versions = new DatasetVersions(world.App.Store);
 
-        Assert.Equal([1], (await versions.ListAsync(Publisher.KpiDataset)).Select(m => m.Version));
-        Assert.Equal(29, (await versions.ResolveAsync(Publisher.KpiDataset, "latest")).Inputs.Count);
+        Assert.Equal([1], (await versions.ListAsync(PublishedLayout.KpiDataset)).Select(m => m.Version));
+        Assert.Equal(29, (await versions.ResolveAsync(PublishedLayout.KpiDataset, "latest")).Inputs.Count);
         Assert.Equal(["Member release: kpi published v1", "Member release: kpi unchanged, nothing new since v1"],
             world.LogsOfReleases.Where(l => l.Contains("Member release: kpi")).Select(l => l[(l.IndexOf("Member release", StringComparison.Ordinal))..l.IndexOf(" [", StringComparison.Ordinal)]));
         // What the release published is kept for later audits, outside the members' prefix and out of retention's reach.

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Finsam.Pipeline;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

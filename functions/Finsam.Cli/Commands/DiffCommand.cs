@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Versions;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -13,7 +13,7 @@ public static class DiffCommand
     {
         var from = new Argument<string>("old") { Description = "The older version (v1, 1 or latest)." };
         var to = new Argument<string>("new") { Description = "The newer version (v2, 2 or latest)." };
-        var dataset = new Option<string>("--dataset") { Description = "kpi (member values, default) or curated (exact values).", DefaultValueFactory = _ => Publisher.KpiDataset };
+        var dataset = new Option<string>("--dataset") { Description = "kpi (member values, default) or curated (exact values).", DefaultValueFactory = _ => PublishedLayout.KpiDataset };
         var command = new Command("diff", "List the KPIs whose value or status changed between two published versions, with old and new values.") { from, to, dataset };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
@@ -37,7 +37,7 @@ public static class DiffCommand
     /// <summary>A value as published: ".." when suppressed (with why, in the controller's snapshot), then its status: "prel." or, from a data-quality error, "(b)" beside it or "brist" in its place.</summary>
     private static string Value(decimal? value, string suppression, string status)
     {
-        if (suppression != "") return suppression == Finsam.Pipeline.Publishing.Formats.CellText.Suppressed ? suppression : $".. ({suppression})";
+        if (suppression != "") return suppression == Finsam.Pipeline.Contract.Marker.Suppressed ? suppression : $".. ({suppression})";
         var text = value is { } v ? Finsam.Pipeline.Publishing.Formats.CellText.Normalise(v).ToString(System.Globalization.CultureInfo.InvariantCulture) : "–";
         return status == "preliminar" ? text + " prel." : BuildCommand.WithStatus(text, value is null, status);
     }

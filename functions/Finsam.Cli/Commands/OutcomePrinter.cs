@@ -1,4 +1,4 @@
-using Finsam.Pipeline;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Spectre.Console;

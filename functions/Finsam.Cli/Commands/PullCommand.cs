@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Finsam.Pipeline;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Versions;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -11,7 +12,7 @@ public static class PullCommand
 {
     public static Command Create(IAnsiConsole console, CliSettings settings)
     {
-        var dataset = new Option<string>("--dataset") { Description = "kpi (members) or curated (the controller).", DefaultValueFactory = _ => Publisher.KpiDataset };
+        var dataset = new Option<string>("--dataset") { Description = "kpi (members) or curated (the controller).", DefaultValueFactory = _ => PublishedLayout.KpiDataset };
         var version = new Option<string>("--version") { Description = "latest, or a version number (3 or v3).", DefaultValueFactory = _ => PublishedLayout.LatestPointer };
         var to = new Option<string>("--to") { Description = "Folder to copy the files into.", Required = true };
         var command = new Command("pull", "Copy one published version (every file and its manifest) into a local folder, checking each file's SHA-256.") { dataset, version, to };
@@ -23,7 +24,7 @@ public static class PullCommand
             var progress = new SynchronousProgress<string>(file => console.MarkupLineInterpolated($"[grey]  {file}[/]"));
             var manifest = await services.GetRequiredService<VersionPuller>().PullAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(version)!, folder, progress, ct);
             console.MarkupLineInterpolated($"Pulled {manifest.Dataset} v{manifest.Version} ({manifest.Outputs.Count} files) to {folder}.");
-            if (manifest.Dataset == Publisher.KpiDataset)
+            if (manifest.Dataset == PublishedLayout.KpiDataset)
                 console.MarkupLineInterpolated($"Open {Path.Combine(folder, "rapport.html")} in a browser, or {Path.Combine(folder, "nyckeltal.xlsx")} in Excel.");
             else
                 console.MarkupLineInterpolated($"Open it in DuckDB: cd {folder} && duckdb {ControllerDatabase.FileName}");

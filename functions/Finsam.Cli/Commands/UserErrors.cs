@@ -1,6 +1,6 @@
-using Finsam.Pipeline;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Cli.Commands;
 

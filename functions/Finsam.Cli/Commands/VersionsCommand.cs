@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Versions;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -18,7 +18,7 @@ public static class VersionsCommand
         {
             await using var services = settings.Services(parse);
             var versions = services.GetRequiredService<DatasetVersions>();
-            var datasets = parse.GetValue(dataset) is { } one ? [Datasets.Check(one)] : Publisher.Datasets;
+            var datasets = parse.GetValue(dataset) is { } one ? [Datasets.Check(one)] : PublishedLayout.Datasets;
             foreach (var name in datasets)
             {
                 var manifests = await versions.ListAsync(name, ct);
@@ -47,7 +47,7 @@ public static class VersionsCommand
 
 internal static class Datasets
 {
-    public static string Check(string dataset) => Publisher.Datasets.Contains(dataset)
+    public static string Check(string dataset) => PublishedLayout.Datasets.Contains(dataset)
         ? dataset
-        : throw new ArgumentException($"Unknown dataset '{dataset}': use {string.Join(" or ", Publisher.Datasets)}.");
+        : throw new ArgumentException($"Unknown dataset '{dataset}': use {string.Join(" or ", PublishedLayout.Datasets)}.");
 }

@@ -1,11 +1,8 @@
 using Cronos;
-using Finsam.Pipeline;
-using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Privacy;
-using Finsam.Pipeline.Publishing;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Cli.LocalHost;
 

@@ -3,6 +3,7 @@ using Cronos;
 using Finsam.Pipeline.Privacy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Configuration;
 

@@ -5,6 +5,7 @@ using Finsam.Pipeline.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Ingestion;
 

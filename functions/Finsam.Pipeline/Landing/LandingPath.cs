@@ -1,16 +1,12 @@
-using System.Text.RegularExpressions;
 using Finsam.Pipeline.Contract;
-using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Reference;
 
 namespace Finsam.Pipeline.Landing;
 
 /// <summary>A file's place in landing: landing/{federation}/{yyyy-MM}/{file}.</summary>
-public sealed partial record LandingPath(string FederationId, Period Period, string FileName)
+public sealed record LandingPath(string FederationId, Period Period, string FileName)
 {
     public override string ToString() => $"{FederationId}/{Period}/{FileName}";
-
-    public static bool IsValidFederationId(string id) => FederationIdShape().IsMatch(id);
 
     /// <summary>The landing path of a blob name, or the reason (Swedish, English) it is not one.</summary>
     public static (LandingPath? Path, string? ProblemSv, string? ProblemEn) Parse(string blobName, FederationRegistry federations)
@@ -28,7 +24,4 @@ public sealed partial record LandingPath(string FederationId, Period Period, str
             return (null, $"'{periodText}' är ingen månad; skriv ÅÅÅÅ-MM med år 2000–2099 och månad 01–12.", $"'{periodText}' is not a month; write yyyy-MM with a year from 2000 to 2099 and a month from 01 to 12.");
         return (new LandingPath(federation, period, file), null, null);
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
-    private static partial Regex FederationIdShape();
 }

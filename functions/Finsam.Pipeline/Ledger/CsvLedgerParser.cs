@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Finsam.Pipeline.Contract;
-using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Text;
 

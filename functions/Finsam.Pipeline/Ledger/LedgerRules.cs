@@ -57,22 +57,39 @@ public static class LedgerRules
 
     /// <summary>
     /// Opening balances sum to 0.00 once the previous year is closed. Until last year's result is booked to equity, months
-    /// into the new year, they sum to minus that result (a profit leaves the assets it bought without the equity beside
-    /// them): a warning naming the difference, which the models count as equity (the unbooked result) until an export books it.
+    /// into the new year, they sum to that result as a profit (a profit leaves the assets it bought without the equity beside
+    /// them; a loss the other way round): a warning naming the difference, which the models count as equity (the unbooked
+    /// result) until an export books it. A SIE file that states last year's result (#RES -1) and a difference that is not it
+    /// contradicts itself: an error, as the difference would be booked as equity without being the result.
     /// </summary>
     private static void CheckOpeningBalanceSum(ParsedLedger ledger, ValidationReport report)
     {
         var difference = ledger.OpeningBalances.Sum(b => b.Amount);
         if (difference == 0m) return;
-        var asResult = ledger.PreviousYearResult is { } result && result == -difference;
-        var (sv, en) = asResult
-            ? ($" Det är föregående års resultat enligt #RES -1 ({Amount(-ledger.PreviousYearResult!.Value)} kr), som ännu inte är bokfört mot eget kapital.",
-               $" It is the previous year's result given by #RES -1 ({Amount(-ledger.PreviousYearResult!.Value)} kr), not yet booked to equity.")
-            : (" Det är normalt föregående års resultat, som ännu inte är bokfört mot eget kapital; är det inte det, kontrollera årets ingående balans i ekonomisystemet.",
-               " That is normally the previous year's result, not yet booked to equity; if it is not, check the year's opening balance in the accounting system.");
-        report.Warning("opening_balance_unbalanced", ledger.OpeningBalances[0].Line, "belopp", Amount(difference),
-            $"Ingående balanser summerar till {difference:0.00}, inte 0,00.{sv} Skillnaden räknas som eget kapital (ej bokfört resultat) tills en export bokför den.",
-            $"Opening balances add up to {difference:0.00}, not 0.00.{en} The difference counts as equity (unbooked result) until an export books it.");
+        var line = ledger.OpeningBalances[0].Line;
+        // #RES holds result accounts as booked: income negative, so a profit is a negative sum.
+        if (ledger.PreviousYearResult is { } booked)
+        {
+            var profit = -booked;
+            if (profit == difference)
+                report.Warning("opening_balance_unbalanced", line, "belopp", Amount(difference),
+                    $"Ingående balanser summerar till {difference:0.00}, inte 0,00. Det är föregående års resultat enligt #RES -1 ({Amount(profit)} kr), som ännu inte är " +
+                    "bokfört mot eget kapital. Skillnaden räknas som eget kapital (ej bokfört resultat) tills en export bokför den.",
+                    $"Opening balances add up to {difference:0.00}, not 0.00. It is the previous year's result given by #RES -1 ({Amount(profit)} kr), not yet booked " +
+                    "to equity. The difference counts as equity (unbooked result) until an export books it.");
+            else
+                report.Error("opening_balance_unbalanced", line, "belopp", Amount(difference),
+                    $"Ingående balanser summerar till {difference:0.00}, inte 0,00, och skillnaden är inte föregående års resultat enligt #RES -1 ({Amount(profit)} kr). " +
+                    "Kontrollera årets ingående balans i ekonomisystemet.",
+                    $"Opening balances add up to {difference:0.00}, not 0.00, and the difference is not the previous year's result given by #RES -1 ({Amount(profit)} kr). " +
+                    "Check the year's opening balance in the accounting system.");
+            return;
+        }
+        report.Warning("opening_balance_unbalanced", line, "belopp", Amount(difference),
+            $"Ingående balanser summerar till {difference:0.00}, inte 0,00. Det är normalt föregående års resultat, som ännu inte är bokfört mot eget kapital; " +
+            "är det inte det, kontrollera årets ingående balans i ekonomisystemet. Skillnaden räknas som eget kapital (ej bokfört resultat) tills en export bokför den.",
+            $"Opening balances add up to {difference:0.00}, not 0.00. That is normally the previous year's result, not yet booked to equity; if it is not, " +
+            "check the year's opening balance in the accounting system. The difference counts as equity (unbooked result) until an export books it.");
     }
 
     private static string Amount(decimal value) => value.ToString("0.00", CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Models;
 

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Finsam.Pipeline.Contract;
-using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Text;
 

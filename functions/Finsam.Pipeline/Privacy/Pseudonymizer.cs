@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Privacy;
 

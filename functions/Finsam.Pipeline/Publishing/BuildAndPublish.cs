@@ -1,6 +1,7 @@
 using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Versions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -40,11 +41,11 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
 
     /// <summary>Build and publish the controller's <c>curated</c> dataset.</summary>
     public Task<BuildAndPublishResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default) =>
-        PublishAsync(Publisher.CuratedDataset, "Build and publish", progress, ct);
+        PublishAsync(PublishedLayout.CuratedDataset, "Build and publish", progress, ct);
 
     /// <summary>Cut a member release: build and publish the <c>kpi</c> dataset.</summary>
     public Task<BuildAndPublishResult> ReleaseAsync(IProgress<string>? progress = null, CancellationToken ct = default) =>
-        PublishAsync(Publisher.KpiDataset, "Member release", progress, ct);
+        PublishAsync(PublishedLayout.KpiDataset, "Member release", progress, ct);
 
     private async Task<BuildAndPublishResult> PublishAsync(string dataset, string job, IProgress<string>? progress, CancellationToken ct)
     {

@@ -1,10 +1,12 @@
 using System.Reflection;
 using System.Security.Cryptography;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing.Formats;
 using Finsam.Pipeline.Publishing.Report;
 using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Publishing;
 
@@ -18,10 +20,6 @@ public sealed record PublishResult(IReadOnlyList<CommitResult> Datasets, IReadOn
 /// </summary>
 public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
 {
-    public const string KpiDataset = "kpi";
-    public const string CuratedDataset = "curated";
-    public static IReadOnlyList<string> Datasets { get; } = [KpiDataset, CuratedDataset];
-
     public static string PipelineVersion { get; } =
         typeof(Publisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
@@ -44,12 +42,12 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
             var models = Sources(build.Project.Root, "queries");
             var references = Sources(Path.Combine(options.CacheFolder, Containers.Reference), Containers.Reference);
             var quality = ReadQualitySummary(session);
-            Disclosure.DisclosureAuditResult? audit = null;
+            DisclosureAuditResult? audit = null;
 
             var committer = new VersionCommitter(store, clock);
             var results = new List<CommitResult>();
             var removed = new Dictionary<string, RetentionResult>();
-            foreach (var dataset in datasets ?? Datasets)
+            foreach (var dataset in datasets ?? PublishedLayout.Datasets)
             {
                 ct.ThrowIfCancellationRequested();
                 var versions = new DatasetVersions(store);
@@ -63,7 +61,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                 }
                 else
                 {
-                    if (dataset == KpiDataset && audit is null)
+                    if (dataset == PublishedLayout.KpiDataset && audit is null)
                     {
                         // Every earlier member release is known to an attacker (someone may have kept one that retention
                         // removed since): its published cells are constants of the audit, and of the choice of complements.
@@ -77,11 +75,11 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                     }
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
-                    var release = dataset == KpiDataset
+                    var release = dataset == PublishedLayout.KpiDataset
                         ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit!, progress)
                         : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
-                    if (dataset == KpiDataset)
+                    if (dataset == PublishedLayout.KpiDataset)
                     {
                         // The reasons stay with the controller: in the release's record, which members cannot read.
                         var reasons = Parquet(session, datasetFolder, ReleaseRecords.ReasonsFile, PublishedTables.SuppressionReasonsSelect);
@@ -115,7 +113,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
 
     private static DatasetRelease KpiRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
         IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality,
-        Disclosure.DisclosureAuditResult audit, IProgress<string>? progress)
+        DisclosureAuditResult audit, IProgress<string>? progress)
     {
         if (!audit.Passed)
             throw new PublishingException("The member files were not published: the small-count audit failed. " + audit.Describe());
@@ -134,8 +132,8 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         progress?.Report("kpi: Parquet and CSV written; writing the workbook");
         files.Add(new PublicationFile("nyckeltal.xlsx", KpiWorkbook.Write(session)));
         var report = ReportData.Read(session, inputs);
-        return new DatasetRelease(KpiDataset, files,
-            version => [new PublicationFile("rapport.html", HtmlReport.Render(report, KpiDataset, version), VersionDependent: true)],
+        return new DatasetRelease(PublishedLayout.KpiDataset, files,
+            version => [new PublicationFile("rapport.html", HtmlReport.Render(report, PublishedLayout.KpiDataset, version), VersionDependent: true)],
             inputs, models, references, quality, PipelineVersion) { DisclosureAudit = audit.ToManifest() };
     }
 
@@ -160,7 +158,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         };
         var files = tables.Select(t => Parquet(session, folder, t.Name + ".parquet", t.Select)).ToList();
         files.Add(new PublicationFile(ControllerDatabase.FileName, ControllerDatabase.Create(folder, tables.Select(t => t.Name).ToList())));
-        return new DatasetRelease(CuratedDataset, files, _ => [], inputs, models, references, quality, PipelineVersion);
+        return new DatasetRelease(PublishedLayout.CuratedDataset, files, _ => [], inputs, models, references, quality, PipelineVersion);
     }
 
     private static PublicationFile Parquet(DuckDbSession session, string folder, string name, string select)
@@ -234,7 +232,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         var versions = new DatasetVersions(store);
         var state = new SourceState(store);
         var latest = new List<Manifest>();
-        foreach (var dataset in datasets ?? Datasets)
+        foreach (var dataset in datasets ?? PublishedLayout.Datasets)
         {
             if (await versions.LatestCommittedAsync(await versions.ReadStateAsync(dataset, ct), ct) is not { } manifest) return null;
             if (!await state.MatchesAsync(dataset, manifest.Version, sourceFingerprint, ct)) return null;
@@ -248,7 +246,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     /// <summary>Retention, after every member release is recorded: a release retention removes stays known to the audit.</summary>
     private async Task<RetentionResult> RetainAsync(string dataset, RetentionPolicy? retention, CancellationToken ct)
     {
-        if (dataset == KpiDataset) await new ReleaseRecords(store).KeepAllAsync(ct);
+        if (dataset == PublishedLayout.KpiDataset) await new ReleaseRecords(store).KeepAllAsync(ct);
         return await new Retention(store, clock).ApplyAsync(dataset, retention ?? RetentionPolicy.KeepEverything, ct);
     }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.ReadApi;
 
@@ -49,8 +49,8 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     public async Task<IReadOnlyList<VersionSummary>> VersionsAsync(string dataset, CancellationToken ct = default)
     {
         // Members see their releases only: the controller's versions follow every re-drop, which the release calendar hides.
-        if (dataset != Publisher.KpiDataset)
-            throw new ReadApiNotFoundException($"There is no dataset '{dataset}' for members: use {Publisher.KpiDataset}.");
+        if (dataset != PublishedLayout.KpiDataset)
+            throw new ReadApiNotFoundException($"There is no dataset '{dataset}' for members: use {PublishedLayout.KpiDataset}.");
         var latest = (await versions.ReadPointerAsync(dataset, PublishedLayout.LatestPointer, ct))?.Pointer.Version;
         return (await versions.ListAsync(dataset, ct))
             .OrderByDescending(m => m.Version)
@@ -73,7 +73,7 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         Manifest manifest;
         try
         {
-            manifest = await versions.ResolveAsync(Publisher.KpiDataset, string.IsNullOrWhiteSpace(version) ? PublishedLayout.LatestPointer : version, ct);
+            manifest = await versions.ResolveAsync(PublishedLayout.KpiDataset, string.IsNullOrWhiteSpace(version) ? PublishedLayout.LatestPointer : version, ct);
         }
         catch (PublishingException e)
         {

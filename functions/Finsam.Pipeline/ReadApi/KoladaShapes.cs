@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.ReadApi;
 

@@ -1,5 +1,6 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.ReadApi;
 
@@ -46,10 +47,10 @@ internal sealed class MemberKpiTable
         Directory.CreateDirectory(folder);
         try
         {
-            var kpiPath = Path.Combine(folder, "kpi.parquet");
-            var catalogPath = Path.Combine(folder, "kpi_catalog.parquet");
-            await File.WriteAllBytesAsync(kpiPath, await versions.ReadFileAsync(manifest, "kpi.parquet", ct), ct);
-            await File.WriteAllBytesAsync(catalogPath, await versions.ReadFileAsync(manifest, "kpi_catalog.parquet", ct), ct);
+            var kpiPath = Path.Combine(folder, PublishedLayout.KpiFile);
+            var catalogPath = Path.Combine(folder, PublishedLayout.KpiCatalogFile);
+            await File.WriteAllBytesAsync(kpiPath, await versions.ReadFileAsync(manifest, PublishedLayout.KpiFile, ct), ct);
+            await File.WriteAllBytesAsync(catalogPath, await versions.ReadFileAsync(manifest, PublishedLayout.KpiCatalogFile, ct), ct);
             // Its own folders: a build may be running in the work folder beside it.
             using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
@@ -74,7 +75,7 @@ internal sealed class MemberKpiTable
                 case when dimension = '' then kpi_id else kpi_id || '.' || dimension end as kpi,
                 scope_id, cast(period as integer) as year, kon,
                 case when {suppressed} then null else value end as value,
-                case when {suppressed} then '{Publishing.Formats.CellText.Suppressed}' else coalesce({Optional("status", "''")}, '') end as status,
+                case when {suppressed} then '{Marker.Suppressed}' else coalesce({Optional("status", "''")}, '') end as status,
                 coalesce({Optional("federations", "1")}, 1) as federations
             from read_parquet('{DuckDbSession.Quote(path)}')
             where period_type = 'ar'

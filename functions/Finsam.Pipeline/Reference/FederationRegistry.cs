@@ -1,6 +1,7 @@
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Text;
+using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Reference;
 
@@ -46,7 +47,7 @@ public sealed class FederationRegistry
             var f = record.Fields.Select(x => x.Trim()).ToArray();
             if (f.Length != Header.Length || f[0].Length == 0)
                 throw new ReferenceDataException($"{BlobName} line {record.Line}: expected {Header.Length} fields with a federation_id.");
-            if (!Landing.LandingPath.IsValidFederationId(f[0]))
+            if (!Federation.IsValidId(f[0]))
                 throw new ReferenceDataException($"{BlobName} line {record.Line}: federation_id '{f[0]}' may only use a-z, 0-9 and '-'.");
             var kommuner = f[4].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             if (kommuner.Any(k => k.Length != 4 || !k.All(char.IsAsciiDigit)))

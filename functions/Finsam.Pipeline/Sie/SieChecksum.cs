@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using Finsam.Pipeline.Contract;
 
 namespace Finsam.Pipeline.Sie;
 
@@ -44,5 +45,85 @@ internal sealed class SieChecksum
         var max = _encoding.GetMaxByteCount(text.Length);
         if (_bytes.Length < max) _bytes = new byte[Math.Max(max, _bytes.Length * 2)];
         _crc.Append(_bytes.AsSpan(0, _encoding.GetBytes(text, _bytes)));
+    }
+}
+
+/// <summary>
+/// The file's #KSUMMA records (SIE 4B chapter 10): the first, without a value, starts the checksum; the second, with the
+/// checksum as a number, ends it. A checksum that differs means the file was edited or damaged after export, a missing
+/// closing checksum that it was cut short (10.6), a record after it that it was added to: each an error.
+/// </summary>
+/// <param name="encoding">The encoding the file was read in; the checksum is counted in codepage 437, and in this one too
+/// when it is another (an exporter that writes UTF-8 may have counted its own bytes).</param>
+internal sealed class SieFileChecksum(ValidationReport report, Encoding encoding)
+{
+    private SieChecksum[]? _running;
+    private int _openingLine;
+    private int? _closingLine;
+    private bool _reportedAfter;
+
+    /// <summary>A record other than #KSUMMA: counted while the checksum runs; after the closing checksum, an error.</summary>
+    public void Record(SieLine line, int n, string label)
+    {
+        if (_closingLine is { } closed)
+        {
+            if (_reportedAfter) return;
+            _reportedAfter = true;
+            report.Error("sie_checksum", n, "post", label,
+                $"Posten står efter filens kontrollsumma (#KSUMMA på rad {closed}) och omfattas inte av den: filen har ändrats efter exporten. Exportera den igen.",
+                $"The record comes after the file's checksum (#KSUMMA on line {closed}) and is not covered by it: the file was changed after export. Export it again.");
+            return;
+        }
+        if (_running is null) return;
+        foreach (var checksum in _running) checksum.Add(line);
+    }
+
+    /// <summary>A #KSUMMA record.</summary>
+    public void Read(SieLine line, int n)
+    {
+        if (line[1].IsEmpty)
+        {
+            if (_running is not null || _closingLine is not null)
+            {
+                report.Error("sie_checksum", n, "#KSUMMA", null, "Filen har mer än en inledande #KSUMMA.", "The file has more than one opening #KSUMMA.");
+                return;
+            }
+            _openingLine = n;
+            _running = encoding.CodePage == 437 ? [new SieChecksum(encoding)] : [new SieChecksum(SieParser.Codepage437), new SieChecksum(encoding)];
+            return;
+        }
+        var written = line.String(1);
+        if (_running is null)
+        {
+            report.Error("sie_checksum", n, "#KSUMMA", written,
+                _closingLine is null ? "Kontrollsumman (#KSUMMA med ett tal) saknar sin inledande #KSUMMA." : "Filen har mer än en kontrollsumma (#KSUMMA med ett tal).",
+                _closingLine is null ? "The checksum (#KSUMMA with a number) has no opening #KSUMMA before it." : "The file has more than one checksum (#KSUMMA with a number).");
+            return;
+        }
+        var computed = _running[0].Value;
+        var matches = Stated(line[1]) is { } stated && _running.Any(c => c.Value == stated);
+        _running = null;
+        _closingLine = n;
+        if (!matches)
+            report.Error("sie_checksum", n, "#KSUMMA", written,
+                $"Filens kontrollsumma stämmer inte: #KSUMMA anger {written}, innehållet ger {computed}. Filen har ändrats eller skadats efter exporten; exportera den igen.",
+                $"The file's checksum does not match: #KSUMMA states {written}, its content gives {computed}. The file was edited or damaged after export; export it again.");
+    }
+
+    /// <summary>The end of the file (read to its end).</summary>
+    public void End()
+    {
+        if (_running is not null && _closingLine is null)
+            report.Error("sie_checksum", _openingLine, "#KSUMMA", null,
+                "Filen börjar med #KSUMMA men slutar utan kontrollsumma (#KSUMMA med ett tal): filen är avkortad. Exportera den igen.",
+                "The file opens with #KSUMMA but ends without its checksum (#KSUMMA with a number): the file was cut short. Export it again.");
+    }
+
+    /// <summary>The stated checksum: an unsigned number, or the same 32 bits written as a signed one (-1270248411).</summary>
+    private static uint? Stated(ReadOnlySpan<char> text)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (uint.TryParse(text, System.Globalization.NumberStyles.None, invariant, out var value)) return value;
+        return int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, invariant, out var signed) ? unchecked((uint)signed) : null;
     }
 }

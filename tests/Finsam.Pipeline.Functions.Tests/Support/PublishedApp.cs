@@ -1,8 +1,6 @@
-using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsam.Pipeline.Functions.Tests.Support;
 

@@ -5,9 +5,9 @@ using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 using Xunit.Abstractions;
 
 namespace Finsam.Pipeline.Tests.Cli;
@@ -73,7 +73,7 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
                     // The second host ingests the rest and publishes all the sample files, for the controller and in a member release.
                     await WaitUntilAsync(second, async () => await CountAsync(store, Containers.Landing) == 0);
                     await WaitUntilAsync(second, async () => await PublishedInputsAsync(store) == Samples.LandingFiles().Count());
-                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store, Publisher.CuratedDataset) == Samples.LandingFiles().Count());
+                    await WaitUntilAsync(second, async () => await PublishedInputsAsync(store, PublishedLayout.CuratedDataset) == Samples.LandingFiles().Count());
 
                     // A file that breaks the contract is quarantined while the host runs on.
                     await store.WriteAsync(Containers.Landing, BadFile, badBytes, WriteCondition.Overwrite);
@@ -136,7 +136,7 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
     }
 
     /// <summary>The input files of the latest version of a dataset (0 before the first).</summary>
-    private static async Task<int> PublishedInputsAsync(IBlobStore store, string dataset = Publisher.KpiDataset) =>
+    private static async Task<int> PublishedInputsAsync(IBlobStore store, string dataset = PublishedLayout.KpiDataset) =>
         await store.GetInfoAsync(Containers.Published, PublishedLayout.Pointer(dataset, PublishedLayout.LatestPointer)) is null ? 0
         : (await new DatasetVersions(store).ResolveAsync(dataset, PublishedLayout.LatestPointer)).Inputs.Count;
 

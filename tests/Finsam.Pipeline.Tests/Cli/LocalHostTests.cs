@@ -1,7 +1,6 @@
 using Finsam.Cli;
 using Finsam.Cli.LocalHost;
 using Finsam.Pipeline.Configuration;
-using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Contract;

@@ -1,7 +1,6 @@
 using System.Text;
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
-using Finsam.Pipeline.Ledger;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Ledger;

@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;

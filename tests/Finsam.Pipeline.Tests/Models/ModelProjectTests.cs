@@ -1,6 +1,4 @@
-using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Models;
@@ -93,8 +91,8 @@ public class ModelProjectTests
         // them), so that protection closes it; the hidden counts are exactly these.
         var counts = rows.SelectMany(Protected).ToHashSet();
         var ids = rows.Select(r => r["kpi_id"]).ToHashSet();
-        var relations = Finsam.Pipeline.Publishing.Disclosure.DisclosureRelation.Read(Path.Combine(RepoPaths.Root, "queries", "small_count_relations.csv"));
-        var named = Finsam.Pipeline.Publishing.Disclosure.DisclosureRelation.MeasuresNamed(relations).ToHashSet();
+        var relations = Finsam.Pipeline.Disclosure.DisclosureRelation.Read(Path.Combine(RepoPaths.Root, "queries", "small_count_relations.csv"));
+        var named = Finsam.Pipeline.Disclosure.DisclosureRelation.MeasuresNamed(relations).ToHashSet();
         Assert.Equal(["offentlig_forsorjning_efter", "offentlig_forsorjning_fore", "okand_forsorjning_efter", "okand_forsorjning_fore", "upprepade_registreringar", "volym_insats"],
             named.Where(m => !counts.Contains(m)).Order(StringComparer.Ordinal));
         foreach (var relation in relations)

@@ -262,14 +262,16 @@ public class QualityRuleTests
     }
 
     [Theory]
-    [InlineData("1600000", "Ingående eget kapital 2025 är 25,0 % av den budgeterade medelstilldelningen 2025 (rekommendation högst 20 %) / " +
+    [InlineData("800000", "Ingående eget kapital 2025 är 25,0 % av den budgeterade medelstilldelningen 2025 (rekommendation högst 20 %) / " +
         "opening equity 2025 is 25.0 % of the contributions budgeted for 2025 (recommended at most 20 %)")]
-    [InlineData("2100000", null)]
+    [InlineData("1050000", null)]
     public async Task Opening_equity_of_an_incomplete_year_is_measured_against_the_budgeted_contributions(string budgeted, string? detail)
     {
-        // January: the contributions so far (400 000) say nothing of the year's; the budget says 1 600 000 or 2 100 000 (19.0 %).
+        // January: the contributions so far (400 000) say nothing of the year's; the budget says 1 600 000 (the state half,
+        // the region and the municipalities a quarter each) or 2 100 000 (19.0 %).
         using var scenario = new ModelScenario()
-            .Reference("budget.csv", $"federation_id;ar;kategori;belopp\nalfa;2025;bidrag_stat;{budgeted}\n")
+            .Reference("budget.csv", $"federation_id;ar;kategori;belopp\nalfa;2025;bidrag_stat;{budgeted}\nalfa;2025;bidrag_region;{decimal.Parse(budgeted) / 2}\n" +
+                $"alfa;2025;bidrag_kommun;{decimal.Parse(budgeted) / 2}\n")
             .Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions);
         using var build = await scenario.BuildAsync();
 
@@ -277,6 +279,18 @@ public class QualityRuleTests
         // The KPI is the year to date against the months so far (200 %): not flagged before the year is complete.
         var flag = build.Session.Query("select flag from kpi where kpi_id = 'eget_kapital_andel' and scope_id = 'alfa'").Rows.Single()[0];
         Assert.Equal("", flag);
+    }
+
+    [Fact]
+    public async Task A_budget_of_only_some_of_the_contributions_is_not_what_equity_is_measured_against()
+    {
+        // The state's half alone (400 000) would make 400 000 of equity 100 %: the budget must give all three member groups.
+        using var scenario = new ModelScenario()
+            .Reference("budget.csv", "federation_id;ar;kategori;belopp\nalfa;2025;bidrag_stat;400000\n")
+            .Ledger("alfa", "2025-01", OpeningEquity + BalancedContributions);
+        using var build = await scenario.BuildAsync();
+
+        Assert.Empty(EquityWarnings(build));
     }
 
     [Fact]

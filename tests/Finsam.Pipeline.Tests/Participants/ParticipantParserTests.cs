@@ -1,6 +1,5 @@
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
-using Finsam.Pipeline.Participants;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Participants;

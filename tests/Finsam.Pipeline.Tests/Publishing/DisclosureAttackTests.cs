@@ -1,6 +1,5 @@
-using System.Text;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Publishing;

@@ -1,6 +1,5 @@
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Publishing.Disclosure;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Publishing;

@@ -1,9 +1,8 @@
 using System.Text;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Privacy;
-using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Publishing.Disclosure;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 

@@ -1,9 +1,10 @@
 using System.Text;
 using DuckDB.NET.Data;
-using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 using MiniExcelLibs;
 
 namespace Finsam.Pipeline.Tests.Publishing;
@@ -39,8 +40,8 @@ public class MemberFilesTests : IDisposable
         await world.BuildAndPublishAsync();
         var members = Path.Combine(_pulled.Path, "kpi");
         var controller = Path.Combine(_pulled.Path, "curated");
-        await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", members);
-        await new VersionPuller(store).PullAsync(Publisher.CuratedDataset, "latest", controller);
+        await new VersionPuller(store).PullAsync(PublishedLayout.KpiDataset, "latest", members);
+        await new VersionPuller(store).PullAsync(PublishedLayout.CuratedDataset, "latest", controller);
 
         using var db = new DuckDBConnection("DataSource=:memory:");
         db.Open();
@@ -176,7 +177,7 @@ public class MemberFilesTests : IDisposable
         var store = scenario.Store;
         await new Publisher(store).PublishAsync(build, scenario.Options with { WorkFolder = Path.Combine(_pulled.Path, "work") });
         var members = Path.Combine(_pulled.Path, "kpi");
-        await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", members);
+        await new VersionPuller(store).PullAsync(PublishedLayout.KpiDataset, "latest", members);
 
         // What each finding must not show: its counts from 1 to 4 and the registrations it names.
         var exact = build.Session.Query("select finding_id, rule_id, affected_rows, persons, ids, detail from quality where rule_id in ('overlapping_registrations', " +

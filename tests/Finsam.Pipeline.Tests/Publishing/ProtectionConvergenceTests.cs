@@ -1,6 +1,5 @@
 using System.Globalization;
-using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Publishing.Disclosure;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Publishing;

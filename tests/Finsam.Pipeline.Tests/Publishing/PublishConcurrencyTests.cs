@@ -1,7 +1,7 @@
 using System.Text;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 
@@ -21,7 +21,7 @@ public class PublishConcurrencyTests(AzuriteFixture azurite)
             var a = await world.BuildAsync();
             var b = await world.BuildAsync();
             var results = await Task.WhenAll(PublishWorld.PublishAsync(store, a), PublishWorld.PublishAsync(store, b));
-            foreach (var dataset in Publisher.Datasets)
+            foreach (var dataset in PublishedLayout.Datasets)
             {
                 var outcomes = results.Select(r => r.Datasets.Single(d => d.Dataset == dataset)).ToList();
                 Assert.All(outcomes, o => Assert.Equal(round, o.Version));

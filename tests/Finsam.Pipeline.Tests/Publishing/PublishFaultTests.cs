@@ -1,6 +1,7 @@
-using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 
@@ -57,11 +58,11 @@ public class PublishFaultTests
             var failing = new FailingStore(store, failAt);
             var error = await Assert.ThrowsAsync<IOException>(() => PublishWorld.PublishAsync(failing, v2Build));
             Assert.Contains($"Injected fault at write {failAt}", error.Message);
-            foreach (var dataset in Publisher.Datasets)
+            foreach (var dataset in PublishedLayout.Datasets)
                 Assert.InRange(await PublishedChecks.LatestCompleteAsync(store, dataset), 1, 2);
 
             var rerun = await PublishWorld.PublishAsync(store, v2Build);
-            foreach (var dataset in Publisher.Datasets)
+            foreach (var dataset in PublishedLayout.Datasets)
             {
                 Assert.Equal(2, await PublishedChecks.LatestCompleteAsync(store, dataset));
                 Assert.Equal([1, 2], await PublishedChecks.VersionsAsync(store, dataset));

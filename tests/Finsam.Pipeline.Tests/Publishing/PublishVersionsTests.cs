@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 
@@ -24,8 +25,8 @@ public class PublishVersionsTests : IDisposable
             .Participants("alfa", "2025-03", $"R2;{TestPersons.Number(1990, 6, 1, 202)};nej;M;;9901;alfa-MT;MT;individ;2025-03-03;;;;;");
         var versions = new DatasetVersions(scenario.Store);
         using (var build = await scenario.BuildAsync())
-            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [Publisher.CuratedDataset]);
-        var first = await versions.ResolveAsync(Publisher.CuratedDataset, "latest");
+            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [PublishedLayout.CuratedDataset]);
+        var first = await versions.ResolveAsync(PublishedLayout.CuratedDataset, "latest");
         Assert.Equal(5, first.Inputs.Count);
 
         // The missing February is delivered, empty: a new version with it among the inputs.
@@ -34,8 +35,8 @@ public class PublishVersionsTests : IDisposable
         var ingested = await new Finsam.Pipeline.Ingestion.IngestionService(scenario.Store, new Finsam.Pipeline.Privacy.Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         Assert.Equal(Finsam.Pipeline.Ingestion.FileStatus.Accepted, Assert.Single(ingested.Files).Status);
         using (var build = await Finsam.Pipeline.Models.ModelBuild.RunAsync(scenario.Store, scenario.Options))
-            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [Publisher.CuratedDataset]);
-        var second = await versions.ResolveAsync(Publisher.CuratedDataset, "latest");
+            await new Publisher(scenario.Store).PublishAsync(build, scenario.Options, datasets: [PublishedLayout.CuratedDataset]);
+        var second = await versions.ResolveAsync(PublishedLayout.CuratedDataset, "latest");
         Assert.Equal(first.Version + 1, second.Version);
         Assert.Equal(6, second.Inputs.Count);
         var empty = Assert.Single(second.Inputs, i => i.Federation == "alfa" && i.Period == "2025-02" && i.Kind == "participants");
@@ -59,7 +60,7 @@ public class PublishVersionsTests : IDisposable
         var fresh = await PublishWorld.PublishAsync(store, second, remake: true);
         Assert.All(fresh.Datasets, d => Assert.False(d.Created));
         Assert.All(fresh.Datasets, d => Assert.Equal(1, d.Version));
-        foreach (var dataset in Publisher.Datasets)
+        foreach (var dataset in PublishedLayout.Datasets)
         {
             Assert.Equal([1], await PublishedChecks.VersionsAsync(store, dataset));
             Assert.Equal(1, await PublishedChecks.LatestCompleteAsync(store, dataset));
@@ -72,7 +73,7 @@ public class PublishVersionsTests : IDisposable
         var store = _stores.Create();
         using var world = await PublishWorld.SamplesAsync(store);
         var build = await world.BuildAndPublishAsync();
-        var manifest = await new DatasetVersions(store).ResolveAsync(Publisher.KpiDataset, "latest");
+        var manifest = await new DatasetVersions(store).ResolveAsync(PublishedLayout.KpiDataset, "latest");
 
         Assert.Equal(1, manifest.Version);
         Assert.Null(manifest.PreviousVersion);
@@ -132,7 +133,7 @@ public class PublishVersionsTests : IDisposable
         var result = await PublishWorld.PublishAsync(store, after);
         Assert.All(result.Datasets, d => Assert.Equal((true, 2), (d.Created, d.Version)));
 
-        var manifest = await new DatasetVersions(store).ResolveAsync(Publisher.KpiDataset, "latest");
+        var manifest = await new DatasetVersions(store).ResolveAsync(PublishedLayout.KpiDataset, "latest");
         Assert.Equal(1, manifest.PreviousVersion);
         var replaced = Assert.Single(manifest.Changes.InputsReplaced);
         var newSha = Assert.Single(manifest.Inputs, i => i.Federation == "ekstrand" && i.Period == "2025-02" && i.Kind == "ledger").Sha256;
@@ -149,7 +150,7 @@ public class PublishVersionsTests : IDisposable
         var oldRows = Published(before);
         var newRows = Published(after);
         var expected = oldRows.Keys.Union(newRows.Keys).Where(k => oldRows.GetValueOrDefault(k) != newRows.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
-        var (_, _, changes) = await new VersionDiff(store).CompareAsync(Publisher.KpiDataset, "v1", "v2", world.NewOptions());
+        var (_, _, changes) = await new VersionDiff(store).CompareAsync(PublishedLayout.KpiDataset, "v1", "v2", world.NewOptions());
         Assert.Equal(expected, changes.Select(c => string.Join('|', c.KpiId, c.Scope, c.ScopeId, c.Period, c.Kon, c.Dimension)).Order(StringComparer.Ordinal));
         Assert.NotEmpty(changes);
         Assert.All(changes, c => Assert.Contains(c.ScopeId, new[] { "ekstrand", "Exempellän", "alla" }));
@@ -159,7 +160,7 @@ public class PublishVersionsTests : IDisposable
         Assert.DoesNotContain(changes, c => c.KpiId == "medelstilldelning");
 
         // Version 1 is still there, unchanged, for anyone who read it.
-        var v1 = await new DatasetVersions(store).ResolveAsync(Publisher.KpiDataset, "1");
+        var v1 = await new DatasetVersions(store).ResolveAsync(PublishedLayout.KpiDataset, "1");
         Assert.NotEqual(manifest.Outputs.Single(o => o.Name == "kpi.parquet").Sha256, v1.Outputs.Single(o => o.Name == "kpi.parquet").Sha256);
         await new DatasetVersions(store).ReadFileAsync(v1, "kpi.parquet");
     }

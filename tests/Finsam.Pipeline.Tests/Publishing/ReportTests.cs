@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Versions;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Publishing.Report;
 using Finsam.Pipeline.Tests.Support;
@@ -78,7 +79,7 @@ public class ReportTests : IDisposable
         var store = _stores.Create();
         using var world = await PublishWorld.SamplesAsync(store);
         await world.BuildAndPublishAsync();
-        var manifest = await new VersionPuller(store).PullAsync(Publisher.KpiDataset, "latest", _pulled.Path);
+        var manifest = await new VersionPuller(store).PullAsync(PublishedLayout.KpiDataset, "latest", _pulled.Path);
         await using var report = await OpenAsync(Path.Combine(_pulled.Path, "rapport.html"));
         var page = report.Page;
 
@@ -145,7 +146,7 @@ public class ReportTests : IDisposable
             Assert.Empty(build.AssertionFailures);
             await new Publisher(scenario.Store).PublishAsync(build, scenario.Options);
         }
-        await new VersionPuller(scenario.Store).PullAsync(Publisher.KpiDataset, "latest", _pulled.Path);
+        await new VersionPuller(scenario.Store).PullAsync(PublishedLayout.KpiDataset, "latest", _pulled.Path);
         await using var report = await OpenAsync(Path.Combine(_pulled.Path, "rapport.html"));
         var page = report.Page;
 

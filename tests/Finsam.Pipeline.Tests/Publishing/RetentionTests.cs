@@ -1,7 +1,7 @@
 using System.Text;
-using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 

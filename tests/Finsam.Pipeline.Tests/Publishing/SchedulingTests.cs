@@ -1,9 +1,12 @@
 using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
+using Finsam.Pipeline.Versions;
 using Microsoft.Extensions.Options;
 
 namespace Finsam.Pipeline.Tests.Publishing;
@@ -75,9 +78,9 @@ public class SchedulingTests : IDisposable
         var results = await Task.WhenAll(Task.Run(() => job.RunAsync()), Task.Run(() => job.ReleaseAsync()));
 
         Assert.All(results, r => Assert.Equal(BuildAndPublishStatus.Published, r.Status));
-        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, Publisher.CuratedDataset));
-        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, Publisher.KpiDataset));
-        Assert.Equal(1, await PublishedChecks.LatestCompleteAsync(store, Publisher.KpiDataset));
+        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, PublishedLayout.CuratedDataset));
+        Assert.Equal([1], await PublishedChecks.VersionsAsync(store, PublishedLayout.KpiDataset));
+        Assert.Equal(1, await PublishedChecks.LatestCompleteAsync(store, PublishedLayout.KpiDataset));
     }
 
     [Fact]
@@ -94,7 +97,7 @@ public class SchedulingTests : IDisposable
         await world.ChangeEkstrandRentAsync();
         Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
 
-        Assert.Equal([2], await PublishedChecks.VersionsAsync(store, Publisher.KpiDataset));
+        Assert.Equal([2], await PublishedChecks.VersionsAsync(store, PublishedLayout.KpiDataset));
         Assert.Equal([1, 2], (await new ReleaseRecords(store).ListAsync()).Select(m => m.Version));
         using var folder = new TempFolder();
         var files = await new ReleaseRecords(store).DownloadKpiFilesAsync(folder.Path);

@@ -1,5 +1,4 @@
-using Finsam.Pipeline.Publishing;
-using Finsam.Pipeline.Publishing.Disclosure;
+using Finsam.Pipeline.Disclosure;
 
 namespace Finsam.Pipeline.Tests.Publishing;
 

@@ -1,7 +1,5 @@
-using System.Text;
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
-using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Sie;
 

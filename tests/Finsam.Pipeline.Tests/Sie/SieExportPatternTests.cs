@@ -118,6 +118,31 @@ public class SieExportPatternTests
     }
 
     [Fact]
+    public void Added_rows_whose_copies_come_after_all_of_them_count_once_and_the_income_is_right()
+    {
+        // Two added rows, then their two copies (with the object pairs in another order): the copies match the added rows
+        // still waiting in the voucher, so 3010 has -1000 - 500 = -1500 of income, not -2000.
+        var file = Validate("""
+            #VER A 26 20250122 "Fsg" 20250326
+            {
+            #TRANS 1930 {} 1000
+            #TRANS 3010 {1 "MT" 6 "P1"} -1000
+            #RTRANS 1930 {} 500 20250326 "" "" "Signatur"
+            #RTRANS 3010 {1 "MT" 6 "P1"} -500 20250326 "" "" "Signatur"
+            #TRANS 1930 {} 500
+            #TRANS 3010 {6 "P1" 1 "MT"} -500
+            }
+            """);
+
+        Assert.True(file.IsValid, Issues(file));
+        Assert.Equal([1000m, -1000m, 500m, -500m], file.Ledger!.Vouchers.Single().Transactions.Select(t => t.Amount));
+        Assert.Equal(-1500m, file.Ledger.Vouchers.Single().Transactions.Where(t => t.Account == "3010").Sum(t => t.Amount));
+        var warning = Assert.Single(file.Report.Warnings);
+        Assert.Equal(("sie_rtrans_copy_out_of_place", 15, "1930 500.00"), (warning.Code, warning.Line, warning.Value));
+        Assert.StartsWith("The row is the copy of an added row (#RTRANS on line 13) but does not come right after it", warning.MessageEn);
+    }
+
+    [Fact]
     public void A_voucher_whose_rows_were_all_removed_and_one_exported_empty_are_warnings_that_book_nothing()
     {
         var file = Validate("""
@@ -189,6 +214,23 @@ public class SieExportPatternTests
     }
 
     [Fact]
+    public void Opening_balances_whose_difference_is_not_the_result_the_file_states_are_an_error()
+    {
+        // The file says last year ended at 0 (#RES -1 sums to 0.00): a difference of 100.00 is no unbooked result.
+        var file = Validate("""
+            #IB 0 1930 1000.00
+            #IB 0 2010 -900.00
+            #RES -1 3010 -5000.00
+            #RES -1 5010 5000.00
+            """);
+
+        var error = Assert.Single(file.Report.Errors);
+        Assert.Equal(("opening_balance_unbalanced", 9, "100.00"), (error.Code, error.Line!.Value, error.Value));
+        Assert.Equal("Opening balances add up to 100.00, not 0.00, and the difference is not the previous year's result given by #RES -1 (0.00 kr). " +
+            "Check the year's opening balance in the accounting system.", error.MessageEn);
+    }
+
+    [Fact]
     public void A_fiscal_year_that_is_not_the_calendar_year_is_refused_with_that_reason_alone()
     {
         var header = Support.Sie.Header().Replace("#RAR 0 20250101 20251231", "#RAR 0 20240701 20250630");
@@ -212,12 +254,12 @@ public class SieExportPatternTests
     }
 
     /// <summary>A file with a checksum, as SIE 4B chapter 10 lays it out: #KSUMMA after #FLAGGA, the checksum last.</summary>
-    private static byte[] WithChecksum(string checksum, string extra = "") => Support.Sie.Bytes($$"""
+    private static byte[] WithChecksum(string checksum, string extra = "", string program = "Test") => Support.Sie.Bytes($$"""
         #FLAGGA 0
         #KSUMMA
         #FORMAT PC8
         #SIETYP 4
-        #PROGRAM "Test" 1.0
+        #PROGRAM "{{program}}" 1.0
         #ORGNR 222000-0018
         #RAR 0 20250101 20251231
         #VER A 1 20250115 "Kassa \"special\"" 20250115
@@ -232,9 +274,11 @@ public class SieExportPatternTests
     /// The same records as the specification counts them, written out by hand: labels and fields without the spaces and tabs
     /// between them, the quotes around them or the braces around lists and rows; \" as the quote alone; codepage 437.
     /// </summary>
-    private static readonly uint Checksum = Crc32.HashToUInt32(SieParser.Codepage437.GetBytes(
-        "#FORMATPC8" + "#SIETYP4" + "#PROGRAMTest1.0" + "#ORGNR222000-0018" + "#RAR02025010120251231" +
+    private static uint ChecksumOf(string program) => Crc32.HashToUInt32(SieParser.Codepage437.GetBytes(
+        "#FORMATPC8" + "#SIETYP4" + $"#PROGRAM{program}1.0" + "#ORGNR222000-0018" + "#RAR02025010120251231" +
         "#VERA120250115Kassa \"special\"20250115" + "#TRANS61101MT100.00" + "#TRANS1930-100.00Bank"));
+
+    private static readonly uint Checksum = ChecksumOf("Test");
 
     [Fact]
     public void A_checksum_that_matches_the_records_is_accepted()
@@ -256,6 +300,21 @@ public class SieExportPatternTests
         var error = Assert.Single(file.Report.Errors);
         Assert.Equal(("sie_checksum", 13, "#KSUMMA", Checksum.ToString()), (error.Code, error.Line, error.Column, error.Value));
         Assert.StartsWith($"The file's checksum does not match: #KSUMMA states {Checksum}, its content gives ", error.MessageEn);
+    }
+
+    [Fact]
+    public void A_checksum_written_as_a_signed_number_and_a_checksum_label_in_lower_case_are_read()
+    {
+        // A program name whose file has a checksum above 2^31, written as the same 32 bits in a signed number, as a writer
+        // with a signed integer would print it.
+        var program = Enumerable.Range(0, 64).Select(i => $"Test {i}").First(p => ChecksumOf(p) > int.MaxValue);
+        var signed = unchecked((int)ChecksumOf(program)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var lower = Support.Sie.Bytes(SieParser.Codepage437.GetString(WithChecksum(signed, program: program)).Replace("#KSUMMA", "#ksumma").TrimEnd());
+
+        var file = FileValidator.Validate(lower, January, "222000-0018");
+
+        Assert.StartsWith("-", signed);
+        Assert.True(file.IsValid, Issues(file));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Sie;
-using Finsam.Pipeline.Tests.Support;
 
 namespace Finsam.Pipeline.Tests.Sie;
 

@@ -4,6 +4,7 @@ using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Tests.Support;
 

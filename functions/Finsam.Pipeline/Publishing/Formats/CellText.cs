@@ -5,9 +5,6 @@ namespace Finsam.Pipeline.Publishing.Formats;
 /// <summary>How values are written as text in member files: fixed formats, no culture lookups, no formula injection.</summary>
 public static class CellText
 {
-    /// <summary>What member files show for a suppressed value, as Statistics Sweden prints it: the same whatever the reason.</summary>
-    public const string Suppressed = "..";
-
     private static readonly NumberFormatInfo DecimalComma = new() { NumberDecimalSeparator = ",", NegativeSign = "-" };
 
     /// <summary>Text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return) gets a leading apostrophe.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Models;
 
 namespace Finsam.Pipeline.Publishing.Formats;
@@ -37,7 +38,7 @@ public static class CsvExport
             {
                 var marker = suppressed >= 0 && row[suppressed] is true;
                 for (var i = 0; i < row.Length; i++)
-                    csv.WriteField(marker && marked[i] && row[i] is null ? CellText.Suppressed : CellText.Format(row[i], decimalComma: excel));
+                    csv.WriteField(marker && marked[i] && row[i] is null ? Marker.Suppressed : CellText.Format(row[i], decimalComma: excel));
                 csv.NextRecord();
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Finsam.Pipeline.Contract;
 
 namespace Finsam.Pipeline.Publishing.Report;
 
@@ -22,7 +23,7 @@ public static class HtmlReport
         ["chart-kostnadsfordelning", "chart-admin-andel", "chart-eget-kapital", "chart-deltagare", "chart-utfall", "chart-kostnad-per-deltagare", "chart-lagfordelning"];
 
     private static readonly string ChartJs = ReadResource("chart.umd.js");
-    private const string Suppressed = Formats.CellText.Suppressed;
+    private const string Suppressed = Marker.Suppressed;
     private static readonly string[] Palette = ["#1f5f8b", "#e07b39", "#5a9e4b", "#9b59b6", "#c0392b", "#7f8c8d"];
 
     /// <summary>The KPIs of the overview of each year, with short column labels (the catalog's title is the label's tooltip).</summary>

@@ -1,4 +1,5 @@
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Versions;
 
 namespace Finsam.Pipeline.Publishing.Report;
 

@@ -1,7 +1,6 @@
 using Finsam.Pipeline.Models;
-using Finsam.Pipeline.Publishing.Disclosure;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// Member-facing tables in the build's DuckDB session: kpi_published (small-count protection applied: a suppressed row

@@ -1,6 +1,6 @@
 using Finsam.Pipeline.Storage;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>
 /// Which old versions may be removed: a version is kept when it is among the last <see cref="KeepLast"/>

@@ -1,7 +1,8 @@
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Storage;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>
 /// A KPI whose value or status differs between two versions: changed, added (no old row) or removed (no new row).
@@ -25,16 +26,16 @@ public sealed class VersionDiff(IBlobStore store)
         {
             var oldPath = Path.Combine(folder, "old.parquet");
             var newPath = Path.Combine(folder, "new.parquet");
-            await File.WriteAllBytesAsync(oldPath, await versions.ReadFileAsync(old, "kpi.parquet", ct), ct);
-            await File.WriteAllBytesAsync(newPath, await versions.ReadFileAsync(@new, "kpi.parquet", ct), ct);
+            await File.WriteAllBytesAsync(oldPath, await versions.ReadFileAsync(old, PublishedLayout.KpiFile, ct), ct);
+            await File.WriteAllBytesAsync(newPath, await versions.ReadFileAsync(@new, PublishedLayout.KpiFile, ct), ct);
             // Its own folders: a build may be running in the work folder beside it.
             using var session = new DuckDbSession(options with { WorkFolder = folder });
             // Member files show one marker for a suppressed value (older ones named the reason: shown as the marker too);
             // the controller's snapshot says why.
             string Suppression(string path) =>
-                dataset == Publisher.CuratedDataset && HasColumn(session, path, "suppression") ? "suppression"
-                : HasColumn(session, path, "suppressed") ? $"case when suppressed then '{Formats.CellText.Suppressed}' else '' end"
-                : HasColumn(session, path, "suppression") ? $"case when suppression <> '' then '{Formats.CellText.Suppressed}' else '' end"
+                dataset == PublishedLayout.CuratedDataset && HasColumn(session, path, "suppression") ? "suppression"
+                : HasColumn(session, path, "suppressed") ? $"case when suppressed then '{Marker.Suppressed}' else '' end"
+                : HasColumn(session, path, "suppression") ? $"case when suppression <> '' then '{Marker.Suppressed}' else '' end"
                 : "''";
             string Read(string path) =>
                 $"select kpi_id, scope, scope_id, period, kon, dimension, value, {Suppression(path)} as suppression, " +

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json.Serialization;
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Versions;
 
-namespace Finsam.Pipeline.Publishing.Disclosure;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// The verdict of the disclosure audit on a member release. <see cref="SmallestIntervalWidth"/> is the narrowest
@@ -29,13 +29,6 @@ public sealed record DisclosureAuditResult(
 
     public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases);
 }
-
-/// <summary>The audit's verdict as the manifest records it.</summary>
-public sealed record ManifestDisclosureAudit(
-    [property: JsonPropertyName("passed")] bool Passed,
-    [property: JsonPropertyName("suppressed_cells")] int SuppressedCells,
-    [property: JsonPropertyName("smallest_interval_width")] decimal? SmallestIntervalWidth,
-    [property: JsonPropertyName("earlier_releases")] int EarlierReleases);
 
 /// <summary>
 /// The audit that every member release must pass, as strong as an attacker who holds the member files of this release

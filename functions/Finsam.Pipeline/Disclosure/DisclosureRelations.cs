@@ -1,4 +1,6 @@
-namespace Finsam.Pipeline.Publishing.Disclosure;
+using Finsam.Pipeline.Versions;
+
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// One participant count at one level, period, gender and dimension: a measure (the catalog's numerator or

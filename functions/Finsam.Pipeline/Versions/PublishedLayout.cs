@@ -1,4 +1,4 @@
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>
 /// Where published versions live in the `published` container:
@@ -8,6 +8,23 @@ namespace Finsam.Pipeline.Publishing;
 /// </summary>
 public static class PublishedLayout
 {
+    /// <summary>The members' dataset: small-count protected KPIs, catalog, findings, workbook and report.</summary>
+    public const string KpiDataset = "kpi";
+
+    /// <summary>The controller's dataset: the exact, pseudonymised data and KPIs, and a DuckDB database over them.</summary>
+    public const string CuratedDataset = "curated";
+
+    public static IReadOnlyList<string> Datasets { get; } = [KpiDataset, CuratedDataset];
+
+    /// <summary>The KPI table of a version, in both datasets (members: protected; controller: exact).</summary>
+    public const string KpiFile = "kpi.parquet";
+
+    /// <summary>The KPI catalog of a version.</summary>
+    public const string KpiCatalogFile = "kpi_catalog.parquet";
+
+    /// <summary>The data-quality findings of a version.</summary>
+    public const string QualityFile = "quality.parquet";
+
     public const string ManifestFile = "manifest.json";
     public const string ContentClaimFile = "_content.sha256";
     public const string LatestPointer = "latest";

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>One column of a tabular output, as recorded in the manifest.</summary>
 public sealed record ColumnSchema(string Name, string Type);

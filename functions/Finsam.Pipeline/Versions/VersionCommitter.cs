@@ -1,7 +1,7 @@
 using System.Text;
 using Finsam.Pipeline.Storage;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>What a publish of one dataset did.</summary>
 public sealed record CommitResult(string Dataset, int Version, bool Created, Manifest Manifest)
@@ -23,7 +23,7 @@ public sealed record DatasetRelease(
     string PipelineVersion)
 {
     /// <summary>Member releases: the small-count audit's verdict, recorded in the manifest.</summary>
-    public Disclosure.ManifestDisclosureAudit? DisclosureAudit { get; init; }
+    public ManifestDisclosureAudit? DisclosureAudit { get; init; }
 
     /// <summary>SHA-256 over everything that decides the content; equal fingerprints mean nothing changed.</summary>
     public string ContentSha256 { get; } = Fingerprint(ContentFiles, Inputs, Models, References);

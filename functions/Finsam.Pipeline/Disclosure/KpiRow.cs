@@ -1,5 +1,5 @@
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>One row of the long KPI table (queries/kpi/kpi.sql), numbered in its published order.</summary>
 public sealed record KpiRow(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>
 /// manifest.json of a published version: what it contains and where every figure comes from.
@@ -24,7 +24,7 @@ public sealed record Manifest
     [JsonPropertyName("changes")] public required ManifestChanges Changes { get; init; }
     /// <summary>Member releases: the small-count audit's verdict (absent for the controller's dataset and older manifests).</summary>
     [JsonPropertyName("disclosure_audit"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Disclosure.ManifestDisclosureAudit? DisclosureAudit { get; init; }
+    public ManifestDisclosureAudit? DisclosureAudit { get; init; }
 
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -119,3 +119,10 @@ public sealed record ManifestChanges(
         return parts.Count == 0 ? "no change" : string.Join("; ", parts);
     }
 }
+
+/// <summary>The audit's verdict as the manifest records it.</summary>
+public sealed record ManifestDisclosureAudit(
+    [property: JsonPropertyName("passed")] bool Passed,
+    [property: JsonPropertyName("suppressed_cells")] int SuppressedCells,
+    [property: JsonPropertyName("smallest_interval_width")] decimal? SmallestIntervalWidth,
+    [property: JsonPropertyName("earlier_releases")] int EarlierReleases);

@@ -1,4 +1,4 @@
-namespace Finsam.Pipeline;
+namespace Finsam.Pipeline.Contract;
 
 /// <summary>
 /// Reports on the calling thread, so lines appear in order and before what follows

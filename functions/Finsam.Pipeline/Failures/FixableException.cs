@@ -1,4 +1,4 @@
-namespace Finsam.Pipeline;
+namespace Finsam.Pipeline.Failures;
 
 /// <summary>
 /// A failure the user can fix (a setting, reference data, a model, a version that does not exist): its message says

@@ -1,6 +1,5 @@
-using Finsam.Pipeline.Publishing.Disclosure;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// Why a count is hidden from members. Only the controller's snapshot says it: member files say only that a value

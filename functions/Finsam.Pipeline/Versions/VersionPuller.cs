@@ -1,6 +1,6 @@
 using Finsam.Pipeline.Storage;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>Copies one committed version (every file in its manifest, checked against its SHA-256, and the manifest) to a local folder.</summary>
 public sealed class VersionPuller(IBlobStore store)

@@ -1,7 +1,8 @@
 using System.Text;
 using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Failures;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>A version folder as a listing shows it: committed (has a manifest) or not (an attempt in progress or abandoned).</summary>
 public sealed record VersionFolder(int Version, bool Committed, bool HasContentClaim, DateTimeOffset LastModified, IReadOnlyList<BlobInfo> Blobs);

@@ -1,4 +1,4 @@
-namespace Finsam.Pipeline.Publishing.Disclosure;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// Chooses which counts of the version being made to hide, on a <see cref="CellGraph"/> with exact values.

@@ -1,6 +1,6 @@
 using Google.OrTools.LinearSolver;
 
-namespace Finsam.Pipeline.Publishing.Disclosure;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>A count the audit found too well known: what, its interval, why, and the relations that pin it.</summary>
 public sealed record DisclosureFailure(

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Versions;
 
 /// <summary>{dataset}/{name}.json: names one committed version ("latest", or a pin the controller keeps).</summary>
 public sealed record VersionPointer(
@@ -10,8 +10,8 @@ public sealed record VersionPointer(
     [property: JsonPropertyName("manifest")] string Manifest,
     [property: JsonPropertyName("updated")] DateTimeOffset Updated)
 {
-    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Publishing.Manifest.Json);
+    public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Versions.Manifest.Json);
 
     public static VersionPointer Parse(byte[] bytes, string where) =>
-        JsonSerializer.Deserialize<VersionPointer>(bytes, Publishing.Manifest.Json) ?? throw new InvalidDataException($"{where} is empty.");
+        JsonSerializer.Deserialize<VersionPointer>(bytes, Versions.Manifest.Json) ?? throw new InvalidDataException($"{where} is empty.");
 }

@@ -1,6 +1,7 @@
 using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Versions;
 
-namespace Finsam.Pipeline.Publishing;
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// What every member release published, kept after retention removes the release itself: someone may have downloaded
@@ -11,10 +12,10 @@ namespace Finsam.Pipeline.Publishing;
 /// </summary>
 public sealed class ReleaseRecords(IBlobStore store)
 {
-    public const string Prefix = "audit/" + Publisher.KpiDataset + "/";
+    public const string Prefix = "audit/" + PublishedLayout.KpiDataset + "/";
 
     /// <summary>The member files whose values the audit needs.</summary>
-    public static IReadOnlyList<string> Files { get; } = ["kpi.parquet", "quality.parquet"];
+    public static IReadOnlyList<string> Files { get; } = [PublishedLayout.KpiFile, PublishedLayout.QualityFile];
 
     /// <summary>Per suppressed row of the release (by its key), why: <c>litet_antal</c>, <c>harledbar</c> ….</summary>
     public const string ReasonsFile = "suppression.parquet";
@@ -24,7 +25,7 @@ public sealed class ReleaseRecords(IBlobStore store)
     /// <summary>Copies a committed release's files into its record (inside the store), once, with the reasons when known.</summary>
     public async Task KeepAsync(Manifest release, byte[]? reasons = null, CancellationToken ct = default)
     {
-        if (release.Dataset != Publisher.KpiDataset) throw new ArgumentException($"Only member releases ({Publisher.KpiDataset}) are recorded, not {release.Dataset}.");
+        if (release.Dataset != PublishedLayout.KpiDataset) throw new ArgumentException($"Only member releases ({PublishedLayout.KpiDataset}) are recorded, not {release.Dataset}.");
         var folder = Folder(release.Version);
         if (await store.GetInfoAsync(Containers.Published, folder + PublishedLayout.ManifestFile, ct) is not null) return;
         foreach (var file in Files.Where(f => release.Outputs.Any(o => o.Name == f)))
@@ -37,7 +38,7 @@ public sealed class ReleaseRecords(IBlobStore store)
     /// <summary>Records every committed release that has none yet (a run stopped between commit and record).</summary>
     public async Task KeepAllAsync(CancellationToken ct = default)
     {
-        foreach (var manifest in await new DatasetVersions(store).ListAsync(Publisher.KpiDataset, ct))
+        foreach (var manifest in await new DatasetVersions(store).ListAsync(PublishedLayout.KpiDataset, ct))
             await KeepAsync(manifest, ct: ct);
     }
 
@@ -61,7 +62,7 @@ public sealed class ReleaseRecords(IBlobStore store)
         var paths = new List<string>();
         foreach (var release in await ListAsync(ct))
         {
-            const string file = "kpi.parquet";
+            const string file = PublishedLayout.KpiFile;
             var expected = release.Outputs.Single(o => o.Name == file).Sha256;
             var bytes = (await store.ReadAsync(Containers.Published, Folder(release.Version) + file, ct)).Bytes;
             if (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)) != expected)

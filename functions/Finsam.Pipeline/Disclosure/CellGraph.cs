@@ -1,4 +1,5 @@
-namespace Finsam.Pipeline.Publishing.Disclosure;
+
+namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// A KPI row as one release gives it: the counts it reveals are its numerator and denominator (named by the

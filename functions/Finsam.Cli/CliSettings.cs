@@ -13,7 +13,8 @@ namespace Finsam.Cli;
 /// </summary>
 public sealed class CliSettings(IConfiguration configuration)
 {
-    public IConfiguration Configuration { get; } = configuration;
+    /// <summary>The environment with the shared and earlier names in it (<see cref="FinsamConfiguration"/>).</summary>
+    public IConfiguration Configuration { get; } = FinsamConfiguration.WithSharedAndEarlierNames(configuration);
 
     public Option<string?> StorageOption { get; } = new("--storage")
     {
@@ -65,10 +66,11 @@ public sealed class CliSettings(IConfiguration configuration)
             ClearStorage(overlay);
             overlay[$"{FinsamSettings.StorageConnection}:blobServiceUri"] = accountUrl;
         }
-        if (Flag(parse, QueriesOption) is { } queries) overlay["Finsam:Models:QueriesFolder"] = queries;
-        if (Flag(parse, WorkOption) is { } work) overlay["Finsam:Models:WorkFolder"] = work;
-        if (Flag(parse, MemoryLimitOption) is { } memory) overlay["Finsam:Models:MemoryLimit"] = memory;
-        if (parse.GetResult(ThreadsOption) is not null && parse.GetValue(ThreadsOption) is { } threads) overlay["Finsam:Models:Threads"] = threads.ToString();
+        if (Flag(parse, QueriesOption) is { } queries) overlay[FinsamSettings.Key(o => o.Models.QueriesFolder)] = queries;
+        if (Flag(parse, WorkOption) is { } work) overlay[FinsamSettings.Key(o => o.Models.WorkFolder)] = work;
+        if (Flag(parse, MemoryLimitOption) is { } memory) overlay[FinsamSettings.Key(o => o.Models.MemoryLimit)] = memory;
+        if (parse.GetResult(ThreadsOption) is not null && parse.GetValue(ThreadsOption) is { } threads)
+            overlay[FinsamSettings.Key(o => o.Models.Threads)] = threads.ToString();
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) overlay[key] = value;
         return new ConfigurationBuilder().AddConfiguration(Configuration).AddInMemoryCollection(overlay).Build();
     }
@@ -77,13 +79,13 @@ public sealed class CliSettings(IConfiguration configuration)
     public static void UseLocalFolder(IDictionary<string, string?> overlay, string folder)
     {
         ClearStorage(overlay);
-        overlay["Finsam:Storage:LocalFolder"] = folder;
+        overlay[FinsamSettings.Key(o => o.Storage.LocalFolder)] = folder;
     }
 
     private static void ClearStorage(IDictionary<string, string?> overlay)
     {
-        foreach (var key in new[] { FinsamSettings.StorageConnection, $"{FinsamSettings.StorageConnection}:blobServiceUri", $"{FinsamSettings.StorageConnection}:serviceUri",
-                     "FINSAM_STORAGE_CONNECTION_STRING", "FINSAM_STORAGE_ACCOUNT_URL" })
+        // The earlier names are read under these (FinsamConfiguration), so clearing these clears them too.
+        foreach (var key in new[] { FinsamSettings.StorageConnection, $"{FinsamSettings.StorageConnection}:blobServiceUri", $"{FinsamSettings.StorageConnection}:serviceUri" })
             overlay[key] = "";
     }
 

@@ -24,9 +24,10 @@ public static class PipelineRegistration
 {
     public static IServiceCollection AddFinsamPipeline(this IServiceCollection services, IConfiguration configuration)
     {
+        // One way to read a setting: bound from this configuration, which has the shared and the earlier names in it.
+        configuration = FinsamConfiguration.WithSharedAndEarlierNames(configuration);
         services.AddOptions<FinsamOptions>()
             .Bind(configuration.GetSection(FinsamOptions.SectionName))
-            .PostConfigure(options => ApplySharedAndEarlierNames(options, configuration))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FinsamOptions>>(new FinsamOptionsValidator(configuration)));
         services.AddAzureClientsCore();
@@ -63,20 +64,10 @@ public static class PipelineRegistration
 
     private static FinsamOptions Options(IServiceProvider provider) => provider.GetRequiredService<IOptions<FinsamOptions>>().Value;
 
-    /// <summary>BUILD_SCHEDULE and RELEASE_SCHEDULE are shared with the Functions timers; FINSAM_* are the names before the Finsam section.</summary>
-    private static void ApplySharedAndEarlierNames(FinsamOptions options, IConfiguration configuration)
-    {
-        // Only the top-level names, never the section: the Functions timers read %BUILD_SCHEDULE% and %RELEASE_SCHEDULE%, and both hosts must agree.
-        options.Publishing.BuildSchedule = Value(configuration[FinsamSettings.BuildSchedule]) ?? PublishingSettings.DefaultBuildSchedule;
-        options.Publishing.ReleaseSchedule = Value(configuration[FinsamSettings.ReleaseSchedule]) ?? PublishingSettings.DefaultReleaseSchedule;
-        options.Privacy.PseudonymKey = Value(options.Privacy.PseudonymKey) ?? Value(configuration[PseudonymKeyException.EnvironmentVariable]);
-        options.Storage.LocalFolder = Value(options.Storage.LocalFolder) ?? Value(configuration["FINSAM_STORAGE"]);
-    }
-
     private static ModelOptions ModelOptionsFrom(ModelSettings models)
     {
         var queries = Value(models.QueriesFolder) ?? ShippedFolders.Queries()
-            ?? throw new FinsamConfigurationException($"The SQL project (queries/) was not found beside the program or above the current folder; set {FinsamOptionsValidator.Name("Models", "QueriesFolder")} (or pass --queries DIR).");
+            ?? throw new FinsamConfigurationException($"The SQL project (queries/) was not found beside the program or above the current folder; set {FinsamSettings.EnvironmentName(o => o.Models.QueriesFolder)} (or pass --queries DIR).");
         var work = Value(models.WorkFolder) ?? Path.Combine(Path.GetTempPath(), "finsam-work");
         var options = new ModelOptions(Path.GetFullPath(queries), Path.GetFullPath(work)) { MemoryLimit = models.MemoryLimit };
         return models.Threads is { } threads ? options with { Threads = threads } : options;

@@ -5,10 +5,28 @@
 -- Rules are resolved once per distinct federation, account and object list, then joined back.
 -- Grain: one row per ledger transaction or opening balance (source, federation_id, period, source_line).
 with account_rows as (
-    select 'ledger' as source, federation_id, period, year, source_line, account, account_number, cost_objects, amount
+    select
+        'ledger' as source,
+        federation_id,
+        period,
+        year,
+        source_line,
+        account,
+        account_number,
+        cost_objects,
+        amount
     from stg_ledger
     union all
-    select 'opening_balance' as source, federation_id, source_period as period, year, source_line, account, account_number, '' as cost_objects, amount
+    select
+        'opening_balance' as source,
+        federation_id,
+        source_period as period,
+        year,
+        source_line,
+        account,
+        account_number,
+        '' as cost_objects,
+        amount
     from stg_opening_balances
 ),
 account_keys as (

@@ -2,7 +2,7 @@
 -- whether it did. Ledger and participant exports are expected from the federation's first export of
 -- the kind through its latest month of either kind, so that a month missing at the end shows too (the
 -- KPIs run through that latest month); volume exports, which are optional, from the first through the
--- latest volume export. Grain: one row per federation, kind and month.
+-- latest volume export. Grain: one row per federation, kind and month (federation_id, kind, period).
 -- A month counts as delivered when its export was accepted, also when it had no rows (a participant export
 -- with nobody active that month): src_partitions lists the curated partitions, rows or not.
 with delivered as (
@@ -12,7 +12,14 @@ with delivered as (
     union
     select distinct federation_id, 'volumes' as kind, period from stg_volumes
     union
-    select federation as federation_id, case dataset when 'ledger' then 'ledger' when 'registrations' then 'participants' else 'volumes' end as kind, period
+    select
+        federation as federation_id,
+        case dataset
+            when 'ledger' then 'ledger'
+            when 'registrations' then 'participants'
+            else 'volumes'
+        end as kind,
+        period
     from src_partitions
     where dataset in ('ledger', 'registrations', 'volumes')
 ),

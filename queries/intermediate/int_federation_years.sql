@@ -1,6 +1,7 @@
 -- Intermediate: the years each federation has delivered data for, with the latest month present
 -- (KPIs are year to date through that month). A month whose export had no rows is delivered too
--- (src_partitions), as int_expected_exports counts it. Grain: one row per federation and year.
+-- (src_partitions), as int_expected_exports counts it. Grain: one row per federation and year
+-- (federation_id, year).
 with delivered_months as (
     select federation_id, period from stg_ledger
     union
@@ -8,7 +9,9 @@ with delivered_months as (
     union
     select federation_id, period from stg_volumes
     union
-    select federation as federation_id, period from src_partitions where dataset in ('ledger', 'registrations', 'volumes')
+    select federation as federation_id, period
+    from src_partitions
+    where dataset in ('ledger', 'registrations', 'volumes')
 )
 select
     federation_id,

@@ -1,5 +1,5 @@
 -- Intermediate: money per federation and year (year to date), income positive, costs positive; whether the year's
--- ledger is complete (its December delivered). Grain: one row per federation and year.
+-- ledger is complete (its December delivered). Grain: one row per federation and year (federation_id, year).
 with ledger_by_category as (
     select
         federation_id,
@@ -56,11 +56,15 @@ select
     coalesce(l.finansiella_kostnader, 0) as finansiella_kostnader,
     coalesce(
         l.bidrag_stat + l.bidrag_region + l.bidrag_kommun + l.extra_medel + l.ovriga_intakter + l.finansiella_intakter
-        - l.kostnad_individ - l.kostnad_struktur - l.kostnad_administration - l.finansiella_kostnader, 0) as resultat,
+        - l.kostnad_individ - l.kostnad_struktur - l.kostnad_administration - l.finansiella_kostnader,
+        0
+    ) as resultat,
     e.eget_kapital_ib,
     e.eget_kapital_ib + coalesce(
         l.bidrag_stat + l.bidrag_region + l.bidrag_kommun + l.extra_medel + l.ovriga_intakter + l.finansiella_intakter
-        - l.kostnad_individ - l.kostnad_struktur - l.kostnad_administration - l.finansiella_kostnader, 0) as eget_kapital_ub
+        - l.kostnad_individ - l.kostnad_struktur - l.kostnad_administration - l.finansiella_kostnader,
+        0
+    ) as eget_kapital_ub
 from int_federation_years as y
 left join ledger_by_category as l on l.federation_id = y.federation_id and l.year = y.year
 left join opening_equity as e on e.federation_id = y.federation_id and e.year = y.year

@@ -1,13 +1,22 @@
 -- Intermediate: registrations in individual and structural interventions as episodes per year (year
 -- to date), with the flags the participant KPIs count. felregistrering is left out everywhere.
--- Grain: one row per federation, year and registration active in that year.
+-- Grain: one row per federation, year and registration active in that year (federation_id, year, registrering_id).
 with registrations as (
     select *
     from stg_registrations
     where coalesce(avslutsorsak, '') <> 'felregistrering'
 ),
 public_support as (
-    select unnest(['forsorjningsstod', 'aktivitetsstod', 'sjukpenning', 'aktivitetsersattning', 'sjukersattning', 'a_kassa', 'studiemedel']) as code
+    select
+        unnest([
+            'forsorjningsstod',
+            'aktivitetsstod',
+            'sjukpenning',
+            'aktivitetsersattning',
+            'sjukersattning',
+            'a_kassa',
+            'studiemedel'
+        ]) as code
 )
 select
     y.federation_id,
@@ -32,10 +41,14 @@ select
          else 'ovrigt' end as exit_group,
     case when r.slutdatum <= y.through_date then r.avslutsorsak end as avslutsorsak,
     case when r.slutdatum <= y.through_date then date_diff('day', r.startdatum, r.slutdatum) end as days_in_insats,
-    case when r.forsorjning_fore is null then null
-         else not list_has_any(string_split(r.forsorjning_fore, '|'), (select list(code) from public_support)) end as no_public_support_before,
-    case when r.forsorjning_efter is null or not (r.slutdatum <= y.through_date) then null
-         else not list_has_any(string_split(r.forsorjning_efter, '|'), (select list(code) from public_support)) end as no_public_support_after
+    case
+        when r.forsorjning_fore is null then null
+        else not list_has_any(string_split(r.forsorjning_fore, '|'), (select list(code) from public_support))
+    end as no_public_support_before,
+    case
+        when r.forsorjning_efter is null or not (r.slutdatum <= y.through_date) then null
+        else not list_has_any(string_split(r.forsorjning_efter, '|'), (select list(code) from public_support))
+    end as no_public_support_after
 from registrations as r
 join int_federation_years as y
     on y.federation_id = r.federation_id

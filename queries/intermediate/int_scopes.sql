@@ -1,5 +1,5 @@
 -- Intermediate: the levels KPIs are given for: each federation, each county (lan) and all federations.
--- Grain: one row per federation and level it belongs to.
+-- Grain: one row per federation and level it belongs to (federation_id, scope, scope_id).
 select federation_id, 'forbund' as scope, federation_id as scope_id from stg_federations
 union all
 select federation_id, 'lan' as scope, lan as scope_id from stg_federations

@@ -10,10 +10,12 @@ create or replace macro exact_div(n, d, unit) as
     end;
 
 -- A share (0.123456): six decimals.
-create or replace macro share(n, d) as cast(cast(exact_div(n, d, 1000000) as decimal(38, 0)) * 0.000001 as decimal(18, 6));
+create or replace macro share(n, d) as
+    cast(cast(exact_div(n, d, 1000000) as decimal(38, 0)) * 0.000001 as decimal(18, 6));
 
 -- An amount per unit (kronor per participant): two decimals.
-create or replace macro per(n, d) as cast(cast(exact_div(n, d, 100) as decimal(38, 0)) * 0.01 as decimal(18, 2));
+create or replace macro per(n, d) as
+    cast(cast(exact_div(n, d, 100) as decimal(38, 0)) * 0.01 as decimal(18, 2));
 
 -- Age groups of the national follow-up (16–29 is a priority group), by the exact age at the start.
 -- Under 16 and over 64 are outside the target group and groups of their own; anonymous participants
@@ -28,5 +30,7 @@ create or replace macro month_end(period) as last_day(cast(period || '-01' as da
 
 -- A share as a percentage with one decimal for a text, rounded half away from zero: 0.240451 gives '24,0 %' in
 -- Swedish and '24.0 %' in English.
-create or replace macro percent_sv(s) as replace(cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar), '.', ',') || ' %';
-create or replace macro percent_en(s) as cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar) || ' %';
+create or replace macro percent_sv(s) as
+    replace(cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar), '.', ',') || ' %';
+create or replace macro percent_en(s) as
+    cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar) || ' %';

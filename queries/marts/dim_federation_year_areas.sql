@@ -2,7 +2,7 @@
 -- (the catalog's depends_on: ekonomi, eget_kapital, deltagare, volym). quality_scope.csv says for each
 -- error rule which areas it affects, and whether their values are withheld (they cannot be computed
 -- meaningfully) or kept and flagged 'brist'; findings are the ids of the errors that affect the area.
--- Grain: one row per federation, year and area.
+-- Grain: one row per federation, year and area (federation_id, year, area).
 with areas as (
     select distinct unnest(string_split(depends_on, '|')) as area
     from ref_kpi_catalog
@@ -20,7 +20,10 @@ select
     y.through_period,
     a.area,
     coalesce(bool_or(fa.action = 'withhold'), false) as withheld,
-    coalesce(list_sort(list(distinct fa.finding_id) filter (where fa.finding_id is not null)), cast([] as varchar[])) as findings
+    coalesce(
+        list_sort(list(distinct fa.finding_id) filter (where fa.finding_id is not null)),
+        cast([] as varchar[])
+    ) as findings
 from int_federation_years as y
 cross join areas as a
 left join finding_areas as fa on fa.federation_id = y.federation_id and fa.year = y.year and fa.area = a.area

@@ -8,7 +8,7 @@
 -- withheld: a federation's value an error makes meaningless; a county's or all federations' value when
 -- every member is withheld, or, for a KPI depending on several areas, when any member is withheld in
 -- one (its parts could not all be taken from the same federations). federations: how many federations
--- the value covers. Grain: one row per scope, scope_id, year and depends_on.
+-- the value covers. Grain: one row per scope, scope_id, year and depends_on (scope, scope_id, year, depends_on).
 with combinations as (
     select distinct depends_on from ref_kpi_catalog where coalesce(depends_on, '') <> ''
 ),

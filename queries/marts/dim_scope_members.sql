@@ -1,7 +1,8 @@
 -- Mart: the federation-years each level's figures of an area are made from. A federation's own figures
 -- always include it (its values are withheld in kpi when an error says so); a county's and all
 -- federations' totals leave out a federation-year whose area an error withholds (included = false),
--- and say so through their status. Grain: one row per federation, year, area and level.
+-- and say so through their status. Grain: one row per federation, year, area and level
+-- (federation_id, year, area, scope, scope_id).
 select
     d.federation_id,
     d.year,

@@ -2,7 +2,7 @@
 -- own row; a county's and all federations' totals leave out a federation-year whose finance an error
 -- withholds (dim_scope_members): ekonomi for income and costs, eget_kapital for equity (with the
 -- contributions of the same federations, for the equity share; the year is complete for equity when every federation
--- it covers has delivered its December ledger). Grain: one row per scope, scope_id and year.
+-- it covers has delivered its December ledger). Grain: one row per scope, scope_id and year (scope, scope_id, year).
 with members as (
     select
         f.*,
@@ -13,7 +13,11 @@ with members as (
     from int_finance_year as f
     join dim_scope_members as e on e.federation_id = f.federation_id and e.year = f.year and e.area = 'ekonomi'
     join dim_scope_members as q
-        on q.federation_id = f.federation_id and q.year = f.year and q.area = 'eget_kapital' and q.scope = e.scope and q.scope_id = e.scope_id
+        on q.federation_id = f.federation_id
+        and q.year = f.year
+        and q.area = 'eget_kapital'
+        and q.scope = e.scope
+        and q.scope_id = e.scope_id
 )
 select
     scope,

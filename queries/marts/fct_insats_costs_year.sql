@@ -1,5 +1,6 @@
 -- Mart: the individual-intervention costs booked on each intervention's ledger object (from
--- insatser.csv) and its unique participants. Grain: one row per federation, year and insats.
+-- insatser.csv) and its unique participants. Grain: one row per federation, year and insats
+-- (federation_id, year, insats_id).
 with insats_costs as (
     select i.federation_id, i.insats_id, a.year, cast(sum(a.amount) as decimal(18, 2)) as kostnad
     from ref_insatser as i
@@ -17,7 +18,14 @@ insats_participants as (
     where insats_typ = 'individ'
     group by all
 )
-select c.federation_id, c.insats_id, c.year, y.through_period, c.kostnad, coalesce(p.deltagare_unika, 0) as deltagare_unika
+select
+    c.federation_id,
+    c.insats_id,
+    c.year,
+    y.through_period,
+    c.kostnad,
+    coalesce(p.deltagare_unika, 0) as deltagare_unika
 from insats_costs as c
 join int_federation_years as y on y.federation_id = c.federation_id and y.year = c.year
-left join insats_participants as p on p.federation_id = c.federation_id and p.insats_id = c.insats_id and p.year = c.year
+left join insats_participants as p
+    on p.federation_id = c.federation_id and p.insats_id = c.insats_id and p.year = c.year

@@ -2,7 +2,7 @@
 -- registered in it (each anonymous registration one) and those
 -- registered by volume, with the participants budgeted for it in insatser.csv. An intervention's kind
 -- (individ or struktur) is the one its registrations and volume counts give, else its insatser.csv
--- typ. Grain: one row per federation, year and insats_id.
+-- typ. Grain: one row per federation, year and insats_id (federation_id, year, insats_id).
 with registered as (
     select federation_id, year, insats_id, min(insats_typ) as insats_typ, count(distinct person_key) as deltagare
     from int_registration_years

@@ -4,18 +4,22 @@
 -- registered by volume (the months' counts added up); and participants in structural interventions
 -- (registered, and by volume). Unique persons are counted across federations at county and national
 -- level. A level's registrations and volume counts are of the federation-years its figures include
--- (dim_scope_members: deltagare and volym). Grain: one row per scope, scope_id, year and kon.
+-- (dim_scope_members: deltagare and volym). Grain: one row per scope, scope_id, year and kon
+-- (scope, scope_id, year, kon).
 with registrations as (
     select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key, s.scope, s.scope_id
     from int_registration_years as r
-    join dim_scope_members as s on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
+    join dim_scope_members as s
+        on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
 ),
 volumes as (
     select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
     from stg_volumes as v
-    join dim_scope_members as s on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
+    join dim_scope_members as s
+        on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
 ),
--- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than count(distinct).
+-- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than
+-- count(distinct).
 scope_persons as (
     select distinct scope, scope_id, year, kon, insats_typ, anonym, person_key
     from registrations

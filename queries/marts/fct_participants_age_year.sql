@@ -1,10 +1,11 @@
--- Mart: unique participants in individual interventions per level, year and age group. Each person counts once, in the group of
--- their exact age at the start of their first registration active in the year, so the groups add up
--- to the unique participants; anonymous participants are the group 'anonym' (one per registration).
+-- Mart: unique participants in individual interventions per level, year and age group. Each person counts
+-- once, in the group of their exact age at the start of their first registration active in the year, so the
+-- groups add up to the unique participants; anonymous participants are the group 'anonym' (one per
+-- registration).
 -- Every age group has a row, 0 when nobody is in it: a row that appears only when the group has someone would tell a
 -- member that a suppressed group holds at least one person ('okand', registrations curated before the age was kept,
 -- only where there are any).
--- Grain: one row per scope, scope_id, year and age group.
+-- Grain: one row per scope, scope_id, year and age group (scope, scope_id, year, age_group).
 with episodes as (
     select
         r.federation_id,
@@ -16,7 +17,8 @@ with episodes as (
     from int_registration_years as r
     where r.insats_typ = 'individ'
 ),
--- The levels whose figures include each federation-year (all of them unless an error withholds its participant figures).
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant
+-- figures).
 members as (
     select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
@@ -61,4 +63,5 @@ select
     e.age_group,
     coalesce(c.deltagare_unika, 0) as deltagare_unika
 from every_group as e
-left join group_counts as c on c.scope = e.scope and c.scope_id = e.scope_id and c.year = e.year and c.age_group = e.age_group
+left join group_counts as c
+    on c.scope = e.scope and c.scope_id = e.scope_id and c.year = e.year and c.age_group = e.age_group

@@ -3,7 +3,7 @@
 -- ongoing), the exits and support before and after. Only registrations with personal data are
 -- followed up (anonymous ones are never registered out); the annual reports' groups of participants
 -- (with personal data, anonymous, by volume) are in fct_participant_groups_year.
--- Grain: one row per scope, scope_id, year and kon.
+-- Grain: one row per scope, scope_id, year and kon (scope, scope_id, year, kon).
 -- Counts of registrations add up, so they are counted per federation and summed to each level; the
 -- median does not, so it is computed at each level from the episodes.
 with episodes as (
@@ -11,7 +11,8 @@ with episodes as (
     from int_registration_years
     where insats_typ = 'individ' and not anonym
 ),
--- The levels whose figures include each federation-year (all of them unless an error withholds its participant figures).
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant
+-- figures).
 members as (
     select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),

@@ -1,6 +1,6 @@
 -- Quality: registrations in individual interventions active in the year whose participant was under 16
 -- or over 64 at the start: outside the target group (16–64), shown as groups of their own (warning).
--- Grain: one row per federation, year and age group outside the target group.
+-- Grain: one row per federation, year and age group outside the target group (federation_id, year, finding_key).
 select
     federation_id,
     year,
@@ -11,7 +11,8 @@ select
     cast(null as varchar) as detail,
     '{antal} registreringar med ålder ' || case age_group when 'under_16' then 'under 16' else 'över 64' end
         || ' år vid start (utanför målgruppen 16–64) / {antal} registrations of participants '
-        || case age_group when 'under_16' then 'under 16' else 'over 64' end || ' at the start (outside the target group 16–64)' as detail_template,
+        || case age_group when 'under_16' then 'under 16' else 'over 64' end
+        || ' at the start (outside the target group 16–64)' as detail_template,
     count(*) as affected_rows,
     age_group as finding_key
 from int_registration_years

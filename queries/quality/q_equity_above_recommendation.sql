@@ -6,7 +6,8 @@
 --   budgeted for the year (budget.csv: bidrag_stat, bidrag_region and bidrag_kommun, all three), else the previous
 --   year's when that year is complete; else no finding.
 -- Not for a federation-year whose finance an unmapped account or a mapping conflict withholds (quality_scope.csv),
--- nor measured against a year so withheld: the warning would state what is withheld. Grain: one row per federation and year.
+-- nor measured against a year so withheld: the warning would state what is withheld. Grain: one row per federation
+-- and year (federation_id, year, finding_key).
 with incompletely_mapped as (
     select distinct federation_id, year from int_account_rows_mapped where mapping_status <> 'mapped'
 ),
@@ -59,16 +60,19 @@ select
     case basis
         when 'year' then
             'Eget kapital 31 december ' || cast(year as varchar) || ' är ' || percent_sv(equity_share)
-            || ' av årets medelstilldelning (rekommendation högst 20 %) / equity at 31 December ' || cast(year as varchar)
-            || ' is ' || percent_en(equity_share) || ' of the year''s contributions (recommended at most 20 %)'
+            || ' av årets medelstilldelning (rekommendation högst 20 %) / equity at 31 December '
+            || cast(year as varchar) || ' is ' || percent_en(equity_share)
+            || ' of the year''s contributions (recommended at most 20 %)'
         when 'budget' then
             'Ingående eget kapital ' || cast(year as varchar) || ' är ' || percent_sv(equity_share)
-            || ' av den budgeterade medelstilldelningen ' || cast(year as varchar) || ' (rekommendation högst 20 %) / opening equity '
+            || ' av den budgeterade medelstilldelningen ' || cast(year as varchar)
+            || ' (rekommendation högst 20 %) / opening equity '
             || cast(year as varchar) || ' is ' || percent_en(equity_share) || ' of the contributions budgeted for '
             || cast(year as varchar) || ' (recommended at most 20 %)'
         else
             'Ingående eget kapital ' || cast(year as varchar) || ' är ' || percent_sv(equity_share)
-            || ' av medelstilldelningen ' || cast(year - 1 as varchar) || ' (rekommendation högst 20 %) / opening equity '
+            || ' av medelstilldelningen ' || cast(year - 1 as varchar)
+            || ' (rekommendation högst 20 %) / opening equity '
             || cast(year as varchar) || ' is ' || percent_en(equity_share) || ' of the ' || cast(year - 1 as varchar)
             || ' contributions (recommended at most 20 %)'
     end as detail,

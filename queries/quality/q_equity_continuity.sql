@@ -1,7 +1,7 @@
 -- Quality: a year's opening equity differs from the previous year's closing equity, when both are
 -- known and the previous year is complete (through December) (error). Either year's equity may be the
 -- wrong one, so the finding is given for both: the opening side in the year, the closing side in the
--- year before. Grain: one row per federation, year and side.
+-- year before. Grain: one row per federation, year and side (federation_id, year, finding_key).
 with breaks as (
     select
         this_year.federation_id,
@@ -27,9 +27,11 @@ select
     cast(null as varchar) as period,
     'equity_continuity' as rule_id,
     'error' as severity,
-    'Ingående eget kapital ' || cast(opening_year as varchar) || ' (' || cast(opening as varchar) || ' kr) skiljer sig från utgående eget kapital '
-        || cast(opening_year - 1 as varchar) || ' (' || cast(closing as varchar) || ' kr) / opening equity ' || cast(opening_year as varchar)
-        || ' (' || cast(opening as varchar) || ') differs from closing equity ' || cast(opening_year - 1 as varchar) || ' (' || cast(closing as varchar) || ')' as detail,
+    'Ingående eget kapital ' || cast(opening_year as varchar) || ' (' || cast(opening as varchar)
+        || ' kr) skiljer sig från utgående eget kapital ' || cast(opening_year - 1 as varchar)
+        || ' (' || cast(closing as varchar) || ' kr) / opening equity ' || cast(opening_year as varchar)
+        || ' (' || cast(opening as varchar) || ') differs from closing equity ' || cast(opening_year - 1 as varchar)
+        || ' (' || cast(closing as varchar) || ')' as detail,
     1 as affected_rows,
     side as finding_key
 from sides

@@ -1,7 +1,8 @@
 -- Quality: a month's participant export missing between the federation's first participant export and
 -- its latest month (error). It names the registrations whose exit may lie in the missing month: ongoing
 -- in the last export before it, and not listed in the first export after it (or there is none yet),
--- so their end was never seen and they still count as ongoing. Grain: one row per federation and missing month.
+-- so their end was never seen and they still count as ongoing. Grain: one row per federation and missing month
+-- (federation_id, year, finding_key).
 with exports as (
     select federation_id, period, delivered from int_expected_exports where kind = 'participants'
 ),
@@ -19,7 +20,8 @@ gaps as (
 possibly_ended as (
     select g.federation_id, g.period, b.registrering_id
     from gaps as g
-    join stg_registration_listings as b on b.federation_id = g.federation_id and b.period = g.export_before and b.slutdatum is null
+    join stg_registration_listings as b
+        on b.federation_id = g.federation_id and b.period = g.export_before and b.slutdatum is null
     anti join stg_registration_listings as a
         on a.federation_id = g.federation_id and a.period = g.export_after and a.registrering_id = b.registrering_id
 ),
@@ -38,9 +40,17 @@ select
     -- files show '..' for both where the count is protected).
     cast(null as varchar) as detail,
     'Deltagarexport saknas för ' || g.period
-        || case when n.registrations is not null then '; {antal} registreringar kan ha avslutats då utan att det syns: {id}' else '' end
+        || case
+            when n.registrations is not null
+                then '; {antal} registreringar kan ha avslutats då utan att det syns: {id}'
+            else ''
+        end
         || ' / the participant export for ' || g.period || ' is missing'
-        || case when n.registrations is not null then '; {antal} registrations may have ended in it unseen: {id}' else '' end as detail_template,
+        || case
+            when n.registrations is not null
+                then '; {antal} registrations may have ended in it unseen: {id}'
+            else ''
+        end as detail_template,
     array_to_string(n.ids[1:20], ', ') || case when n.registrations > 20 then ' …' else '' end as ids,
     coalesce(n.registrations, 0) as affected_rows,
     g.period as finding_key

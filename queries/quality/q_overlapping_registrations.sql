@@ -1,5 +1,5 @@
 -- Quality: the same person registered twice in the same intervention with overlapping dates (warning).
--- Grain: one row per pair of overlapping registrations.
+-- Grain: one row per pair of overlapping registrations (federation_id, year, finding_key).
 select
     a.federation_id,
     year(greatest(a.startdatum, b.startdatum)) as year,
@@ -8,7 +8,8 @@ select
     'warning' as severity,
     -- A template: {id} names the two registrations (a count of two: member files show '..').
     cast(null as varchar) as detail,
-    'Registreringarna {id} i ' || a.insats_id || ' överlappar / registrations {id} in ' || a.insats_id || ' overlap' as detail_template,
+    'Registreringarna {id} i ' || a.insats_id
+        || ' överlappar / registrations {id} in ' || a.insats_id || ' overlap' as detail_template,
     a.registrering_id || ', ' || b.registrering_id as ids,
     2 as affected_rows,
     a.registrering_id || '+' || b.registrering_id as finding_key

@@ -1,7 +1,7 @@
 -- Quality: pseudonymised persons registered with different gender (the birth date, and so the age,
 -- comes from the identity number and cannot differ) (error): counted as both K and M, the counts by
 -- gender are off. Counted per federation and year in which such a person's registrations are active.
--- Grain: one row per federation and year.
+-- Grain: one row per federation and year (federation_id, year, finding_key).
 with persons as (
     select person_pseudonym
     from stg_registrations
@@ -26,7 +26,8 @@ select
     'error' as severity,
     -- A template: {personer} is persons (member files show '..' where the count is protected).
     cast(null as varchar) as detail,
-    '{personer} personer har registrerats med olika kön / {personer} persons are registered with different gender' as detail_template,
+    '{personer} personer har registrerats med olika kön / '
+        || '{personer} persons are registered with different gender' as detail_template,
     count(*) as affected_rows,
     count(distinct person_pseudonym) as persons,
     cast(null as varchar) as finding_key

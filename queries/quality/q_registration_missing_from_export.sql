@@ -1,11 +1,14 @@
 -- Quality: registrations that by their dates were active in a month whose participant export does
 -- not list them: registered late, or missing from that export (warning).
--- Grain: one row per federation and export month.
+-- Grain: one row per federation and export month (federation_id, year, finding_key).
 with export_months as (
     select distinct federation_id, period from stg_registration_listings
 ),
 export_range as (
-    select federation_id, cast(min(period) || '-01' as date) as first_month, cast(max(period) || '-01' as date) as last_month
+    select
+        federation_id,
+        cast(min(period) || '-01' as date) as first_month,
+        cast(max(period) || '-01' as date) as last_month
     from export_months
     group by federation_id
 ),
@@ -50,7 +53,8 @@ select
     -- The text is a template: {antal} is affected_rows, so member files can show '..' where the count is protected.
     cast(null as varchar) as detail,
     '{antal} registreringar var aktiva enligt sina datum men saknas i månadens export / '
-        || '{antal} registrations were active by their dates but are missing from the month''s export' as detail_template,
+        || '{antal} registrations were active by their dates but are missing '
+        || 'from the month''s export' as detail_template,
     count(*) as affected_rows,
     a.period as finding_key
 from active_by_dates as a

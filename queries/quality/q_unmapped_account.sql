@@ -1,12 +1,13 @@
 -- Quality: ledger rows or opening balances whose account no mapping rule covers (error).
--- Grain: one row per federation, year and account.
+-- Grain: one row per federation, year and account (federation_id, year, finding_key).
 select
     federation_id,
     year,
     cast(null as varchar) as period,
     'unmapped_account' as rule_id,
     'error' as severity,
-    'Konto ' || account || ' saknar regel i account_mapping.csv / account ' || account || ' has no rule in account_mapping.csv' as detail,
+    'Konto ' || account || ' saknar regel i account_mapping.csv / account ' || account
+        || ' has no rule in account_mapping.csv' as detail,
     count(*) as affected_rows,
     account as finding_key
 from int_account_rows_mapped

@@ -1,5 +1,5 @@
 -- Staging: the controller's account mapping with how specific each rule is.
--- Grain: one row per rule (line of account_mapping.csv).
+-- Grain: one row per rule, a line of account_mapping.csv (rule_id).
 select
     row_number() over () as rule_id,
     federation_id,

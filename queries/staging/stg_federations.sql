@@ -1,4 +1,4 @@
--- Staging: federations with their member municipalities. Grain: one row per federation.
+-- Staging: federations with their member municipalities. Grain: one row per federation (federation_id).
 select
     federation_id,
     namn,

@@ -1,5 +1,6 @@
 -- Staging: which monthly participant export listed which registration, and whether it had ended as
--- that export showed it. Grain: one row per federation, export month and registrering_id.
+-- that export showed it. Grain: one row per federation, export month and registrering_id
+-- (federation_id, period, registrering_id).
 select
     federation as federation_id,
     period,

@@ -1,6 +1,6 @@
 -- Staging: registrations as the latest export shows them (the latest export wins per federation
 -- and registrering_id). Registrations ended as felregistrering are kept here and left out later.
--- Grain: one row per federation and registrering_id.
+-- Grain: one row per federation and registrering_id (federation_id, registrering_id).
 -- The latest export is found by an aggregate and a join rather than a window over every export
 -- row: both can spill to disk, so a national history many times larger still fits DuckDB's limit.
 with latest_export_periods as (

@@ -1,6 +1,7 @@
 -- Staging: participants registered by volume (counted, without personal data) per intervention, month
 -- and gender. A volume export is for its own landing month (ingestion checks that manad is that month),
--- and a new export of a month replaces it. Grain: one row per federation, month, insats_id and kon.
+-- and a new export of a month replaces it. Grain: one row per federation, month, insats_id and kon
+-- (federation_id, period, insats_id, kon).
 select
     federation as federation_id,
     period,

@@ -71,9 +71,9 @@ public static class NationalData
         Execute(db, $"""
             copy (
                 select 'f' || lpad(cast(f as varchar), 2, '0') as federation, cast(y as varchar) || '-01' as period, cast(y as integer) as year, account,
-                    cast(amount as decimal(18, 2)) as amount, 'x' as source_sha256, cast(1 as integer) as source_line
+                    cast(amount as decimal(18, 2)) as amount, 'x' as source_sha256, cast(line as integer) as source_line
                 from range({first}, {last}) t1(f), range(2016, 2017) t2(y),
-                    (values ('1930', 1000000.00), ('2010', -900000.00), ('2440', -100000.00)) t3(account, amount)
+                    (values ('1930', 1000000.00, 2), ('2010', -900000.00, 3), ('2440', -100000.00, 4)) t3(account, amount, line)
             ) to '{curated}/opening_balances' (format parquet, partition_by (federation, period), overwrite_or_ignore true)
             """);
         Execute(db, $"""

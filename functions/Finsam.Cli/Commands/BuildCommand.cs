@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Finsam.Pipeline.Contract;
+using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
@@ -36,7 +38,7 @@ public static class BuildCommand
             using var build = await services.GetRequiredService<ModelBuilder>().BuildAsync(Progress(console), saveOutputs: true, ct);
             PrintKpis(console, build);
             PrintFindings(console, build);
-            console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", ModelBuild.Outputs.Select(o => $"curated/models/{o}.parquet"))}.");
+            console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", CuratedLayout.ModelOutputs.Select(o => $"{Containers.Curated}/{CuratedLayout.ModelOutput(o)}"))}.");
             if (build.AssertionFailures.Count == 0) return CliApp.Ok;
             foreach (var failure in build.AssertionFailures)
                 console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");
@@ -127,7 +129,7 @@ public static class BuildCommand
         foreach (var r in findings.Rows.Take(ListedFindings)) table.AddRow(r.Select(v => new Text(v?.ToString() ?? "")).ToArray());
         console.Write(table);
         if (findings.Rows.Count > ListedFindings)
-            console.MarkupLine($"The first {ListedFindings} findings are listed; all are in curated/models/quality.parquet (or: finsam sql \"select * from quality\").");
+            console.MarkupLine($"The first {ListedFindings} findings are listed; all are in {Containers.Curated}/{CuratedLayout.ModelOutput(ModelProject.QualityModel)} (or: finsam sql \"select * from quality\").");
     }
 
     public static string Format(decimal? value, string? unit) => value is not { } v ? "–" : unit switch

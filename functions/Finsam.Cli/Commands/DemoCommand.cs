@@ -31,7 +31,7 @@ public static class DemoCommand
             var overlay = new Dictionary<string, string?>();
             var root = CliSettings.Flag(parse, settings.StorageOption) ?? StorageConnection.DefaultFolder(settings.Configuration);
             CliSettings.UseLocalFolder(overlay, root);
-            overlay["Finsam:Privacy:PseudonymKey"] = DemoKey(console, settings, root);
+            overlay[FinsamSettings.Key(o => o.Privacy.PseudonymKey)] = DemoKey(console, settings, root);
             await using var services = settings.Services(parse, overlay);
             var store = services.GetRequiredService<IBlobStore>();
             var copied = await CopySamplesAsync(store, folder, ct);
@@ -65,7 +65,7 @@ public static class DemoCommand
     /// <summary>The configured key, or a throw-away key kept beside the demo data.</summary>
     private static string DemoKey(IAnsiConsole console, CliSettings settings, string storageRoot)
     {
-        var configured = settings.Configuration["Finsam:Privacy:PseudonymKey"] ?? settings.Configuration[PseudonymKeyException.EnvironmentVariable];
+        var configured = settings.Configuration[FinsamSettings.Key(o => o.Privacy.PseudonymKey)];
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         Directory.CreateDirectory(storageRoot);
         var keyFile = Path.Combine(storageRoot, DemoKeyFile);

@@ -41,7 +41,7 @@ public static class HostCommand
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
             var overlay = new Dictionary<string, string?>();
-            if (parse.GetValue(poll) is { } interval) overlay["Finsam:LocalHost:PollInterval"] = PollInterval(interval).ToString("c", CultureInfo.InvariantCulture);
+            if (parse.GetValue(poll) is { } interval) overlay[FinsamSettings.Key(o => o.LocalHost.PollInterval)] = PollInterval(interval).ToString("c", CultureInfo.InvariantCulture);
             if (parse.GetValue(schedule) is { } cron) overlay[FinsamSettings.BuildSchedule] = cron;
             if (parse.GetValue(releaseSchedule) is { } releaseCron) overlay[FinsamSettings.ReleaseSchedule] = releaseCron;
             // Only the command line's configuration: no appsettings.json, no second reading of the environment.

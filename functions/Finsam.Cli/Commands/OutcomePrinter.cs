@@ -18,8 +18,8 @@ public static class OutcomePrinter
             FileStatus.Failed => ("red", "failed"),
             _ => ("yellow", "skipped"),
         };
-        console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {FreeTextMasker.Mask(p.Outcome.LandingName).Text}  {p.Outcome.Message}");
-        if (p.Outcome.ReportPath is not null) console.MarkupLineInterpolated($"          report: {FreeTextMasker.Mask(p.Outcome.ReportPath).Text}");
+        console.MarkupLineInterpolated($"[[{p.Index}/{p.Total}]] [{colour}]{word,-9}[/] {FreeTextMasker.Masked(p.Outcome.LandingName)}  {p.Outcome.Message}");
+        if (p.Outcome.ReportPath is not null) console.MarkupLineInterpolated($"          report: {FreeTextMasker.Masked(p.Outcome.ReportPath)}");
     });
 
     public static void Summary(IAnsiConsole console, IngestionSummary summary, string storage)

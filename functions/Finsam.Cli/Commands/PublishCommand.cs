@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -35,8 +36,8 @@ public static class PublishCommand
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
             var overlay = new Dictionary<string, string?>();
-            if (parse.GetValue(keepLast) is { } last) overlay["Finsam:Publishing:KeepLast"] = last.ToString();
-            if (parse.GetValue(keepDays) is { } days) overlay["Finsam:Publishing:KeepDays"] = days.ToString();
+            if (parse.GetValue(keepLast) is { } last) overlay[FinsamSettings.Key(o => o.Publishing.KeepLast)] = last.ToString();
+            if (parse.GetValue(keepDays) is { } days) overlay[FinsamSettings.Key(o => o.Publishing.KeepDays)] = days.ToString();
             await using var services = settings.Services(parse, overlay);
             var result = await run(services.GetRequiredService<BuildAndPublish>(), BuildCommand.Progress(console), ct);
             if (result.Status == BuildAndPublishStatus.AssertionsFailed)

@@ -51,7 +51,7 @@ public sealed class LandingPoller(IngestionService ingestion, IBlobStore store, 
         {
             // Landing or reference data could not be read (storage down, federations.csv missing): try again next time.
             logger.LogError("Landing could not be processed: {Error}; trying again in {PollInterval}",
-                FreeTextMasker.Mask(e is Pipeline.Failures.FixableException ? e.Message : e.ToString()).Text, options.Value.LocalHost.PollInterval);
+                FreeTextMasker.Masked(e is Pipeline.Failures.FixableException ? e.Message : e.ToString()), options.Value.LocalHost.PollInterval);
         }
     }
 

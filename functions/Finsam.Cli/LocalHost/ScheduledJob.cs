@@ -56,7 +56,7 @@ public abstract class ScheduledJob(PipelineTurns turns, TimeProvider clock, ILog
         catch (Exception e)
         {
             logger.LogError("{Job} failed: {Error}; the next run is on schedule", jobName,
-                FreeTextMasker.Mask(e is FixableException ? e.Message : e.ToString()).Text);
+                FreeTextMasker.Masked(e is FixableException ? e.Message : e.ToString()));
         }
     }
 }

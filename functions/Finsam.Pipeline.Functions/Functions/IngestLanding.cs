@@ -17,5 +17,5 @@ public sealed class IngestLanding(IngestionService ingestion)
         [BlobTrigger("landing/{name}", Source = BlobTriggerSource.EventGrid, Connection = FinsamSettings.StorageConnection)] BlobClient blob,
         string name,
         CancellationToken ct) =>
-        await ingestion.IngestBlobAsync(name, ct: ct);
+        await ingestion.IngestBlobAsync(name, ct);
 }

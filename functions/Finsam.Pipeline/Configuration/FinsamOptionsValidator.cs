@@ -35,19 +35,19 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         {
             problems.Add(e.Message);
         }
-        if (storage.TransientAttempts < 1) problems.Add(Setting("Storage", "TransientAttempts", storage.TransientAttempts, "must be at least 1"));
-        if (storage.RetryDelay < TimeSpan.Zero) problems.Add(Setting("Storage", "RetryDelay", storage.RetryDelay, "must not be negative (e.g. 00:00:01)"));
+        if (storage.TransientAttempts < 1) problems.Add(Setting(o => o.Storage.TransientAttempts, storage.TransientAttempts, "must be at least 1"));
+        if (storage.RetryDelay < TimeSpan.Zero) problems.Add(Setting(o => o.Storage.RetryDelay, storage.RetryDelay, "must not be negative (e.g. 00:00:01)"));
     }
 
     private static void CheckModels(ModelSettings models, List<string> problems)
     {
         if (!MemorySize().IsMatch(models.MemoryLimit))
-            problems.Add(Setting("Models", "MemoryLimit", models.MemoryLimit, "is not a size such as 512MB or 2GB"));
-        if (models.Threads is < 1) problems.Add(Setting("Models", "Threads", models.Threads, "must be at least 1 (or empty: one per core)"));
+            problems.Add(Setting(o => o.Models.MemoryLimit, models.MemoryLimit, "is not a size such as 512MB or 2GB"));
+        if (models.Threads is < 1) problems.Add(Setting(o => o.Models.Threads, models.Threads, "must be at least 1 (or empty: one per core)"));
         if (!string.IsNullOrWhiteSpace(models.QueriesFolder) && !File.Exists(Path.Combine(models.QueriesFolder, ShippedFolders.QueriesMarker)))
-            problems.Add(Setting("Models", "QueriesFolder", models.QueriesFolder, $"is not the SQL project: it has no {ShippedFolders.QueriesMarker}"));
+            problems.Add(Setting(o => o.Models.QueriesFolder, models.QueriesFolder, $"is not the SQL project: it has no {ShippedFolders.QueriesMarker}"));
         else if (string.IsNullOrWhiteSpace(models.QueriesFolder) && ShippedFolders.Queries() is null)
-            problems.Add($"{Name("Models", "QueriesFolder")} is not set, and the SQL project (queries/) is neither beside the program nor above the current folder.");
+            problems.Add($"{FinsamSettings.EnvironmentName(o => o.Models.QueriesFolder)} is not set, and the SQL project (queries/) is neither beside the program nor above the current folder.");
     }
 
     private static void CheckPublishing(PublishingSettings publishing, List<string> problems)
@@ -58,8 +58,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         if (!TryParseSchedule(publishing.ReleaseSchedule, out _))
             problems.Add($"{FinsamSettings.ReleaseSchedule} ('{publishing.ReleaseSchedule}') is not a six-field NCRONTAB expression " +
                          $"(second minute hour day month weekday), e.g. '{PublishingSettings.DefaultReleaseSchedule}' for 06:00 UTC on the 15th of every month.");
-        if (publishing.KeepLast is < 1) problems.Add(Setting("Publishing", "KeepLast", publishing.KeepLast, "must be at least 1 (or empty: keep all)"));
-        if (publishing.KeepDays is < 0) problems.Add(Setting("Publishing", "KeepDays", publishing.KeepDays, "must be at least 0 (or empty: keep all)"));
+        if (publishing.KeepLast is < 1) problems.Add(Setting(o => o.Publishing.KeepLast, publishing.KeepLast, "must be at least 1 (or empty: keep all)"));
+        if (publishing.KeepDays is < 0) problems.Add(Setting(o => o.Publishing.KeepDays, publishing.KeepDays, "must be at least 0 (or empty: keep all)"));
     }
 
     private static void CheckPrivacy(PrivacySettings privacy, List<string> problems)
@@ -72,22 +72,22 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         catch (PseudonymKeyException e)
         {
             // The key's value is never repeated in a message.
-            problems.Add($"{Name("Privacy", "PseudonymKey")} is not usable: {e.Message}");
+            problems.Add($"{FinsamSettings.EnvironmentName(o => o.Privacy.PseudonymKey)} is not usable: {e.Message}");
         }
     }
 
     private static void CheckLimits(LimitSettings limits, List<string> problems)
     {
-        if (limits.MaxFileBytes < 1024) problems.Add(Setting("Limits", "MaxFileBytes", limits.MaxFileBytes, "must be at least 1024 bytes"));
-        if (limits.MaxLineLength < 256) problems.Add(Setting("Limits", "MaxLineLength", limits.MaxLineLength, "must be at least 256 characters"));
+        if (limits.MaxFileBytes < 1024) problems.Add(Setting(o => o.Limits.MaxFileBytes, limits.MaxFileBytes, "must be at least 1024 bytes"));
+        if (limits.MaxLineLength < 256) problems.Add(Setting(o => o.Limits.MaxLineLength, limits.MaxLineLength, "must be at least 256 characters"));
         if (limits.MaxFieldLength < 64 || limits.MaxFieldLength > limits.MaxLineLength)
-            problems.Add(Setting("Limits", "MaxFieldLength", limits.MaxFieldLength, $"must be between 64 and {Name("Limits", "MaxLineLength")} ({limits.MaxLineLength})"));
+            problems.Add(Setting(o => o.Limits.MaxFieldLength, limits.MaxFieldLength, $"must be between 64 and {FinsamSettings.EnvironmentName(o => o.Limits.MaxLineLength)} ({limits.MaxLineLength})"));
     }
 
     private static void CheckLocalHost(LocalHostSettings host, List<string> problems)
     {
-        if (host.PollInterval <= TimeSpan.Zero) problems.Add(Setting("LocalHost", "PollInterval", host.PollInterval, "must be positive (e.g. 00:00:30)"));
-        if (host.MaxAttempts < 1) problems.Add(Setting("LocalHost", "MaxAttempts", host.MaxAttempts, "must be at least 1"));
+        if (host.PollInterval <= TimeSpan.Zero) problems.Add(Setting(o => o.LocalHost.PollInterval, host.PollInterval, "must be positive (e.g. 00:00:30)"));
+        if (host.MaxAttempts < 1) problems.Add(Setting(o => o.LocalHost.MaxAttempts, host.MaxAttempts, "must be at least 1"));
     }
 
     public static bool TryParseSchedule(string? expression, out CronExpression? schedule)
@@ -98,10 +98,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
     }
 
     /// <summary>The app-setting form of a setting of the Finsam section, e.g. Finsam__Models__MemoryLimit.</summary>
-    public static string Name(string group, string setting) => $"{FinsamOptions.SectionName}__{group}__{setting}";
-
-    private static string Setting(string group, string setting, object? value, string problem) =>
-        $"{Name(group, setting)} ('{value}') {problem}.";
+    private static string Setting<T>(System.Linq.Expressions.Expression<Func<FinsamOptions, T>> setting, object? value, string problem) =>
+        $"{FinsamSettings.EnvironmentName(setting)} ('{value}') {problem}.";
 
     [GeneratedRegex(@"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex MemorySize();

@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using System.Reflection;
+using Finsam.Pipeline.Privacy;
 
 namespace Finsam.Pipeline.Configuration;
 
@@ -25,14 +27,38 @@ public static class FinsamSettings
     /// <summary>The parts of an identity-based <see cref="StorageConnection"/>.</summary>
     public static IReadOnlyList<string> StorageConnectionParts { get; } = ["blobServiceUri", "queueServiceUri", "credential", "clientId"];
 
-    /// <summary>Earlier names, still read when the new one is not set (docs: README, Configuration).</summary>
+    /// <summary>
+    /// Earlier names, still read when the new one is not set (docs: README, Configuration): the one place they are read is
+    /// the configuration source <see cref="FinsamConfiguration"/> adds below every other, under their new names.
+    /// </summary>
     public static IReadOnlyDictionary<string, string> LegacyNames { get; } = new Dictionary<string, string>
     {
-        ["FINSAM_PSEUDONYM_KEY"] = "Finsam__Privacy__PseudonymKey",
-        ["FINSAM_STORAGE"] = "Finsam__Storage__LocalFolder",
+        [PseudonymKeyException.EnvironmentVariable] = PseudonymKeyException.SettingName,
+        ["FINSAM_STORAGE"] = EnvironmentName(o => o.Storage.LocalFolder),
         ["FINSAM_STORAGE_CONNECTION_STRING"] = StorageConnection,
         ["FINSAM_STORAGE_ACCOUNT_URL"] = StorageConnection + "__blobServiceUri",
     };
+
+    /// <summary>
+    /// The configuration key of a setting of <see cref="FinsamOptions"/>, derived from the options themselves:
+    /// <c>Key(o =&gt; o.Models.QueriesFolder)</c> is <c>Finsam:Models:QueriesFolder</c>; a setting read from a top-level name
+    /// (<see cref="TopLevelSettingAttribute"/>) is that name. Hosts that overlay their flags on the configuration use it.
+    /// </summary>
+    public static string Key<T>(Expression<Func<FinsamOptions, T>> setting)
+    {
+        var path = new List<PropertyInfo>();
+        for (var e = setting.Body is UnaryExpression { NodeType: ExpressionType.Convert } convert ? convert.Operand : setting.Body;
+             e is MemberExpression { Member: PropertyInfo property } member; e = member.Expression)
+            path.Insert(0, property);
+        if (path.Count != 2)
+            throw new ArgumentException($"'{setting}' is not a setting of {nameof(FinsamOptions)} (o => o.Group.Setting).", nameof(setting));
+        return path[1].GetCustomAttribute<TopLevelSettingAttribute>() is { } topLevel
+            ? topLevel.Name
+            : $"{FinsamOptions.SectionName}:{path[0].Name}:{path[1].Name}";
+    }
+
+    /// <summary>The name of a setting as app settings and environment variables write it (<c>Finsam__Models__QueriesFolder</c>).</summary>
+    public static string EnvironmentName<T>(Expression<Func<FinsamOptions, T>> setting) => Key(setting).Replace(":", "__", StringComparison.Ordinal);
 
     /// <summary>Every setting name the pipeline reads, in app-setting form, in a stable order.</summary>
     public static IReadOnlyList<string> Names { get; } =

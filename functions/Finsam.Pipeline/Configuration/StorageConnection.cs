@@ -10,8 +10,7 @@ namespace Finsam.Pipeline.Configuration;
 /// reads too: a connection string, or <c>FinsamStorage__blobServiceUri</c> with a credential
 /// (<c>__credential</c> = managedidentity and <c>__clientId</c> for a user-assigned identity; otherwise
 /// DefaultAzureCredential). With neither, the local folder <c>Finsam__Storage__LocalFolder</c> (default ./finsam-data).
-/// The earlier variables FINSAM_STORAGE_CONNECTION_STRING, FINSAM_STORAGE_ACCOUNT_URL and FINSAM_STORAGE are read
-/// when the new names are not set.
+/// The earlier names are read under these (<see cref="FinsamConfiguration"/>).
 /// </summary>
 public sealed record StorageConnection(string? ConnectionString, Uri? BlobServiceUri, string LocalFolder)
 {
@@ -21,7 +20,7 @@ public sealed record StorageConnection(string? ConnectionString, Uri? BlobServic
     public static StorageConnection Read(IConfiguration configuration)
     {
         var section = configuration.GetSection(FinsamSettings.StorageConnection);
-        var connectionString = Value(section.Value) ?? Value(configuration["FINSAM_STORAGE_CONNECTION_STRING"]);
+        var connectionString = Value(section.Value);
         if (connectionString is not null)
         {
             try
@@ -37,7 +36,7 @@ public sealed record StorageConnection(string? ConnectionString, Uri? BlobServic
             return new StorageConnection(connectionString, null, DefaultFolder(configuration));
         }
         var uriName = $"{FinsamSettings.StorageConnection}__blobServiceUri";
-        var uri = Value(section["blobServiceUri"]) ?? Value(section["serviceUri"]) ?? Value(configuration["FINSAM_STORAGE_ACCOUNT_URL"]);
+        var uri = Value(section["blobServiceUri"]) ?? Value(section["serviceUri"]);
         if (uri is not null)
         {
             if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme is not ("https" or "http"))
@@ -61,7 +60,7 @@ public sealed record StorageConnection(string? ConnectionString, Uri? BlobServic
 
     /// <summary>The local folder the configuration names, whether or not a connection is set.</summary>
     public static string DefaultFolder(IConfiguration configuration) =>
-        Value(configuration[$"{FinsamOptions.SectionName}:Storage:LocalFolder"]) ?? Value(configuration["FINSAM_STORAGE"]) ?? StorageSettings.DefaultLocalFolder;
+        Value(FinsamConfiguration.WithSharedAndEarlierNames(configuration)[FinsamSettings.Key(o => o.Storage.LocalFolder)]) ?? StorageSettings.DefaultLocalFolder;
 
     private static string? Value(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

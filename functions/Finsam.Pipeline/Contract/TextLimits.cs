@@ -26,9 +26,9 @@ public sealed record TextLimits(int MaxLineLength = TextLimits.DefaultMaxLineLen
     /// </summary>
     public static string Excerpt(ReadOnlySpan<char> value, int length = ExcerptLength)
     {
-        if (value.Length <= length) return FreeTextMasker.Mask(value.ToString()).Text;
+        if (value.Length <= length) return FreeTextMasker.Masked(value.ToString());
         // An identity number is at most 13 characters: one that starts before the cut ends within 16 characters after it.
-        var start = FreeTextMasker.Mask(value[..Math.Min(value.Length, length + 16)].ToString()).Text;
+        var start = FreeTextMasker.Masked(value[..Math.Min(value.Length, length + 16)].ToString());
         return start[..Math.Min(start.Length, length)] + "…";
     }
 

@@ -44,9 +44,9 @@ public sealed class ValidationReport
         // Last line of defence: nothing shaped like an identity number leaves through a report.
         _issues.Add(issue with
         {
-            Value = issue.Value is null ? null : FreeTextMasker.Mask(issue.Value).Text,
-            MessageSv = FreeTextMasker.Mask(issue.MessageSv).Text,
-            MessageEn = FreeTextMasker.Mask(issue.MessageEn).Text,
+            Value = issue.Value is null ? null : FreeTextMasker.Masked(issue.Value),
+            MessageSv = FreeTextMasker.Masked(issue.MessageSv),
+            MessageEn = FreeTextMasker.Masked(issue.MessageEn),
         });
     }
 

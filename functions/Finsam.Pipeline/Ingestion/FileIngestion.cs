@@ -40,12 +40,11 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         catch (BlobNotFoundException)
         {
             // Another ingester took it between listing and reading.
-            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                "The file left landing before it was read (processed by another run).");
+            return FileOutcome.NothingDone(landingBlob.Name, FileStatus.Changed, "The file left landing before it was read (processed by another run).");
         }
         catch (BlobConditionFailedException)
         {
-            return new FileOutcome(landingBlob.Name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+            return FileOutcome.NothingDone(landingBlob.Name, FileStatus.Changed,
                 "A newer version of the file arrived after it was listed; that version is processed on its own.");
         }
         var readETag = content.Info.ETag;
@@ -117,10 +116,11 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         }
         catch (Exception e) when (e is BlobNotFoundException or BlobConditionFailedException)
         {
-            return new FileOutcome(blob.Name, FileStatus.Changed, "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), 0, 0, 0, 0, null,
-                "The file changed or left landing before it was quarantined; its newer version is processed on its own.");
+            return FileOutcome.NothingDone(blob.Name, FileStatus.Changed,
+                "The file changed or left landing before it was quarantined; its newer version is processed on its own.",
+                federationId: path?.FederationId, period: path?.Period.ToString());
         }
-        var rejection = RejectionReport.Create(fileName, Masked(blob.Name), "", path?.FederationId, path?.Period.ToString(), FileKind.Unknown, blob.LastModified, now, report);
+        var rejection = RejectionReport.Create(fileName, FreeTextMasker.Masked(blob.Name), "", path?.FederationId, path?.Period.ToString(), FileKind.Unknown, blob.LastModified, now, report);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
         var message = $"Rejected unread: {blob.Length} bytes is more than the limit of {maxFileBytes} bytes.";
@@ -134,8 +134,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         {
             message += " A newer file with the same name arrived meanwhile; it stays in landing for the next run.";
         }
-        return new FileOutcome(blob.Name, FileStatus.Rejected, "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), 0, 1, 0, 0,
-            $"{Containers.Quarantine}/{baseName}.report.txt", message);
+        return new FileOutcome(blob.Name, FileStatus.Rejected, Sha256: "", FileKind.Unknown, path?.FederationId, path?.Period.ToString(), RowCount: 0,
+            ErrorCount: 1, WarningCount: 0, MaskedTextCount: 0, ReportPath: $"{Containers.Quarantine}/{baseName}.report.txt", message);
     }
 
     /// <summary>A size as people read it: 4.9 KB, 100 MB.</summary>
@@ -173,7 +173,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
 
         var message = $"Same bytes as the file ingested on {earlier.IngestedAt:yyyy-MM-dd HH:mm} UTC; nothing changed.";
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, null, "duplicate", 0, 0, 0, 0, 0, now, null, message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Duplicate, sha, kind, NullIfUnknown(federation), NullIfUnknown(period), 0, 0, 0, 0, null, message);
+        return FileOutcome.NothingDone(blob.Name, FileStatus.Duplicate, message, sha, kind, NullIfUnknown(federation), NullIfUnknown(period));
     }
 
     private async Task<FileOutcome> AcceptAsync(BlobInfo blob, string sha, LandingPath path, ValidatedFile file, DateTimeOffset now, CancellationToken ct)
@@ -202,8 +202,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var period = path.Period.ToString();
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, "accepted",
             file.RowCount, file.OpeningBalanceCount, 0, file.Report.WarningCount, file.MaskedTextCount, now, null, message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, 0,
-            file.Report.WarningCount, file.MaskedTextCount, null, message);
+        return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, ErrorCount: 0,
+            file.Report.WarningCount, file.MaskedTextCount, ReportPath: null, message);
     }
 
     private async Task WriteCuratedAsync<T>(string dataset, LandingPath path, ParquetTable<T> table, IReadOnlyList<T> rows, CancellationToken ct)
@@ -219,7 +219,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var period = path?.Period.ToString() ?? CuratedLayout.Unknown;
         var fileName = SafeFileName(BlobName.FileName(blob.Name));
         var baseName = $"{federation}/{period}/{now:yyyyMMdd'T'HHmmss'Z'}_{sha[..12]}_{IngestionLog.Nonce()}_{fileName}";
-        var rejection = RejectionReport.Create(fileName, Masked(blob.Name), sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
+        var rejection = RejectionReport.Create(fileName, FreeTextMasker.Masked(blob.Name), sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
         // The archived original, copied inside the store: raw/ is keyed by content, so it holds exactly the bytes checked.
         await store.CopyAsync(Containers.Raw, sha, Containers.Quarantine, baseName, ct: ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
@@ -230,8 +230,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
                       (first is null ? "." : $"; first: {first}");
         await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, kind, encoding, "rejected", 0, 0,
             report.ErrorCount, report.WarningCount, 0, now, baseName + ".report.txt", message), ct);
-        return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), 0,
-            report.ErrorCount, report.WarningCount, 0, $"{Containers.Quarantine}/{baseName}.report.txt", message);
+        return new FileOutcome(blob.Name, FileStatus.Rejected, sha, kind, path?.FederationId, path?.Period.ToString(), RowCount: 0,
+            report.ErrorCount, report.WarningCount, MaskedTextCount: 0, ReportPath: $"{Containers.Quarantine}/{baseName}.report.txt", message);
     }
 
     private static IngestionLogRow LogRow(BlobInfo blob, string sha, string federation, string period, FileKind kind, string? encoding,
@@ -240,8 +240,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         {
             FileSha256 = sha,
             // A landing name may name a person (deltagare_19900101-1234.csv): curated data holds it masked.
-            LandingPath = Masked(blob.Name),
-            FileName = Masked(BlobName.FileName(blob.Name)),
+            LandingPath = FreeTextMasker.Masked(blob.Name),
+            FileName = FreeTextMasker.Masked(BlobName.FileName(blob.Name)),
             FederationId = NullIfUnknown(federation),
             FilePeriod = NullIfUnknown(period),
             Kind = kind.ToString(),
@@ -260,7 +260,6 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
 
     private static string? NullIfUnknown(string value) => value == CuratedLayout.Unknown ? null : value;
 
-    private static string Masked(string text) => FreeTextMasker.Mask(text).Text;
 
     /// <summary>The longest file name part of a quarantine name, in UTF-8 bytes: with its prefix, a report suffix and a
     /// temporary name's suffix it stays inside the 255 bytes a local file system allows for a name.</summary>
@@ -272,7 +271,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     /// </summary>
     private static string SafeFileName(string name)
     {
-        var safe = new string(Masked(name).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        var safe = new string(FreeTextMasker.Masked(name).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
         if (safe.Length == 0) return "file";
         if (System.Text.Encoding.UTF8.GetByteCount(safe) <= MaxSafeFileNameBytes) return safe;
         var dot = safe.LastIndexOf('.');

@@ -1,4 +1,3 @@
-
 namespace Finsam.Pipeline.Ingestion;
 
 public enum FileStatus
@@ -28,7 +27,16 @@ public sealed record FileOutcome(
     int WarningCount,
     int MaskedTextCount,
     string? ReportPath,
-    string Message);
+    string Message)
+{
+    /// <summary>
+    /// An outcome that changed nothing: the file left landing or changed before it was read, could not be processed, or
+    /// was the same bytes again. Nothing was read, written or quarantined, so it has no rows, issues or report.
+    /// </summary>
+    public static FileOutcome NothingDone(string landingName, FileStatus status, string message, string sha256 = "", FileKind kind = FileKind.Unknown,
+        string? federationId = null, string? period = null) =>
+        new(landingName, status, sha256, kind, federationId, period, RowCount: 0, ErrorCount: 0, WarningCount: 0, MaskedTextCount: 0, ReportPath: null, message);
+}
 
 /// <summary>The result of one ingestion run.</summary>
 public sealed record IngestionSummary(IReadOnlyList<FileOutcome> Files)

@@ -34,31 +34,24 @@ public sealed class IngestionService
         _files = new FileIngestion(store, pseudonymizer, _clock, _options.Limits.MaxFileBytes, _options.Limits.Text);
         _receipts = new LandingReceipts(store);
         _retry = TransientFailures.Retry(_options.Storage.TransientAttempts, _options.Storage.RetryDelay, _clock,
-            (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", Logged(e.Message), attempt, _options.Storage.TransientAttempts));
+            (e, attempt) => _logger.LogWarning("Storage fault ({Error}); trying again, attempt {Attempt} of {Attempts}", FreeTextMasker.Masked(e.Message), attempt, _options.Storage.TransientAttempts));
     }
 
     /// <summary>
-    /// Ingests the landing blob <paramref name="name"/>, as a blob trigger delivers it. A blob already gone, a version
-    /// already processed, or — with <paramref name="etag"/> — a version other than the one the event was about (the newer
-    /// one has an event of its own), is a no-op. A storage fault that persists through the retries is thrown (the host
+    /// Ingests the landing blob <paramref name="name"/>, as a blob trigger delivers it: the version in landing now (an event
+    /// for an older version finds the newer one, which its own event then finds processed). A blob already gone, or a
+    /// version already processed (its receipt), is a no-op. A storage fault that persists through the retries is thrown (the host
     /// retries the event), with a message that names no identity number; the blob stays in landing.
     /// </summary>
-    public async Task<FileOutcome> IngestBlobAsync(string name, string? etag = null, CancellationToken ct = default)
+    public async Task<FileOutcome> IngestBlobAsync(string name, CancellationToken ct = default)
     {
         try
         {
             var blob = await _retry.ExecuteAsync(async token => await _store.GetInfoAsync(Containers.Landing, name, token), ct);
             if (blob is null)
             {
-                _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", Logged(name));
-                return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                    "The file is no longer in landing: it was already processed, or removed.");
-            }
-            if (etag is not null && blob.ETag != etag)
-            {
-                _logger.LogInformation("Landing blob {LandingName} has changed since the event; the new version is processed on its own", Logged(name));
-                return new FileOutcome(name, FileStatus.Changed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
-                    "A newer version of the file replaced the one the event was about; that version is processed on its own.");
+                _logger.LogInformation("Landing blob {LandingName} is gone: already processed or removed", FreeTextMasker.Masked(name));
+                return FileOutcome.NothingDone(name, FileStatus.Changed, "The file is no longer in landing: it was already processed, or removed.");
             }
             var federations = await _retry.ExecuteAsync(async token => await FederationRegistry.LoadAsync(_store, token), ct);
             var receipt = await _retry.ExecuteAsync(async token => await _receipts.ReadAsync(blob, token), ct);
@@ -68,7 +61,7 @@ public sealed class IngestionService
         catch (Exception e) when (e is not (OperationCanceledException or FixableException))
         {
             // What leaves the core for a host's own logs names no identity number (a landing name or a message may hold one).
-            throw new IngestionFailedException($"{Logged(name)} could not be processed ({e.GetType().Name}: {Logged(e.Message)}); it stays in landing.");
+            throw new IngestionFailedException($"{FreeTextMasker.Masked(name)} could not be processed ({e.GetType().Name}: {FreeTextMasker.Masked(e.Message)}); it stays in landing.");
         }
     }
 
@@ -106,7 +99,7 @@ public sealed class IngestionService
             var receipt = await _receipts.ReadAsync(blob, ct);
             if (receipt is { State: LandingReceipts.Processed }) return await AlreadyProcessedAsync(blob, receipt, ct);
             if (receipt is { State: LandingReceipts.Poisoned })
-                return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                return FileOutcome.NothingDone(blob.Name, FileStatus.Failed,
                     $"Given up after {receipt.Attempts} failed attempts ({receipt.Message}); it stays in landing. Drop it again, or re-drive it (docs/operations.md).");
             return await IngestWithRetriesAsync(blob, federations, ct);
         }
@@ -114,15 +107,15 @@ public sealed class IngestionService
         {
             // A storage fault that outlived the retries (a request timeout is an OperationCanceledException too), or a bug:
             // this file stays in landing; the others go on.
-            var reason = $"{e.GetType().Name}: {FreeTextMasker.Mask(e.Message).Text}";
+            var reason = $"{e.GetType().Name}: {FreeTextMasker.Masked(e.Message)}";
             var attempts = await RecordFailureAsync(blob, reason, ct);
             if (attempts >= _options.LocalHost.MaxAttempts)
                 _logger.LogError("Landing blob {LandingName} is given up after {Attempts} failed attempts ({Reason}); it stays in landing, recorded as poisoned in {Receipt}. Drop it again, or delete the receipt to try again",
-                    Logged(blob.Name), attempts, reason, $"{Containers.Curated}/{LandingReceipts.NameOf(blob.Name, blob.ETag)}");
+                    FreeTextMasker.Masked(blob.Name), attempts, reason, $"{Containers.Curated}/{LandingReceipts.NameOf(blob.Name, blob.ETag)}");
             else
                 _logger.LogError("Landing blob {LandingName} could not be processed ({Reason}); attempt {Attempt} of {MaxAttempts}",
-                    Logged(blob.Name), reason, attempts, _options.LocalHost.MaxAttempts);
-            return new FileOutcome(blob.Name, FileStatus.Failed, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+                    FreeTextMasker.Masked(blob.Name), reason, attempts, _options.LocalHost.MaxAttempts);
+            return FileOutcome.NothingDone(blob.Name, FileStatus.Failed,
                 $"Could not be processed ({reason}); the file stays in landing and is tried again on the next run" +
                 (attempts >= _options.LocalHost.MaxAttempts ? $" only when dropped again or re-driven: {attempts} attempts failed." : $" (attempt {attempts} of {_options.LocalHost.MaxAttempts})."));
         }
@@ -132,7 +125,7 @@ public sealed class IngestionService
     {
         var outcome = await _retry.ExecuteAsync(async token => await _files.IngestAsync(blob, federations, token), ct);
         _logger.LogInformation("Landing blob {LandingName}: {Status}, {Rows} row(s), {Errors} error(s), {Warnings} warning(s)",
-            Logged(blob.Name), outcome.Status, outcome.RowCount, outcome.ErrorCount, outcome.WarningCount);
+            FreeTextMasker.Masked(blob.Name), outcome.Status, outcome.RowCount, outcome.ErrorCount, outcome.WarningCount);
         if (outcome.Status is FileStatus.Accepted or FileStatus.Rejected or FileStatus.Duplicate)
             await _retry.ExecuteAsync(async token => await _receipts.WriteProcessedAsync(blob, outcome, _clock.GetUtcNow(), token), ct);
         return outcome;
@@ -147,13 +140,12 @@ public sealed class IngestionService
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // The store is failing as a whole; the next run tries the file again.
-            _logger.LogWarning("The failure of {LandingName} could not be recorded ({Error})", Logged(blob.Name), Logged(e.Message));
+            _logger.LogWarning("The failure of {LandingName} could not be recorded ({Error})", FreeTextMasker.Masked(blob.Name), FreeTextMasker.Masked(e.Message));
             return 0;
         }
     }
 
     /// <summary>A landing name or an error as it may be logged: a file named after a person loses the number here too.</summary>
-    private static string Logged(string text) => FreeTextMasker.Mask(text).Text;
 
     /// <summary>
     /// A version with a receipt that is still in landing (its removal failed, or it was put back unchanged): nothing is
@@ -169,7 +161,7 @@ public sealed class IngestionService
         {
             // A newer version arrived meanwhile; it is processed on its own.
         }
-        return new FileOutcome(blob.Name, FileStatus.Duplicate, "", FileKind.Unknown, null, null, 0, 0, 0, 0, null,
+        return FileOutcome.NothingDone(blob.Name, FileStatus.Duplicate,
             $"This version of the file was already processed on {receipt.At:yyyy-MM-dd HH:mm} UTC; nothing done.");
     }
 }

@@ -47,13 +47,13 @@ public sealed class LandingReceipts(IBlobStore store)
     }
 
     public Task WriteProcessedAsync(BlobInfo landing, FileOutcome outcome, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync(landing, new Receipt(Masked(landing.Name), landing.ETag, Processed, 1, now, $"{outcome.Status}: {outcome.Message}"), ct);
+        WriteAsync(landing, new Receipt(Finsam.Pipeline.Privacy.FreeTextMasker.Masked(landing.Name), landing.ETag, Processed, 1, now, $"{outcome.Status}: {outcome.Message}"), ct);
 
     /// <summary>Counts one more failed attempt; at <paramref name="maxAttempts"/> the version is poisoned.</summary>
     public async Task<Receipt> RecordFailureAsync(BlobInfo landing, string reason, int maxAttempts, DateTimeOffset now, CancellationToken ct)
     {
         var attempts = ((await ReadAsync(landing, ct))?.Attempts ?? 0) + 1;
-        var receipt = new Receipt(Masked(landing.Name), landing.ETag, attempts >= maxAttempts ? Poisoned : Failed, attempts, now, reason);
+        var receipt = new Receipt(Finsam.Pipeline.Privacy.FreeTextMasker.Masked(landing.Name), landing.ETag, attempts >= maxAttempts ? Poisoned : Failed, attempts, now, reason);
         await WriteAsync(landing, receipt, ct);
         return receipt;
     }
@@ -72,7 +72,6 @@ public sealed class LandingReceipts(IBlobStore store)
     private Task WriteAsync(BlobInfo landing, Receipt receipt, CancellationToken ct) =>
         store.WriteAsync(Containers.Curated, NameOf(landing), JsonSerializer.SerializeToUtf8Bytes(receipt, Json), WriteCondition.Overwrite, ct);
 
-    private static string Masked(string text) => Finsam.Pipeline.Privacy.FreeTextMasker.Mask(text).Text;
 
     private static string NameOf(BlobInfo landing) => NameOf(landing.Name, landing.ETag);
 

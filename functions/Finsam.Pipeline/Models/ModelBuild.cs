@@ -1,3 +1,4 @@
+using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Storage;
 
 namespace Finsam.Pipeline.Models;
@@ -12,9 +13,6 @@ public sealed record AssertionFailure(string Name, string RelativePath, QueryRes
 /// </summary>
 public sealed class ModelBuild : IDisposable
 {
-    /// <summary>The model outputs written to storage: curated/models/{name}.parquet.</summary>
-    public static readonly string[] Outputs = ["kpi", "kpi_catalog", "quality"];
-
     private readonly WorkFolderLock _workLock;
 
     private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, WorkFolderLock workLock)
@@ -105,11 +103,11 @@ public sealed class ModelBuild : IDisposable
         var folder = Path.Combine(workFolder, "outputs");
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        foreach (var output in Outputs)
+        foreach (var output in CuratedLayout.ModelOutputs)
         {
             var file = Path.Combine(folder, output + ".parquet");
             Session.Execute($"copy (select * from {output} order by all) to '{DuckDbSession.Quote(file)}' (format parquet)");
-            var name = $"models/{output}.parquet";
+            var name = CuratedLayout.ModelOutput(output);
             await store.WriteAsync(Containers.Curated, name, await File.ReadAllBytesAsync(file, ct), WriteCondition.Overwrite, ct);
             written.Add($"{Containers.Curated}/{name}");
         }

@@ -7,21 +7,28 @@ namespace Finsam.Pipeline.Models;
 /// The SQL project in queries/: macros/ (run first), staging/, intermediate/, marts/, quality/ and
 /// kpi/ models, and assertions/ (queries that must return no rows). The build order comes from the
 /// files themselves: a model depends on every other model whose name it mentions.
-/// The union of all quality/ models is the model <see cref="QualityModel"/>; each finding gets a stable id,
-/// finding_id = rule_id:federation_id:year, and :finding_key when the rule gives one (an account, a month …),
-/// so that the KPI values a finding affects can name it.
+/// The union of all quality/ models is made by the runner (<see cref="QualityRulesModel"/>); findings/quality.sql makes it
+/// the model <see cref="QualityModel"/>, each finding with a stable id, finding_id = rule_id:federation_id:year, and
+/// :finding_key when the rule gives one (an account, a month …), so that the KPI values a finding affects can name it.
 /// </summary>
 public sealed partial class ModelProject
 {
     public const string QualityModel = "quality";
-    public static readonly string[] ModelLayers = ["staging", "intermediate", "marts", "quality", "kpi"];
+    /// <summary>The union of the quality/ rules, made by the runner; <see cref="QualityModel"/> (findings/quality.sql) reads it.</summary>
+    public const string QualityRulesModel = "quality_rules";
+    public static readonly string[] ModelLayers = ["staging", "intermediate", "marts", "quality", "findings", "kpi"];
 
-    private ModelProject(string root, IReadOnlyList<SqlModel> macros, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> assertions)
+    /// <summary>The folder of the curated release's tables: one query a table, NN_{table}.sql, in the release's order.</summary>
+    public const string CuratedReleaseFolder = "release/curated";
+
+    private ModelProject(string root, IReadOnlyList<SqlModel> macros, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> assertions,
+        IReadOnlyList<SqlModel> curatedRelease)
     {
         Root = root;
         Macros = macros;
         Models = models;
         Assertions = assertions;
+        CuratedRelease = curatedRelease;
     }
 
     public string Root { get; }
@@ -29,6 +36,9 @@ public sealed partial class ModelProject
     /// <summary>In build order: every model after the models it depends on.</summary>
     public IReadOnlyList<SqlModel> Models { get; }
     public IReadOnlyList<SqlModel> Assertions { get; }
+
+    /// <summary>The tables of the controller's curated release, in its order: each a query of the built models, named for its file without the NN_.</summary>
+    public IReadOnlyList<SqlModel> CuratedRelease { get; }
 
     public static ModelProject Load(string root)
     {
@@ -40,29 +50,16 @@ public sealed partial class ModelProject
             throw new ModelException($"Two models are named '{duplicate.Key}': {string.Join(", ", duplicate.Select(m => m.RelativePath))}.");
         var qualityRules = models.Where(m => m.Layer == "quality").ToList();
         if (qualityRules.Count > 0)
-            models.Add(new SqlModel(QualityModel, "quality", "(union of quality/*.sql)",
-                "-- Every data-quality finding: the union of the quality/ models, each with its stable id. A rule whose text carries\n" +
-                "-- participant counts gives it as detail_template ({antal} = affected_rows, {personer} = persons, {id} = ids), so that\n" +
-                "-- member files can write it from their protected counts; here it is written with the exact ones.\n" +
-                "with findings as (\n" +
-                "select cast(null as bigint) as persons, cast(null as varchar) as ids, cast(null as varchar) as detail_template where false\n" +
-                string.Join("", qualityRules.Select(r =>
-                    "union all by name select columns(c -> c in ('federation_id', 'year', 'period', 'rule_id', 'severity', 'detail', 'affected_rows', " +
-                    $"'finding_key', 'persons', 'ids', 'detail_template')) from {r.Name}\n")) +
-                ")\n" +
-                "select cast(rule_id as varchar) || ':' || coalesce(cast(federation_id as varchar), '') || ':' || coalesce(cast(year as varchar), '') " +
-                "|| coalesce(':' || cast(finding_key as varchar), '') as finding_id, " +
-                "cast(federation_id as varchar) as federation_id, cast(year as integer) as year, cast(period as varchar) as period, " +
-                "cast(rule_id as varchar) as rule_id, cast(severity as varchar) as severity, " +
-                "cast(coalesce(detail, replace(replace(replace(detail_template, '{antal}', coalesce(cast(affected_rows as varchar), '')), " +
-                "'{personer}', coalesce(cast(persons as varchar), '')), '{id}', coalesce(ids, ''))) as varchar) as detail, " +
-                "cast(affected_rows as bigint) as affected_rows, cast(persons as bigint) as persons, cast(ids as varchar) as ids, " +
-                "cast(detail_template as varchar) as detail_template from findings"));
+            // The one model the files cannot hold: it names every rule. findings/quality.sql gives each finding its id.
+            models.Add(new SqlModel(QualityRulesModel, "findings", "(union of quality/*.sql)",
+                "-- The union of the quality/ rules, made by the runner. Grain: one row per finding of a rule.\n" +
+                string.Join("\nunion all by name\n", qualityRules.Select(r => $"select * from {r.Name}"))));
 
         var names = models.Select(m => m.Name).ToHashSet();
         var withDependencies = models.Select(m => m with { Dependencies = References(m.Sql, names).Where(n => n != m.Name).ToList() }).ToList();
         var assertions = Read(root, "assertions");
-        return new ModelProject(root, macros, Sort(withDependencies), assertions);
+        var release = Read(root, CuratedReleaseFolder).Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..] }).ToList();
+        return new ModelProject(root, macros, Sort(withDependencies), assertions, release);
     }
 
     private static List<SqlModel> Read(string root, string layer)

@@ -1,4 +1,5 @@
 using Finsam.Pipeline.Curated;
+using Finsam.Pipeline.Reference;
 
 namespace Finsam.Pipeline.Models;
 
@@ -22,8 +23,8 @@ public static class SourceViews
     /// <summary>Reference files: view, file, whether required, columns.</summary>
     private static readonly (string View, string File, bool Required, (string Name, string DuckDbType)[] Columns)[] References =
     [
-        ("ref_federations", "federations.csv", true,
-            [("federation_id", "VARCHAR"), ("namn", "VARCHAR"), ("org_nr", "VARCHAR"), ("lan", "VARCHAR"), ("medlemskommuner", "VARCHAR")]),
+        // The header ingestion checks the file against: every column text.
+        ("ref_federations", FederationRegistry.BlobName, true, [.. FederationRegistry.Header.Select(column => (column, "VARCHAR"))]),
         ("ref_population", "population.csv", false, [("kommun", "VARCHAR"), ("ar", "INTEGER"), ("befolkning_16_64", "BIGINT")]),
         ("ref_account_mapping", "account_mapping.csv", false,
             [("federation_id", "VARCHAR"), ("konto_fran", "BIGINT"), ("konto_till", "BIGINT"), ("objekt", "VARCHAR"), ("kategori", "VARCHAR"), ("medlem", "VARCHAR")]),

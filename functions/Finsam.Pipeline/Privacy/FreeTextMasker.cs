@@ -21,6 +21,9 @@ public static partial class FreeTextMasker
         return (masked, count);
     }
 
+    /// <summary>The text with every personnummer-shaped string masked: for names and messages on their way to a log or a report.</summary>
+    public static string Masked(string? text) => Mask(text).Text;
+
     /// <summary>
     /// Whether the text holds an identity number of someone at least <see cref="MinimumAge"/> years old on
     /// <paramref name="on"/>, with a valid check digit (an identifier or code, which cannot be masked the way free text is).

@@ -77,7 +77,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
                     var release = dataset == PublishedLayout.KpiDataset
                         ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit!, progress)
-                        : CuratedRelease(session, datasetFolder, inputs, models, references, quality);
+                        : CuratedRelease(session, build.Project.CuratedRelease, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
                     if (dataset == PublishedLayout.KpiDataset)
                     {
@@ -138,25 +138,10 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     }
 
     /// <summary>The controller's snapshot: exact values, pseudonymised rows, reference tables, and a DuckDB file with views.</summary>
-    private static DatasetRelease CuratedRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
+    private static DatasetRelease CuratedRelease(DuckDbSession session, IReadOnlyList<SqlModel> tables, string folder, IReadOnlyList<ManifestInput> inputs,
         IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality)
     {
-        var tables = new (string Name, string Select)[]
-        {
-            ("ledger", "select * from src_ledger order by federation, period, source_sha256, source_line"),
-            ("opening_balances", "select * from src_opening_balances order by federation, period, year, account, source_line"),
-            ("registrations", "select * from src_registrations order by federation, period, registrering_id, source_line"),
-            ("volumes", "select * from src_volumes order by federation, period, insats_id, manad, kon, source_line"),
-            ("ref_federations", "select * from ref_federations order by all"),
-            ("ref_population", "select * from ref_population order by all"),
-            ("ref_account_mapping", "select * from ref_account_mapping order by all"),
-            ("ref_insatser", "select * from ref_insatser order by all"),
-            ("ref_budget", "select * from ref_budget order by all"),
-            ("kpi", "select * from kpi order by kpi_id, scope, scope_id, period, kon, dimension"),
-            ("kpi_catalog", "select * from kpi_catalog order by kpi_id"),
-            ("quality", "select * from quality order by all"),
-        };
-        var files = tables.Select(t => Parquet(session, folder, t.Name + ".parquet", t.Select)).ToList();
+        var files = tables.Select(t => Parquet(session, folder, t.Name + ".parquet", t.Sql)).ToList();
         files.Add(new PublicationFile(ControllerDatabase.FileName, ControllerDatabase.Create(folder, tables.Select(t => t.Name).ToList())));
         return new DatasetRelease(PublishedLayout.CuratedDataset, files, _ => [], inputs, models, references, quality, PipelineVersion);
     }

@@ -56,6 +56,20 @@ public class PipelineRegistrationTests
     }
 
     [Fact]
+    public void Setting_keys_are_derived_from_the_options_and_a_shared_name_is_read_from_the_top_level_only()
+    {
+        using var services = Services(new() { ["Finsam:Publishing:BuildSchedule"] = "0 0 7 * * *" });
+
+        Assert.Equal("Finsam:Models:QueriesFolder", FinsamSettings.Key(o => o.Models.QueriesFolder));
+        Assert.Equal("Finsam__LocalHost__PollInterval", FinsamSettings.EnvironmentName(o => o.LocalHost.PollInterval));
+        Assert.Equal(PseudonymKeyException.SettingName, FinsamSettings.EnvironmentName(o => o.Privacy.PseudonymKey));
+        Assert.Equal("BUILD_SCHEDULE", FinsamSettings.Key(o => o.Publishing.BuildSchedule));
+        Assert.All(FinsamSettings.LegacyNames.Values, name => Assert.Contains(name, FinsamSettings.Names));
+        // The Functions timer reads %BUILD_SCHEDULE% only: a value in the section would make the two hosts disagree.
+        Assert.Equal(PublishingSettings.DefaultBuildSchedule, services.GetRequiredService<IOptions<FinsamOptions>>().Value.Publishing.BuildSchedule);
+    }
+
+    [Fact]
     public void With_no_setting_the_local_folder_finsam_data_is_used()
     {
         var connection = StorageConnection.Read(TestConfiguration.From());

@@ -5,6 +5,7 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
     public static string Samples => Path.Combine(Root, "samples");
+    public static string Queries => Path.Combine(Root, "queries");
 
     private static string FindRoot()
     {

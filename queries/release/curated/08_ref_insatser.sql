@@ -1,0 +1,2 @@
+-- ref_insatser.parquet of the controller's curated release (and a view of finsam.duckdb), sorted on its grain.
+select * from ref_insatser order by all

@@ -1,0 +1,2 @@
+-- quality.parquet of the controller's curated release (and a view of finsam.duckdb), sorted on its grain.
+select * from quality order by all

@@ -18,7 +18,7 @@ public sealed class CliSettings(IConfiguration configuration)
 
     public Option<string?> StorageOption { get; } = new("--storage")
     {
-        Description = $"Local folder to use as storage (default {StorageSettings.DefaultLocalFolder}, or Finsam__Storage__LocalFolder).",
+        Description = $"Local folder to use as storage (default {StorageSettings.DefaultLocalFolder}, or {FinsamSettings.EnvironmentName(o => o.Storage.LocalFolder)}).",
     };
 
     public Option<string?> AccountUrlOption { get; } = new("--account-url")

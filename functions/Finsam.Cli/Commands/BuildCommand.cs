@@ -38,7 +38,7 @@ public static class BuildCommand
             using var build = await services.GetRequiredService<ModelBuilder>().BuildAsync(Progress(console), saveOutputs: true, ct);
             PrintKpis(console, build);
             PrintFindings(console, build);
-            console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", CuratedLayout.ModelOutputs.Select(o => $"{Containers.Curated}/{CuratedLayout.ModelOutput(o)}"))}.");
+            console.MarkupLineInterpolated($"Built {build.Project.Models.Count} models; wrote {string.Join(", ", ModelBuild.Outputs.Select(o => $"{Containers.Curated}/{CuratedLayout.ModelOutput(o)}"))}.");
             if (build.AssertionFailures.Count == 0) return CliApp.Ok;
             foreach (var failure in build.AssertionFailures)
                 console.MarkupLineInterpolated($"[red]Assertion {failure.RelativePath} failed: {failure.Rows.Rows.Count} row(s).[/]");

@@ -4,6 +4,7 @@ using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Storage;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Spectre.Console;
 
 namespace Finsam.Cli.Commands;
@@ -31,7 +32,10 @@ public static class DemoCommand
             var overlay = new Dictionary<string, string?>();
             var root = CliSettings.Flag(parse, settings.StorageOption) ?? StorageConnection.DefaultFolder(settings.Configuration);
             CliSettings.UseLocalFolder(overlay, root);
-            overlay[FinsamSettings.Key(o => o.Privacy.PseudonymKey)] = DemoKey(console, settings, root);
+            // The key as every setting is read (bound options, the earlier name included), or one made for the demo.
+            await using (var configured = settings.Services(parse))
+                overlay[FinsamSettings.Key(o => o.Privacy.PseudonymKey)] =
+                    DemoKey(console, configured.GetRequiredService<IOptions<FinsamOptions>>().Value.Privacy.PseudonymKey, root);
             await using var services = settings.Services(parse, overlay);
             var store = services.GetRequiredService<IBlobStore>();
             var copied = await CopySamplesAsync(store, folder, ct);
@@ -63,9 +67,8 @@ public static class DemoCommand
     }
 
     /// <summary>The configured key, or a throw-away key kept beside the demo data.</summary>
-    private static string DemoKey(IAnsiConsole console, CliSettings settings, string storageRoot)
+    private static string DemoKey(IAnsiConsole console, string? configured, string storageRoot)
     {
-        var configured = settings.Configuration[FinsamSettings.Key(o => o.Privacy.PseudonymKey)];
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         Directory.CreateDirectory(storageRoot);
         var keyFile = Path.Combine(storageRoot, DemoKeyFile);

@@ -23,7 +23,7 @@ public static class HostCommand
     {
         var poll = new Option<string?>("--poll")
         {
-            Description = $"How often landing is read: seconds (30) or hh:mm:ss (default {LocalHostSettings.DefaultPollInterval:c}, or Finsam__LocalHost__PollInterval).",
+            Description = $"How often landing is read: seconds (30) or hh:mm:ss (default {LocalHostSettings.DefaultPollInterval:c}, or {FinsamSettings.EnvironmentName(o => o.LocalHost.PollInterval)}).",
         };
         var schedule = new Option<string?>("--schedule")
         {

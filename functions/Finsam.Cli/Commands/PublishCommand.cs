@@ -28,8 +28,8 @@ public static class PublishCommand
     private static Command Create(IAnsiConsole console, CliSettings settings, string name, string description,
         Func<BuildAndPublish, IProgress<string>, CancellationToken, Task<BuildAndPublishResult>> run, string next)
     {
-        var keepLast = new Option<int?>("--keep-last") { Description = "Retention: keep at least the last N versions (default: keep all, or Finsam__Publishing__KeepLast)." };
-        var keepDays = new Option<int?>("--keep-days") { Description = "Retention: keep versions younger than D days (default: keep all, or Finsam__Publishing__KeepDays). The latest version, and any a pointer names, are always kept." };
+        var keepLast = new Option<int?>("--keep-last") { Description = $"Retention: keep at least the last N versions (default: keep all, or {FinsamSettings.EnvironmentName(o => o.Publishing.KeepLast)})." };
+        var keepDays = new Option<int?>("--keep-days") { Description = $"Retention: keep versions younger than D days (default: keep all, or {FinsamSettings.EnvironmentName(o => o.Publishing.KeepDays)}). The latest version, and any a pointer names, are always kept." };
         var command = new Command(name, description) { keepLast, keepDays };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);

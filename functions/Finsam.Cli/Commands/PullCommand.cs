@@ -25,7 +25,7 @@ public static class PullCommand
             var manifest = await services.GetRequiredService<VersionPuller>().PullAsync(Datasets.Check(parse.GetValue(dataset)!), parse.GetValue(version)!, folder, progress, ct);
             console.MarkupLineInterpolated($"Pulled {manifest.Dataset} v{manifest.Version} ({manifest.Outputs.Count} files) to {folder}.");
             if (manifest.Dataset == PublishedLayout.KpiDataset)
-                console.MarkupLineInterpolated($"Open {Path.Combine(folder, "rapport.html")} in a browser, or {Path.Combine(folder, "nyckeltal.xlsx")} in Excel.");
+                console.MarkupLineInterpolated($"Open {Path.Combine(folder, PublishedLayout.ReportFile)} in a browser, or {Path.Combine(folder, PublishedLayout.WorkbookFile)} in Excel.");
             else
                 console.MarkupLineInterpolated($"Open it in DuckDB: cd {folder} && duckdb {ControllerDatabase.FileName}");
             return CliApp.Ok;

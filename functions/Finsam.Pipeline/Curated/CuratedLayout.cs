@@ -19,9 +19,6 @@ public static class CuratedLayout
 
     public static string DataFile(string dataset, LandingPath path) => Partition(dataset, path.FederationId, path.Period.ToString()) + "data.parquet";
 
-    /// <summary>The models a build writes to curated storage, for the controller and `finsam sql`: one Parquet file each.</summary>
-    public static IReadOnlyList<string> ModelOutputs { get; } = ["kpi", "kpi_catalog", "quality"];
-
     /// <summary>Where a build writes a model, inside the curated container: models/{name}.parquet.</summary>
     public static string ModelOutput(string model) => $"models/{model}.parquet";
 }

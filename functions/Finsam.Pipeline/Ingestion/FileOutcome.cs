@@ -35,7 +35,9 @@ public sealed record FileOutcome(
     /// </summary>
     public static FileOutcome NothingDone(string landingName, FileStatus status, string message, string sha256 = "", FileKind kind = FileKind.Unknown,
         string? federationId = null, string? period = null) =>
-        new(landingName, status, sha256, kind, federationId, period, RowCount: 0, ErrorCount: 0, WarningCount: 0, MaskedTextCount: 0, ReportPath: null, message);
+        status is FileStatus.Changed or FileStatus.Failed or FileStatus.Duplicate
+            ? new(landingName, status, sha256, kind, federationId, period, RowCount: 0, ErrorCount: 0, WarningCount: 0, MaskedTextCount: 0, ReportPath: null, message)
+            : throw new ArgumentException($"A file {status} did something: it has rows or a report.", nameof(status));
 }
 
 /// <summary>The result of one ingestion run.</summary>

@@ -145,8 +145,6 @@ public sealed class IngestionService
         }
     }
 
-    /// <summary>A landing name or an error as it may be logged: a file named after a person loses the number here too.</summary>
-
     /// <summary>
     /// A version with a receipt that is still in landing (its removal failed, or it was put back unchanged): nothing is
     /// ingested again, and it is removed from landing if it is still that version, so that it does not sit there for ever.

@@ -13,6 +13,9 @@ public sealed record AssertionFailure(string Name, string RelativePath, QueryRes
 /// </summary>
 public sealed class ModelBuild : IDisposable
 {
+    /// <summary>The models a build writes to curated storage (<see cref="CuratedLayout.ModelOutput"/>), for the controller and `finsam sql`.</summary>
+    public static IReadOnlyList<string> Outputs { get; } = [ModelProject.KpiModel, ModelProject.KpiCatalogModel, ModelProject.QualityModel];
+
     private readonly WorkFolderLock _workLock;
 
     private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, WorkFolderLock workLock)
@@ -103,7 +106,7 @@ public sealed class ModelBuild : IDisposable
         var folder = Path.Combine(workFolder, "outputs");
         Directory.CreateDirectory(folder);
         var written = new List<string>();
-        foreach (var output in CuratedLayout.ModelOutputs)
+        foreach (var output in Outputs)
         {
             var file = Path.Combine(folder, output + ".parquet");
             Session.Execute($"copy (select * from {output} order by all) to '{DuckDbSession.Quote(file)}' (format parquet)");

@@ -28,7 +28,7 @@ public static class SourceViews
         ("ref_population", "population.csv", false, [("kommun", "VARCHAR"), ("ar", "INTEGER"), ("befolkning_16_64", "BIGINT")]),
         ("ref_account_mapping", "account_mapping.csv", false,
             [("federation_id", "VARCHAR"), ("konto_fran", "BIGINT"), ("konto_till", "BIGINT"), ("objekt", "VARCHAR"), ("kategori", "VARCHAR"), ("medlem", "VARCHAR")]),
-        ("ref_insatser", "insatser.csv", false,
+        ("ref_insatser", InsatsRegistry.BlobName, false,
             [("federation_id", "VARCHAR"), ("insats_id", "VARCHAR"), ("namn", "VARCHAR"), ("typ", "VARCHAR"), ("huvudman", "VARCHAR"), ("objekt", "VARCHAR"),
              ("budget_deltagare", "INTEGER")]),
         ("ref_budget", "budget.csv", false, [("federation_id", "VARCHAR"), ("ar", "INTEGER"), ("kategori", "VARCHAR"), ("belopp", "DECIMAL(18,2)")]),

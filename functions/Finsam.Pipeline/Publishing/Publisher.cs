@@ -121,19 +121,20 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         const string catalog = "select * from kpi_catalog order by kpi_id";
         const string qualitySql = "select * from quality_published order by all";
         var files = new List<PublicationFile>();
-        foreach (var (name, select) in new[] { ("kpi", kpi), ("kpi_catalog", catalog), ("quality", qualitySql) })
+        foreach (var (name, select) in new[] { (ModelProject.KpiModel, kpi), (ModelProject.KpiCatalogModel, catalog), (ModelProject.QualityModel, qualitySql) })
         {
-            var parquet = Parquet(session, folder, name + ".parquet", select);
+            var (parquetFile, csvFile, swedishCsvFile) = PublishedLayout.TableFiles(name);
+            var parquet = Parquet(session, folder, parquetFile, select);
             var table = session.Query(select);
             files.Add(parquet);
-            files.Add(new PublicationFile(name + ".csv", CsvExport.Write(table, CsvExport.Dialect.Tools), table.Rows.Count, parquet.Schema));
-            files.Add(new PublicationFile(name + "_sv.csv", CsvExport.Write(table, CsvExport.Dialect.SwedishExcel), table.Rows.Count, parquet.Schema));
+            files.Add(new PublicationFile(csvFile, CsvExport.Write(table, CsvExport.Dialect.Tools), table.Rows.Count, parquet.Schema));
+            files.Add(new PublicationFile(swedishCsvFile, CsvExport.Write(table, CsvExport.Dialect.SwedishExcel), table.Rows.Count, parquet.Schema));
         }
         progress?.Report("kpi: Parquet and CSV written; writing the workbook");
-        files.Add(new PublicationFile("nyckeltal.xlsx", KpiWorkbook.Write(session)));
+        files.Add(new PublicationFile(PublishedLayout.WorkbookFile, KpiWorkbook.Write(session)));
         var report = ReportData.Read(session, inputs);
         return new DatasetRelease(PublishedLayout.KpiDataset, files,
-            version => [new PublicationFile("rapport.html", HtmlReport.Render(report, PublishedLayout.KpiDataset, version), VersionDependent: true)],
+            version => [new PublicationFile(PublishedLayout.ReportFile, HtmlReport.Render(report, PublishedLayout.KpiDataset, version), VersionDependent: true)],
             inputs, models, references, quality, PipelineVersion) { DisclosureAudit = audit.ToManifest() };
     }
 

@@ -94,7 +94,7 @@ public sealed class DatasetVersions(IBlobStore store)
         if (version.Equals(PublishedLayout.LatestPointer, StringComparison.OrdinalIgnoreCase))
         {
             var pointer = await ReadPointerAsync(dataset, PublishedLayout.LatestPointer, ct)
-                ?? throw new PublishingException($"Nothing is published for '{dataset}' yet (no {Containers.Published}/{PublishedLayout.Pointer(dataset, "latest")}).");
+                ?? throw new PublishingException($"Nothing is published for '{dataset}' yet (no {Containers.Published}/{PublishedLayout.Pointer(dataset, PublishedLayout.LatestPointer)}).");
             number = pointer.Pointer.Version;
         }
         else if (!int.TryParse(version.TrimStart('v', 'V'), System.Globalization.NumberStyles.None, null, out number) || number < 1)

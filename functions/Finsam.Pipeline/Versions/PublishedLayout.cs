@@ -1,3 +1,5 @@
+using Finsam.Pipeline.Models;
+
 namespace Finsam.Pipeline.Versions;
 
 /// <summary>
@@ -17,13 +19,22 @@ public static class PublishedLayout
     public static IReadOnlyList<string> Datasets { get; } = [KpiDataset, CuratedDataset];
 
     /// <summary>The KPI table of a version, in both datasets (members: protected; controller: exact).</summary>
-    public const string KpiFile = "kpi.parquet";
+    public const string KpiFile = ModelProject.KpiModel + ".parquet";
 
     /// <summary>The KPI catalog of a version.</summary>
-    public const string KpiCatalogFile = "kpi_catalog.parquet";
+    public const string KpiCatalogFile = ModelProject.KpiCatalogModel + ".parquet";
 
     /// <summary>The data-quality findings of a version.</summary>
-    public const string QualityFile = "quality.parquet";
+    public const string QualityFile = ModelProject.QualityModel + ".parquet";
+
+    /// <summary>The members' report of a version, an HTML file that opens offline.</summary>
+    public const string ReportFile = "rapport.html";
+
+    /// <summary>The members' workbook of a version, one sheet per theme.</summary>
+    public const string WorkbookFile = "nyckeltal.xlsx";
+
+    /// <summary>The Parquet file of a table, and its two CSV files: for tools, and for Swedish Excel.</summary>
+    public static (string Parquet, string Csv, string SwedishCsv) TableFiles(string table) => ($"{table}.parquet", $"{table}.csv", $"{table}_sv.csv");
 
     public const string ManifestFile = "manifest.json";
     public const string ContentClaimFile = "_content.sha256";

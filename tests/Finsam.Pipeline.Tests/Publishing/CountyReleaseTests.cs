@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Finsam.Pipeline.Disclosure;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Finsam.Pipeline.Tests.Publishing;
+
+/// <summary>
+/// A member release of a county shaped like the federations it is for (<see cref="CountyData"/>): protected, audited, and
+/// keeping what members need.
+/// </summary>
+public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHelper output) : IClassFixture<CountyReleaseTests.County>
+{
+    public sealed class County : IAsyncLifetime
+    {
+        private readonly TempFolder _folder = new();
+        public ModelBuild Build { get; private set; } = null!;
+        public DisclosureAuditResult Audit { get; private set; } = null!;
+        public TimeSpan Protection { get; private set; }
+
+        public async Task InitializeAsync()
+        {
+            var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+            await CountyData.WriteAsync(store);
+            var summary = await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+            if (summary.Files.FirstOrDefault(f => f.Status != FileStatus.Accepted) is { } refused)
+                throw new InvalidOperationException($"{refused.LandingName}: {refused.Message}");
+            Build = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work")) { Threads = 2 });
+            var clock = Stopwatch.StartNew();
+            Audit = PublishedTables.Create(Build.Session, RepoPaths.Queries);
+            Protection = clock.Elapsed;
+        }
+
+        public Task DisposeAsync()
+        {
+            Build?.Dispose();
+            _folder.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The participant counts the member rows reveal, each once: its exact value and whether every row that shows it is suppressed.</summary>
+    private const string Cells = """
+        with revealed as (
+            select distinct unnest(string_split(protected_counts, '|')) as measure from kpi_catalog where protected_counts <> ''
+        ),
+        row_cells as (
+            select c.numerator as measure, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, k.numerator as value, p.suppressed
+            from kpi_numbered as k join kpi_catalog as c using (kpi_id) join kpi_published as p using (row_id)
+            where c.numerator in (select measure from revealed)
+            union all
+            select c.denominator, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, k.denominator, p.suppressed
+            from kpi_numbered as k join kpi_catalog as c using (kpi_id) join kpi_published as p using (row_id)
+            where c.denominator in (select measure from revealed)
+        )
+        select measure, scope, scope_id, period, period_type, kon, dimension, max(value) as value, bool_and(suppressed) as hidden
+        from row_cells where value is not null group by all
+        """;
+
+    [Fact]
+    public void The_release_passes_its_audit_and_hides_no_total_of_the_county_or_of_all_federations()
+    {
+        var stats = county.Build.Session.Query($"""
+            with cells as ({Cells})
+            select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
+                count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla')),
+                (select count(*) from kpi_published), (select count(*) from kpi_published where suppressed)
+            from cells
+            """).Rows.Single();
+        // What it hides, for the record (docs/benchmarks.md): the participant-count cells, those hidden, and how large.
+        output.WriteLine($"audit {(county.Audit.Passed ? "passed" : "failed")} in {county.Protection.TotalSeconds:F1} s; cells {stats[0]}, hidden {stats[1]}, " +
+                         $"hidden from 5 {stats[2]}, hidden from 50 {stats[3]}, county and all-federation counts from 5 hidden {stats[4]}; " +
+                         $"rows {stats[5]}, suppressed {stats[6]}");
+        foreach (var r in county.Build.Session.Query($"""
+                     with cells as ({Cells})
+                     select measure, scope, count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5)
+                     from cells group by all having count(*) filter (where hidden) > 0 order by 1, 2
+                     """).Rows)
+            output.WriteLine($"{r[0]} {r[1]}: {r[2]} cells, {r[3]} hidden, {r[4]} of them from 5");
+
+        Assert.True(county.Audit.Passed, county.Audit.Describe());
+        Assert.Equal(0L, stats[4]);
+    }
+}

@@ -85,4 +85,41 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
         Assert.True(county.Audit.Passed, county.Audit.Describe());
         Assert.Equal(0L, stats[4]);
     }
+
+    /// <summary>The breakdowns a member release could publish coarser: the KPIs of each, and the level it would leave out.</summary>
+    private static readonly (string Name, string[] Kpis, string Scope, bool MonthsOnly)[] Breakdowns =
+    [
+        ("support before and after, per federation", ["andel_ingen_forsorjning_fore", "andel_ingen_forsorjning_efter"], "forbund", false),
+        ("exits to work, subsidised work, studies, per federation", ["avslut_arbete", "avslut_arbete_med_stod", "avslut_studier"], "forbund", false),
+        ("exit groups, per federation", ["avslut_arbete_studier_andel", "avslut_stegforflyttning_andel", "avslut_ovrigt_andel"], "forbund", false),
+        ("age groups, per federation", ["deltagare_aldersgrupp"], "forbund", false),
+        ("monthly new and ended, per federation", ["nya_manad", "avslutade_manad"], "forbund", true),
+        ("interventions, per federation", ["deltagare_insats", "deltagare_insats_mot_budget", "kostnad_per_deltagare_insats"], "forbund", false),
+        ("ongoing at the start and the end, per federation", ["pagaende_start", "pagaende_slut"], "forbund", false),
+    ];
+
+    [Fact]
+    public void What_each_breakdown_costs_in_hidden_cells_is_measured_and_a_release_without_it_passes_its_audit()
+    {
+        var session = county.Build.Session;
+        var rows = session.Query("""
+            select row_id, kpi_id, scope, scope_id, period, period_type, through_period, kon, dimension, value, unit, numerator, denominator, flag
+            from kpi_numbered order by row_id
+            """).Rows.Select(r => new KpiRow((long)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string)r[6]!,
+                (string)r[7]!, (string)r[8]!, (decimal?)r[9], (string?)r[10], (decimal?)r[11], (decimal?)r[12], (string?)r[13] ?? "")).ToList();
+        var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session),
+            DisclosureRelation.Read(Path.Combine(RepoPaths.Queries, PublishedTables.RelationsFile)), DisclosureAudit.ReadScopes(session));
+        var all = protection.Apply(rows);
+        output.WriteLine($"all rows: {all.Cells} cells published of {all.Cells + all.Audit.SuppressedCells}, {all.Audit.SuppressedCells} hidden");
+
+        foreach (var (name, kpis, scope, monthsOnly) in Breakdowns)
+        {
+            bool Left(KpiRow r) => kpis.Contains(r.KpiId) && r.Scope == scope && (!monthsOnly || r.PeriodType == "manad");
+            var without = protection.Apply(rows.Where(r => !Left(r)).ToList());
+            var own = all.Suppressed.Keys.Count(id => Left(rows[(int)id - 1]));
+            output.WriteLine($"without {name}: {without.Audit.SuppressedCells} hidden ({all.Audit.SuppressedCells - without.Audit.SuppressedCells} fewer; " +
+                             $"{rows.Count(Left)} rows of its own, {own} of them suppressed)");
+            Assert.True(without.Audit.Passed);
+        }
+    }
 }

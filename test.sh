@@ -8,7 +8,8 @@
 #   - Azurite, the Azure Blob Storage emulator, from npm into .tools/azurite (AZURITE_BLOB points at another);
 #   - Debian's chromium package for the report test, with apt-get as root or with sudo
 #     (FINSAM_CHROMIUM points the test at another Chromium or Chrome instead);
-#   - Debian's shellcheck package for the test that checks the azd hooks in infra/hooks/.
+#   - Debian's shellcheck package for the test that checks the azd hooks in infra/hooks/;
+#   - Debian's python3-openpyxl package for the test that reads the members' workbook as pandas does.
 # Needs the .NET 10 SDK and Node.js 20+ with npm.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -65,6 +66,11 @@ fi
 # Debian's shellcheck for the tests that check the shell scripts and the azd hooks.
 if ! command -v shellcheck >/dev/null; then
   install_debian_package shellcheck "the infrastructure tests"
+fi
+
+# Debian's openpyxl, the reader pandas.read_excel uses, for the test that reads the members' workbook with it.
+if ! /usr/bin/python3 -c "import openpyxl" 2>/dev/null; then
+  install_debian_package python3-openpyxl "the workbook test"
 fi
 
 log=$(mktemp)

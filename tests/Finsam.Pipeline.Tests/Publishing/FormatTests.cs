@@ -1,6 +1,7 @@
 using System.Text;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Publishing.Formats;
+using Finsam.Pipeline.Tests.Support;
 using MiniExcelLibs;
 
 namespace Finsam.Pipeline.Tests.Publishing;
@@ -68,5 +69,73 @@ public class FormatTests
         Assert.Equal(-1234.5, rows[1]["Värde"]);
         Assert.Equal(0.17125, rows[0]["Värde"]);
         Assert.Null(rows[2]["Värde"]);
+    }
+
+    [Fact]
+    public void The_workbook_is_valid_open_xml_with_standard_fills_and_reads_in_openpyxl_with_shares_as_percentages_and_money_as_kronor()
+    {
+        List<object?[]> rows =
+        [
+            ["andel_avslutade", 0.288961m, "andel", true],
+            ["kostnad_total", 1234567.50m, "kr", false],
+            ["deltagare", 430m, "antal", false],
+            ["=HYPERLINK(\"http://x\")", null, "andel", true],
+        ];
+        var sheet = new ExcelWorkbook.Sheet("Deltagare", ["Nyckeltal", "Värde", "Enhet", "Skyddad"], rows,
+            (row, column) => column != 1 ? ExcelWorkbook.NumberFormat.General : row[2] switch
+            {
+                "andel" => ExcelWorkbook.NumberFormat.Percent,
+                "kr" => ExcelWorkbook.NumberFormat.Kronor,
+                _ => ExcelWorkbook.NumberFormat.General,
+            });
+        var bytes = ExcelWorkbook.Write([sheet]);
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "nyckeltal.xlsx");
+        File.WriteAllBytes(path, bytes);
+
+        // The Open XML SDK's validator, against the Office 2019 schema.
+        using (var document = DocumentFormat.OpenXml.Packaging.SpreadsheetDocument.Open(path, isEditable: false))
+        {
+            var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator(DocumentFormat.OpenXml.FileFormatVersions.Office2019).Validate(document)
+                .Select(e => $"{e.Part?.Uri} {e.Path?.XPath}: {e.Description}").ToList();
+            Assert.Empty(errors);
+            var fills = document.WorkbookPart!.WorkbookStylesPart!.Stylesheet.Fills!.Elements<DocumentFormat.OpenXml.Spreadsheet.Fill>()
+                .Select(f => f.PatternFill?.PatternType?.InnerText).ToList();
+            Assert.Equal(["none", "gray125"], fills);
+        }
+
+        // A second, independent reader: openpyxl, which pandas.read_excel uses (Debian's python3-openpyxl, installed by test.sh).
+        var read = Python($$"""
+            import openpyxl
+            sheet = openpyxl.load_workbook(r'{{path}}')['Deltagare']
+            for row in sheet.iter_rows(min_row=1, max_row=5):
+                print('|'.join('' if c.value is None else f'{c.value}#{c.number_format}' for c in row))
+            """);
+        Assert.Equal(
+            [
+                "Nyckeltal#General|Värde#General|Enhet#General|Skyddad#General",
+                "andel_avslutade#General|0.288961#0.0%|andel#General|True#General",
+                "kostnad_total#General|1234567.5##,##0\\ \"kr\"|kr#General|False#General",
+                "deltagare#General|430#General|antal#General|False#General",
+                "'=HYPERLINK(\"http://x\")#General||andel#General|True#General",
+            ],
+            read);
+        // And MiniExcel, a third.
+        var back = new MemoryStream(bytes).Query(useHeaderRow: true, sheetName: "Deltagare").Cast<IDictionary<string, object?>>().ToList();
+        Assert.Equal((0.288961, true), (back[0]["Värde"], back[0]["Skyddad"]));
+    }
+
+    /// <summary>Runs a Python script with the system's python3 and returns the lines it prints.</summary>
+    private static List<string> Python(string script)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(script);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, error);
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 }

@@ -9,7 +9,8 @@
 #   - Debian's chromium package for the report test, with apt-get as root or with sudo
 #     (FINSAM_CHROMIUM points the test at another Chromium or Chrome instead);
 #   - Debian's shellcheck package for the test that checks the azd hooks in infra/hooks/;
-#   - Debian's python3-openpyxl package for the test that reads the members' workbook as pandas does.
+#   - Debian's python3-openpyxl package for the test that reads the members' workbook as pandas does;
+#   - Debian's azure-cli package for the test that runs every az command of the hooks and docs (about 100 s).
 # Needs the .NET 10 SDK and Node.js 20+ with npm.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -71,6 +72,11 @@ fi
 # Debian's openpyxl, the reader pandas.read_excel uses, for the test that reads the members' workbook with it.
 if ! /usr/bin/python3 -c "import openpyxl" 2>/dev/null; then
   install_debian_package python3-openpyxl "the workbook test"
+fi
+
+# Debian's azure-cli for the test that parses every az command line of infra/hooks/ and docs/ with the real CLI.
+if [ ! -x /usr/bin/az ]; then
+  install_debian_package azure-cli "the az command tests"
 fi
 
 log=$(mktemp)

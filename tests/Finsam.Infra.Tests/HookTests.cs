@@ -39,19 +39,32 @@ public sealed partial class HookTests
     }
 
     [Fact]
-    public void The_subscription_delivers_only_final_writes_under_landing()
+    public void The_subscription_delivers_only_final_writes_under_landing_and_dead_letters_by_identity()
     {
+        // The hook deploys subscription.bicep beside it; compiled, the subscription is what Event Grid gets.
         var script = File.ReadAllText(Hook("postdeploy.sh"));
+        var lint = Tools.Bicep("lint", Hook("subscription.bicep"));
+        var build = Tools.Bicep("build", Hook("subscription.bicep"), "--stdout");
+        var template = System.Text.Json.Nodes.JsonNode.Parse(build.Stdout)!.AsObject();
+        var resource = CompiledInfra.Resource(template, "eventSubscriptions");
+        var subscription = resource["properties"]!;
 
-        Assert.Equal(["--advanced-filter data.api StringIn PutBlob PutBlockList CopyBlob FlushWithClose"],
-            AdvancedFilter().Matches(script).Select(m => m.Value.Trim()));
-        Assert.Equal(["--included-event-types Microsoft.Storage.BlobCreated"], Option(script, "--included-event-types"));
-        Assert.Equal(["--subject-begins-with /blobServices/default/containers/landing/"], Option(script, "--subject-begins-with"));
-        Assert.Equal(["--max-delivery-attempts 30"], Option(script, "--max-delivery-attempts"));
-        Assert.Equal(["--event-ttl 1440"], Option(script, "--event-ttl"));
-        Assert.Contains("--deadletter-identity systemassigned", script, StringComparison.Ordinal);
-        Assert.Contains("functionName=Host.Functions.${function_name}", script, StringComparison.Ordinal);
-        Assert.Contains("function_name=IngestLanding\n", script, StringComparison.Ordinal);
+        Assert.True(lint.ExitCode == 0 && lint.Output == "", lint.Output);
+        Assert.Contains("template=\"$(dirname \"$0\")/subscription.bicep\"", script, StringComparison.Ordinal);
+        Assert.Contains("az deployment group create", script, StringComparison.Ordinal);
+        Assert.Equal("Microsoft.EventGrid/systemTopics/eventSubscriptions", resource["type"]!.GetValue<string>());
+        Assert.Equal("""["Microsoft.Storage.BlobCreated"]""", subscription["filter"]!["includedEventTypes"]!.ToJsonString());
+        Assert.Equal("/blobServices/default/containers/landing/", subscription["filter"]!["subjectBeginsWith"]!.GetValue<string>());
+        Assert.Equal("""[{"operatorType":"StringIn","key":"data.api","values":["PutBlob","PutBlockList","CopyBlob","FlushWithClose"]}]""",
+            subscription["filter"]!["advancedFilters"]!.ToJsonString());
+        Assert.Equal("""{"maxDeliveryAttempts":30,"eventTimeToLiveInMinutes":1440}""", subscription["retryPolicy"]!.ToJsonString());
+        Assert.Equal("SystemAssigned", subscription["deadLetterWithResourceIdentity"]!["identity"]!["type"]!.GetValue<string>());
+        Assert.Equal("StorageBlob", subscription["deadLetterWithResourceIdentity"]!["deadLetterDestination"]!["endpointType"]!.GetValue<string>());
+        var endpoint = subscription["destination"]!["properties"]!["endpointUrl"]!.GetValue<string>();
+        Assert.Contains("/runtime/webhooks/blobs?functionName=Host.Functions.{1}&code={2}', ", endpoint, StringComparison.Ordinal);
+        Assert.Contains("variables('functionName'), listKeys(format('{0}/host/default', ", endpoint, StringComparison.Ordinal);
+        Assert.EndsWith(".systemKeys.blobs_extension)]", endpoint, StringComparison.Ordinal);
+        Assert.Equal("IngestLanding", template["variables"]!["functionName"]!.GetValue<string>());
     }
 
     [Fact]

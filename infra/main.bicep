@@ -10,14 +10,18 @@ import { federationAccess } from 'types.bicep'
 @description('Name of the azd environment (e.g. prod); part of the resource group name and of the token in every resource name.')
 param environmentName string
 
-@minLength(1)
-@description('Azure region of every resource. Sweden Central keeps participant data in Sweden.')
+@description('Azure region of every resource. Sweden Central (the default) keeps participant data in Sweden; North and West Europe keep it in the EU, a choice for the controller and the data protection officer (docs/deploy.md). Each offers Flex Consumption: az functionapp list-flexconsumption-locations.')
+@allowed([
+  'swedencentral'
+  'northeurope'
+  'westeurope'
+])
 @metadata({
   azd: {
     type: 'location'
   }
 })
-param location string
+param location string = 'swedencentral'
 
 @description('Object id of whoever runs azd (AZURE_PRINCIPAL_ID). It may create the pseudonym key once, never read it; empty: no such right.')
 param principalId string = ''
@@ -38,10 +42,18 @@ param membersGroupId string = ''
 @description('Object id of the Entra group of the joint controller function: reads curated/, published/ and the reports in quarantine/, maintains reference/. Empty: none.')
 param controllerGroupId string = ''
 
-@description('The most instances the Flex Consumption plan may run at once.')
-@minValue(1)
+@description('The most instances the Flex Consumption plan may run at once: 40 is the lowest maximum Flex Consumption takes.')
+@minValue(40)
 @maxValue(1000)
-param maximumInstanceCount int = 10
+param maximumInstanceCount int = 40
+
+@description('The most gigabytes a day Log Analytics ingests (telemetry and audit logs); past it, collection stops until the next day.')
+@minValue(1)
+@maxValue(100)
+param logAnalyticsDailyCapGb int = 1
+
+@description('A CanNotDelete lock on the storage account, so that azd down or a slip in the portal cannot delete the originals in raw/ (docs/deploy.md says how to remove it on purpose).')
+param lockStorage bool = true
 
 @description('Days a deleted blob, an overwritten version or a deleted container can be restored.')
 @minValue(1)
@@ -107,6 +119,7 @@ module monitoring 'modules/monitoring.bicep' = {
     applicationInsightsName: names.applicationInsights
     location: location
     tags: tags
+    dailyCapGb: logAnalyticsDailyCapGb
   }
 }
 
@@ -119,6 +132,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     containerNames: concat(pipelineContainers, [deploymentContainer, deadLetterContainer])
     softDeleteDays: softDeleteDays
+    lock: lockStorage
   }
 }
 
@@ -160,6 +174,10 @@ module app 'modules/app.bicep' = {
     buildSchedule: buildSchedule
     releaseSchedule: releaseSchedule
   }
+  // The app's roles (Key Vault Secrets User above all) exist before the app starts and resolves its Key Vault reference.
+  dependsOn: [
+    roles
+  ]
 }
 
 module roles 'modules/roles.bicep' = {

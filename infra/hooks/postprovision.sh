@@ -1,11 +1,14 @@
 #!/bin/sh
-# azd postprovision: create the pseudonym key (Key Vault secret pseudonym-key) once, from 32 random bytes.
+# azd postprovision: create the pseudonym key (Key Vault secret pseudonym-key) once, from 32 random bytes, then restart
+# the app so that its Key Vault reference resolves (the app and its Key Vault role exist before the secret does).
 # Never overwrite it: a new key gives every person a new pseudonym and breaks counts of unique individuals
 # across time. Whoever runs azd may list secrets and set one (the custom role in infra/modules/roles.bicep),
 # never read one back; only the app's identity reads the key.
 set -eu
 
 : "${AZURE_KEY_VAULT_NAME:?Run this through azd (azd provision or azd up): AZURE_KEY_VAULT_NAME is not set.}"
+: "${AZURE_FUNCTION_APP_NAME:?Run this through azd: AZURE_FUNCTION_APP_NAME is not set.}"
+: "${AZURE_RESOURCE_GROUP:?Run this through azd: AZURE_RESOURCE_GROUP is not set.}"
 secret_name=pseudonym-key
 
 for tool in az openssl; do
@@ -44,3 +47,11 @@ if ! az keyvault secret set --vault-name "$AZURE_KEY_VAULT_NAME" --name "$secret
 fi
 key=
 echo "postprovision: created $secret_name. Keep it for the life of the data; never set it again."
+
+# The app was created with a Key Vault reference to a secret that did not exist yet; a restart makes it resolve the
+# reference now, instead of starting on the reference's literal text (which the app refuses) until the next refresh.
+echo "postprovision: restarting $AZURE_FUNCTION_APP_NAME so that it reads $secret_name ..."
+if ! az functionapp restart --name "$AZURE_FUNCTION_APP_NAME" --resource-group "$AZURE_RESOURCE_GROUP" --output none; then
+  echo "postprovision: could not restart $AZURE_FUNCTION_APP_NAME; $secret_name exists. Restart the app (in the portal, or with the Azure CLI's functionapp restart) before its first files arrive." >&2
+  exit 1
+fi

@@ -5,6 +5,9 @@ param applicationInsightsName string
 param location string
 param tags object
 
+@description('The most gigabytes a day the workspace ingests.')
+param dailyCapGb int
+
 resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   name: logAnalyticsName
   location: location
@@ -14,6 +17,9 @@ resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: 30
+    workspaceCapping: {
+      dailyQuotaGb: dailyCapGb
+    }
     features: {
       disableLocalAuth: true
     }

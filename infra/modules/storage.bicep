@@ -10,6 +10,9 @@ param containerNames string[]
 @description('Days a deleted blob, an overwritten version or a deleted container can be restored.')
 param softDeleteDays int
 
+@description('Lock the account against deletion (CanNotDelete): the originals in raw/ exist nowhere else.')
+param lock bool
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -118,6 +121,17 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
   dependsOn: [
     containers
   ]
+}
+
+// Blobs can still be written and deleted (the lock is on the account, not its data); deleting the account, or the
+// resource group with it (azd down), is refused until someone removes the lock on purpose.
+resource keepOriginals 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
+  name: 'keep-originals'
+  scope: storage
+  properties: {
+    level: 'CanNotDelete'
+    notes: 'Holds every original federation file (raw/) and the published versions. Copy them before removing this lock (docs/deploy.md).'
+  }
 }
 
 output name string = storage.name

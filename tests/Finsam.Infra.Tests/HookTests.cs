@@ -90,9 +90,70 @@ public sealed partial class HookTests
         Assert.Contains("run: ./infra/hooks/postdeploy.sh\n", yaml, StringComparison.Ordinal);
     }
 
-    private static IEnumerable<string> Option(string script, string option) =>
-        Regex.Matches(script, Regex.Escape(option) + @" [^\s\\]+").Select(m => m.Value);
+    [Fact]
+    public void Postprovision_creates_the_key_then_restarts_the_app_so_that_its_reference_resolves()
+    {
+        var run = RunPostprovision(existingSecrets: "other-secret");
 
-    [GeneratedRegex(@"--advanced-filter [^\\\n]*")]
-    private static partial Regex AdvancedFilter();
+        Assert.True(run.Result.ExitCode == 0, run.Result.Output);
+        Assert.Equal(3, run.Calls.Count);
+        Assert.Equal("keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv", run.Calls[0]);
+        Assert.StartsWith("keyvault secret set --vault-name finsam-kv-test --name pseudonym-key --value ", run.Calls[1], StringComparison.Ordinal);
+        Assert.Equal("functionapp restart --name finsam-test --resource-group rg-finsam-test --output none", run.Calls[2]);
+        // 32 random bytes in base64, in the call only: never in what the hook prints.
+        var key = run.Calls[1].Split(" ")[8];
+        Assert.Equal(32, Convert.FromBase64String(key).Length);
+        Assert.DoesNotContain(key, run.Result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postprovision_keeps_an_existing_key_and_leaves_the_app_running()
+    {
+        var run = RunPostprovision(existingSecrets: "other-secret\npseudonym-key");
+
+        Assert.True(run.Result.ExitCode == 0, run.Result.Output);
+        Assert.Equal(["keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"], run.Calls);
+        Assert.Contains("already holds pseudonym-key; it is kept as it is.", run.Result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_app_is_created_after_its_roles_so_that_it_can_read_the_key_when_it_starts()
+    {
+        var template = System.Text.Json.Nodes.JsonNode.Parse(Tools.Bicep("build", Path.Combine(Tools.InfraFolder, "main.bicep"), "--stdout").Stdout)!;
+        // Symbolic names (language version 2.0): the app module depends on the roles module by name.
+        var dependsOn = template["resources"]!["app"]!["dependsOn"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+
+        Assert.Contains("roles", dependsOn);
+    }
+
+    /// <summary>Runs the postprovision hook with an az of our own on the PATH that records each call and lists the given secrets.</summary>
+    private static (ProcessResult Result, List<string> Calls) RunPostprovision(string existingSecrets)
+    {
+        var folder = Directory.CreateTempSubdirectory("finsam-hook-").FullName;
+        try
+        {
+            var log = Path.Combine(folder, "calls.txt");
+            var az = Path.Combine(folder, "az");
+            File.WriteAllText(az, $$"""
+                #!/bin/sh
+                printf '%s\n' "$*" >> '{{log}}'
+                case "$*" in
+                  "keyvault secret list "*) printf '{{existingSecrets}}\n' ;;
+                esac
+                """);
+            Tools.Run("/bin/chmod", ["u+x", az]);
+            var result = Tools.Run("/bin/sh", [Hook("postprovision.sh")], folder, new Dictionary<string, string>
+            {
+                ["PATH"] = $"{folder}:/usr/bin:/bin",
+                ["AZURE_KEY_VAULT_NAME"] = "finsam-kv-test",
+                ["AZURE_FUNCTION_APP_NAME"] = "finsam-test",
+                ["AZURE_RESOURCE_GROUP"] = "rg-finsam-test",
+            });
+            return (result, File.Exists(log) ? File.ReadAllLines(log).ToList() : []);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -204,6 +204,29 @@ public sealed class PolicyTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void A_region_outside_Sweden_and_the_EU_an_unlocked_account_a_low_instance_maximum_and_an_uncapped_workspace_are_reported()
+    {
+        var template = infra.Template();
+        var location = template["parameters"]!["location"]!;
+        location["allowedValues"]!.AsArray().Add("eastus");
+        location["defaultValue"] = "northeurope";
+        Module(template, "storage")["resources"]!.AsObject().Remove("keepOriginals");
+        var scale = Resource(Module(template, "app"), "sites")["properties"]!["functionAppConfig"]!["scaleAndConcurrency"]!;
+        scale["maximumInstanceCount"] = JsonNode.Parse("10");
+        Resource(Module(template, "monitoring"), "workspaces")["properties"]!.AsObject().Remove("workspaceCapping");
+
+        Assert.Equal(
+            [
+                "location: eastus is allowed, outside Sweden and the EU regions named",
+                "location: the default is not swedencentral",
+                "main/storage/storage: no CanNotDelete lock, so azd down deletes every original in raw/",
+                "main/monitoring/workspaces: no daily cap on what Log Analytics ingests",
+                "main/app/sites: maximumInstanceCount is below 40, the lowest maximum Flex Consumption takes",
+            ],
+            Check(template));
+    }
+
+    [Fact]
     public void The_runtime_must_be_dotnet_isolated_10_0()
     {
         var template = infra.Template();

@@ -85,11 +85,28 @@ public static class InfraPolicy
         violations.AddRange(SecretMarkers.Where(m => compiledTemplateJson.Contains(m, StringComparison.OrdinalIgnoreCase))
             .Select(m => $"template: contains '{m}' (a key or connection string)"));
         var ok = deployed.Where(r => r.Error is null).ToList();
+        CheckLocation(compiledTemplateJson, violations);
         CheckStorage(ok, violations);
         CheckMonitoringAndVault(ok, violations);
         CheckApp(ok, violations);
         CheckRoles(ok, inputs, violations);
         return violations;
+    }
+
+    /// <summary>Regions where participant data may be kept: Sweden, or on the controller's decision the EU.</summary>
+    public static IReadOnlyList<string> AllowedLocations { get; } = ["swedencentral", "northeurope", "westeurope"];
+
+    private static void CheckLocation(string compiledTemplateJson, List<string> violations)
+    {
+        var location = System.Text.Json.Nodes.JsonNode.Parse(compiledTemplateJson)?["parameters"]?["location"];
+        var allowed = location?["allowedValues"]?.AsArray().Select(v => v?.GetValue<string>() ?? "").ToList();
+        if (allowed is null)
+            violations.Add("location: any region is allowed");
+        else
+            foreach (var region in allowed.Where(r => !AllowedLocations.Contains(r)))
+                violations.Add($"location: {region} is allowed, outside Sweden and the EU regions named");
+        if (location?["defaultValue"]?.GetValue<string>() is not "swedencentral")
+            violations.Add("location: the default is not swedencentral");
     }
 
     private static void CheckStorage(List<DeployedResource> deployed, List<string> violations)
@@ -103,6 +120,10 @@ public static class InfraPolicy
             Expect(account, false, "properties", "allowBlobPublicAccess");
             Expect(account, "TLS1_2", "properties", "minimumTlsVersion");
             Expect(account, true, "properties", "supportsHttpsTrafficOnly");
+            var locked = deployed.Any(l => l.Is("Microsoft.Authorization/locks") && l.GetString("properties", "level") == "CanNotDelete"
+                                           && (l.GetString("scope") ?? "").EndsWith($"{StorageAccountType}/{account.Name}", StringComparison.OrdinalIgnoreCase));
+            if (!locked)
+                violations.Add($"{account.Path}: no CanNotDelete lock, so azd down deletes every original in raw/");
         }
 
         var containers = deployed.Where(r => r.Is("Microsoft.Storage/storageAccounts/blobServices/containers")).ToList();
@@ -151,7 +172,11 @@ public static class InfraPolicy
         foreach (var insights in deployed.Where(r => r.Is("Microsoft.Insights/components")))
             Expect(insights, true, "properties", "DisableLocalAuth");
         foreach (var workspace in deployed.Where(r => r.Is("Microsoft.OperationalInsights/workspaces")))
+        {
             Expect(workspace, true, "properties", "features", "disableLocalAuth");
+            if (workspace.Get("properties", "workspaceCapping", "dailyQuotaGb") is not (long and > 0))
+                violations.Add($"{workspace.Path}: no daily cap on what Log Analytics ingests");
+        }
         if (!deployed.Any(r => r.Is("Microsoft.Insights/components")))
             violations.Add("monitoring: no Application Insights");
 
@@ -186,6 +211,8 @@ public static class InfraPolicy
             Expect(app, "dotnet-isolated", "properties", "functionAppConfig", "runtime", "name");
             Expect(app, "10.0", "properties", "functionAppConfig", "runtime", "version");
             Expect(app, 2048L, "properties", "functionAppConfig", "scaleAndConcurrency", "instanceMemoryMB");
+            if (app.Get("properties", "functionAppConfig", "scaleAndConcurrency", "maximumInstanceCount") is not (long and >= 40))
+                violations.Add($"{app.Path}: maximumInstanceCount is below 40, the lowest maximum Flex Consumption takes");
             Expect(app, "UserAssignedIdentity", "properties", "functionAppConfig", "deployment", "storage", "authentication", "type");
             Expect(app, "UserAssigned", "identity", "type");
             if (app.Get("properties", "keyVaultReferenceIdentity") is null or "" or "SystemAssigned")

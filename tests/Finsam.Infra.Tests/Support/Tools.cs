@@ -34,7 +34,8 @@ public static class Tools
         return Run(path, arguments);
     }
 
-    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
+    public static ProcessResult Run(string fileName, IEnumerable<string> arguments, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -45,6 +46,8 @@ public static class Tools
         };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

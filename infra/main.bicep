@@ -209,3 +209,5 @@ output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output EVENT_GRID_SYSTEM_TOPIC_NAME string = events.outputs.name
 output EVENT_GRID_DEADLETTER_CONTAINER string = deadLetterContainer
 output FINSAM_STORAGE_ACCOUNT_URL string = storage.outputs.blobEndpoint
+output FINSAM_FEDERATION_UPLOADER_ROLE_ID string = roles.outputs.federationUploaderRoleId
+output FINSAM_FEDERATION_UPLOADERS string = roles.outputs.federationUploaders

@@ -1,6 +1,7 @@
 #!/bin/sh
-# azd postprovision: create the pseudonym key (Key Vault secret pseudonym-key) once, from 32 random bytes, then restart
-# the app so that its Key Vault reference resolves (the app and its Key Vault role exist before the secret does).
+# azd postprovision: remove the upload role of groups that upload for no federation any more; create the pseudonym key
+# (Key Vault secret pseudonym-key) once, from 32 random bytes, then restart the app so that its Key Vault reference
+# resolves (the app and its Key Vault role exist before the secret does).
 # Never overwrite it: a new key gives every person a new pseudonym and breaks counts of unique individuals
 # across time. Whoever runs azd may list secrets and set one (the custom role in infra/modules/roles.bicep),
 # never read one back; only the app's identity reads the key.
@@ -9,11 +10,36 @@ set -eu
 : "${AZURE_KEY_VAULT_NAME:?Run this through azd (azd provision or azd up): AZURE_KEY_VAULT_NAME is not set.}"
 : "${AZURE_FUNCTION_APP_NAME:?Run this through azd: AZURE_FUNCTION_APP_NAME is not set.}"
 : "${AZURE_RESOURCE_GROUP:?Run this through azd: AZURE_RESOURCE_GROUP is not set.}"
+: "${AZURE_STORAGE_ACCOUNT_ID:?Run this through azd: AZURE_STORAGE_ACCOUNT_ID is not set.}"
+: "${FINSAM_FEDERATION_UPLOADER_ROLE_ID:?Run this through azd: FINSAM_FEDERATION_UPLOADER_ROLE_ID is not set.}"
+: "${FINSAM_FEDERATION_UPLOADERS?Run this through azd: FINSAM_FEDERATION_UPLOADERS is not set.}"
 secret_name=pseudonym-key
 
 for tool in az openssl; do
   command -v "$tool" >/dev/null 2>&1 || { echo "postprovision: $tool is needed (see docs/deploy.md)." >&2; exit 1; }
 done
+
+# Offboarding: a federation taken out of the federations parameter, or moved to another group, leaves its former
+# group's assignment behind (a deployment adds and updates, never deletes). Remove each assignment of the uploader role
+# on the storage account whose principal uploads for no federation listed now.
+tab=$(printf '\t')
+if ! uploads=$(az role assignment list --scope "$AZURE_STORAGE_ACCOUNT_ID" --role "$FINSAM_FEDERATION_UPLOADER_ROLE_ID" \
+  --query "[].[id, principalId]" --output tsv); then
+  echo "postprovision: could not list the upload roles on the storage account; nothing was changed." >&2
+  exit 1
+fi
+printf '%s\n' "$uploads" |
+  while IFS="$tab" read -r assignment principal; do
+    [ -n "$assignment" ] || continue
+    principal=$(printf '%s' "$principal" | tr '[:upper:]' '[:lower:]')
+    case " $FINSAM_FEDERATION_UPLOADERS " in
+      *" $principal "*) ;;
+      *)
+        echo "postprovision: removing the upload role of $principal, which uploads for no federation listed ..."
+        az role assignment delete --ids "$assignment" --output none
+        ;;
+    esac
+  done
 
 # A new role assignment takes a few minutes to reach Key Vault: retry the listing, and never take a failed listing
 # for an empty vault.

@@ -150,18 +150,23 @@ resource appMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01
   }
 }
 
+// One assignment per uploading principal, named by the principal (the same name on every deployment): Azure keeps one
+// assignment of a role per principal and scope, so a group that uploads for two federations gets one condition that
+// names both prefixes. An assignment of a principal no longer listed is removed by the postprovision hook.
+var uploaders = union(map(federations, f => toLower(f.principalId)), [])
+
 resource federationLanding 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for federation in federations: {
-    name: guid(storage.id, federation.principalId, federationUploader.name)
+  for principalId in uploaders: {
+    name: guid(storage.id, principalId, federationUploader.name)
     scope: storage
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', federationUploader.name)
-      principalId: federation.principalId
-      principalType: federation.?principalType ?? 'Group'
-      description: 'Federation ${federation.id}: writes landing/${federation.id}/, reads its own landing and quarantine folders.'
+      principalId: principalId
+      principalType: first(filter(federations, f => toLower(f.principalId) == principalId)).?principalType ?? 'Group'
+      description: 'Uploads for ${join(map(filter(federations, f => toLower(f.principalId) == principalId), f => f.id), ', ')}: writes under landing/{id}/, reads landing/{id}/ and quarantine/{id}/ only.'
       conditionVersion: '2.0'
       condition: federationIdsValid
-        ? '((${notWriting}) OR (${containerName} StringEquals \'landing\' AND ${blobPath} StringStartsWith \'${federation.id}/\')) AND ((${notReading}) OR ((${containerName} StringEquals \'landing\' OR ${containerName} StringEquals \'quarantine\') AND ${blobPath} StringStartsWith \'${federation.id}/\')) AND ((${notListing}) OR ((${containerName} StringEquals \'landing\' OR ${containerName} StringEquals \'quarantine\') AND ${listPrefix} StringStartsWith \'${federation.id}/\'))'
+        ? '((${notWriting}) OR (${containerName} StringEquals \'landing\' AND (${join(map(filter(federations, f => toLower(f.principalId) == principalId), f => '${blobPath} StringStartsWith \'${f.id}/\''), ' OR ')}))) AND ((${notReading}) OR ((${containerName} StringEquals \'landing\' OR ${containerName} StringEquals \'quarantine\') AND (${join(map(filter(federations, f => toLower(f.principalId) == principalId), f => '${blobPath} StringStartsWith \'${f.id}/\''), ' OR ')}))) AND ((${notListing}) OR ((${containerName} StringEquals \'landing\' OR ${containerName} StringEquals \'quarantine\') AND (${join(map(filter(federations, f => toLower(f.principalId) == principalId), f => '${listPrefix} StringStartsWith \'${f.id}/\''), ' OR ')})))'
         : fail('Federation ids are lowercase letters, digits and hyphens, as federation_id in reference/federations.csv.')
     }
   }
@@ -229,3 +234,9 @@ resource deployerKeyCreator 'Microsoft.Authorization/roleAssignments@2022-04-01'
     description: 'Whoever runs azd: create the pseudonym key once (infra/hooks/postprovision.sh); never read it.'
   }
 }
+
+@description('The federation uploader role\'s id (a GUID), for the postprovision hook\'s clean-up of assignments no longer listed.')
+output federationUploaderRoleId string = federationUploader.name
+
+@description('The object ids of the principals that upload for a federation, lowercase, separated by spaces.')
+output federationUploaders string = join(uploaders, ' ')

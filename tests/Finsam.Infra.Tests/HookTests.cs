@@ -96,12 +96,13 @@ public sealed partial class HookTests
         var run = RunPostprovision(existingSecrets: "other-secret");
 
         Assert.True(run.Result.ExitCode == 0, run.Result.Output);
-        Assert.Equal(3, run.Calls.Count);
-        Assert.Equal("keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv", run.Calls[0]);
-        Assert.StartsWith("keyvault secret set --vault-name finsam-kv-test --name pseudonym-key --value ", run.Calls[1], StringComparison.Ordinal);
-        Assert.Equal("functionapp restart --name finsam-test --resource-group rg-finsam-test --output none", run.Calls[2]);
+        Assert.Equal(4, run.Calls.Count);
+        Assert.Equal(ListUploadRoles, run.Calls[0]);
+        Assert.Equal("keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv", run.Calls[1]);
+        Assert.StartsWith("keyvault secret set --vault-name finsam-kv-test --name pseudonym-key --value ", run.Calls[2], StringComparison.Ordinal);
+        Assert.Equal("functionapp restart --name finsam-test --resource-group rg-finsam-test --output none", run.Calls[3]);
         // 32 random bytes in base64, in the call only: never in what the hook prints.
-        var key = run.Calls[1].Split(" ")[8];
+        var key = run.Calls[2].Split(" ")[8];
         Assert.Equal(32, Convert.FromBase64String(key).Length);
         Assert.DoesNotContain(key, run.Result.Output, StringComparison.Ordinal);
     }
@@ -112,8 +113,39 @@ public sealed partial class HookTests
         var run = RunPostprovision(existingSecrets: "other-secret\npseudonym-key");
 
         Assert.True(run.Result.ExitCode == 0, run.Result.Output);
-        Assert.Equal(["keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"], run.Calls);
+        Assert.Equal([ListUploadRoles, "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"], run.Calls);
         Assert.Contains("already holds pseudonym-key; it is kept as it is.", run.Result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postprovision_removes_the_upload_role_of_a_group_that_uploads_for_no_federation_listed()
+    {
+        // Three assignments of the uploader role: a group still listed (in capitals, as az may print it), one listed,
+        // and one whose federations were taken out or moved to another group.
+        var run = RunPostprovision("pseudonym-key",
+            uploadRoles: "/ra/kept-1\t11111111-0000-0000-0000-0000000000AB\n/ra/stale\t99999999-0000-0000-0000-000000000009\n/ra/kept-2\t11111111-0000-0000-0000-000000000002\n",
+            uploaders: "11111111-0000-0000-0000-0000000000ab 11111111-0000-0000-0000-000000000002");
+
+        Assert.True(run.Result.ExitCode == 0, run.Result.Output);
+        Assert.Equal(
+            [ListUploadRoles, "role assignment delete --ids /ra/stale --output none", "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"],
+            run.Calls);
+        Assert.Contains("removing the upload role of 99999999-0000-0000-0000-000000000009, which uploads for no federation listed", run.Result.Stdout,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Postprovision_removes_every_upload_role_when_no_federation_is_listed_and_stops_when_it_cannot_list_them()
+    {
+        var none = RunPostprovision("pseudonym-key", uploadRoles: "/ra/a\t11111111-0000-0000-0000-000000000001\n", uploaders: "");
+        // The fake az's listing ends in an error (its printf closed, then exit 1), as az does without the right to list.
+        var refused = RunPostprovision("pseudonym-key", uploadRoles: "' >&2; exit 1; printf '");
+
+        Assert.Equal([ListUploadRoles, "role assignment delete --ids /ra/a --output none", "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"],
+            none.Calls);
+        Assert.Equal(1, refused.Result.ExitCode);
+        Assert.Equal([ListUploadRoles], refused.Calls);
+        Assert.Contains("could not list the upload roles on the storage account; nothing was changed.", refused.Result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -126,8 +158,12 @@ public sealed partial class HookTests
         Assert.Contains("roles", dependsOn);
     }
 
+    private const string StorageId = "/subscriptions/s/resourceGroups/rg-finsam-test/providers/Microsoft.Storage/storageAccounts/finsamtest";
+    private const string ListUploadRoles = $"role assignment list --scope {StorageId} --role 00000000-0000-0000-0000-00000000aaaa --query [].[id, principalId] --output tsv";
+
     /// <summary>Runs the postprovision hook with an az of our own on the PATH that records each call and lists the given secrets.</summary>
-    private static (ProcessResult Result, List<string> Calls) RunPostprovision(string existingSecrets)
+    private static (ProcessResult Result, List<string> Calls) RunPostprovision(string existingSecrets, string uploadRoles = "",
+        string uploaders = "11111111-0000-0000-0000-000000000001")
     {
         var folder = Directory.CreateTempSubdirectory("finsam-hook-").FullName;
         try
@@ -139,6 +175,7 @@ public sealed partial class HookTests
                 printf '%s\n' "$*" >> '{{log}}'
                 case "$*" in
                   "keyvault secret list "*) printf '{{existingSecrets}}\n' ;;
+                  "role assignment list "*) printf '{{uploadRoles}}' ;;
                 esac
                 """);
             Tools.Run("/bin/chmod", ["u+x", az]);
@@ -148,6 +185,9 @@ public sealed partial class HookTests
                 ["AZURE_KEY_VAULT_NAME"] = "finsam-kv-test",
                 ["AZURE_FUNCTION_APP_NAME"] = "finsam-test",
                 ["AZURE_RESOURCE_GROUP"] = "rg-finsam-test",
+                ["AZURE_STORAGE_ACCOUNT_ID"] = StorageId,
+                ["FINSAM_FEDERATION_UPLOADER_ROLE_ID"] = "00000000-0000-0000-0000-00000000aaaa",
+                ["FINSAM_FEDERATION_UPLOADERS"] = uploaders,
             });
             return (result, File.Exists(log) ? File.ReadAllLines(log).ToList() : []);
         }

@@ -46,7 +46,7 @@ public sealed class PolicyTests(CompiledInfra infra)
         var template = infra.Template();
         var assignment = FederationAssignment(template);
         var condition = assignment["condition"]!.GetValue<string>();
-        assignment["condition"] = $"[if(equals(parameters('federations')[copyIndex()].id, 'bjorkvik'), '', {condition[1..^1]})]";
+        assignment["condition"] = $"[if(equals(variables('uploaders')[copyIndex()], '{InfraInputs.Sample.Federations[1].PrincipalId}'), '', {condition[1..^1]})]";
 
         Assert.Equal(
             [$"federation bjorkvik: {FederationRole} without a condition (main/roles/federationLanding[1])"],
@@ -57,7 +57,10 @@ public sealed class PolicyTests(CompiledInfra infra)
     public void A_prefix_without_its_slash_is_reported()
     {
         var template = infra.Template();
-        ReplaceInCondition(template, "StringStartsWith ''{3}/''", "StringStartsWith ''{3}''");
+        // The writes' prefix loses its slash (the first of the three prefix lists).
+        ReplaceInCondition(template, "StringStartsWith ''{1}/''", "StringStartsWith ''{1}''");
+
+        var violations = Check(template);
 
         Assert.Equal(
             [
@@ -65,7 +68,9 @@ public sealed class PolicyTests(CompiledInfra infra)
                 "federation bjorkvik: the condition names prefix 'bjorkvik' instead of exactly 'bjorkvik/' (main/roles/federationLanding[1])",
                 "federation norra-ekstrand: the condition names prefix 'norra-ekstrand' instead of exactly 'norra-ekstrand/' (main/roles/federationLanding[2])",
             ],
-            Check(template));
+            violations.Where(v => v.Contains("the condition names prefix", StringComparison.Ordinal)));
+        Assert.Contains(violations, v => v.StartsWith("federation aspdalen: an expression does not name 'aspdalen/', so that federation cannot use it: ((!(ActionMatches", StringComparison.Ordinal));
+        Assert.True(violations.Count == 6, string.Join("\n", violations));
     }
 
     [Fact]
@@ -75,14 +80,54 @@ public sealed class PolicyTests(CompiledInfra infra)
         // Every federation's writes get the first federation's prefix.
         var assignment = FederationAssignment(template);
         var condition = assignment["condition"]!.GetValue<string>();
-        var at = condition.IndexOf("parameters('federations')[copyIndex()].id", StringComparison.Ordinal);
-        assignment["condition"] = condition[..at] + "parameters('federations')[0].id" + condition[(at + "parameters('federations')[copyIndex()].id".Length)..];
+        assignment["condition"] = condition.Replace("lambdaVariables('f').id", "parameters('federations')[0].id", StringComparison.Ordinal);
+
+        var violations = Check(template);
 
         Assert.Equal(
             [
                 "federation bjorkvik: the condition names prefix 'aspdalen/' instead of exactly 'bjorkvik/' (main/roles/federationLanding[1])",
                 "federation norra-ekstrand: the condition names prefix 'aspdalen/' instead of exactly 'norra-ekstrand/' (main/roles/federationLanding[2])",
             ],
+            violations.Where(v => v.Contains("the condition names prefix", StringComparison.Ordinal)));
+        // And each of the three expressions (write, read, list) misses the federation's own prefix.
+        Assert.Equal(3, violations.Count(v => v.StartsWith("federation bjorkvik: an expression does not name 'bjorkvik/'", StringComparison.Ordinal)));
+        Assert.True(violations.Count == 8, string.Join("\n", violations));
+    }
+
+    [Fact]
+    public void One_group_that_uploads_for_two_federations_gets_one_assignment_that_names_both()
+    {
+        var shared = "11111111-0000-0000-0000-0000000000AB";
+        var inputs = InfraInputs.Sample with
+        {
+            Federations = [new("aspdalen", shared), new("bjorkvik", "11111111-0000-0000-0000-000000000002"), new("norra-ekstrand", shared.ToLowerInvariant())],
+        };
+
+        var assignments = Deploy(infra.Template(), inputs).Where(r => r.Is(InfraPolicy.RoleAssignmentType) && r.Path.Contains("federationLanding", StringComparison.Ordinal)).ToList();
+
+        Assert.Empty(Check(infra.Template(), inputs));
+        Assert.Equal(["main/roles/federationLanding[0]", "main/roles/federationLanding[1]"], assignments.Select(a => a.Path));
+        var condition = RoleCondition.Parse(assignments[0].GetString("properties", "condition")!);
+        Assert.All(condition.Expressions, e => Assert.Equal(["aspdalen/", "norra-ekstrand/"], e.Prefixes));
+        Assert.Equal("Uploads for aspdalen, norra-ekstrand: writes under landing/{id}/, reads landing/{id}/ and quarantine/{id}/ only.",
+            assignments[0].GetString("properties", "description"));
+        // Named by the principal alone, as before this change for a group of one federation: a deployment over an
+        // earlier one updates its assignments instead of adding a second beside each.
+        Assert.Equal(Deploy(infra.Template()).Single(r => r.Path == "main/roles/federationLanding[1]").Name, assignments[1].Name);
+    }
+
+    [Fact]
+    public void The_same_role_twice_for_one_principal_at_one_scope_is_reported()
+    {
+        var template = infra.Template();
+        var resources = Module(template, "roles")["resources"]!.AsObject();
+        var copy = resources["membersKpiReader"]!.DeepClone().AsObject();
+        copy["name"] = "[guid('another name')]";
+        resources["membersKpiReaderAgain"] = copy;
+
+        Assert.Equal(
+            ["main/roles/membersKpiReader, main/roles/membersKpiReaderAgain: one principal with the same role at the same scope twice (Azure refuses the second)"],
             Check(template));
     }
 
@@ -90,7 +135,7 @@ public sealed class PolicyTests(CompiledInfra infra)
     public void Writes_outside_landing_are_reported()
     {
         var template = infra.Template();
-        ReplaceInCondition(template, "{1} StringEquals ''landing'' AND {2}", "{1} StringEquals ''curated'' AND {2}");
+        ReplaceInCondition(template, "{1} StringEquals ''landing'' AND ({2})", "{1} StringEquals ''curated'' AND ({2})");
 
         var violations = Check(template);
 

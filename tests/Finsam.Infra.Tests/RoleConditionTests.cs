@@ -24,9 +24,9 @@ public sealed class RoleConditionTests(CompiledInfra infra)
 
         Assert.Equal("2.0", assignment.GetString("properties", "conditionVersion"));
         Assert.Equal(
-            $"(({NotWriting}) OR ({Container} StringEquals 'landing' AND {Path} StringStartsWith 'aspdalen/'))" +
-            $" AND (({NotReading}) OR (({Container} StringEquals 'landing' OR {Container} StringEquals 'quarantine') AND {Path} StringStartsWith 'aspdalen/'))" +
-            $" AND (({NotListing}) OR (({Container} StringEquals 'landing' OR {Container} StringEquals 'quarantine') AND {Prefix} StringStartsWith 'aspdalen/'))",
+            $"(({NotWriting}) OR ({Container} StringEquals 'landing' AND ({Path} StringStartsWith 'aspdalen/')))" +
+            $" AND (({NotReading}) OR (({Container} StringEquals 'landing' OR {Container} StringEquals 'quarantine') AND ({Path} StringStartsWith 'aspdalen/')))" +
+            $" AND (({NotListing}) OR (({Container} StringEquals 'landing' OR {Container} StringEquals 'quarantine') AND ({Prefix} StringStartsWith 'aspdalen/')))",
             assignment.GetString("properties", "condition"));
         Assert.Equal("Group", assignment.GetString("properties", "principalType"));
     }

@@ -276,7 +276,9 @@ public static class InfraPolicy
         }
 
         var assignments = deployed.Where(r => r.Is(RoleAssignmentType)).ToList();
-        var federations = inputs.Federations.ToDictionary(f => f.PrincipalId, StringComparer.OrdinalIgnoreCase);
+        // A principal may upload for several federations: one assignment, one condition naming all their prefixes.
+        var federations = inputs.Federations.GroupBy(f => f.PrincipalId, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
         foreach (var assignment in assignments)
         {
             var roleId = assignment.GetString("properties", "roleDefinitionId") ?? "";
@@ -293,7 +295,7 @@ public static class InfraPolicy
                 && (federations.ContainsKey(principal) || principal == inputs.MembersGroupId || principal == inputs.ControllerGroupId || principal == inputs.DeployerId))
                 violations.Add($"{assignment.Path}: {role.Name} lets a person read the pseudonym key");
 
-            string? who = federations.TryGetValue(principal, out var f) ? $"federation {f.Id}"
+            string? who = federations.TryGetValue(principal, out var f) ? $"federation {string.Join(", ", f.Select(x => x.Id))}"
                 : principal == inputs.MembersGroupId ? "members"
                 : principal == inputs.ControllerGroupId ? "controller"
                 : null;
@@ -319,14 +321,18 @@ public static class InfraPolicy
                 CheckController(condition, assignment, violations);
         }
 
-        foreach (var federation in inputs.Federations.Where(fed => !assignments.Any(a => a.GetString("properties", "principalId") == fed.PrincipalId)))
+        foreach (var federation in inputs.Federations.Where(fed => !assignments.Any(a =>
+                     string.Equals(a.GetString("properties", "principalId"), fed.PrincipalId, StringComparison.OrdinalIgnoreCase))))
             violations.Add($"federation {federation.Id}: no role assignment, so its staff cannot upload");
+        foreach (var twice in assignments.GroupBy(a => (Principal: a.GetString("properties", "principalId")?.ToLowerInvariant(),
+                     Role: a.GetString("properties", "roleDefinitionId"), Scope: a.GetString("scope"))).Where(g => g.Key.Principal is not null && g.Count() > 1))
+            violations.Add($"{string.Join(", ", twice.Select(a => a.Path))}: one principal with the same role at the same scope twice (Azure refuses the second)");
     }
 
-    private static void CheckFederation(Federation federation, RoleCondition condition, DeployedResource assignment, List<string> violations)
+    private static void CheckFederation(List<Federation> uploadsFor, RoleCondition condition, DeployedResource assignment, List<string> violations)
     {
-        var who = $"federation {federation.Id}";
-        var ownPrefix = federation.Id + "/";
+        var who = $"federation {string.Join(", ", uploadsFor.Select(f => f.Id))}";
+        var ownPrefixes = uploadsFor.Select(f => f.Id + "/").ToList();
         var write = condition.For($"{RoleCatalog.Blobs}/write");
         var add = condition.For($"{RoleCatalog.Blobs}/add/action");
         if (write is null || add is null || write != add)
@@ -338,8 +344,12 @@ public static class InfraPolicy
             if (!limit.Prefixes.Any())
                 violations.Add($"{who}: writes are not limited to a path prefix ({assignment.Path})");
         }
-        foreach (var prefix in condition.AllPrefixes.Where(p => p != ownPrefix))
-            violations.Add($"{who}: the condition names prefix '{prefix}' instead of exactly '{ownPrefix}' ({assignment.Path})");
+        var exactly = string.Join(", ", ownPrefixes.Select(p => $"'{p}'"));
+        foreach (var prefix in condition.AllPrefixes.Where(p => !ownPrefixes.Contains(p)))
+            violations.Add($"{who}: the condition names prefix '{prefix}' instead of exactly {exactly} ({assignment.Path})");
+        foreach (var expression in condition.Expressions)
+            foreach (var missing in ownPrefixes.Where(p => !expression.Prefixes.Contains(p)))
+                violations.Add($"{who}: an expression does not name '{missing}', so that federation cannot use it: {expression.Text} ({assignment.Path})");
         foreach (var container in condition.AllContainers.Where(c => c is not ("landing" or "quarantine")))
             violations.Add($"{who}: the condition names container '{container}' ({assignment.Path})");
         foreach (var expression in condition.Expressions.Where(e => e.Prefixes.Count == 0))

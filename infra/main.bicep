@@ -133,6 +133,7 @@ module storage 'modules/storage.bicep' = {
     containerNames: concat(pipelineContainers, [deploymentContainer, deadLetterContainer])
     softDeleteDays: softDeleteDays
     lock: lockStorage
+    deadLetterContainer: deadLetterContainer
   }
 }
 

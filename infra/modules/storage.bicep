@@ -13,6 +13,9 @@ param softDeleteDays int
 @description('Lock the account against deletion (CanNotDelete): the originals in raw/ exist nowhere else.')
 param lock bool
 
+@description('Event Grid\'s dead letters: kept 30 days (the scheduled run takes their files in from landing meanwhile).')
+param deadLetterContainer string
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -110,6 +113,28 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               version: {
                 delete: {
                   daysAfterCreationGreaterThan: softDeleteDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'expire-dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${deadLetterContainer}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 30
                 }
               }
             }

@@ -75,12 +75,33 @@ public sealed class IngestionService
     /// <paramref name="ct"/> abandons the file in hand as well: it stays in landing and is ingested again from the start
     /// next time (each curated partition is replaced atomically, and a file already logged as accepted is then a duplicate).
     /// </summary>
-    public async Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress, CancellationToken stopping, CancellationToken ct)
+    public Task<IngestionSummary> IngestAllAsync(IProgress<IngestionProgress>? progress, CancellationToken stopping, CancellationToken ct) =>
+        IngestListedAsync(_ => true, progress, stopping, ct);
+
+    /// <summary>How long a file may sit in landing before the Functions app's scheduled run takes it in without its event.</summary>
+    public static readonly TimeSpan LeftBehindAfter = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The files their events did not bring in: every version in landing last written more than <paramref name="olderThan"/>
+    /// ago, ingested as <see cref="IngestAllAsync(IProgress{IngestionProgress}?, CancellationToken)"/> does (a failure
+    /// recorded; given up after <see cref="LocalHostSettings.MaxAttempts"/>). A younger file is left to its event. The
+    /// Functions app runs this on every BUILD_SCHEDULE tick, so a file whose event was lost, dead-lettered or poisoned
+    /// comes in by itself once the cause is gone.
+    /// </summary>
+    public Task<IngestionSummary> IngestLeftBehindAsync(TimeSpan olderThan, CancellationToken ct = default)
+    {
+        var before = _clock.GetUtcNow() - olderThan;
+        return IngestListedAsync(blob => blob.LastModified < before, null, CancellationToken.None, ct);
+    }
+
+    private async Task<IngestionSummary> IngestListedAsync(Func<BlobInfo, bool> which, IProgress<IngestionProgress>? progress,
+        CancellationToken stopping, CancellationToken ct)
     {
         using var beforeAnyFile = CancellationTokenSource.CreateLinkedTokenSource(stopping, ct);
         var federations = await FederationRegistry.LoadAsync(_store, beforeAnyFile.Token);
         var landing = new List<BlobInfo>();
-        await foreach (var blob in _store.ListAsync(Containers.Landing, "", beforeAnyFile.Token)) landing.Add(blob);
+        await foreach (var blob in _store.ListAsync(Containers.Landing, "", beforeAnyFile.Token))
+            if (which(blob)) landing.Add(blob);
         var outcomes = new List<FileOutcome>();
         foreach (var blob in landing)
         {

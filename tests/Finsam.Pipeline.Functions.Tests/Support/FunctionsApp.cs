@@ -21,7 +21,8 @@ public sealed class FunctionsApp : IDisposable
     private readonly IHost _host;
     private readonly TempFolder _work = new();
 
-    public FunctionsApp(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Func<IBlobStore, IBlobStore>? wrapStore = null)
+    public FunctionsApp(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, Func<IBlobStore, IBlobStore>? wrapStore = null,
+        TimeProvider? clock = null)
     {
         Prefix = $"f{Guid.NewGuid():N}"[..12] + "-";
         ConnectionString = azurite.ConnectionString;
@@ -41,6 +42,7 @@ public sealed class FunctionsApp : IDisposable
         // Only the store is changed: the same Azurite account, with this app's container prefix.
         var store = new AzureBlobStore(new BlobServiceClient(azurite.ConnectionString), Prefix);
         builder.Services.Replace(ServiceDescriptor.Singleton<IBlobStore>(wrapStore?.Invoke(store) ?? store));
+        if (clock is not null) builder.Services.Replace(ServiceDescriptor.Singleton(clock));
         Store = store;
         _host = builder.Build();
     }

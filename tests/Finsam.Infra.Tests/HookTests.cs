@@ -86,8 +86,15 @@ public sealed partial class HookTests
 
         Assert.Contains("project: ./functions/Finsam.Pipeline.Functions\n", yaml, StringComparison.Ordinal);
         Assert.Contains("host: function\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("run: ./infra/hooks/postprovision.sh\n", yaml, StringComparison.Ordinal);
-        Assert.Contains("run: ./infra/hooks/postdeploy.sh\n", yaml, StringComparison.Ordinal);
+        // The same sh scripts on both kinds of machine (on Windows with the sh of Git for Windows, or inside WSL).
+        foreach (var hook in new[] { "postprovision", "postdeploy" })
+            foreach (var os in new[] { "posix", "windows" })
+            {
+                var at = yaml.IndexOf($"    {os}:\n      shell: sh\n      run: ./infra/hooks/{hook}.sh\n", StringComparison.Ordinal);
+                Assert.True(at >= 0, $"azure.yaml runs no {hook}.sh with sh on {os}");
+                var owner = yaml[..at].TrimEnd('\n').Split('\n').Last(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("   ", StringComparison.Ordinal));
+                Assert.Equal($"  {hook}:", owner);
+            }
     }
 
     [Fact]

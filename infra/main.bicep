@@ -52,6 +52,9 @@ param maximumInstanceCount int = 40
 @maxValue(100)
 param logAnalyticsDailyCapGb int = 1
 
+@description('The controller function\'s mailbox for alerts (a file that failed, an event dead-lettered, a build, release or refused release, a federation late with its month); empty: no alerts, only the logs.')
+param alertEmail string = ''
+
 @description('A CanNotDelete lock on the storage account, so that azd down or a slip in the portal cannot delete the originals in raw/ (docs/deploy.md says how to remove it on purpose).')
 param lockStorage bool = true
 
@@ -95,7 +98,7 @@ var pipelineContainers = [
 var deploymentContainer = 'app-package'
 var deadLetterContainer = 'eventgrid-deadletter'
 
-resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   name: names.resourceGroup
   location: location
   tags: tags
@@ -196,6 +199,30 @@ module roles 'modules/roles.bicep' = {
     controllerGroupId: controllerGroupId
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+  }
+}
+
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: 'diagnostics'
+  scope: rg
+  params: {
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    functionAppName: app.outputs.name
+    systemTopicName: events.outputs.name
+  }
+}
+
+module alerts 'modules/alerts.bicep' = if (!empty(alertEmail)) {
+  name: 'alerts'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
+    systemTopicName: events.outputs.name
+    alertEmail: alertEmail
   }
 }
 

@@ -42,6 +42,7 @@ public static class PipelineRegistration
         services.TryAddSingleton(provider => new IngestionService(
             provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<Pseudonymizer>(), provider.GetRequiredService<TimeProvider>(),
             Options(provider), provider.GetService<ILogger<IngestionService>>()));
+        services.TryAddSingleton<DeliveryCheck>();
         services.TryAddSingleton<ModelBuilder>();
         services.TryAddSingleton<BuildAndPublish>();
         services.TryAddSingleton(provider => new Publisher(provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<TimeProvider>()));

@@ -50,11 +50,11 @@ var federationIdsValid = empty(filter(
   i => !contains(federationIdCharacters, substring(allFederationIdCharacters, i, 1))
 )) && empty(filter(federations, f => startsWith(f.id, '-')))
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' existing = {
   name: storageAccountName
 }
 
-resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' existing = {
   name: keyVaultName
 }
 

@@ -16,7 +16,7 @@ param lock bool
 @description('Event Grid\'s dead letters: kept 30 days (the scheduled run takes their files in from landing meanwhile).')
 param deadLetterContainer string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
   tags: tags
@@ -41,7 +41,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   }
 }
 
-resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {
@@ -57,7 +57,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = [
   for container in containerNames: {
     parent: blobService
     name: container
@@ -70,7 +70,7 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
 // raw/ keeps every original for good but is rarely read: cool after 30 days. Versions that were overwritten or
 // deleted expire after the soft-delete days everywhere except published/, where nothing is ever deleted by the
 // platform: retention of published versions is the app's (finsam publish --keep-last/--keep-days).
-resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {

@@ -49,7 +49,7 @@ public sealed class AppSettingsTests(CompiledInfra infra)
         var parametersFile = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Tools.InfraFolder, "main.parameters.json")))!;
         var supplied = parametersFile["parameters"]!.AsObject().Select(p => p.Key).ToList();
 
-        Assert.Equal(["environmentName", "location", "principalId", "principalType", "membersGroupId", "controllerGroupId", "federations"], supplied);
+        Assert.Equal(["environmentName", "location", "principalId", "principalType", "membersGroupId", "controllerGroupId", "alertEmail", "federations"], supplied);
         Assert.All(supplied, name => Assert.Contains(name, declared));
     }
 

@@ -272,6 +272,38 @@ public sealed class PolicyTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void A_missing_audit_log_an_alert_rule_left_out_and_a_rule_that_tells_nobody_are_reported()
+    {
+        var template = infra.Template();
+        var diagnostics = Module(template, "diagnostics")["resources"]!.AsArray();
+        diagnostics.Remove(diagnostics.Single(d => d!["name"]!.GetValue<string>() == "app-logs"));
+        diagnostics.Single(d => d!["name"]!.GetValue<string>() == "key-audit")!["properties"]!["logs"]![0]!["enabled"] = false;
+        var alerts = Module(template, "alerts");
+        var rules = alerts["variables"]!["logRules"]!.AsArray();
+        rules.Remove(rules.Single(r => r!["name"]!.GetValue<string>() == "release-refused"));
+        Resource(alerts, "metricAlerts")["properties"]!.AsObject().Remove("actions");
+
+        Assert.Equal(
+            [
+                "logs: no diagnostic setting sends AuditEvent of Microsoft.KeyVault/vaults to Log Analytics",
+                "logs: no diagnostic setting sends FunctionAppLogs of Microsoft.Web/sites to Log Analytics",
+                "alerts: no rule finsam-release-refused",
+                "alerts: no rule on Event Grid's dead-lettered events",
+            ],
+            Check(template));
+    }
+
+    [Fact]
+    public void Without_an_alert_email_the_logs_are_still_kept_and_no_alert_is_made()
+    {
+        var inputs = InfraInputs.Sample with { AlertEmail = "" };
+
+        Assert.Empty(Check(infra.Template(), inputs));
+        Assert.DoesNotContain(Deploy(infra.Template(), inputs), r => r.Is("Microsoft.Insights/scheduledQueryRules") || r.Is("Microsoft.Insights/actionGroups"));
+        Assert.Equal(4, Deploy(infra.Template(), inputs).Count(r => r.Is("Microsoft.Insights/diagnosticSettings")));
+    }
+
+    [Fact]
     public void The_runtime_must_be_dotnet_isolated_10_0()
     {
         var template = infra.Template();

@@ -21,7 +21,7 @@ public class MetadataTests
     [Fact]
     public void The_app_has_exactly_the_pipeline_functions()
     {
-        Assert.Equal(["BuildAndPublish", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "ReleaseKpi", "Versions"],
+        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "ReleaseKpi", "Versions"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -41,6 +41,15 @@ public class MetadataTests
         var trigger = Binding("BuildAndPublish");
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("%BUILD_SCHEDULE%", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
+    }
+
+    [Fact]
+    public void The_delivery_check_runs_every_morning_at_seven_utc()
+    {
+        var trigger = Binding("DeliveryReminder");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("0 0 7 * * *", trigger.GetProperty("schedule").GetString());
         Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
     }
 

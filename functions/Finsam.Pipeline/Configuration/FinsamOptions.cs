@@ -81,6 +81,14 @@ public sealed class PublishingSettings
 
     /// <summary>Retention: keep versions younger than D days; empty: keep all.</summary>
     public int? KeepDays { get; set; }
+
+    public const int DefaultDeliveryDueDay = 10;
+
+    /// <summary>
+    /// The day of the month by which every federation has delivered the month before (an accepted file for it); from this
+    /// day on, the Functions app's daily delivery check warns of each one that has not.
+    /// </summary>
+    public int DeliveryDueDay { get; set; } = DefaultDeliveryDueDay;
 }
 
 /// <summary>Secrets for privacy. Comes from configuration (Key Vault in Azure), never from the repository.</summary>

@@ -60,6 +60,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
                          $"(second minute hour day month weekday), e.g. '{PublishingSettings.DefaultReleaseSchedule}' for 06:00 UTC on the 15th of every month.");
         if (publishing.KeepLast is < 1) problems.Add(Setting(o => o.Publishing.KeepLast, publishing.KeepLast, "must be at least 1 (or empty: keep all)"));
         if (publishing.KeepDays is < 0) problems.Add(Setting(o => o.Publishing.KeepDays, publishing.KeepDays, "must be at least 0 (or empty: keep all)"));
+        if (publishing.DeliveryDueDay is < 1 or > 28)
+            problems.Add(Setting(o => o.Publishing.DeliveryDueDay, publishing.DeliveryDueDay, "must be a day of the month from 1 to 28"));
     }
 
     private static void CheckPrivacy(PrivacySettings privacy, List<string> problems)

@@ -167,7 +167,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
     private async Task<FileOutcome?> DuplicateOrNullAsync(string federation, string period, FileKind kind, string sha, BlobInfo blob, DateTimeOffset now, CancellationToken ct)
     {
         var entries = await _log.EntriesAsync(federation, period, ct);
-        var current = entries.Where(e => e.Family == kind.Family() && e.Status == "accepted").MaxBy(e => e.IngestedAt);
+        var current = entries.Where(e => e.Family == kind.Family() && e.Status == IngestionLog.Accepted).MaxBy(e => e.IngestedAt);
         if (current?.Sha256 != sha) return null;
         var earlier = current;
 
@@ -200,7 +200,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
                       (file.MaskedTextCount > 0 ? $", {file.MaskedTextCount} personnummer-shaped text(s) masked" : "") + ".";
         var federation = path.FederationId;
         var period = path.Period.ToString();
-        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, "accepted",
+        await _log.WriteAsync(federation, period, LogRow(blob, sha, federation, period, file.Kind, file.Encoding, IngestionLog.Accepted,
             file.RowCount, file.OpeningBalanceCount, 0, file.Report.WarningCount, file.MaskedTextCount, now, null, message), ct);
         return new FileOutcome(blob.Name, FileStatus.Accepted, sha, file.Kind, federation, period, file.RowCount, ErrorCount: 0,
             file.Report.WarningCount, file.MaskedTextCount, ReportPath: null, message);

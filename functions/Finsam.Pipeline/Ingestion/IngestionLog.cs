@@ -13,6 +13,9 @@ public sealed class IngestionLog(IBlobStore store)
 {
     public sealed record Entry(DateTime IngestedAt, string Family, string Status, string Sha256);
 
+    /// <summary>The status of a file whose rows are curated.</summary>
+    public const string Accepted = "accepted";
+
     public static string EntryName(string federation, string period, Entry e) =>
         CuratedLayout.Partition(CuratedLayout.IngestionLog, federation, period) +
         $"{e.IngestedAt:yyyyMMdd'T'HHmmssfff'Z'}_{e.Family}_{e.Status}_{e.Sha256}_{Nonce()}.parquet";
@@ -35,6 +38,21 @@ public sealed class IngestionLog(IBlobStore store)
         await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.IngestionLog + "/", ct))
             if (ParseName(blob.Name) is { } entry) entries.Add(entry);
         return entries;
+    }
+
+    /// <summary>Each federation's months with an accepted file, read from the listing alone (federation=…/period=… partitions).</summary>
+    public async Task<ILookup<string, string>> AcceptedMonthsAsync(CancellationToken ct)
+    {
+        var months = new List<(string Federation, string Period)>();
+        await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.IngestionLog + "/", ct))
+        {
+            var parts = blob.Name.Split('/');
+            var federation = parts.FirstOrDefault(p => p.StartsWith("federation=", StringComparison.Ordinal))?["federation=".Length..];
+            var period = parts.FirstOrDefault(p => p.StartsWith("period=", StringComparison.Ordinal))?["period=".Length..];
+            if (federation is not null && period is not null && ParseName(blob.Name) is { Status: Accepted })
+                months.Add((federation, period));
+        }
+        return months.Distinct().ToLookup(m => m.Federation, m => m.Period);
     }
 
     private static Entry? ParseName(string name)

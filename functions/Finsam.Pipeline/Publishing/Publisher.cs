@@ -168,7 +168,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
     {
         var log = (await new IngestionLog(store).AllEntriesAsync(ct))
             .GroupBy(e => e.Sha256)
-            .ToDictionary(g => g.Key, g => g.Where(e => e.Status == "accepted").DefaultIfEmpty(g.First()).MinBy(e => e!.IngestedAt)!);
+            .ToDictionary(g => g.Key, g => g.Where(e => e.Status == IngestionLog.Accepted).DefaultIfEmpty(g.First()).MinBy(e => e!.IngestedAt)!);
         var files = session.Query("""
             select federation, period, 'ledger' as family, source_sha256 from src_ledger group by all
             union select federation, period, 'ledger', source_sha256 from src_opening_balances group by all
@@ -191,7 +191,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         foreach (var (federation, period, family) in emptyMonths)
         {
             var current = (await new IngestionLog(store).EntriesAsync(federation, period, ct))
-                .Where(e => e.Family == family && e.Status == "accepted").MaxBy(e => e.IngestedAt);
+                .Where(e => e.Family == family && e.Status == IngestionLog.Accepted).MaxBy(e => e.IngestedAt);
             if (current is not null) inputs.Add(new ManifestInput(federation, period, family, current.Sha256, current.IngestedAt));
         }
         return inputs.OrderBy(i => i.Federation, StringComparer.Ordinal).ThenBy(i => i.Period, StringComparer.Ordinal)

@@ -8,7 +8,8 @@ namespace Finsam.Infra.Tests.Policy;
 public sealed record Federation(string Id, string PrincipalId);
 
 /// <summary>The principals a policy run deploys with (made-up object ids) and what it expects of them.</summary>
-public sealed record InfraInputs(IReadOnlyList<Federation> Federations, string MembersGroupId, string ControllerGroupId, string DeployerId)
+public sealed record InfraInputs(IReadOnlyList<Federation> Federations, string MembersGroupId, string ControllerGroupId, string DeployerId,
+    string AlertEmail = "kontroll@example.se")
 {
     public static InfraInputs Sample { get; } = new(
         [
@@ -33,6 +34,7 @@ public sealed record InfraInputs(IReadOnlyList<Federation> Federations, string M
         }).ToList(),
         ["membersGroupId"] = MembersGroupId,
         ["controllerGroupId"] = ControllerGroupId,
+        ["alertEmail"] = AlertEmail,
     };
 }
 
@@ -88,6 +90,7 @@ public static class InfraPolicy
         CheckLocation(compiledTemplateJson, violations);
         CheckStorage(ok, violations);
         CheckMonitoringAndVault(ok, violations);
+        CheckLogsAndAlerts(ok, inputs, violations);
         CheckApp(ok, violations);
         CheckRoles(ok, inputs, violations);
         return violations;
@@ -196,6 +199,51 @@ public static class InfraPolicy
             violations.Add("events: no Event Grid system topic on the storage account");
 
         void Expect(DeployedResource resource, object expected, params string[] path) => Expected(resource, expected, path, violations);
+    }
+
+    /// <summary>The diagnostic settings every deployment has: (what their scope ends with, the log categories it sends).</summary>
+    public static IReadOnlyList<(string Scope, string[] Categories)> AuditLogs { get; } =
+    [
+        ("/blobServices/default", ["StorageRead", "StorageWrite", "StorageDelete"]),
+        ("Microsoft.KeyVault/vaults/", ["AuditEvent"]),
+        ("Microsoft.Web/sites/", ["FunctionAppLogs"]),
+        ("Microsoft.EventGrid/systemTopics/", ["DeliveryFailures"]),
+    ];
+
+    /// <summary>The alert rules a deployment with an alert e-mail has, by name.</summary>
+    public static IReadOnlyList<string> LogAlerts { get; } =
+        ["finsam-ingestion-failed", "finsam-build-failed", "finsam-release-refused", "finsam-federation-late"];
+
+    private static void CheckLogsAndAlerts(List<DeployedResource> deployed, InfraInputs inputs, List<string> violations)
+    {
+        var settings = deployed.Where(r => r.Is("Microsoft.Insights/diagnosticSettings")).ToList();
+        foreach (var (scope, categories) in AuditLogs)
+        {
+            var setting = settings.FirstOrDefault(d => (d.GetString("scope") ?? "").Contains(scope, StringComparison.OrdinalIgnoreCase)
+                                                        && !string.IsNullOrEmpty(d.GetString("properties", "workspaceId")));
+            var sent = (setting?.Get("properties", "logs") as List<object?> ?? []).OfType<Dictionary<string, object?>>()
+                .Where(l => l.GetValueOrDefault("enabled") is true).Select(l => l.GetValueOrDefault("category") as string).ToList();
+            foreach (var missing in categories.Where(c => !sent.Contains(c)))
+                violations.Add($"logs: no diagnostic setting sends {missing} of {scope.Trim('/')} to Log Analytics");
+        }
+
+        if (string.IsNullOrEmpty(inputs.AlertEmail)) return;
+        var groups = deployed.Where(r => r.Is("Microsoft.Insights/actionGroups")).ToList();
+        if (!groups.Any(g => (g.Get("properties", "emailReceivers") as List<object?> ?? []).OfType<Dictionary<string, object?>>()
+                .Any(e => e.GetValueOrDefault("emailAddress") as string == inputs.AlertEmail)))
+            violations.Add($"alerts: no action group mails {inputs.AlertEmail}");
+        var rules = deployed.Where(r => r.Is("Microsoft.Insights/scheduledQueryRules")).ToDictionary(r => r.Name ?? r.Path);
+        foreach (var name in LogAlerts)
+        {
+            if (!rules.TryGetValue(name, out var rule))
+                violations.Add($"alerts: no rule {name}");
+            else if (rule.Get("properties", "actions", "actionGroups") is not List<object?> { Count: > 0 })
+                violations.Add($"alerts: {name} tells nobody (no action group)");
+        }
+        if (!deployed.Any(r => r.Is("Microsoft.Insights/metricAlerts")
+                               && ArmContext.ToJson(r.Get("properties", "criteria")).Contains("\"DeadLetteredCount\"", StringComparison.Ordinal)
+                               && r.Get("properties", "actions") is List<object?> { Count: > 0 }))
+            violations.Add("alerts: no rule on Event Grid's dead-lettered events");
     }
 
     private static void CheckApp(List<DeployedResource> deployed, List<string> violations)

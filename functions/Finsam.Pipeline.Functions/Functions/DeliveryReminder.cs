@@ -1,0 +1,27 @@
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Ingestion;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Finsam.Pipeline.Functions;
+
+/// <summary>
+/// Every morning (07:00 UTC), from the due day of the month (<c>Finsam__Publishing__DeliveryDueDay</c>, the 10th): one
+/// warning for each federation that has delivered before but has no accepted file for last month. The alert
+/// <c>federation-late</c> (infra/modules/alerts.bicep) mails the controller on it.
+/// </summary>
+public sealed class DeliveryReminder(DeliveryCheck check, IOptions<FinsamOptions> options, ILogger<DeliveryReminder> logger)
+{
+    /// <summary>The words the alert rule looks for: change both together.</summary>
+    public const string LateMessage = "has no accepted file for";
+
+    [Function(nameof(DeliveryReminder))]
+    public async Task Run([TimerTrigger("0 0 7 * * *", RunOnStartup = false)] TimerInfo timer, CancellationToken ct)
+    {
+        var dueDay = options.Value.Publishing.DeliveryDueDay;
+        foreach (var late in await check.LateAsync(dueDay, ct))
+            logger.LogWarning("Federation {Federation} " + LateMessage + " {Month} by day {DueDay} of the next month; its latest month is {LastMonth}",
+                late.FederationId, late.Month, dueDay, late.LastMonth);
+    }
+}

@@ -1,0 +1,30 @@
+using Finsam.Pipeline.Reference;
+using Finsam.Pipeline.Storage;
+
+namespace Finsam.Pipeline.Ingestion;
+
+/// <summary>A federation with no accepted file for a month it was due to deliver.</summary>
+public sealed record LateDelivery(string FederationId, string Month, string? LastMonth);
+
+/// <summary>
+/// Which federations have not delivered the month before by the due day of this month: from that day on, each federation of
+/// reference/federations.csv that has delivered before (an accepted file for an earlier month) but has no accepted file
+/// for last month. A federation that has never delivered is still being onboarded and is left out.
+/// </summary>
+public sealed class DeliveryCheck(IBlobStore store, TimeProvider clock)
+{
+    public async Task<IReadOnlyList<LateDelivery>> LateAsync(int dueDay, CancellationToken ct = default)
+    {
+        var today = clock.GetUtcNow();
+        if (today.Day < dueDay) return [];
+        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var federations = await FederationRegistry.LoadAsync(store, ct);
+        var accepted = await new IngestionLog(store).AcceptedMonthsAsync(ct);
+        return federations.All
+            .Select(f => (f.Id, Months: accepted[f.Id].ToList()))
+            .Where(f => f.Months.Any(m => string.CompareOrdinal(m, month) < 0) && !f.Months.Contains(month))
+            .Select(f => new LateDelivery(f.Id, month, f.Months.Max(StringComparer.Ordinal)))
+            .OrderBy(l => l.FederationId, StringComparer.Ordinal)
+            .ToList();
+    }
+}

@@ -43,6 +43,7 @@ public static class PipelineRegistration
             provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<Pseudonymizer>(), provider.GetRequiredService<TimeProvider>(),
             Options(provider), provider.GetService<ILogger<IngestionService>>()));
         services.TryAddSingleton<DeliveryCheck>();
+        services.TryAddSingleton<OriginalsRetention>();
         services.TryAddSingleton<ModelBuilder>();
         services.TryAddSingleton<BuildAndPublish>();
         services.TryAddSingleton(provider => new Publisher(provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<TimeProvider>()));

@@ -21,7 +21,7 @@ public class MetadataTests
     [Fact]
     public void The_app_has_exactly_the_pipeline_functions()
     {
-        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "ReleaseKpi", "Versions"],
+        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaKpi", "KoladaMunicipality", "ReleaseKpi", "RetainOriginals", "Versions"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -50,6 +50,15 @@ public class MetadataTests
         var trigger = Binding("DeliveryReminder");
         Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
         Assert.Equal("0 0 7 * * *", trigger.GetProperty("schedule").GetString());
+        Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
+    }
+
+    [Fact]
+    public void Retention_of_originals_runs_every_night_at_three_utc()
+    {
+        var trigger = Binding("RetainOriginals");
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("0 0 3 * * *", trigger.GetProperty("schedule").GetString());
         Assert.False(trigger.GetProperty("runOnStartup").GetBoolean());
     }
 

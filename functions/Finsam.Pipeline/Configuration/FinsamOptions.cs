@@ -96,6 +96,15 @@ public sealed class PrivacySettings
 {
     /// <summary>Base64 key of at least 32 bytes for the HMAC-SHA-256 pseudonyms. Required to ingest participant files.</summary>
     public string? PseudonymKey { get; set; }
+
+    public const int DefaultOriginalsYears = 1;
+
+    /// <summary>
+    /// How long the originals that may hold identity numbers — participant exports in raw/, and every rejected file in
+    /// quarantine/ — are kept: through this many years after their month's year (1: a file for March 2025 is kept through
+    /// 2026 and deleted in January 2027). The controller's decision, with the data protection officer (100 keeps them).
+    /// </summary>
+    public int OriginalsYears { get; set; } = DefaultOriginalsYears;
 }
 
 /// <summary>Limits a hostile file cannot break (docs/data-contract.md, "Limits").</summary>

@@ -66,6 +66,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
 
     private static void CheckPrivacy(PrivacySettings privacy, List<string> problems)
     {
+        if (privacy.OriginalsYears < 0)
+            problems.Add(Setting(o => o.Privacy.OriginalsYears, privacy.OriginalsYears, "must be 0 or more years"));
         if (string.IsNullOrWhiteSpace(privacy.PseudonymKey)) return; // required only where participant files are ingested
         try
         {

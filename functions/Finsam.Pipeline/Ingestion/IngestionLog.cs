@@ -40,20 +40,28 @@ public sealed class IngestionLog(IBlobStore store)
         return entries;
     }
 
-    /// <summary>Each federation's months with an accepted file, read from the listing alone (federation=…/period=… partitions).</summary>
-    public async Task<ILookup<string, string>> AcceptedMonthsAsync(CancellationToken ct)
+    /// <summary>An entry with the federation and month of its partition.</summary>
+    public sealed record PartitionEntry(string Federation, string Period, Entry Entry);
+
+    /// <summary>Every entry with its partition's federation and month, read from the listing alone (federation=…/period=…).</summary>
+    public async Task<List<PartitionEntry>> AllPartitionEntriesAsync(CancellationToken ct)
     {
-        var months = new List<(string Federation, string Period)>();
+        var entries = new List<PartitionEntry>();
         await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.IngestionLog + "/", ct))
         {
             var parts = blob.Name.Split('/');
             var federation = parts.FirstOrDefault(p => p.StartsWith("federation=", StringComparison.Ordinal))?["federation=".Length..];
             var period = parts.FirstOrDefault(p => p.StartsWith("period=", StringComparison.Ordinal))?["period=".Length..];
-            if (federation is not null && period is not null && ParseName(blob.Name) is { Status: Accepted })
-                months.Add((federation, period));
+            if (federation is not null && period is not null && ParseName(blob.Name) is { } entry)
+                entries.Add(new PartitionEntry(federation, period, entry));
         }
-        return months.Distinct().ToLookup(m => m.Federation, m => m.Period);
+        return entries;
     }
+
+    /// <summary>Each federation's months with an accepted file.</summary>
+    public async Task<ILookup<string, string>> AcceptedMonthsAsync(CancellationToken ct) =>
+        (await AllPartitionEntriesAsync(ct)).Where(e => e.Entry.Status == Accepted)
+            .Select(e => (e.Federation, e.Period)).Distinct().ToLookup(m => m.Federation, m => m.Period);
 
     private static Entry? ParseName(string name)
     {

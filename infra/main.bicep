@@ -52,6 +52,16 @@ param maximumInstanceCount int = 40
 @maxValue(100)
 param logAnalyticsDailyCapGb int = 1
 
+@description('Years after their month\'s year that originals which may hold identity numbers are kept (participant exports in raw/, rejected files in quarantine/): the controller\'s decision with the data protection officer (docs/operations.md). 100 keeps them.')
+@minValue(0)
+@maxValue(100)
+param originalsYears int = 1
+
+@description('Day of the month by which each federation has delivered the month before; from then on the federation-late alert names those that have not.')
+@minValue(1)
+@maxValue(28)
+param deliveryDueDay int = 10
+
 @description('The controller function\'s mailbox for alerts (a file that failed, an event dead-lettered, a build, release or refused release, a federation late with its month); empty: no alerts, only the logs.')
 param alertEmail string = ''
 
@@ -177,6 +187,8 @@ module app 'modules/app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     buildSchedule: buildSchedule
     releaseSchedule: releaseSchedule
+    originalsYears: originalsYears
+    deliveryDueDay: deliveryDueDay
   }
   // The app's roles (Key Vault Secrets User above all) exist before the app starts and resolves its Key Vault reference.
   dependsOn: [

@@ -11,6 +11,7 @@ set -eu
 : "${AZURE_FUNCTION_APP_NAME:?Run this through azd: AZURE_FUNCTION_APP_NAME is not set.}"
 : "${AZURE_RESOURCE_GROUP:?Run this through azd: AZURE_RESOURCE_GROUP is not set.}"
 : "${AZURE_STORAGE_ACCOUNT_ID:?Run this through azd: AZURE_STORAGE_ACCOUNT_ID is not set.}"
+: "${AZURE_STORAGE_ACCOUNT_NAME:?Run this through azd: AZURE_STORAGE_ACCOUNT_NAME is not set.}"
 : "${FINSAM_FEDERATION_UPLOADER_ROLE_ID:?Run this through azd: FINSAM_FEDERATION_UPLOADER_ROLE_ID is not set.}"
 : "${FINSAM_FEDERATION_UPLOADERS?Run this through azd: FINSAM_FEDERATION_UPLOADERS is not set.}"
 secret_name=pseudonym-key
@@ -22,24 +23,48 @@ done
 # Offboarding: a federation taken out of the federations parameter, or moved to another group, leaves its former
 # group's assignment behind (a deployment adds and updates, never deletes). Remove each assignment of the uploader role
 # on the storage account whose principal uploads for no federation listed now.
+# Every az output is read without carriage returns: az on Windows ends its tsv lines with CR LF.
 tab=$(printf '\t')
 if ! uploads=$(az role assignment list --scope "$AZURE_STORAGE_ACCOUNT_ID" --role "$FINSAM_FEDERATION_UPLOADER_ROLE_ID" \
   --query "[].[id, principalId]" --output tsv); then
   echo "postprovision: could not list the upload roles on the storage account; nothing was changed." >&2
   exit 1
 fi
-printf '%s\n' "$uploads" |
+stale=$(printf '%s\n' "$uploads" | tr -d '\r' |
   while IFS="$tab" read -r assignment principal; do
     [ -n "$assignment" ] || continue
     principal=$(printf '%s' "$principal" | tr '[:upper:]' '[:lower:]')
     case " $FINSAM_FEDERATION_UPLOADERS " in
       *" $principal "*) ;;
-      *)
-        echo "postprovision: removing the upload role of $principal, which uploads for no federation listed ..."
-        az role assignment delete --ids "$assignment" --output none
-        ;;
+      *) printf '%s %s\n' "$assignment" "$principal" ;;
     esac
-  done
+  done)
+if [ -n "$stale" ]; then
+  # The account's CanNotDelete lock refuses deleting role assignments on it too (ScopeLocked): lift it for the deletions
+  # and put it back, whatever happens to them.
+  lock=$(az lock list --resource-group "$AZURE_RESOURCE_GROUP" --resource "$AZURE_STORAGE_ACCOUNT_NAME" \
+    --resource-type Microsoft.Storage/storageAccounts --query "[?name=='keep-originals'].name" --output tsv | tr -d '\r')
+  if [ -n "$lock" ]; then
+    az lock delete --name keep-originals --resource-group "$AZURE_RESOURCE_GROUP" --resource "$AZURE_STORAGE_ACCOUNT_NAME" \
+      --resource-type Microsoft.Storage/storageAccounts --output none
+  fi
+  removed=true
+  if ! printf '%s\n' "$stale" | while read -r assignment principal; do
+      echo "postprovision: removing the upload role of $principal, which uploads for no federation listed ..."
+      az role assignment delete --ids "$assignment" --output none || exit 1
+    done; then
+    removed=false
+  fi
+  if [ -n "$lock" ]; then
+    az lock create --name keep-originals --lock-type CanNotDelete --resource-group "$AZURE_RESOURCE_GROUP" \
+      --resource "$AZURE_STORAGE_ACCOUNT_NAME" --resource-type Microsoft.Storage/storageAccounts \
+      --notes "Holds the federations' originals (raw/) and the published versions. Copy them before removing this lock (docs/deploy.md)." --output none
+  fi
+  if [ "$removed" != true ]; then
+    echo "postprovision: an upload role could not be removed (above); the storage lock is back. Run 'azd hooks run postprovision' again." >&2
+    exit 1
+  fi
+fi
 
 # A new role assignment takes a few minutes to reach Key Vault: retry the listing, and never take a failed listing
 # for an empty vault.
@@ -54,7 +79,7 @@ until names=$(az keyvault secret list --vault-name "$AZURE_KEY_VAULT_NAME" --que
   sleep 30
 done
 
-if printf '%s\n' "$names" | grep -qx "$secret_name"; then
+if printf '%s\n' "$names" | tr -d '\r' | grep -qx "$secret_name"; then
   echo "postprovision: $AZURE_KEY_VAULT_NAME already holds $secret_name; it is kept as it is."
   exit 0
 fi

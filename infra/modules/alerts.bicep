@@ -48,14 +48,14 @@ var logRules = [
     description: 'A build or release published nothing: an assertion failed, or the job threw.'
     severity: 2
     frequency: 'PT15M'
-    query: 'union (AppTraces | where SeverityLevel >= 3 and Message has \'nothing is published\'), (AppExceptions | where OperationName in (\'BuildAndPublish\', \'ReleaseKpi\') and not(OuterMessage has \'small-count audit failed\'))'
+    query: 'union (AppTraces | where SeverityLevel >= 3 and Message has \'nothing is published\'), (AppExceptions | where OperationName in (\'BuildAndPublish\', \'ReleaseKpi\') and not(tostring(Details) has \'small-count audit failed\' or InnermostMessage has \'small-count audit failed\'))'
   }
   {
     name: 'release-refused'
     description: 'A member release was refused: the small-count audit failed, so the members keep the previous release.'
     severity: 1
     frequency: 'PT15M'
-    query: 'AppExceptions | where OperationName == \'ReleaseKpi\' and OuterMessage has \'small-count audit failed\''
+    query: 'AppExceptions | where OperationName == \'ReleaseKpi\' and (tostring(Details) has \'small-count audit failed\' or InnermostMessage has \'small-count audit failed\')'
   }
   {
     name: 'federation-late'
@@ -96,6 +96,8 @@ resource logAlerts 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = [
         ]
       }
       autoMitigate: false
+      // A failure that stays (an assertion fails on every tick) mails once in six hours, not every quarter.
+      muteActionsDuration: rule.frequency == 'P1D' ? null : 'PT6H'
       actions: {
         actionGroups: [
           controllers.id

@@ -13,6 +13,8 @@ param keyVaultName string
 param maximumInstanceCount int
 param buildSchedule string
 param releaseSchedule string
+param originalsYears int
+param deliveryDueDay int
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
   name: identityName
@@ -93,6 +95,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     FinsamStorage__clientId: identity.properties.clientId
     BUILD_SCHEDULE: buildSchedule
     RELEASE_SCHEDULE: releaseSchedule
+    // Set here so that a provision never drops them (this resource replaces every app setting).
+    Finsam__Privacy__OriginalsYears: string(originalsYears)
+    Finsam__Publishing__DeliveryDueDay: string(deliveryDueDay)
     // Resolved by the platform with keyVaultReferenceIdentity; the value never appears in a template or a setting.
     Finsam__Privacy__PseudonymKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=pseudonym-key)'
     // The Functions host's own storage (leases, blob receipts, poison queue), by the same identity.

@@ -1,5 +1,7 @@
 // Audit and platform logs to Log Analytics (the workspace of monitoring.bicep, with its daily cap):
-// - the storage account's blob service: every read, write and delete (who uploaded to landing/, who read published/);
+// - the storage account's blob service: every write and delete (who uploaded to landing/, who changed reference/). Reads
+//   are left out: the app's own reads of curated/ would fill the workspace's daily cap and stop the logs the alerts read.
+//   These logs name each blob as the federation named it, unmasked; only the subscription's owners read the workspace;
 // - Key Vault: AuditEvent (every access to the pseudonym key);
 // - the Functions app: FunctionAppLogs (the platform's log of the host);
 // - the Event Grid system topic: DeliveryFailures (events it could not hand to the blob trigger).
@@ -44,10 +46,6 @@ resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   properties: {
     workspaceId: logAnalytics.id
     logs: [
-      {
-        category: 'StorageRead'
-        enabled: true
-      }
       {
         category: 'StorageWrite'
         enabled: true

@@ -155,7 +155,7 @@ resource keepOriginals 'Microsoft.Authorization/locks@2020-05-01' = if (lock) {
   scope: storage
   properties: {
     level: 'CanNotDelete'
-    notes: 'Holds every original federation file (raw/) and the published versions. Copy them before removing this lock (docs/deploy.md).'
+    notes: 'Holds the federations\' originals (raw/) and the published versions. Copy them before removing this lock (docs/deploy.md).'
   }
 }
 

@@ -30,6 +30,8 @@ public sealed class AppSettingsTests(CompiledInfra infra)
         Assert.Equal("ClientId=⟨?⟩;Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]);
         Assert.Equal(PublishingSettings.DefaultBuildSchedule, settings["BUILD_SCHEDULE"]);
         Assert.Equal(PublishingSettings.DefaultReleaseSchedule, settings["RELEASE_SCHEDULE"]);
+        Assert.Equal("1", settings[FinsamSettings.EnvironmentName(o => o.Privacy.OriginalsYears)]);
+        Assert.Equal("10", settings[FinsamSettings.EnvironmentName(o => o.Publishing.DeliveryDueDay)]);
     }
 
     [Fact]
@@ -49,8 +51,14 @@ public sealed class AppSettingsTests(CompiledInfra infra)
         var parametersFile = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Tools.InfraFolder, "main.parameters.json")))!;
         var supplied = parametersFile["parameters"]!.AsObject().Select(p => p.Key).ToList();
 
-        Assert.Equal(["environmentName", "location", "principalId", "principalType", "membersGroupId", "controllerGroupId", "alertEmail", "federations"], supplied);
+        Assert.Equal(["environmentName", "location", "principalId", "principalType", "membersGroupId", "controllerGroupId", "alertEmail", "originalsYears", "deliveryDueDay", "federations"], supplied);
         Assert.All(supplied, name => Assert.Contains(name, declared));
+        // The controller edits the numbers in the file; a number typed as text would fail the deployment.
+        var parameters = infra.Template()["parameters"]!;
+        Assert.Equal(1, (int)parametersFile["parameters"]!["originalsYears"]!["value"]!);
+        Assert.Equal(10, (int)parametersFile["parameters"]!["deliveryDueDay"]!["value"]!);
+        Assert.Equal("int", (string)parameters["originalsYears"]!["type"]!);
+        Assert.Equal("int", (string)parameters["deliveryDueDay"]!["type"]!);
     }
 
     private Dictionary<string, object?> Settings() =>

@@ -134,8 +134,12 @@ public sealed partial class HookTests
             uploaders: "11111111-0000-0000-0000-0000000000ab 11111111-0000-0000-0000-000000000002");
 
         Assert.True(run.Result.ExitCode == 0, run.Result.Output);
+        // The storage lock refuses deleting a role assignment on the account: lifted for the deletion, then put back.
         Assert.Equal(
-            [ListUploadRoles, "role assignment delete --ids /ra/stale --output none", "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"],
+            [
+                ListUploadRoles, ListLock, DeleteLock, "role assignment delete --ids /ra/stale --output none", CreateLock,
+                "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv",
+            ],
             run.Calls);
         Assert.Contains("removing the upload role of 99999999-0000-0000-0000-000000000009, which uploads for no federation listed", run.Result.Stdout,
             StringComparison.Ordinal);
@@ -144,11 +148,12 @@ public sealed partial class HookTests
     [Fact]
     public void Postprovision_removes_every_upload_role_when_no_federation_is_listed_and_stops_when_it_cannot_list_them()
     {
-        var none = RunPostprovision("pseudonym-key", uploadRoles: "/ra/a\t11111111-0000-0000-0000-000000000001\n", uploaders: "");
+        var none = RunPostprovision("pseudonym-key", uploadRoles: "/ra/a\t11111111-0000-0000-0000-000000000001\n", uploaders: "", locks: "");
         // The fake az's listing ends in an error (its printf closed, then exit 1), as az does without the right to list.
         var refused = RunPostprovision("pseudonym-key", uploadRoles: "' >&2; exit 1; printf '");
 
-        Assert.Equal([ListUploadRoles, "role assignment delete --ids /ra/a --output none", "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"],
+        // Without the lock (lockStorage false) there is nothing to lift.
+        Assert.Equal([ListUploadRoles, ListLock, "role assignment delete --ids /ra/a --output none", "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"],
             none.Calls);
         Assert.Equal(1, refused.Result.ExitCode);
         Assert.Equal([ListUploadRoles], refused.Calls);
@@ -165,12 +170,30 @@ public sealed partial class HookTests
         Assert.Contains("roles", dependsOn);
     }
 
+    private const string LockOn = "--resource-group rg-finsam-test --resource finsamtest --resource-type Microsoft.Storage/storageAccounts";
+    private const string ListLock = $"lock list {LockOn} --query [?name=='keep-originals'].name --output tsv";
+    private const string DeleteLock = $"lock delete --name keep-originals {LockOn} --output none";
+    private const string CreateLock = "lock create --name keep-originals --lock-type CanNotDelete --resource-group rg-finsam-test --resource finsamtest " +
+        "--resource-type Microsoft.Storage/storageAccounts --notes Holds the federations' originals (raw/) and the published versions. " +
+        "Copy them before removing this lock (docs/deploy.md). --output none";
+
+    [Fact]
+    public void Postprovision_reads_az_output_with_windows_line_ends()
+    {
+        // az on Windows ends tsv lines with CR LF: the key must still be found, and a listed group still be listed.
+        var run = RunPostprovision("other-secret\r\npseudonym-key\r",
+            uploadRoles: "/ra/kept\t11111111-0000-0000-0000-000000000001\r\n");
+
+        Assert.True(run.Result.ExitCode == 0, run.Result.Output);
+        Assert.Equal([ListUploadRoles, "keyvault secret list --vault-name finsam-kv-test --query [].name --output tsv"], run.Calls);
+    }
+
     private const string StorageId = "/subscriptions/s/resourceGroups/rg-finsam-test/providers/Microsoft.Storage/storageAccounts/finsamtest";
     private const string ListUploadRoles = $"role assignment list --scope {StorageId} --role 00000000-0000-0000-0000-00000000aaaa --query [].[id, principalId] --output tsv";
 
     /// <summary>Runs the postprovision hook with an az of our own on the PATH that records each call and lists the given secrets.</summary>
     private static (ProcessResult Result, List<string> Calls) RunPostprovision(string existingSecrets, string uploadRoles = "",
-        string uploaders = "11111111-0000-0000-0000-000000000001")
+        string uploaders = "11111111-0000-0000-0000-000000000001", string locks = "keep-originals\n")
     {
         var folder = Directory.CreateTempSubdirectory("finsam-hook-").FullName;
         try
@@ -183,6 +206,7 @@ public sealed partial class HookTests
                 case "$*" in
                   "keyvault secret list "*) printf '{{existingSecrets}}\n' ;;
                   "role assignment list "*) printf '{{uploadRoles}}' ;;
+                  "lock list "*) printf '{{locks}}' ;;
                 esac
                 """);
             Tools.Run("/bin/chmod", ["u+x", az]);
@@ -193,6 +217,7 @@ public sealed partial class HookTests
                 ["AZURE_FUNCTION_APP_NAME"] = "finsam-test",
                 ["AZURE_RESOURCE_GROUP"] = "rg-finsam-test",
                 ["AZURE_STORAGE_ACCOUNT_ID"] = StorageId,
+                ["AZURE_STORAGE_ACCOUNT_NAME"] = "finsamtest",
                 ["FINSAM_FEDERATION_UPLOADER_ROLE_ID"] = "00000000-0000-0000-0000-00000000aaaa",
                 ["FINSAM_FEDERATION_UPLOADERS"] = uploaders,
             });

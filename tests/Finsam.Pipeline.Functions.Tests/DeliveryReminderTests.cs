@@ -33,6 +33,14 @@ public class DeliveryReminderTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Three_months_on_it_is_still_named()
+    {
+        Assert.Equal(
+            ["Federation aspdalen has no accepted file for 2025-04 by day 10 of the next month; its latest month is 2025-01"],
+            (await WarningsOnAsync("2025-05-10")).Select(l => l[..l.IndexOf(" [", StringComparison.Ordinal)]));
+    }
+
+    [Fact]
     public async Task From_the_tenth_a_federation_without_last_months_file_is_named_once()
     {
         Assert.Equal(
@@ -43,7 +51,8 @@ public class DeliveryReminderTests(AzuriteFixture azurite)
     [Theory]
     [InlineData("2025-03-09")] // before the due day
     [InlineData("2025-02-20")] // January delivered
-    public async Task Before_the_due_day_or_with_the_month_delivered_nothing_is_said(string day)
+    [InlineData("2025-06-10")] // nothing since January: four months back, it has stopped delivering
+    public async Task Before_the_due_day_with_the_month_delivered_or_long_stopped_nothing_is_said(string day)
     {
         Assert.Empty(await WarningsOnAsync(day));
     }

@@ -66,8 +66,8 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
 
     private static void CheckPrivacy(PrivacySettings privacy, List<string> problems)
     {
-        if (privacy.OriginalsYears < 0)
-            problems.Add(Setting(o => o.Privacy.OriginalsYears, privacy.OriginalsYears, "must be 0 or more years"));
+        if (privacy.OriginalsYears is < 0 or > 100)
+            problems.Add(Setting(o => o.Privacy.OriginalsYears, privacy.OriginalsYears, "must be from 0 to 100 years (100 keeps the originals)"));
         if (string.IsNullOrWhiteSpace(privacy.PseudonymKey)) return; // required only where participant files are ingested
         try
         {

@@ -9,20 +9,27 @@ public sealed record LateDelivery(string FederationId, string Month, string? Las
 /// <summary>
 /// Which federations have not delivered the month before by the due day of this month: from that day on, each federation of
 /// reference/federations.csv that has delivered before (an accepted file for an earlier month) but has no accepted file
-/// for last month. A federation that has never delivered is still being onboarded and is left out.
+/// for last month. A federation that has never delivered is still being onboarded, and one whose latest month is more than
+/// <see cref="RemindedMonths"/> months back has stopped delivering (taken out of the deployment, or merged): both are left
+/// out, so that a federation kept in federations.csv for its published history is not reminded for ever.
 /// </summary>
 public sealed class DeliveryCheck(IBlobStore store, TimeProvider clock)
 {
+    /// <summary>How many months a federation is reminded of: its latest month at most this far before the month due.</summary>
+    public const int RemindedMonths = 3;
+
     public async Task<IReadOnlyList<LateDelivery>> LateAsync(int dueDay, CancellationToken ct = default)
     {
         var today = clock.GetUtcNow();
         if (today.Day < dueDay) return [];
-        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var due = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var month = due.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        var oldest = due.AddMonths(-RemindedMonths).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
         var federations = await FederationRegistry.LoadAsync(store, ct);
         var accepted = await new IngestionLog(store).AcceptedMonthsAsync(ct);
         return federations.All
             .Select(f => (f.Id, Months: accepted[f.Id].ToList()))
-            .Where(f => f.Months.Any(m => string.CompareOrdinal(m, month) < 0) && !f.Months.Contains(month))
+            .Where(f => f.Months.Any(m => string.CompareOrdinal(m, month) < 0 && string.CompareOrdinal(m, oldest) >= 0) && !f.Months.Contains(month))
             .Select(f => new LateDelivery(f.Id, month, f.Months.Max(StringComparer.Ordinal)))
             .OrderBy(l => l.FederationId, StringComparer.Ordinal)
             .ToList();

@@ -267,11 +267,14 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
 
     /// <summary>
     /// The landing file's name as a quarantine name may hold it: identity numbers masked, only letters, digits, '.', '-' and
-    /// '_', and at most <see cref="MaxSafeFileNameBytes"/> bytes (the extension kept), so that any landing name can be quarantined.
+    /// '_', never ".report." (the reports' mark), and at most <see cref="MaxSafeFileNameBytes"/> bytes (the extension kept), so that any landing name can be quarantined.
     /// </summary>
     private static string SafeFileName(string name)
     {
-        var safe = new string(FreeTextMasker.Masked(name).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.');
+        var safe = new string(FreeTextMasker.Masked(name).Select(c => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_').ToArray()).TrimStart('.')
+            // Only the pipeline's own reports end in .report.txt or .report.json (the controllers may read those, and
+            // retention keeps them): a federation's file named so is renamed.
+            .Replace(".report.", "_report.", StringComparison.OrdinalIgnoreCase);
         if (safe.Length == 0) return "file";
         if (System.Text.Encoding.UTF8.GetByteCount(safe) <= MaxSafeFileNameBytes) return safe;
         var dot = safe.LastIndexOf('.');

@@ -26,11 +26,11 @@ public sealed class OriginalsRetention(IBlobStore store, TimeProvider clock)
 
         var raw = new List<string>();
         var entries = await new IngestionLog(store).AllPartitionEntriesAsync(ct);
-        // An original is kept while any month it was delivered for is kept.
-        foreach (var original in entries.Where(e => PersonalFamilies.Contains(e.Entry.Family) && e.Entry.Sha256.Length == 64)
-                     .GroupBy(e => e.Entry.Sha256))
+        // An original goes only when every entry of its bytes is personal and expired: the same bytes rejected once as of
+        // unknown kind and later accepted as a ledger stay, as does a file still within its time for another month.
+        foreach (var original in entries.Where(e => e.Entry.Sha256.Length == 64).GroupBy(e => e.Entry.Sha256))
         {
-            if (!original.All(e => Expired(YearOf(e.Period) ?? e.Entry.IngestedAt.Year))) continue;
+            if (!original.All(e => PersonalFamilies.Contains(e.Entry.Family) && Expired(YearOf(e.Period) ?? e.Entry.IngestedAt.Year))) continue;
             if (await store.DeleteAsync(Containers.Raw, original.Key, ct: ct)) raw.Add(original.Key);
         }
 

@@ -74,6 +74,9 @@ public static class InfraPolicy
         .. FinsamSettings.Names.Where(n => n != FinsamSettings.StorageConnection
                                            && !n.StartsWith(FinsamOptions.SectionName + "__", StringComparison.Ordinal)),
         PseudonymKeySetting,
+        // The controller's decisions, parameters of main.bicep (infra/main.parameters.json).
+        FinsamSettings.EnvironmentName(o => o.Privacy.OriginalsYears),
+        FinsamSettings.EnvironmentName(o => o.Publishing.DeliveryDueDay),
     ];
 
     /// <summary>Text that only a key, a SAS or a connection string of a storage account or service bus would hold.</summary>
@@ -204,7 +207,7 @@ public static class InfraPolicy
     /// <summary>The diagnostic settings every deployment has: (what their scope ends with, the log categories it sends).</summary>
     public static IReadOnlyList<(string Scope, string[] Categories)> AuditLogs { get; } =
     [
-        ("/blobServices/default", ["StorageRead", "StorageWrite", "StorageDelete"]),
+        ("/blobServices/default", ["StorageWrite", "StorageDelete"]),
         ("Microsoft.KeyVault/vaults/", ["AuditEvent"]),
         ("Microsoft.Web/sites/", ["FunctionAppLogs"]),
         ("Microsoft.EventGrid/systemTopics/", ["DeliveryFailures"]),

@@ -496,6 +496,21 @@ public abstract class IngestionTests(IStoreFactory factory) : IAsyncLifetime
         Assert.Contains(quarantine, n => n.EndsWith(".csv.report.txt"));
     }
 
+    [Fact]
+    public async Task A_file_named_like_a_report_is_quarantined_under_a_name_no_report_has()
+    {
+        // Only the pipeline's reports end in .report.txt or .report.json: controllers read them and retention keeps them.
+        await DropAsync("aspdalen/2025-01/deltagare.report.txt", Encoding.UTF8.GetBytes("not an export"));
+
+        var summary = await Service.IngestAllAsync();
+
+        Assert.Equal(FileStatus.Rejected, summary.Files.Single().Status);
+        var quarantine = await NamesAsync(Containers.Quarantine);
+        var original = Assert.Single(quarantine, n => !n.EndsWith(".report.txt") && !n.EndsWith(".report.json"));
+        Assert.EndsWith("deltagare_report.txt", original);
+        Assert.Equal([original, original + ".report.json", original + ".report.txt"], quarantine.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Throws on every write to curated blobs whose name matches.</summary>
     private sealed class ThrowingWritesStore(IBlobStore inner, Func<string, bool> fails, Func<Exception> error) : DelegatingBlobStore(inner)
     {

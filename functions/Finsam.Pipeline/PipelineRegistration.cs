@@ -44,6 +44,7 @@ public static class PipelineRegistration
             Options(provider), provider.GetService<ILogger<IngestionService>>()));
         services.TryAddSingleton<DeliveryCheck>();
         services.TryAddSingleton<OriginalsRetention>();
+        services.TryAddSingleton<Erasure.PersonErasure>();
         services.TryAddSingleton<ModelBuilder>();
         services.TryAddSingleton<BuildAndPublish>();
         services.TryAddSingleton(provider => new Publisher(provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<TimeProvider>()));

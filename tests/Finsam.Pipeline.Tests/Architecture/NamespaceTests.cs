@@ -65,6 +65,15 @@ public class NamespaceTests
         Assert.Contains("Finsam.Pipeline.Versions", dependencies["Finsam.Pipeline.Disclosure"]);
     }
 
+    [Fact]
+    public void Erasure_is_at_the_end_of_the_flow_and_no_room_uses_it()
+    {
+        var dependencies = NamespaceDependencies(Loaded.Value);
+
+        Assert.Contains("Finsam.Pipeline.Publishing", dependencies["Finsam.Pipeline.Erasure"]);
+        Assert.Empty(dependencies.Where(d => d.Key != "Finsam.Pipeline" && d.Value.Contains("Finsam.Pipeline.Erasure")).Select(d => d.Key));
+    }
+
     /// <summary>Each namespace of the core with the other namespaces of the core its types use.</summary>
     private static Dictionary<string, HashSet<string>> NamespaceDependencies(ArchUnitNET.Domain.Architecture architecture) =>
         architecture.Types

@@ -28,7 +28,7 @@ public static class CliApp
         root.Add(PullCommand.Create(console, settings));
         root.Add(DiffCommand.Create(console, settings));
         root.Add(HostCommand.Create(console, settings));
-        root.Add(EraseCommand.Create(console, settings));
+        root.Add(EraseCommand.Create(console, settings, input));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using Finsam.Pipeline.Functions.Tests.Support;
+using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
 using Microsoft.Azure.Functions.Worker;
@@ -28,7 +29,7 @@ public class DeliveryReminderTests(AzuriteFixture azurite)
 
         await app.Function<DeliveryReminder>().Run(new TimerInfo(), CancellationToken.None);
 
-        return app.Logs.Lines.Where(l => l.Contains(DeliveryReminder.LateMessage, StringComparison.Ordinal))
+        return app.Logs.Lines.Where(l => l.Contains(DeliveryCheck.LateMessage, StringComparison.Ordinal))
             .Select(l => l[l.IndexOf("Federation ", StringComparison.Ordinal)..]).ToList();
     }
 

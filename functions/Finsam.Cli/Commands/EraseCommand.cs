@@ -12,11 +12,11 @@ namespace Finsam.Cli.Commands;
 /// </summary>
 public static class EraseCommand
 {
-    public static Command Create(IAnsiConsole console, CliSettings settings)
+    public static Command Create(IAnsiConsole console, CliSettings settings, TextReader input)
     {
         var number = new Option<string>("--personnummer")
         {
-            Description = "The person's personnummer or samordningsnummer (yyyyMMdd-NNNN or yyMMdd-NNNN).",
+            Description = "The person's personnummer or samordningsnummer (yyyyMMdd-NNNN or yyMMdd-NNNN); '-' reads it from standard input, so that it stays out of the shell's history and the process list.",
             Required = true,
         };
         var yes = new Option<bool>("--yes") { Description = "Delete what holds the person (without it, only list it)." };
@@ -31,7 +31,8 @@ public static class EraseCommand
         {
             await using var services = settings.Services(parse);
             var clock = services.GetRequiredService<TimeProvider>();
-            if (!PersonalIdentityNumber.TryParse(parse.GetValue(number), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), out var person, out var problem, out _))
+            var given = parse.GetValue(number) is "-" ? await input.ReadLineAsync(ct) : parse.GetValue(number);
+            if (!PersonalIdentityNumber.TryParse(given, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), out var person, out var problem, out _))
                 throw new ArgumentException($"--personnummer is not an identity number: {problem}.");
             var erasure = services.GetRequiredService<PersonErasure>();
             console.MarkupLineInterpolated($"Looking for {person} in {services.GetRequiredService<Pipeline.Storage.IBlobStore>().Description}");
@@ -52,7 +53,18 @@ public static class EraseCommand
                 console.MarkupLine("Nothing was deleted. Run again with --yes to publish new versions without the person and delete the above.");
                 return CliApp.Ok;
             }
-            var result = await erasure.EraseAsync(person, BuildCommand.Progress(console), ct);
+            ErasureResult result;
+            try
+            {
+                result = await erasure.EraseAsync(person, BuildCommand.Progress(console), ct);
+            }
+            catch (ErasureBlockedException blocked)
+            {
+                // Delivered meanwhile.
+                Print(console, blocked.Holdings);
+                console.MarkupLineInterpolated($"[red]{blocked.Message}[/]");
+                return CliApp.InputRejected;
+            }
             foreach (var published in result.Published) console.MarkupLineInterpolated($"[green]{published}[/]");
             console.MarkupLineInterpolated($"[green]Deleted {result.Deleted.Count} blob(s).[/]");
             if (!result.After.Nowhere)
@@ -61,7 +73,7 @@ public static class EraseCommand
                 Print(console, result.After);
                 return CliApp.InputRejected;
             }
-            console.MarkupLine("Nothing stored holds this person any more. Copies kept by the storage after a delete (soft delete, blob versions) go when their retention ends (docs/operations.md).");
+            console.MarkupLine("Nothing stored holds this person any more. In Azure, what was deleted stays as earlier blob versions and soft-deleted blobs: docs/operations.md says how long, and how to delete those of published/.");
             return CliApp.Ok;
         }));
         return command;
@@ -76,10 +88,11 @@ public static class EraseCommand
             foreach (var name in names) console.MarkupLineInterpolated($"  {FreeTextMasker.Masked(name)}");
         }
         Group("Accepted registrations of (federation, month)", held.CurrentMonths);
+        Group("Accepted deliveries whose text holds the number (federation, month, kind)", held.CurrentDeliveries);
         Group("Files in landing/, not ingested yet", held.Landing);
         Group("Originals in raw/", held.Originals);
         Group("Rejected files and reports in quarantine/", held.Quarantined);
         Group("The builds' compacted registrations in curated/", held.Compacted);
-        Group("Published versions", held.Versions.Select(v => $"{v.Dataset} v{v.Version}{(v.IsLatest ? " (latest)" : "")}").ToList());
+        Group("Published versions", held.Versions.Select(v => $"{v.Dataset} v{v.Version}{(v.IsLatest ? " (latest)" : v.BeingWritten ? " (being published)" : "")}").ToList());
     }
 }

@@ -29,6 +29,8 @@ public static class LocalHostRegistration
         builder.Services.AddHostedService<LandingPoller>();
         builder.Services.AddHostedService<ScheduledBuild>();
         builder.Services.AddHostedService<ScheduledRelease>();
+        builder.Services.AddHostedService<NightlyRetention>();
+        builder.Services.AddHostedService<DailyDeliveryCheck>();
         return builder;
     }
 

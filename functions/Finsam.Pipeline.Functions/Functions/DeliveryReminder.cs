@@ -13,15 +13,11 @@ namespace Finsam.Pipeline.Functions;
 /// </summary>
 public sealed class DeliveryReminder(DeliveryCheck check, IOptions<FinsamOptions> options, ILogger<DeliveryReminder> logger)
 {
-    /// <summary>The words the alert rule looks for: change both together.</summary>
-    public const string LateMessage = "has no accepted file for";
-
     [Function(nameof(DeliveryReminder))]
     public async Task Run([TimerTrigger("0 0 7 * * *", RunOnStartup = false)] TimerInfo timer, CancellationToken ct)
     {
         var dueDay = options.Value.Publishing.DeliveryDueDay;
         foreach (var late in await check.LateAsync(dueDay, ct))
-            logger.LogWarning("Federation {Federation} " + LateMessage + " {Month} by day {DueDay} of the next month; its latest month is {LastMonth}",
-                late.FederationId, late.Month, dueDay, late.LastMonth);
+            logger.LogWarning(DeliveryCheck.LateTemplate, late.FederationId, late.Month, dueDay, late.LastMonth);
     }
 }

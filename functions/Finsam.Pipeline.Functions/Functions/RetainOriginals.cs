@@ -17,8 +17,6 @@ public sealed class RetainOriginals(OriginalsRetention retention, IOptions<Finsa
     {
         var years = options.Value.Privacy.OriginalsYears;
         var pass = await retention.ApplyAsync(years, ct);
-        // Counts only: a rejected file's name is the federation's, and may hold an identity number.
-        logger.LogInformation("Retention of originals: {Raw} original(s) deleted from raw/ and {Quarantine} rejected file(s) from quarantine/, kept through {Years} year(s) after their month's year",
-            pass.Raw.Count, pass.Quarantine.Count, years);
+        logger.LogInformation(OriginalsRetention.LogTemplate, pass.Raw.Count, pass.Quarantine.Count, years);
     }
 }

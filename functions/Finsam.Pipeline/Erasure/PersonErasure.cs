@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Finsam.Pipeline.Curated;
 using Finsam.Pipeline.Failures;
+using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Privacy;
 using Finsam.Pipeline.Publishing;
@@ -33,6 +34,13 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
         var landing = await BlobsHoldingNumberAsync(Containers.Landing, number, ct);
         var originals = await BlobsHoldingNumberAsync(Containers.Raw, number, ct);
         var quarantined = await BlobsHoldingNumberAsync(Containers.Quarantine, number, ct);
+        // An original that is still a month's accepted delivery (a ledger whose voucher text names the person, say) is the
+        // only copy of that month's data: the federation replaces it with a corrected delivery first.
+        var current = (await new IngestionLog(store).AllPartitionEntriesAsync(ct))
+            .Where(e => e.Entry.Status == IngestionLog.Accepted)
+            .GroupBy(e => (e.Federation, e.Period, e.Entry.Family))
+            .Select(g => g.MaxBy(e => e.Entry.IngestedAt)!)
+            .ToLookup(e => e.Entry.Sha256, e => (Month: $"{e.Federation} {e.Period}", e.Entry.Family));
 
         var months = new List<string>();
         await foreach (var blob in store.ListAsync(Containers.Curated, CuratedLayout.Registrations + "/", ct))
@@ -53,10 +61,14 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
             {
                 if (!await VersionHoldsAsync(folder, pseudonym, ct)) continue;
                 held.Add(new HeldVersion(dataset, folder.Version, state.Latest?.Pointer.Version == folder.Version,
-                    state.Pointers.Where(p => p.Pointer.Version == folder.Version).Select(p => p.Name).ToList()));
+                    state.Pointers.Where(p => p.Pointer.Version == folder.Version).Select(p => p.Name).ToList(),
+                    BeingWritten: !folder.Committed && folder.Version > (state.LatestCommitted ?? 0)));
             }
         }
-        return new PersonHoldings(landing, months.Distinct().ToList(), originals, quarantined, derived, held);
+        // A month whose registrations hold the person is named once, as such.
+        var currentDeliveries = originals.SelectMany(sha => current[sha]).Where(d => !months.Contains(d.Month))
+            .Select(d => $"{d.Month} ({d.Family})").Order(StringComparer.Ordinal).ToList();
+        return new PersonHoldings(landing, months.Distinct().ToList(), currentDeliveries, originals, quarantined, derived, held);
     }
 
     /// <summary>
@@ -83,6 +95,8 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
 
         var now = await FindAsync(person, ct);
         if (now.NeedsCorrectedDeliveries) throw new ErasureBlockedException(now);
+        if (now.Versions.FirstOrDefault(v => v.BeingWritten) is { } writing)
+            throw new ErasureFailedException($"{writing.Dataset} v{writing.Version} is being published now, from data that held the person. Nothing was deleted: run the erasure again when that publication has ended.");
         if (now.Versions.FirstOrDefault(v => v.IsLatest) is { } stillLatest)
             throw new ErasureFailedException($"The new {stillLatest.Dataset} version v{stillLatest.Version} still holds the person. Nothing was deleted.");
 
@@ -105,7 +119,7 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
         foreach (var (container, names) in new[] { (Containers.Raw, now.Originals), (Containers.Quarantine, now.Quarantined), (Containers.Curated, now.Compacted) })
             foreach (var name in names)
             {
-                progress?.Report($"Deleting {container}/{name}");
+                progress?.Report($"Deleting {container}/{FreeTextMasker.Masked(name)}");
                 if (await store.DeleteAsync(container, name, ct: ct)) deleted.Add($"{container}/{name}");
             }
 
@@ -113,13 +127,14 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
     }
 
     /// <summary>
-    /// The number in every way a file may write it: 12 digits or the last 10, with '-', '+', a space or nothing before the
-    /// last four, and not part of a longer run of digits.
+    /// The number in every way a file may write it: 12 digits or the last 10, the date in one run or with one separator
+    /// between year, month and day (1965-06-17), and up to three characters that are not digits before the last four
+    /// ('-', '+', a space, a dash Excel made, '_' in a quarantined name); not part of a longer run of digits.
     /// </summary>
     internal static Regex NumberPattern(PersonalIdentityNumber person)
     {
-        var digits = person.Normalized;
-        return new Regex($@"(?<!\d)(?:{digits[..2]})?{digits[2..8]}[-+ ]?{digits[8..]}(?!\d)", RegexOptions.CultureInvariant);
+        var d = person.Normalized;
+        return new Regex($@"(?<!\d)(?:{d[..2]})?{d[2..4]}\D?{d[4..6]}\D?{d[6..8]}\D{{0,3}}{d[8..]}(?!\d)", RegexOptions.CultureInvariant);
     }
 
     private async Task<List<string>> BlobsHoldingNumberAsync(string container, Regex number, CancellationToken ct)
@@ -146,7 +161,8 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
     /// <summary>In the blob's name, or in its text read as the pipeline reads files (and, for any other bytes, as Latin-1, where digits are themselves).</summary>
     internal static bool HoldsNumber(string name, byte[] bytes, Regex number)
     {
-        if (number.IsMatch(name) || number.IsMatch(Encoding.Latin1.GetString(bytes))) return true;
+        // Latin-1 with NULs left out also reads UTF-16 (Excel's "Unicode text") digit by digit.
+        if (number.IsMatch(name) || number.IsMatch(Encoding.Latin1.GetString(bytes).Replace("\0", "", StringComparison.Ordinal))) return true;
         var (encoding, _) = TextDecoding.Detect(bytes);
         return number.IsMatch(TextDecoding.Decode(bytes, encoding));
     }
@@ -200,8 +216,10 @@ public sealed class ErasureBlockedException(PersonHoldings holdings) : FixableEx
         var parts = new List<string>();
         if (h.CurrentMonths.Count > 0)
             parts.Add($"the accepted registrations of {string.Join(", ", h.CurrentMonths)} hold the person: the federation delivers a corrected participant export of each of these months without them, and it is ingested");
+        if (h.CurrentDeliveries.Count > 0)
+            parts.Add($"the accepted deliveries of {string.Join(", ", h.CurrentDeliveries)} hold the identity number in their text and are the only copy of that month's data: the federation delivers a corrected file of each of these months, and it is ingested");
         if (h.Landing.Count > 0)
-            parts.Add($"{h.Landing.Count} file(s) in landing hold the person and are not ingested yet ({string.Join(", ", h.Landing.Select(FreeTextMasker.Masked))}): wait for ingestion, then correct those months too");
+            parts.Add($"{h.Landing.Count} file(s) in landing hold the person and are not ingested yet ({string.Join(", ", h.Landing.Select(FreeTextMasker.Masked))}): wait for ingestion (a file the pipeline gave up on is deleted from landing by hand), then correct those months too");
         return "Nothing was erased: " + string.Join("; ", parts) + ". Then run the erasure again.";
     }
 }

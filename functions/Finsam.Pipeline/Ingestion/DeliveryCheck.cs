@@ -15,6 +15,12 @@ public sealed record LateDelivery(string FederationId, string Month, string? Las
 /// </summary>
 public sealed class DeliveryCheck(IBlobStore store, TimeProvider clock)
 {
+    /// <summary>The words the alert rule federation-late looks for (infra/modules/alerts.bicep): change both together.</summary>
+    public const string LateMessage = "has no accepted file for";
+
+    /// <summary>The warning each host logs for a <see cref="LateDelivery"/>: federation, month, due day, latest month.</summary>
+    public const string LateTemplate = "Federation {Federation} " + LateMessage + " {Month} by day {DueDay} of the next month; its latest month is {LastMonth}";
+
     /// <summary>How many months a federation is reminded of: its latest month at most this far before the month due.</summary>
     public const int RemindedMonths = 3;
 

@@ -17,6 +17,12 @@ public sealed record RetentionPass(IReadOnlyList<string> Raw, IReadOnlyList<stri
 /// </summary>
 public sealed class OriginalsRetention(IBlobStore store, TimeProvider clock)
 {
+    /// <summary>
+    /// What each host logs after a pass: the counts of originals deleted from raw/ and quarantine/, and the years. Counts only:
+    /// a rejected file's name is the federation's, and may hold an identity number.
+    /// </summary>
+    public const string LogTemplate = "Retention of originals: {Raw} original(s) deleted from raw/ and {Quarantine} rejected file(s) from quarantine/, kept through {Years} year(s) after their month's year";
+
     private static readonly string[] PersonalFamilies = [FileKind.Participants.Family(), FileKind.Unknown.Family()];
 
     public async Task<RetentionPass> ApplyAsync(int years, CancellationToken ct = default)

@@ -73,7 +73,8 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Contains("Nothing was deleted. Run again with --yes", output);
         Assert.Equal(rawBefore.Count + 3, (await NamesAsync(store, Containers.Raw)).Count);
 
-        (exit, output) = await RunAsync(folder, "erase", "--personnummer", Person, "--yes");
+        // The number from standard input, out of the shell's history.
+        (exit, output) = await RunAsync(folder, "erase", "--personnummer", "-", "--yes");
         Assert.Equal(0, exit);
         Assert.Contains("curated: published v2", output);
         Assert.Contains("Nothing stored holds this person any more.", output);
@@ -102,7 +103,7 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
     }
 
     [Fact]
-    public async Task When_a_later_version_no_longer_holds_the_person_only_the_earlier_one_goes()
+    public async Task A_ledger_still_current_is_kept_until_corrected_and_when_a_later_version_no_longer_holds_the_person_only_the_earlier_one_goes()
     {
         using var folder = new TempFolder();
         var storage = Path.Combine(folder.Path, "storage");
@@ -110,6 +111,10 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Samples, "reference")))
             await store.WriteAsync(Containers.Reference, Path.GetFileName(file), await File.ReadAllBytesAsync(file), WriteCondition.Overwrite);
         await Samples.DropAllAsync(store);
+        // aspdalen's January ledger names the person in a voucher's text (masked in curated/, there in the original).
+        const string ledger = "aspdalen/2025-01/aspdalen_huvudbok_202501.se";
+        var named = Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(Samples.File(ledger)).Replace("\"Hyra kontor\"", "\"Hyra kontor, 650617-5766\""));
+        await store.WriteAsync(Containers.Landing, ledger, named, WriteCondition.Overwrite);
         Assert.Equal(0, (await RunAsync(folder, "ingest", "--storage", storage)).Exit);
         Assert.Equal(0, (await RunAsync(folder, "publish", "--storage", storage)).Exit);
         foreach (var month in Months)
@@ -117,7 +122,18 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(0, (await RunAsync(folder, "ingest", "--storage", storage)).Exit);
         Assert.Equal(0, (await RunAsync(folder, "publish", "--storage", storage)).Exit);
 
+        // The ledger is still January's accepted delivery, and the only copy of its data: it is not deleted.
         var (exit, output) = await RunAsync(folder, "erase", "--personnummer", "650617-5766", "--yes", "--storage", storage);
+        Assert.Equal(CliApp.InputRejected, exit);
+        Assert.Contains("Nothing was erased: the accepted deliveries of aspdalen 2025-01 (ledger) hold the identity number in their text", output);
+        Assert.Contains(Sha256(named), (await NamesAsync(store, Containers.Raw)));
+
+        // aspdalen delivers the ledger again without the name.
+        await store.WriteAsync(Containers.Landing, ledger, Samples.File(ledger), WriteCondition.Overwrite);
+        Assert.Equal(0, (await RunAsync(folder, "ingest", "--storage", storage)).Exit);
+        Assert.Equal(0, (await RunAsync(folder, "publish", "--storage", storage)).Exit);
+
+        (exit, output) = await RunAsync(folder, "erase", "--personnummer", "650617-5766", "--yes", "--storage", storage);
 
         Assert.Equal(0, exit);
         Assert.Contains("curated v1\n", output.ReplaceLineEndings("\n"));
@@ -128,6 +144,8 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.DoesNotContain(published, n => n.StartsWith("curated/v1/"));
         Assert.Contains("curated/v2/manifest.json", published);
         Assert.Equal(3, (await NamesAsync(store, Containers.Raw)).Count(n => Months.Any(m => n == Sha256(Corrected(m)))));
+        Assert.DoesNotContain(Sha256(named), await NamesAsync(store, Containers.Raw));
+        Assert.Contains(Sha256(Samples.File(ledger)), await NamesAsync(store, Containers.Raw));
     }
 
     [Fact]
@@ -148,7 +166,10 @@ public sealed class EraseCliTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var env = new Dictionary<string, string> { [PseudonymKeyException.EnvironmentVariable] = TestPersons.KeyBase64 };
         if (!args.Contains("--storage")) env[FinsamSettings.StorageConnection] = azurite.ConnectionString;
         var withWork = args[0] is "publish" or "release" or "erase" ? [.. args, "--work", Path.Combine(folder.Path, "work")] : args;
-        var exit = await CliApp.RunAsync(withWork, console, TestConfiguration.From(env), TextReader.Null);
+        var exit = await CliApp.RunAsync(withWork, console, TestConfiguration.From(env), new StringReader(Person + "\n"));
+        // No run prints the person's number (the listing masks it) or their pseudonym.
+        Assert.DoesNotMatch(@"(?:19)?650617\D{0,3}5766", console.Output);
+        Assert.DoesNotContain(new Pseudonymizer(TestPersons.Key).Pseudonymize(Parse(Person)), console.Output);
         return (exit, console.Output);
     }
 

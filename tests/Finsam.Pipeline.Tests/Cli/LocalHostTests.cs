@@ -116,6 +116,53 @@ public sealed class LocalHostTests : IDisposable
     }
 
     [Fact]
+    public async Task At_03_00_UTC_the_host_deletes_the_participant_originals_past_their_years_as_the_Functions_app_does()
+    {
+        await Samples.IngestAllAsync(_store);
+        var rawBefore = (await _store.ListAsync(Containers.Raw).ToListAsync()).Count;
+        // Half a second before 03:00 on 1 January 2027: the samples' months (2025) are past 2025 + 1 year.
+        using var host = Host(_store, new() { [FinsamSettings.BuildSchedule] = NoBuild, [FinsamSettings.ReleaseSchedule] = NoBuild },
+            new ShiftedClock(new DateTimeOffset(2027, 1, 1, 2, 59, 59, 500, TimeSpan.Zero)));
+
+        await host.StartAsync(default);
+        await WaitUntilAsync(() => Task.FromResult(Messages<NightlyRetention>().Count >= 2));
+        await host.StopAsync(default);
+
+        Assert.Equal("Retention of originals on the schedule 0 0 3 * * * (UTC); next run at 2027-01-01 03:00:00Z", Messages<NightlyRetention>()[0]);
+        Assert.Equal("Retention of originals: 12 original(s) deleted from raw/ and 0 rejected file(s) from quarantine/, kept through 1 year(s) after their month's year",
+            Messages<NightlyRetention>()[1]);
+        Assert.Equal(rawBefore - 12, (await _store.ListAsync(Containers.Raw).ToListAsync()).Count);
+        Assert.DoesNotContain(Messages<DailyDeliveryCheck>().Skip(1), m => !m.StartsWith("Stopped the schedule"));
+    }
+
+    [Fact]
+    public async Task At_07_00_UTC_from_the_due_day_the_host_names_each_federation_without_last_months_file()
+    {
+        await Samples.IngestAllAsync(_store);
+        // The samples run through 2025-03; on 10 May 2025 April is due.
+        using var host = Host(_store, new() { [FinsamSettings.BuildSchedule] = NoBuild, [FinsamSettings.ReleaseSchedule] = NoBuild },
+            new ShiftedClock(new DateTimeOffset(2025, 5, 10, 6, 59, 59, 500, TimeSpan.Zero)));
+
+        await host.StartAsync(default);
+        await WaitUntilAsync(() => Task.FromResult(Messages<DailyDeliveryCheck>().Count >= 5));
+        await host.StopAsync(default);
+
+        Assert.Equal(
+            new[] { "aspdalen", "bjorkvik", "ekstrand", "granmo" }.Select(f => $"Federation {f} has no accepted file for 2025-04 by day 10 of the next month; its latest month is 2025-03"),
+            Messages<DailyDeliveryCheck>().Skip(1).Take(4));
+        Assert.Equal(LogLevel.Warning, _logs.Entries.First(e => e.Message.StartsWith("Federation aspdalen")).Level);
+        // Nothing is past its years in May 2025: the retention at 03:00 did not run, and the originals are all there.
+        Assert.Equal(Samples.LandingFiles().Count(), (await _store.ListAsync(Containers.Raw).ToListAsync()).Count);
+    }
+
+    /// <summary>The system clock moved to start at another time: the job's first occurrence is due a moment after the start.</summary>
+    private sealed class ShiftedClock(DateTimeOffset start) : TimeProvider
+    {
+        private readonly TimeSpan _shift = start - System.GetUtcNow();
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _shift;
+    }
+
+    [Fact]
     public async Task A_build_that_fails_is_logged_and_the_host_runs_on()
     {
         await Samples.SeedReferenceAsync(_store);
@@ -173,7 +220,7 @@ public sealed class LocalHostTests : IDisposable
     }
 
     /// <summary>The local host as `finsam host` composes it, on <paramref name="store"/>, with its logs captured instead of printed.</summary>
-    private IHost Host(IBlobStore store, Dictionary<string, string?> settings)
+    private IHost Host(IBlobStore store, Dictionary<string, string?> settings, TimeProvider? clock = null)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -184,6 +231,7 @@ public sealed class LocalHostTests : IDisposable
         });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Services.AddSingleton(store);
+        if (clock is not null) builder.Services.AddSingleton(clock);
         builder.AddFinsamLocalHost(jsonLogs: false);
         builder.Logging.ClearProviders().AddProvider(_logs);
         var host = builder.Build();

@@ -1,0 +1,24 @@
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Ingestion;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Finsam.Cli.LocalHost;
+
+/// <summary>
+/// The local twin of the Functions app's timer <c>DeliveryReminder</c>: every morning at 07:00 UTC, from the due day of the
+/// month (<see cref="PublishingSettings.DeliveryDueDay"/>), a warning for each federation without last month's accepted file
+/// (<see cref="DeliveryCheck"/>).
+/// </summary>
+public sealed class DailyDeliveryCheck(DeliveryCheck check, PipelineTurns turns, IOptions<FinsamOptions> options, TimeProvider clock, ILogger<DailyDeliveryCheck> logger)
+    : ScheduledJob(turns, clock, logger, "Delivery check", Schedule, ct => RunOnceAsync(check, options.Value.Publishing.DeliveryDueDay, logger, ct))
+{
+    /// <summary>The Functions app's schedule.</summary>
+    public const string Schedule = "0 0 7 * * *";
+
+    public static async Task RunOnceAsync(DeliveryCheck check, int dueDay, ILogger logger, CancellationToken ct)
+    {
+        foreach (var late in await check.LateAsync(dueDay, ct))
+            logger.LogWarning(DeliveryCheck.LateTemplate, late.FederationId, late.Month, dueDay, late.LastMonth);
+    }
+}

@@ -147,6 +147,7 @@ module storage 'modules/storage.bicep' = {
     softDeleteDays: softDeleteDays
     lock: lockStorage
     deadLetterContainer: deadLetterContainer
+    originalsYears: originalsYears
   }
 }
 

@@ -16,6 +16,13 @@ param lock bool
 @description('Event Grid\'s dead letters: kept 30 days (the scheduled run takes their files in from landing meanwhile).')
 param deadLetterContainer string
 
+@description('Years after their month\'s year that originals which may hold identity numbers are kept; the app\'s nightly RetainOriginals deletes them then, and the rule expire-personal-originals a little later should it not have.')
+param originalsYears int
+
+// The index tag the app writes on those originals (OriginalsRetention.PersonalTag).
+var personalTagName = 'finsam-personal'
+var personalTagValue = 'yes'
+
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
   name: name
   location: location
@@ -67,7 +74,10 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-// raw/ keeps every original for good but is rarely read: cool after 30 days. Versions that were overwritten or
+// raw/ is rarely read: cool after 30 days. Originals tagged as possibly holding identity numbers (participant exports,
+// files of no known kind, rejected files) are deleted by the app at the start of the year after their month's year plus
+// originalsYears; the rule expire-personal-originals deletes any still there (originalsYears + 1) years and a month after
+// they came in, never earlier than the app would, as a backstop. Ledgers and volume counts are kept. Versions that were overwritten or
 // deleted expire after the soft-delete days everywhere except published/, where nothing is ever deleted by the
 // platform: retention of published versions is the app's (finsam publish --keep-last/--keep-days).
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
@@ -93,6 +103,36 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01
               baseBlob: {
                 tierToCool: {
                   daysAfterModificationGreaterThan: 30
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'expire-personal-originals'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'raw/'
+                'quarantine/'
+              ]
+              blobIndexMatch: [
+                {
+                  name: personalTagName
+                  op: '=='
+                  value: personalTagValue
+                }
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: (originalsYears + 1) * 365 + 31
                 }
               }
             }

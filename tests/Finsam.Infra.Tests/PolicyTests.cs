@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Finsam.Infra.Tests.Arm;
 using Finsam.Infra.Tests.Policy;
 using Finsam.Infra.Tests.Support;
 using static Finsam.Infra.Tests.Support.CompiledInfra;
@@ -235,8 +236,8 @@ public sealed class PolicyTests(CompiledInfra infra)
         account["allowSharedKeyAccess"] = true;
         account["allowBlobPublicAccess"] = true;
         account["minimumTlsVersion"] = "TLS1_0";
-        var rules = Resource(storage, "lifecycle")["properties"]!["policy"]!["rules"]!;
-        rules[1]!["definition"]!["filters"]!["prefixMatch"] = new JsonArray("curated/", "published/");
+        var rules = Resource(storage, "lifecycle")["properties"]!["policy"]!["rules"]!.AsArray();
+        rules.Single(r => (string)r!["name"]! == "expire-old-versions")!["definition"]!["filters"]!["prefixMatch"] = new JsonArray("curated/", "published/");
 
         Assert.Equal(
             [
@@ -246,6 +247,40 @@ public sealed class PolicyTests(CompiledInfra infra)
                 "storage: lifecycle rule 'expire-old-versions' deletes under published/ (prefix 'published/')",
             ],
             Check(template));
+    }
+
+    [Fact]
+    public void Personal_originals_must_expire_by_their_tag_and_nothing_else_in_raw_may()
+    {
+        var template = infra.Template();
+        var rules = Resource(Module(template, "storage"), "lifecycle")["properties"]!["policy"]!["rules"]!.AsArray();
+        var personal = rules.Single(r => (string)r!["name"]! == "expire-personal-originals")!;
+        personal["definition"]!["filters"]!.AsObject().Remove("blobIndexMatch");
+
+        Assert.Equal(
+            [
+                "storage: no lifecycle rule deletes the originals tagged finsam-personal=yes under raw/ and quarantine/",
+                "storage: lifecycle rule 'expire-personal-originals' deletes originals in raw/ that are not tagged finsam-personal=yes (ledgers are kept)",
+            ],
+            Check(template));
+    }
+
+    [Theory]
+    [InlineData(null, 761L)]
+    [InlineData(3L, 1491L)]
+    public void The_personal_originals_rule_deletes_a_year_and_a_month_after_the_years_the_controller_chose(long? years, long days)
+    {
+        var parameters = InfraInputs.Sample.Parameters();
+        if (years is not null) parameters["originalsYears"] = years;
+
+        var rule = ArmDeployment.Expand(infra.Template(), parameters)
+            .Where(r => r.Is("Microsoft.Storage/storageAccounts/managementPolicies"))
+            .SelectMany(p => p.Get("properties", "policy", "rules") as List<object?> ?? [])
+            .OfType<Dictionary<string, object?>>()
+            .Single(r => (string?)r["name"] == "expire-personal-originals");
+
+        var delete = (Dictionary<string, object?>)((Dictionary<string, object?>)((Dictionary<string, object?>)rule["definition"]!)["actions"]!)["baseBlob"]!;
+        Assert.Equal(days, ((Dictionary<string, object?>)delete["delete"]!)["daysAfterCreationGreaterThan"]);
     }
 
     [Fact]

@@ -54,6 +54,10 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         content = null;
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         await ArchiveAsync(sha, bytes, ct);
+        // Participant exports and files of no known kind may hold identity numbers: tagged for the lifecycle rule that
+        // deletes them when the nightly retention has not (OriginalsRetention.PersonalTag).
+        if (FileKindDetector.Detect(bytes) is FileKind.Participants or FileKind.Unknown)
+            await store.SetTagsAsync(Containers.Raw, sha, OriginalsRetention.PersonalTag, ct);
 
         var now = _clock.GetUtcNow();
         var (path, problemSv, problemEn) = LandingPath.Parse(landingBlob.Name, federations);
@@ -113,6 +117,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         try
         {
             await store.CopyAsync(Containers.Landing, blob.Name, Containers.Quarantine, baseName, blob.ETag, ct);
+            await store.SetTagsAsync(Containers.Quarantine, baseName, OriginalsRetention.PersonalTag, ct);
         }
         catch (Exception e) when (e is BlobNotFoundException or BlobConditionFailedException)
         {
@@ -222,6 +227,7 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         var rejection = RejectionReport.Create(fileName, FreeTextMasker.Masked(blob.Name), sha, path?.FederationId, path?.Period.ToString(), kind, blob.LastModified, now, report);
         // The archived original, copied inside the store: raw/ is keyed by content, so it holds exactly the bytes checked.
         await store.CopyAsync(Containers.Raw, sha, Containers.Quarantine, baseName, ct: ct);
+        await store.SetTagsAsync(Containers.Quarantine, baseName, OriginalsRetention.PersonalTag, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.json", rejection.ToJson(), WriteCondition.Overwrite, ct);
         await store.WriteAsync(Containers.Quarantine, baseName + ".report.txt", System.Text.Encoding.UTF8.GetBytes(rejection.ToText()), WriteCondition.Overwrite, ct);
 

@@ -23,6 +23,14 @@ public sealed class OriginalsRetention(IBlobStore store, TimeProvider clock)
     /// </summary>
     public const string LogTemplate = "Retention of originals: {Raw} original(s) deleted from raw/ and {Quarantine} rejected file(s) from quarantine/, kept through {Years} year(s) after their month's year";
 
+    /// <summary>
+    /// The index tag on every original that may hold identity numbers (participant exports and files of no known kind in
+    /// raw/, every rejected file in quarantine/), written at archiving: the storage account's lifecycle rule
+    /// <c>expire-personal-originals</c> (infra/modules/storage.bicep) deletes tagged blobs when this retention has not, a
+    /// backstop should the nightly job stop running.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> PersonalTag { get; } = new Dictionary<string, string> { ["finsam-personal"] = "yes" };
+
     private static readonly string[] PersonalFamilies = [FileKind.Participants.Family(), FileKind.Unknown.Family()];
 
     public async Task<RetentionPass> ApplyAsync(int years, CancellationToken ct = default)

@@ -123,6 +123,19 @@ public sealed class AzureBlobStore : IBlobStore
         }
     }
 
+    public async Task SetTagsAsync(string container, string name, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        try
+        {
+            await Container(container).GetBlobClient(name).SetTagsAsync(tags.ToDictionary(), cancellationToken: ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            throw new BlobNotFoundException(container, name);
+        }
+    }
+
     public async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [EnumeratorCancellation] CancellationToken ct = default)
     {
         BlobName.Validate(container, "x");

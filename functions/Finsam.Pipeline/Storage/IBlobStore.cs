@@ -38,6 +38,13 @@ public interface IBlobStore
     /// <returns>False when the blob did not exist.</returns>
     /// <exception cref="BlobConditionFailedException">The blob has changed since <paramref name="ifMatchETag"/>.</exception>
     Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Sets the blob's index tags (replacing any it had), which lifecycle rules of the storage account can select on. A store
+    /// without tags (a local folder) keeps none.
+    /// </summary>
+    /// <exception cref="BlobNotFoundException">The blob does not exist.</exception>
+    Task SetTagsAsync(string container, string name, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default);
 }
 
 public sealed record BlobInfo(string Container, string Name, long Length, string ETag, DateTimeOffset LastModified);

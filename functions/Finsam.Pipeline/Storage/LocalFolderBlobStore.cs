@@ -88,6 +88,13 @@ public sealed class LocalFolderBlobStore : IBlobStore, ILocalFileStore
         return ToInfo(container, name, new FileInfo(path));
     }
 
+    /// <summary>A folder has no index tags: nothing is kept (retention there is the hosts' nightly job, not a lifecycle rule).</summary>
+    public Task SetTagsAsync(string container, string name, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default)
+    {
+        BlobName.Validate(container, name);
+        return File.Exists(LocalPath(container, name)) ? Task.CompletedTask : Task.FromException(new BlobNotFoundException(container, name));
+    }
+
     public async Task<BlobInfo> CopyAsync(string sourceContainer, string sourceName, string container, string name, string? sourceETag = null, CancellationToken ct = default)
     {
         var source = PathOf(sourceContainer, sourceName);

@@ -173,6 +173,11 @@ public sealed class ArmContext
             case "int": return args[0] is string si ? long.Parse(si, CultureInfo.InvariantCulture) : Convert.ToInt64(args[0], CultureInfo.InvariantCulture);
             case "bool": return args[0] is string sb ? bool.Parse(sb) : AsBool(args[0]);
             case "format": return Format(args);
+            case "add": return AsLong(args[0]) + AsLong(args[1]);
+            case "sub": return AsLong(args[0]) - AsLong(args[1]);
+            case "mul": return AsLong(args[0]) * AsLong(args[1]);
+            case "div": return AsLong(args[0]) / AsLong(args[1]);
+            case "mod": return AsLong(args[0]) % AsLong(args[1]);
             case "concat":
                 return args.All(a => a is List<object?>)
                     ? args.SelectMany(a => (List<object?>)a!).ToList()

@@ -1,5 +1,6 @@
 using Finsam.Infra.Tests.Arm;
 using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Storage;
 
 namespace Finsam.Infra.Tests.Policy;
@@ -154,6 +155,11 @@ public static class InfraPolicy
         if (!rules.Any(r => Prefixes(r).SequenceEqual(["raw/"])
                             && r.Get("definition", "actions", "baseBlob", "tierToCool", "daysAfterModificationGreaterThan") is 30L))
             violations.Add("storage: no lifecycle rule moves raw/ to cool after 30 days");
+        var (tagName, tagValue) = OriginalsRetention.PersonalTag.Single();
+        if (!rules.Any(r => Prefixes(r).Order(StringComparer.Ordinal).SequenceEqual(["quarantine/", "raw/"]) && DeletesBaseBlob(r) && SelectsTag(r, tagName, tagValue)))
+            violations.Add($"storage: no lifecycle rule deletes the originals tagged {tagName}={tagValue} under raw/ and quarantine/");
+        foreach (var rule in rules.Where(r => DeletesBaseBlob(r) && Prefixes(r).Contains("raw/") && !SelectsTag(r, tagName, tagValue)))
+            violations.Add($"storage: lifecycle rule '{rule.Name}' deletes originals in raw/ that are not tagged {tagName}={tagValue} (ledgers are kept)");
         foreach (var rule in rules.Where(Deletes))
         {
             var prefixes = Prefixes(rule);
@@ -168,6 +174,16 @@ public static class InfraPolicy
 
     private static List<string> Prefixes(DeployedResource rule) =>
         (rule.Get("definition", "filters", "prefixMatch") as List<object?> ?? []).Select(p => ArmContext.ToText(p)).ToList();
+
+    private static bool DeletesBaseBlob(DeployedResource rule) =>
+        rule.Get("definition", "actions", "baseBlob") is Dictionary<string, object?> baseBlob && baseBlob.ContainsKey("delete");
+
+    private static bool SelectsTag(DeployedResource rule, string name, string value) =>
+        rule.Get("definition", "filters", "blobIndexMatch") is List<object?> { Count: 1 } matches
+        && matches[0] is Dictionary<string, object?> match
+        && ArmContext.ToText(match.GetValueOrDefault("name")) == name
+        && ArmContext.ToText(match.GetValueOrDefault("op")) == "=="
+        && ArmContext.ToText(match.GetValueOrDefault("value")) == value;
 
     private static bool Deletes(DeployedResource rule) =>
         rule.Get("definition", "actions") is Dictionary<string, object?> actions

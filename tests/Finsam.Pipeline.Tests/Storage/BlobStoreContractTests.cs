@@ -27,6 +27,18 @@ public abstract class BlobStoreContractTests(IStoreFactory factory)
         await Assert.ThrowsAsync<BlobNotFoundException>(() => _store.ReadAsync(Containers.Raw, "nothing"));
         Assert.Null(await _store.GetInfoAsync(Containers.Raw, "nothing"));
         Assert.False(await _store.DeleteAsync(Containers.Raw, "nothing"));
+        await Assert.ThrowsAsync<BlobNotFoundException>(() => _store.SetTagsAsync(Containers.Raw, "nothing", new Dictionary<string, string> { ["k"] = "v" }));
+    }
+
+    [Fact]
+    public async Task Tagging_a_blob_leaves_its_bytes_and_etag()
+    {
+        var written = await _store.WriteAsync(Containers.Raw, "abc", B("hello"), WriteCondition.Overwrite);
+
+        await _store.SetTagsAsync(Containers.Raw, "abc", new Dictionary<string, string> { ["finsam-personal"] = "yes" });
+
+        var read = await _store.ReadAsync(Containers.Raw, "abc");
+        Assert.Equal(("hello", written.ETag), (Encoding.UTF8.GetString(read.Bytes), read.Info.ETag));
     }
 
     [Fact]

@@ -17,4 +17,7 @@ public abstract class DelegatingBlobStore(IBlobStore inner) : IBlobStore
         inner.CopyAsync(sourceContainer, sourceName, container, name, sourceETag, ct);
     public virtual Task<bool> DeleteAsync(string container, string name, string? ifMatchETag = null, CancellationToken ct = default) =>
         inner.DeleteAsync(container, name, ifMatchETag, ct);
+
+    public virtual Task SetTagsAsync(string container, string name, IReadOnlyDictionary<string, string> tags, CancellationToken ct = default) =>
+        inner.SetTagsAsync(container, name, tags, ct);
 }

@@ -80,15 +80,74 @@ public class KoladaReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_unknown_kpi_is_a_404_with_a_message()
+    public async Task Unknown_ids_select_nothing_as_in_Kolada()
     {
         var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
 
-        var result = await world.App.Function<KoladaRead>().Data(Request("/v2/data/kpi/no_such_kpi/year/2025"), "kpi/no_such_kpi/year/2025", CancellationToken.None);
+        var data = await read.Data(Request("/v2/data/kpi/no_such_kpi/year/2025"), "kpi/no_such_kpi/year/2025", CancellationToken.None);
+        var kpi = await read.Kpi(Request("/v2/kpi/no_such_kpi"), "no_such_kpi", CancellationToken.None);
+        var place = await read.Municipality(Request("/v2/municipality/0180"), "0180", CancellationToken.None);
 
-        var notFound = Assert.IsType<NotFoundObjectResult>(result);
-        Assert.Equal("""{"error":"There is no KPI 'no_such_kpi' in kpi v1. GET v2/kpi lists them (a KPI with a dimension is written kpi.dimension, e.g. kostnad_andel.administration)."}""",
-            Json(notFound));
+        Assert.Equal("""{"count":0,"values":[],"previous_page":null,"next_page":null}""", Json(Assert.IsType<OkObjectResult>(data)));
+        Assert.Equal("""{"count":0,"values":[],"previous_page":null,"next_page":null}""", Json(Assert.IsType<OkObjectResult>(kpi)));
+        Assert.Equal("""{"count":0,"values":[],"previous_page":null,"next_page":null}""", Json(Assert.IsType<OkObjectResult>(place)));
+    }
+
+    [Fact]
+    public async Task The_query_string_form_koladapy_sends_answers_as_the_path_form()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+
+        // koladapy's get_values: GET {base}/data/?kpi_id=…&municipality_id=…&year=…&page=1&per_page=5000
+        var byQuery = await read.Data(Request("/v2/data/", "?kpi_id=medelstilldelning&municipality_id=aspdalen,granmo&year=2025&page=1&per_page=5000"),
+            null, CancellationToken.None);
+        var byPath = await read.Data(Request("/v2/data/kpi/medelstilldelning/municipality/aspdalen,granmo/year/2025"),
+            "kpi/medelstilldelning/municipality/aspdalen,granmo/year/2025", CancellationToken.None);
+
+        Assert.Equal(Json(Assert.IsType<OkObjectResult>(byPath)), Json(Assert.IsType<OkObjectResult>(byQuery)));
+        Assert.Equal(2, ((KoladaPage<KoladaData>)((OkObjectResult)byQuery).Value!).Count);
+        var both = await read.Data(Request("/v2/data/kpi/medelstilldelning/year/2025", "?kpi_id=deltagare"), "kpi/medelstilldelning/year/2025", CancellationToken.None);
+        Assert.Equal("""{"error":"Give the query either in the path (kpi/…/municipality/…/year/…) or as kpi_id, municipality_id, year, not both (kpi_id given)."}""",
+            Json(Assert.IsType<BadRequestObjectResult>(both)));
+        var one = await read.Data(Request("/v2/data", "?year=2025"), "", CancellationToken.None);
+        Assert.Equal("""{"error":"Give at least two of kpi, municipality and year, as Kolada asks (the query string has 1)."}""",
+            Json(Assert.IsType<BadRequestObjectResult>(one)));
+    }
+
+    [Fact]
+    public async Task A_parameter_the_API_does_not_take_is_refused_naming_it_never_ignored()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+
+        var data = await read.Data(Request("/v2/data/kpi/deltagare/year/2025", "?from_date=2030-01-01"), "kpi/deltagare/year/2025", CancellationToken.None);
+        var places = await read.Municipality(Request("/v2/municipality", "?type=K&region_type=L"), null, CancellationToken.None);
+
+        Assert.Equal("""{"error":"This API does not take 'from_date' here; it takes kpi_id, municipality_id, year, page, per_page, version, code."}""",
+            Json(Assert.IsType<BadRequestObjectResult>(data)));
+        Assert.Equal("""{"error":"This API does not take 'region_type', 'type' here; it takes title, page, per_page, version, code."}""",
+            Json(Assert.IsType<BadRequestObjectResult>(places)));
+    }
+
+    [Fact]
+    public async Task Title_selects_kpis_and_places_whose_title_contains_it_in_any_case()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+
+        var kpis = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi", "?title=MEDELSTILLDELNING"), null, CancellationToken.None)).Value!;
+        var english = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi", "?title=members' contributions"), null, CancellationToken.None)).Value!;
+        var all = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi"), null, CancellationToken.None)).Value!;
+        var places = (KoladaPage<KoladaMunicipality>)((OkObjectResult)await read.Municipality(Request("/v2/municipality", "?title=län"), null, CancellationToken.None)).Value!;
+
+        Assert.Equal(all.Values.Where(k => k.Title.Contains("medelstilldelning", StringComparison.OrdinalIgnoreCase) || k.TitleEn.Contains("MEDELSTILLDELNING", StringComparison.OrdinalIgnoreCase)).Select(k => k.Id),
+            kpis.Values.Select(k => k.Id));
+        Assert.Contains("medelstilldelning", kpis.Values.Select(k => k.Id));
+        Assert.True(kpis.Count < all.Count);
+        Assert.Equal(["medelstilldelning"], english.Values.Select(k => k.Id));
+        Assert.Equal(["Exempellän"], places.Values.Select(p => p.Id));
     }
 
     [Fact]
@@ -102,7 +161,7 @@ public class KoladaReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Pages_link_to_each_other_without_the_function_key()
+    public async Task Pages_link_to_each_other_keeping_a_function_key_given_as_code()
     {
         var world = await PublishedApp.GetAsync(azurite);
 
@@ -112,8 +171,9 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var page = (KoladaPage<KoladaData>)((OkObjectResult)result).Value!;
         // Four federations, a county and all: six places, two per page.
         Assert.Equal(2, page.Count);
-        Assert.Equal("https://finsam.example/api/v2/data/kpi/medelstilldelning/year/2025?per_page=2&page=1", page.PreviousPage);
-        Assert.Equal("https://finsam.example/api/v2/data/kpi/medelstilldelning/year/2025?per_page=2&page=3", page.NextPage);
+        // Clients that cannot send a header follow next_page as it is: the key stays in it.
+        Assert.Equal("https://finsam.example/api/v2/data/kpi/medelstilldelning/year/2025?per_page=2&code=secret&page=1", page.PreviousPage);
+        Assert.Equal("https://finsam.example/api/v2/data/kpi/medelstilldelning/year/2025?per_page=2&code=secret&page=3", page.NextPage);
     }
 
     [Fact]

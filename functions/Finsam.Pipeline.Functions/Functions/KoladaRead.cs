@@ -8,33 +8,44 @@ namespace Finsam.Pipeline.Functions;
 /// <summary>
 /// The members' read API in the shape of the Kolada API v2, over the published kpi dataset (latest, or <c>?version=N</c>):
 /// a Kolada client pointed at <c>https://APP/api</c> reads it unchanged. Every call needs a function key (one per member).
+/// A parameter the API does not know, or does not implement yet, is refused with 400 naming it: never ignored, which would
+/// give a client an answer to another question.
 /// </summary>
 public sealed class KoladaRead(KoladaApi api)
 {
+    /// <summary>What every route reads: paging, the release, and the function key.</summary>
+    private static readonly string[] Common = ["page", "per_page", "version", "code"];
+
     [Function("KoladaData")]
     public Task<IActionResult> Data(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/data/{*query}")] HttpRequest request, string query, CancellationToken ct) =>
-        Answer(request, (page, perPage, url) => api.DataAsync(KoladaQuery.Parse(query), Version(request), page, perPage, url, ct));
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/data/{*query}")] HttpRequest request, string? query, CancellationToken ct) =>
+        Answer(request, [.. KoladaQuery.QueryStringNames], (page, perPage, url) => api.DataAsync(
+            KoladaQuery.Parse(query, request.Query.Where(q => KoladaQuery.QueryStringNames.Contains(q.Key)).ToDictionary(q => q.Key, q => q.Value.ToString())),
+            Version(request), page, perPage, url, ct));
 
     [Function("KoladaKpi")]
     public Task<IActionResult> Kpi(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/kpi/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, (page, perPage, url) => api.KpisAsync(List(ids), Version(request), page, perPage, url, ct));
+        Answer(request, ["title"], (page, perPage, url) => api.KpisAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
 
     [Function("KoladaMunicipality")]
     public Task<IActionResult> Municipality(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/municipality/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, (page, perPage, url) => api.MunicipalitiesAsync(List(ids), Version(request), page, perPage, url, ct));
+        Answer(request, ["title"], (page, perPage, url) => api.MunicipalitiesAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
 
     [Function("Versions")]
     public Task<IActionResult> Versions(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "versions/{dataset}")] HttpRequest request, string dataset, CancellationToken ct) =>
-        Answer(request, async (_, _, _) => await api.VersionsAsync(dataset, ct));
+        Answer(request, [], async (_, _, _) => await api.VersionsAsync(dataset, ct));
 
-    private static async Task<IActionResult> Answer<T>(HttpRequest request, Func<int, int, Func<int, string>, Task<T>> read)
+    /// <param name="own">The parameters this route reads besides <see cref="Common"/>.</param>
+    private static async Task<IActionResult> Answer<T>(HttpRequest request, string[] own, Func<int, int, Func<int, string>, Task<T>> read)
     {
         try
         {
+            var unknown = request.Query.Keys.Where(k => !Common.Contains(k) && !own.Contains(k)).Order(StringComparer.Ordinal).ToList();
+            if (unknown.Count > 0)
+                throw new ReadApiBadRequestException($"This API does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))} here; it takes {string.Join(", ", own.Concat(Common))}.");
             var page = Number(request, "page", 1);
             var perPage = Number(request, "per_page", KoladaApi.MaxPerPage);
             return new OkObjectResult(await read(page, perPage, n => PageUrl(request, n)));
@@ -51,6 +62,8 @@ public sealed class KoladaRead(KoladaApi api)
 
     private static string? Version(HttpRequest request) => request.Query["version"].FirstOrDefault();
 
+    private static string? Text(HttpRequest request, string name) => request.Query[name].FirstOrDefault() is { Length: > 0 } text ? text : null;
+
     private static IReadOnlyList<string> List(string? ids) =>
         ids?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
@@ -58,10 +71,13 @@ public sealed class KoladaRead(KoladaApi api)
         request.Query[name].FirstOrDefault() is not { } text ? fallback
         : int.TryParse(text, out var n) ? n : throw new ReadApiBadRequestException($"{name} '{text}' is not a number.");
 
-    /// <summary>The same request with another page; the function key is not repeated in the URL.</summary>
+    /// <summary>
+    /// The same request with another page. A function key given as <c>code=</c> stays in it: clients that cannot send a
+    /// header (pykolada, kolada-scraper) follow next_page as it is, and would lose their key on page 2.
+    /// </summary>
     private static string PageUrl(HttpRequest request, int page)
     {
-        var query = request.Query.Where(q => q.Key is not ("page" or "code")).Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
+        var query = request.Query.Where(q => q.Key is not "page").Select(q => $"{q.Key}={Uri.EscapeDataString(q.Value.ToString())}")
             .Append($"page={page}");
         return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
     }

@@ -17,32 +17,32 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     private readonly ConcurrentDictionary<int, Lazy<Task<MemberKpiTable>>> _tables = new();
 
     /// <param name="pageUrl">The URL of page n of the same query, for previous_page and next_page.</param>
+    /// <remarks>An id the release does not hold selects nothing, as in Kolada: its clients expect an empty list, not an error.</remarks>
     public async Task<KoladaPage<KoladaData>> DataAsync(KoladaQuery query, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
     {
         var table = await TableAsync(version, ct);
-        foreach (var kpi in query.Kpis)
-            if (!table.HasKpi(kpi))
-                throw new ReadApiNotFoundException($"There is no KPI '{kpi}' in kpi v{table.Version}. GET v2/kpi lists them (a KPI with a dimension is written kpi.dimension, e.g. kostnad_andel.administration).");
-        foreach (var municipality in query.Municipalities)
-            if (!table.HasScope(municipality))
-                throw new ReadApiNotFoundException($"There is no federation, county or 'alla' with id '{municipality}' in kpi v{table.Version}. GET v2/municipality lists them.");
-        var matching = table.Select(query);
-        return Page(matching, page, perPage, pageUrl);
+        return Page(table.Select(query), page, perPage, pageUrl);
     }
 
-    public async Task<KoladaPage<KoladaKpi>> KpisAsync(IReadOnlyList<string> ids, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    /// <param name="title">Only KPIs whose Swedish or English title contains it, in any case (Kolada's <c>title</c>).</param>
+    public async Task<KoladaPage<KoladaKpi>> KpisAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
     {
         var table = await TableAsync(version, ct);
-        var selected = ids.Count == 0 ? table.Catalog : table.Catalog.Where(k => ids.Contains(k.Id)).ToList();
-        var missing = ids.Where(id => table.Catalog.All(k => k.Id != id)).ToList();
-        if (missing.Count > 0) throw new ReadApiNotFoundException($"There is no KPI '{string.Join("', '", missing)}' in the catalog of kpi v{table.Version}.");
+        var selected = table.Catalog
+            .Where(k => ids.Count == 0 || ids.Contains(k.Id))
+            .Where(k => title is null || k.Title.Contains(title, StringComparison.OrdinalIgnoreCase) || k.TitleEn.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .ToList();
         return Page(selected, page, perPage, pageUrl);
     }
 
-    public async Task<KoladaPage<KoladaMunicipality>> MunicipalitiesAsync(IReadOnlyList<string> ids, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    /// <param name="title">Only places whose title contains it, in any case (Kolada's <c>title</c>).</param>
+    public async Task<KoladaPage<KoladaMunicipality>> MunicipalitiesAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
     {
         var table = await TableAsync(version, ct);
-        var selected = ids.Count == 0 ? table.Scopes : table.Scopes.Where(m => ids.Contains(m.Id)).ToList();
+        var selected = table.Scopes
+            .Where(m => ids.Count == 0 || ids.Contains(m.Id))
+            .Where(m => title is null || m.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .ToList();
         return Page(selected, page, perPage, pageUrl);
     }
 

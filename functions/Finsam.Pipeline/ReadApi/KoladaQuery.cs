@@ -3,11 +3,31 @@ using System.Globalization;
 namespace Finsam.Pipeline.ReadApi;
 
 /// <summary>
-/// A Kolada v2 data query read from the path after <c>v2/data/</c>: pairs of <c>kpi/{ids}</c>, <c>municipality/{ids}</c>
-/// and <c>year/{years}</c>, each a comma-separated list, at least two of the three given (as Kolada asks).
+/// A Kolada data query, read from the path after <c>v2/data/</c> (pairs of <c>kpi/{ids}</c>, <c>municipality/{ids}</c> and
+/// <c>year/{years}</c>) or from the query string as koladapy sends it (<c>?kpi_id=…&amp;municipality_id=…&amp;year=…</c>);
+/// each a comma-separated list, at least two of the three given (as Kolada asks).
 /// </summary>
 public sealed record KoladaQuery(IReadOnlyList<string> Kpis, IReadOnlyList<string> Municipalities, IReadOnlyList<int> Years)
 {
+    /// <summary>The query-string names of the three parts, as koladapy sends them.</summary>
+    public static IReadOnlyList<string> QueryStringNames { get; } = ["kpi_id", "municipality_id", "year"];
+
+    /// <param name="path">The path after data/ (empty in the query-string form).</param>
+    /// <param name="queryString">The query string's kpi_id, municipality_id and year, where given.</param>
+    public static KoladaQuery Parse(string? path, IReadOnlyDictionary<string, string> queryString)
+    {
+        var inQuery = QueryStringNames.Where(queryString.ContainsKey).ToList();
+        if (string.IsNullOrWhiteSpace(path?.Trim('/')))
+        {
+            var parts = inQuery.ToDictionary(name => name.Replace("_id", "", StringComparison.Ordinal),
+                name => queryString[name].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            return FromParts(parts, "the query string");
+        }
+        if (inQuery.Count > 0)
+            throw new ReadApiBadRequestException($"Give the query either in the path (kpi/…/municipality/…/year/…) or as {string.Join(", ", QueryStringNames)}, not both ({string.Join(", ", inQuery)} given).");
+        return Parse(path);
+    }
+
     public static KoladaQuery Parse(string path)
     {
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
@@ -21,7 +41,12 @@ public sealed record KoladaQuery(IReadOnlyList<string> Kpis, IReadOnlyList<strin
                 throw new ReadApiBadRequestException($"'{segments[i]}' in '{path}' is not expected here: use kpi, municipality and year, each once.");
             parts[key] = Uri.UnescapeDataString(segments[i + 1]).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
-        if (parts.Count < 2) throw new ReadApiBadRequestException("Give at least two of kpi, municipality and year, as Kolada asks.");
+        return FromParts(parts, $"'{path}'");
+    }
+
+    private static KoladaQuery FromParts(Dictionary<string, string[]> parts, string where)
+    {
+        if (parts.Count < 2) throw new ReadApiBadRequestException($"Give at least two of kpi, municipality and year, as Kolada asks ({where} has {parts.Count}).");
         var years = new List<int>();
         foreach (var year in parts.GetValueOrDefault("year") ?? [])
         {

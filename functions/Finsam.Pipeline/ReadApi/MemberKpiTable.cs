@@ -11,15 +11,11 @@ namespace Finsam.Pipeline.ReadApi;
 internal sealed class MemberKpiTable
 {
     private readonly Dictionary<(string Kpi, string Scope, int Year), KoladaData> _data;
-    private readonly HashSet<string> _kpis;
-    private readonly HashSet<string> _kpiIds;
 
     private MemberKpiTable(int version, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
     {
         Version = version;
         _data = data.ToDictionary(d => (d.Kpi, d.Municipality, d.Period));
-        _kpis = data.Select(d => d.Kpi).ToHashSet(StringComparer.Ordinal);
-        _kpiIds = catalog.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
         Catalog = catalog;
         Scopes = scopes;
     }
@@ -27,11 +23,6 @@ internal sealed class MemberKpiTable
     public int Version { get; }
     public IReadOnlyList<KoladaKpi> Catalog { get; }
     public IReadOnlyList<KoladaMunicipality> Scopes { get; }
-
-    /// <summary>A catalog id (every dimension of it) or one KPI-with-dimension.</summary>
-    public bool HasKpi(string kpi) => _kpiIds.Contains(kpi) || _kpis.Contains(kpi);
-
-    public bool HasScope(string id) => Scopes.Any(s => s.Id == id);
 
     public IReadOnlyList<KoladaData> Select(KoladaQuery query) =>
         _data.Values

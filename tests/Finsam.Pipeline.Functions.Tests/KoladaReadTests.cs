@@ -123,12 +123,14 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var read = world.App.Function<KoladaRead>();
 
         var data = await read.Data(Request("/v2/data/kpi/deltagare/year/2025", "?from_date=2030-01-01"), "kpi/deltagare/year/2025", CancellationToken.None);
-        var places = await read.Municipality(Request("/v2/municipality", "?type=K&region_type=L"), null, CancellationToken.None);
+        var places = await read.Municipality(Request("/v2/municipality", "?kommun=x&lan=y"), null, CancellationToken.None);
+        var types = await read.Municipality(Request("/v2/municipality", "?type=K&region_type=L"), null, CancellationToken.None);
 
         Assert.Equal("""{"error":"This API does not take 'from_date' here; it takes kpi_id, municipality_id, year, page, per_page, version, code."}""",
             Json(Assert.IsType<BadRequestObjectResult>(data)));
-        Assert.Equal("""{"error":"This API does not take 'region_type', 'type' here; it takes title, page, per_page, version, code."}""",
+        Assert.Equal("""{"error":"This API does not take 'kommun', 'lan' here; it takes title, type, region_type, page, per_page, version, code."}""",
             Json(Assert.IsType<BadRequestObjectResult>(places)));
+        Assert.Equal("""{"error":"type 'K' and region_type 'L' ask for different places; give one."}""", Json(Assert.IsType<BadRequestObjectResult>(types)));
     }
 
     [Fact]
@@ -205,6 +207,67 @@ public class KoladaReadTests(AzuriteFixture azurite)
             Json(Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Versions(Request("/versions/curated"), "curated", CancellationToken.None))));
         Assert.IsType<NotFoundObjectResult>(await world.App.Function<KoladaRead>().Data(Request("/v2/data/kpi/deltagare/year/2025", "?version=7"),
             "kpi/deltagare/year/2025", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task V3_data_has_the_v3_shape_next_url_and_isdeleted()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+
+        var result = await world.App.Function<KoladaRead>().DataV3(Request("/v3/data/kpi/medelstilldelning/municipality/aspdalen,granmo/year/2025", "?per_page=1&code=k"),
+            "kpi/medelstilldelning/municipality/aspdalen,granmo/year/2025", CancellationToken.None);
+
+        Assert.Equal("""{"values":[""" +
+                     """{"kpi":"medelstilldelning","municipality":"aspdalen","period":2025,"values":[{"gender":"T","count":1,"status":"preliminar","value":1200000,"isdeleted":false}]}],""" +
+                     "\"count\":1,\"next_url\":\"https://finsam.example/api/v3/data/kpi/medelstilldelning/municipality/aspdalen,granmo/year/2025?per_page=1&code=k&page=2\",\"previous_url\":null}",
+            Json(Assert.IsType<OkObjectResult>(result)));
+    }
+
+    [Fact]
+    public async Task A_v3_client_following_next_url_reads_every_kpi_and_the_v3_fields()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+        var all = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi"), null, CancellationToken.None)).Value!;
+
+        // As rKolada and koladapy page: per_page, then next_url until it is null.
+        var ids = new List<string>();
+        string? next = "https://finsam.example/api/v3/kpi?page=1&per_page=10";
+        var pages = 0;
+        while (next is not null && pages++ < 20)
+        {
+            var url = new Uri(next);
+            var page = (KoladaPageV3<KoladaKpiV3>)((OkObjectResult)await read.KpiV3(Request(url.AbsolutePath[4..], url.Query), null, CancellationToken.None)).Value!;
+            ids.AddRange(page.Values.Select(k => k.Id));
+            next = page.NextUrl;
+        }
+
+        Assert.Equal(all.Values.Select(k => k.Id), ids);
+        Assert.Equal((all.Count + 9) / 10, pages);
+        var released = (await new DatasetVersions(world.App.Store).ResolveAsync(PublishedLayout.KpiDataset, "latest")).Created.ToString("yyyy-MM-dd");
+        var one = await read.KpiV3(Request("/v3/kpi/medelstilldelning"), "medelstilldelning", CancellationToken.None);
+        Assert.Equal("""{"values":[{"id":"medelstilldelning","title":"Medelstilldelning","description":""" +
+                     JsonSerializer.Serialize(all.Values.Single(k => k.Id == "medelstilldelning").Description, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) +
+                     $$""","is_divided_by_gender":false,"municipality_type":"A","auspice":null,"operating_area":"{{all.Values.Single(k => k.Id == "medelstilldelning").OperatingArea}}","perspective":null,"prel_publication_date":null,"publication_date":"{{released}}","publ_period":null,"has_ou_data":false,"title_en":"Members' contributions","unit":"kr"}],"count":1,"next_url":null,"previous_url":null}""",
+            Json(Assert.IsType<OkObjectResult>(one)));
+    }
+
+    [Fact]
+    public async Task Koladapys_v3_request_with_repeated_keys_and_rKoladas_region_type_are_answered()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+
+        // koladapy: requests repeats the key for each item of a list.
+        var data = await read.DataV3(Request("/v3/data/", "?kpi_id=medelstilldelning&municipality_id=aspdalen&municipality_id=granmo&year=2025&page=1&per_page=5000"),
+            null, CancellationToken.None);
+        var counties = await read.MunicipalityV3(Request("/v3/municipality", "?region_type=L"), null, CancellationToken.None);
+        var municipalities = await read.MunicipalityV3(Request("/v3/municipality", "?type=K"), null, CancellationToken.None);
+
+        var values = ((KoladaPageV3<KoladaDataV3>)((OkObjectResult)data).Value!).Values;
+        Assert.Equal([("aspdalen", 1_200_000m), ("granmo", 720_000m)], values.Select(v => (v.Municipality, v.Values.Single().Value!.Value)));
+        Assert.Equal(["Exempellän"], ((KoladaPageV3<KoladaMunicipality>)((OkObjectResult)counties).Value!).Values.Select(m => m.Id));
+        Assert.Empty(((KoladaPageV3<KoladaMunicipality>)((OkObjectResult)municipalities).Value!).Values);
     }
 
     private sealed record MemberCell(string Scope, string Kon, decimal? Value, bool Suppressed, string Marker);

@@ -19,9 +19,7 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("KoladaData")]
     public Task<IActionResult> Data(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/data/{*query}")] HttpRequest request, string? query, CancellationToken ct) =>
-        Answer(request, [.. KoladaQuery.QueryStringNames], (page, perPage, url) => api.DataAsync(
-            KoladaQuery.Parse(query, request.Query.Where(q => KoladaQuery.QueryStringNames.Contains(q.Key)).ToDictionary(q => q.Key, q => q.Value.ToString())),
-            Version(request), page, perPage, url, ct));
+        Answer(request, [.. KoladaQuery.QueryStringNames], (page, perPage, url) => ReadData(request, query, page, perPage, url, ct));
 
     [Function("KoladaKpi")]
     public Task<IActionResult> Kpi(
@@ -31,7 +29,40 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("KoladaMunicipality")]
     public Task<IActionResult> Municipality(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/municipality/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, ["title"], (page, perPage, url) => api.MunicipalitiesAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
+        Answer(request, PlaceParameters, (page, perPage, url) => ReadPlaces(request, ids, page, perPage, url, ct));
+
+    [Function("KoladaDataV3")]
+    public Task<IActionResult> DataV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/data/{*query}")] HttpRequest request, string? query, CancellationToken ct) =>
+        Answer(request, [.. KoladaQuery.QueryStringNames], async (page, perPage, url) => KoladaV3.Page(await ReadData(request, query, page, perPage, url, ct), KoladaV3.Data));
+
+    [Function("KoladaKpiV3")]
+    public Task<IActionResult> KpiV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/kpi/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(request, ["title"], async (page, perPage, url) =>
+            KoladaV3.Page(await api.KpisAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct), KoladaV3.Kpi));
+
+    [Function("KoladaMunicipalityV3")]
+    public Task<IActionResult> MunicipalityV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/municipality/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(request, PlaceParameters, async (page, perPage, url) => KoladaV3.Page(await ReadPlaces(request, ids, page, perPage, url, ct), m => m));
+
+    /// <summary>title, and the type of place under either of the names Kolada's clients send (type, region_type).</summary>
+    private static readonly string[] PlaceParameters = ["title", "type", "region_type"];
+
+    private Task<KoladaPage<KoladaData>> ReadData(HttpRequest request, string? query, int page, int perPage, Func<int, string> url, CancellationToken ct) =>
+        // A list may come as one comma-separated value or as the key repeated (koladapy: kpi_id=a&kpi_id=b).
+        api.DataAsync(KoladaQuery.Parse(query, request.Query.Where(q => KoladaQuery.QueryStringNames.Contains(q.Key))
+                .ToDictionary(q => q.Key, q => string.Join(',', q.Value.ToArray()))),
+            Version(request), page, perPage, url, ct);
+
+    private Task<KoladaPage<KoladaMunicipality>> ReadPlaces(HttpRequest request, string? ids, int page, int perPage, Func<int, string> url, CancellationToken ct)
+    {
+        var (type, regionType) = (Text(request, "type"), Text(request, "region_type"));
+        if (type is not null && regionType is not null && !string.Equals(type, regionType, StringComparison.OrdinalIgnoreCase))
+            throw new ReadApiBadRequestException($"type '{type}' and region_type '{regionType}' ask for different places; give one.");
+        return api.MunicipalitiesAsync(List(ids), Text(request, "title"), type ?? regionType, Version(request), page, perPage, url, ct);
+    }
 
     [Function("Versions")]
     public Task<IActionResult> Versions(

@@ -36,12 +36,15 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     }
 
     /// <param name="title">Only places whose title contains it, in any case (Kolada's <c>title</c>).</param>
-    public async Task<KoladaPage<KoladaMunicipality>> MunicipalitiesAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    /// <param name="type">Only places of this type (Kolada's <c>type</c> / <c>region_type</c>): F a federation, L a county,
+    /// A all federations; Kolada's K (a municipality) selects nothing, as there is none.</param>
+    public async Task<KoladaPage<KoladaMunicipality>> MunicipalitiesAsync(IReadOnlyList<string> ids, string? title, string? type, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
     {
         var table = await TableAsync(version, ct);
         var selected = table.Scopes
             .Where(m => ids.Count == 0 || ids.Contains(m.Id))
             .Where(m => title is null || m.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .Where(m => type is null || string.Equals(m.Type, type, StringComparison.OrdinalIgnoreCase))
             .ToList();
         return Page(selected, page, perPage, pageUrl);
     }

@@ -38,7 +38,8 @@ public sealed record KoladaKpi(
     [property: JsonPropertyName("is_divided_by_gender")] int IsDividedByGender,
     [property: JsonPropertyName("operating_area")] string OperatingArea,
     [property: JsonPropertyName("municipality_type")] string MunicipalityType,
-    [property: JsonPropertyName("has_ou_data")] bool HasOuData);
+    [property: JsonPropertyName("has_ou_data")] bool HasOuData,
+    [property: JsonPropertyName("publication_date")] string PublicationDate);
 
 /// <summary>A federation (type F), a county (L) or all federations (A), in Kolada's municipality shape.</summary>
 public sealed record KoladaMunicipality(

@@ -45,7 +45,7 @@ internal sealed class MemberKpiTable
             // Its own folders: a build may be running in the work folder beside it.
             using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
-            var catalog = ReadCatalog(session, catalogPath);
+            var catalog = ReadCatalog(session, catalogPath, manifest.Created.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             return new MemberKpiTable(manifest.Version, data, catalog, Places(session, kpiPath));
         }
         finally
@@ -79,10 +79,11 @@ internal sealed class MemberKpiTable
             .ToList();
     }
 
-    private static List<KoladaKpi> ReadCatalog(DuckDbSession session, string path) =>
+    /// <param name="published">The release's date, every KPI's publication_date.</param>
+    private static List<KoladaKpi> ReadCatalog(DuckDbSession session, string path, string published) =>
         session.Query($"select kpi_id, titel_sv, definition, title_en, unit, by_gender, tema from read_parquet('{DuckDbSession.Quote(path)}') order by kpi_id").Rows
             .Select(r => new KoladaKpi((string)r[0]!, (string)r[1]!, (string?)r[2] ?? "", (string?)r[3] ?? "", (string?)r[4] ?? "",
-                (string?)r[5] == "ja" ? 1 : 0, (string?)r[6] ?? "", "A", false))
+                (string?)r[5] == "ja" ? 1 : 0, (string?)r[6] ?? "", "A", false, published))
             .ToList();
 
     /// <summary>Every place with a value: federations (F), counties (L) and all federations (A).</summary>

@@ -131,6 +131,10 @@ public class KoladaReadTests(AzuriteFixture azurite)
         Assert.Equal("""{"error":"This API does not take 'kommun', 'lan' here; it takes title, type, region_type, page, per_page, version, code."}""",
             Json(Assert.IsType<BadRequestObjectResult>(places)));
         Assert.Equal("""{"error":"type 'K' and region_type 'L' ask for different places; give one."}""", Json(Assert.IsType<BadRequestObjectResult>(types)));
+        // Names in any case, as the query collection reads them; versions/{dataset} takes the key only.
+        Assert.IsType<OkObjectResult>(await read.Kpi(Request("/v2/kpi", "?Per_Page=2&TITLE=kr"), null, CancellationToken.None));
+        Assert.Equal("""{"error":"This API does not take 'page' here; it takes code."}""",
+            Json(Assert.IsType<BadRequestObjectResult>(await read.Versions(Request("/versions/kpi", "?page=2"), "kpi", CancellationToken.None))));
     }
 
     [Fact]
@@ -142,7 +146,7 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var kpis = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi", "?title=MEDELSTILLDELNING"), null, CancellationToken.None)).Value!;
         var english = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi", "?title=members' contributions"), null, CancellationToken.None)).Value!;
         var all = (KoladaPage<KoladaKpi>)((OkObjectResult)await read.Kpi(Request("/v2/kpi"), null, CancellationToken.None)).Value!;
-        var places = (KoladaPage<KoladaMunicipality>)((OkObjectResult)await read.Municipality(Request("/v2/municipality", "?title=län"), null, CancellationToken.None)).Value!;
+        var places = (KoladaPage<KoladaMunicipality>)((OkObjectResult)await read.Municipality(Request("/v2/municipality", "?title=LÄN"), null, CancellationToken.None)).Value!;
 
         Assert.Equal(all.Values.Where(k => k.Title.Contains("medelstilldelning", StringComparison.OrdinalIgnoreCase) || k.TitleEn.Contains("MEDELSTILLDELNING", StringComparison.OrdinalIgnoreCase)).Select(k => k.Id),
             kpis.Values.Select(k => k.Id));

@@ -6,15 +6,19 @@ using Microsoft.Azure.Functions.Worker;
 namespace Finsam.Pipeline.Functions;
 
 /// <summary>
-/// The members' read API in the shape of the Kolada API v2, over the published kpi dataset (latest, or <c>?version=N</c>):
-/// a Kolada client pointed at <c>https://APP/api</c> reads it unchanged. Every call needs a function key (one per member).
+/// The members' read API in the shapes of the Kolada API v3 and v2, over the published kpi dataset (latest, or
+/// <c>?version=N</c>): a Kolada client pointed at <c>https://APP/api/v3/</c> (or <c>v2/</c>) reads it. Every call needs a
+/// function key (one per member).
 /// A parameter the API does not know, or does not implement yet, is refused with 400 naming it: never ignored, which would
 /// give a client an answer to another question.
 /// </summary>
 public sealed class KoladaRead(KoladaApi api)
 {
-    /// <summary>What every route reads: paging, the release, and the function key.</summary>
+    /// <summary>What every paged route reads: paging, the release, and the function key.</summary>
     private static readonly string[] Common = ["page", "per_page", "version", "code"];
+
+    /// <summary>What versions/{dataset} reads: the function key only.</summary>
+    private static readonly string[] KeyOnly = ["code"];
 
     [Function("KoladaData")]
     public Task<IActionResult> Data(
@@ -67,16 +71,18 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("Versions")]
     public Task<IActionResult> Versions(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "versions/{dataset}")] HttpRequest request, string dataset, CancellationToken ct) =>
-        Answer(request, [], async (_, _, _) => await api.VersionsAsync(dataset, ct));
+        Answer(request, [], async (_, _, _) => await api.VersionsAsync(dataset, ct), KeyOnly);
 
-    /// <param name="own">The parameters this route reads besides <see cref="Common"/>.</param>
-    private static async Task<IActionResult> Answer<T>(HttpRequest request, string[] own, Func<int, int, Func<int, string>, Task<T>> read)
+    /// <param name="own">The parameters this route reads besides <paramref name="common"/> (<see cref="Common"/> by default).</param>
+    private static async Task<IActionResult> Answer<T>(HttpRequest request, string[] own, Func<int, int, Func<int, string>, Task<T>> read, string[]? common = null)
     {
         try
         {
-            var unknown = request.Query.Keys.Where(k => !Common.Contains(k) && !own.Contains(k)).Order(StringComparer.Ordinal).ToList();
+            // Names as the query collection reads them: in any case.
+            var taken = own.Concat(common ?? Common).ToList();
+            var unknown = request.Query.Keys.Where(k => !taken.Contains(k, StringComparer.OrdinalIgnoreCase)).Order(StringComparer.Ordinal).ToList();
             if (unknown.Count > 0)
-                throw new ReadApiBadRequestException($"This API does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))} here; it takes {string.Join(", ", own.Concat(Common))}.");
+                throw new ReadApiBadRequestException($"This API does not take {string.Join(", ", unknown.Select(k => $"'{k}'"))} here; it takes {string.Join(", ", taken)}.");
             var page = Number(request, "page", 1);
             var perPage = Number(request, "per_page", KoladaApi.MaxPerPage);
             return new OkObjectResult(await read(page, perPage, n => PageUrl(request, n)));

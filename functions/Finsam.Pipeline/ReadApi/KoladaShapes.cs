@@ -57,7 +57,7 @@ public sealed record VersionSummary(
     [property: JsonPropertyName("inputs")] int Inputs,
     [property: JsonPropertyName("changes")] string Changes);
 
-/// <summary>What a reader asked for does not exist (an unknown KPI, federation or version): HTTP 404 with the message.</summary>
+/// <summary>What a reader asked for does not exist (a version, a dataset other than the members'): HTTP 404 with the message. An unknown KPI or place selects nothing instead, as in Kolada.</summary>
 public sealed class ReadApiNotFoundException(string message) : FixableException(message);
 
 /// <summary>A request the API cannot answer as written (a year that is not a year, a bad page): HTTP 400 with the message.</summary>

@@ -274,6 +274,26 @@ public class KoladaReadTests(AzuriteFixture azurite)
         Assert.Empty(((KoladaPageV3<KoladaMunicipality>)((OkObjectResult)municipalities).Value!).Values);
     }
 
+    [Fact]
+    public async Task Kpi_groups_are_the_catalogs_themes_with_their_kpis()
+    {
+        var world = await PublishedApp.GetAsync(azurite);
+        var read = world.App.Function<KoladaRead>();
+        var catalog = File.ReadAllLines(Path.Combine(RepoPaths.Root, "queries", "kpi_catalog.csv")).Skip(1).Select(l => l.Split(';'))
+            .Select(c => (Id: c[0], Title: c[1], Theme: c[10])).ToList();
+
+        var groups = (KoladaPageV3<KoladaGroup>)((OkObjectResult)await read.KpiGroupsV3(Request("/v3/kpi_groups"), null, CancellationToken.None)).Value!;
+        var economy = await read.KpiGroups(Request("/v2/kpi_groups/ekonomi"), "ekonomi", CancellationToken.None);
+
+        Assert.Equal([("deltagare", "Deltagare"), ("ekonomi", "Ekonomi"), ("kostnadseffektivitet", "Kostnadseffektivitet")], groups.Values.Select(g => (g.Id, g.Title)));
+        foreach (var group in groups.Values)
+            Assert.Equal(catalog.Where(k => k.Theme == group.Id).Select(k => (k.Id, k.Title)).OrderBy(k => k.Id, StringComparer.Ordinal),
+                group.Members.Select(m => (m.MemberId, m.MemberTitle)));
+        var one = (KoladaPage<KoladaGroup>)((OkObjectResult)economy).Value!;
+        Assert.Equal(["ekonomi"], one.Values.Select(g => g.Id));
+        Assert.Contains(new KoladaGroupMember("medelstilldelning", "Medelstilldelning"), one.Values.Single().Members);
+    }
+
     private sealed record MemberCell(string Scope, string Kon, decimal? Value, bool Suppressed, string Marker);
 
     /// <summary>The yearly cells of one KPI as the member file kpi.parquet of the latest version holds them.</summary>

@@ -21,7 +21,7 @@ public class MetadataTests
     [Fact]
     public void The_app_has_exactly_the_pipeline_functions()
     {
-        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaDataV3", "KoladaKpi", "KoladaKpiV3", "KoladaMunicipality", "KoladaMunicipalityV3", "ReleaseKpi", "RetainOriginals", "Versions"],
+        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaDataV3", "KoladaKpi", "KoladaKpiGroups", "KoladaKpiGroupsV3", "KoladaKpiV3", "KoladaMunicipality", "KoladaMunicipalityV3", "ReleaseKpi", "RetainOriginals", "Versions"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -78,6 +78,8 @@ public class MetadataTests
     [InlineData("KoladaDataV3", "v3/data/{*query}")]
     [InlineData("KoladaKpiV3", "v3/kpi/{ids?}")]
     [InlineData("KoladaMunicipalityV3", "v3/municipality/{ids?}")]
+    [InlineData("KoladaKpiGroups", "v2/kpi_groups/{ids?}")]
+    [InlineData("KoladaKpiGroupsV3", "v3/kpi_groups/{ids?}")]
     [InlineData("Versions", "versions/{dataset}")]
     public void The_read_api_needs_a_function_key(string function, string route)
     {

@@ -51,6 +51,17 @@ public sealed class KoladaRead(KoladaApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/municipality/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
         Answer(request, PlaceParameters, async (page, perPage, url) => KoladaV3.Page(await ReadPlaces(request, ids, page, perPage, url, ct), m => m));
 
+    [Function("KoladaKpiGroups")]
+    public Task<IActionResult> KpiGroups(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/kpi_groups/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(request, ["title"], (page, perPage, url) => api.KpiGroupsAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
+
+    [Function("KoladaKpiGroupsV3")]
+    public Task<IActionResult> KpiGroupsV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/kpi_groups/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(request, ["title"], async (page, perPage, url) =>
+            KoladaV3.Page(await api.KpiGroupsAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct), g => g));
+
     /// <summary>title, and the type of place under either of the names Kolada's clients send (type, region_type).</summary>
     private static readonly string[] PlaceParameters = ["title", "type", "region_type"];
 

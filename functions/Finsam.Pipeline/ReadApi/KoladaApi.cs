@@ -35,6 +35,26 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         return Page(selected, page, perPage, pageUrl);
     }
 
+    /// <summary>
+    /// Kolada's kpi_groups: one group per theme of the catalog (its operating_area: ekonomi, deltagare,
+    /// kostnadseffektivitet), titled as the workbook's sheets, with its KPIs as members.
+    /// </summary>
+    /// <param name="title">Only groups whose title contains it, in any case.</param>
+    public async Task<KoladaPage<KoladaGroup>> KpiGroupsAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    {
+        var table = await TableAsync(version, ct);
+        var groups = table.Catalog
+            .Where(k => k.OperatingArea.Length > 0)
+            .GroupBy(k => k.OperatingArea, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new KoladaGroup(g.Key, char.ToUpperInvariant(g.Key[0]) + g.Key[1..],
+                g.OrderBy(k => k.Id, StringComparer.Ordinal).Select(k => new KoladaGroupMember(k.Id, k.Title)).ToList()))
+            .Where(g => ids.Count == 0 || ids.Contains(g.Id))
+            .Where(g => title is null || g.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return Page(groups, page, perPage, pageUrl);
+    }
+
     /// <param name="title">Only places whose title contains it, in any case (Kolada's <c>title</c>).</param>
     /// <param name="type">Only places of this type (Kolada's <c>type</c> / <c>region_type</c>): F a federation, L a county,
     /// A all federations; Kolada's K (a municipality) selects nothing, as there is none.</param>

@@ -47,6 +47,16 @@ public sealed record KoladaMunicipality(
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("type")] string Type);
 
+/// <summary>A group of KPIs (a theme of the catalog), in Kolada's group shape, the same in v2 and v3.</summary>
+public sealed record KoladaGroup(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("members")] IReadOnlyList<KoladaGroupMember> Members);
+
+public sealed record KoladaGroupMember(
+    [property: JsonPropertyName("member_id")] string MemberId,
+    [property: JsonPropertyName("member_title")] string MemberTitle);
+
 /// <summary>A published version, for GET versions/{dataset}.</summary>
 public sealed record VersionSummary(
     [property: JsonPropertyName("dataset")] string Dataset,

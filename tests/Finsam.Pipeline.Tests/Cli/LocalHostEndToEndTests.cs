@@ -33,21 +33,26 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
             [FinsamSettings.StorageConnection] = azurite.ConnectionString,
             [PseudonymKeyException.SettingName] = TestPersons.KeyBase64,
         };
-        string[] host = ["host", "--poll", "1", "--schedule", "*/3 * * * * *", "--release-schedule", "*/3 * * * * *", "--work", Path.Combine(folder.Path, "work"), "--threads", "2"];
+        // Member releases are audited against every earlier one, so a release cut from part of a delivery can make the next
+        // one refuse (issue 18). The first host cuts none (its schedule is once a year); the second one release, once at a
+        // moment well after it has taken in what was left in landing.
+        string[] Host(string releaseSchedule) =>
+            ["host", "--poll", "1", "--schedule", "*/3 * * * * *", "--release-schedule", releaseSchedule, "--work", Path.Combine(folder.Path, "work"), "--threads", "2"];
+        static string Once(DateTime at) => $"{at.Second} {at.Minute} {at.Hour} * * *";
         var january = Samples.LandingFiles().Where(f => f.Name.Contains("/2025-01/")).ToList();
         var later = Samples.LandingFiles().Where(f => !f.Name.Contains("/2025-01/")).ToList();
         var (badBytes, badNumber) = BadParticipantFile();
         var outputs = new List<string>();
         try
         {
-            using (var first = FinsamProcess.Start(environment, folder.Path, host))
+            using (var first = FinsamProcess.Start(environment, folder.Path, Host("0 0 0 1 1 *")))
             {
                 try
                 {
-                    // January lands and is published (perhaps after a version made while it was still landing).
+                    // January lands and is published for the controller (perhaps after a version made while it was still landing).
                     await first.NextLineAsync(l => l.Contains("Polling landing in Azure storage account devstoreaccount1"), Deadline);
                     await DropAsync(store, january);
-                    await WaitUntilAsync(first, async () => await PublishedInputsAsync(store) == january.Count);
+                    await WaitUntilAsync(first, async () => await PublishedInputsAsync(store, PublishedLayout.CuratedDataset) == january.Count);
 
                     // February and March land; the host is killed (SIGKILL) as soon as it has archived the second of them in
                     // raw/, the first step of a file: in the middle of that file as a rule, in the middle of the pass always.
@@ -66,7 +71,7 @@ public sealed class LocalHostEndToEndTests(AzuriteFixture azurite, ITestOutputHe
                              (archived > logged ? "in the middle of a file, before its outcome was logged." : left + logged > Samples.LandingFiles().Count() ? "in the middle of a file, after its outcome was logged." : "between two files."));
             Assert.InRange(left, 1, later.Count - 1);
 
-            using (var second = FinsamProcess.Start(environment, folder.Path, host))
+            using (var second = FinsamProcess.Start(environment, folder.Path, Host(Once(DateTime.UtcNow.AddSeconds(30)))))
             {
                 try
                 {

@@ -56,7 +56,7 @@ public static class EraseCommand
             ErasureResult result;
             try
             {
-                result = await erasure.EraseAsync(person, BuildCommand.Progress(console), ct);
+                result = await erasure.EraseAsync(person, held, BuildCommand.Progress(console), ct);
             }
             catch (ErasureBlockedException blocked)
             {

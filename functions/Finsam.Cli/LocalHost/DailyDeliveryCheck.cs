@@ -11,14 +11,8 @@ namespace Finsam.Cli.LocalHost;
 /// (<see cref="DeliveryCheck"/>).
 /// </summary>
 public sealed class DailyDeliveryCheck(DeliveryCheck check, PipelineTurns turns, IOptions<FinsamOptions> options, TimeProvider clock, ILogger<DailyDeliveryCheck> logger)
-    : ScheduledJob(turns, clock, logger, "Delivery check", Schedule, ct => RunOnceAsync(check, options.Value.Publishing.DeliveryDueDay, logger, ct))
+    : ScheduledJob(turns, clock, logger, "Delivery check", Schedule, ct => check.RemindAsync(options.Value.Publishing.DeliveryDueDay, logger, ct))
 {
     /// <summary>The Functions app's schedule.</summary>
     public const string Schedule = "0 0 7 * * *";
-
-    public static async Task RunOnceAsync(DeliveryCheck check, int dueDay, ILogger logger, CancellationToken ct)
-    {
-        foreach (var late in await check.LateAsync(dueDay, ct))
-            logger.LogWarning(DeliveryCheck.LateTemplate, late.FederationId, late.Month, dueDay, late.LastMonth);
-    }
 }

@@ -11,14 +11,8 @@ namespace Finsam.Cli.LocalHost;
 /// (<see cref="OriginalsRetention"/>).
 /// </summary>
 public sealed class NightlyRetention(OriginalsRetention retention, PipelineTurns turns, IOptions<FinsamOptions> options, TimeProvider clock, ILogger<NightlyRetention> logger)
-    : ScheduledJob(turns, clock, logger, "Retention of originals", Schedule, ct => RunOnceAsync(retention, options.Value.Privacy.OriginalsYears, logger, ct))
+    : ScheduledJob(turns, clock, logger, "Retention of originals", Schedule, ct => retention.ApplyAndLogAsync(options.Value.Privacy.OriginalsYears, logger, ct))
 {
     /// <summary>The Functions app's schedule.</summary>
     public const string Schedule = "0 0 3 * * *";
-
-    public static async Task RunOnceAsync(OriginalsRetention retention, int years, ILogger logger, CancellationToken ct)
-    {
-        var pass = await retention.ApplyAsync(years, ct);
-        logger.LogInformation(OriginalsRetention.LogTemplate, pass.Raw.Count, pass.Quarantine.Count, years);
-    }
 }

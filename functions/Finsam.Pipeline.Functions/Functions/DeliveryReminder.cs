@@ -16,8 +16,6 @@ public sealed class DeliveryReminder(DeliveryCheck check, IOptions<FinsamOptions
     [Function(nameof(DeliveryReminder))]
     public async Task Run([TimerTrigger("0 0 7 * * *", RunOnStartup = false)] TimerInfo timer, CancellationToken ct)
     {
-        var dueDay = options.Value.Publishing.DeliveryDueDay;
-        foreach (var late in await check.LateAsync(dueDay, ct))
-            logger.LogWarning(DeliveryCheck.LateTemplate, late.FederationId, late.Month, dueDay, late.LastMonth);
+        await check.RemindAsync(options.Value.Publishing.DeliveryDueDay, logger, ct);
     }
 }

@@ -28,7 +28,7 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("KoladaKpi")]
     public Task<IActionResult> Kpi(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/kpi/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, ["title"], (page, perPage, url) => api.KpisAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
+        Answer(request, ["title"], (page, perPage, url) => ReadKpis(request, ids, page, perPage, url, ct));
 
     [Function("KoladaMunicipality")]
     public Task<IActionResult> Municipality(
@@ -43,8 +43,7 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("KoladaKpiV3")]
     public Task<IActionResult> KpiV3(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/kpi/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, ["title"], async (page, perPage, url) =>
-            KoladaV3.Page(await api.KpisAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct), KoladaV3.Kpi));
+        Answer(request, ["title"], async (page, perPage, url) => KoladaV3.Page(await ReadKpis(request, ids, page, perPage, url, ct), KoladaV3.Kpi));
 
     [Function("KoladaMunicipalityV3")]
     public Task<IActionResult> MunicipalityV3(
@@ -54,13 +53,12 @@ public sealed class KoladaRead(KoladaApi api)
     [Function("KoladaKpiGroups")]
     public Task<IActionResult> KpiGroups(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/kpi_groups/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, ["title"], (page, perPage, url) => api.KpiGroupsAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct));
+        Answer(request, ["title"], (page, perPage, url) => ReadKpiGroups(request, ids, page, perPage, url, ct));
 
     [Function("KoladaKpiGroupsV3")]
     public Task<IActionResult> KpiGroupsV3(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v3/kpi_groups/{ids?}")] HttpRequest request, string? ids, CancellationToken ct) =>
-        Answer(request, ["title"], async (page, perPage, url) =>
-            KoladaV3.Page(await api.KpiGroupsAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct), g => g));
+        Answer(request, ["title"], async (page, perPage, url) => KoladaV3.Page(await ReadKpiGroups(request, ids, page, perPage, url, ct), g => g));
 
     /// <summary>title, and the type of place under either of the names Kolada's clients send (type, region_type).</summary>
     private static readonly string[] PlaceParameters = ["title", "type", "region_type"];
@@ -70,6 +68,12 @@ public sealed class KoladaRead(KoladaApi api)
         api.DataAsync(KoladaQuery.Parse(query, request.Query.Where(q => KoladaQuery.QueryStringNames.Contains(q.Key))
                 .ToDictionary(q => q.Key, q => string.Join(',', q.Value.ToArray()))),
             Version(request), page, perPage, url, ct);
+
+    private Task<KoladaPage<KoladaKpi>> ReadKpis(HttpRequest request, string? ids, int page, int perPage, Func<int, string> url, CancellationToken ct) =>
+        api.KpisAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct);
+
+    private Task<KoladaPage<KoladaGroup>> ReadKpiGroups(HttpRequest request, string? ids, int page, int perPage, Func<int, string> url, CancellationToken ct) =>
+        api.KpiGroupsAsync(List(ids), Text(request, "title"), Version(request), page, perPage, url, ct);
 
     private Task<KoladaPage<KoladaMunicipality>> ReadPlaces(HttpRequest request, string? ids, int page, int perPage, Func<int, string> url, CancellationToken ct)
     {

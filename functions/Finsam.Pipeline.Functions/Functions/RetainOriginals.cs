@@ -15,8 +15,6 @@ public sealed class RetainOriginals(OriginalsRetention retention, IOptions<Finsa
     [Function(nameof(RetainOriginals))]
     public async Task Run([TimerTrigger("0 0 3 * * *", RunOnStartup = false)] TimerInfo timer, CancellationToken ct)
     {
-        var years = options.Value.Privacy.OriginalsYears;
-        var pass = await retention.ApplyAsync(years, ct);
-        logger.LogInformation(OriginalsRetention.LogTemplate, pass.Raw.Count, pass.Quarantine.Count, years);
+        await retention.ApplyAndLogAsync(options.Value.Privacy.OriginalsYears, logger, ct);
     }
 }

@@ -74,10 +74,11 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
     /// <summary>
     /// Takes the person out of everything stored, once no month's accepted data holds them.
     /// </summary>
+    /// <param name="found">What <see cref="FindAsync"/> has just found, when the caller has it: not looked for again.</param>
     /// <exception cref="ErasureBlockedException">A month or a landing file still holds the person; nothing was changed.</exception>
-    public async Task<ErasureResult> EraseAsync(PersonalIdentityNumber person, IProgress<string>? progress = null, CancellationToken ct = default)
+    public async Task<ErasureResult> EraseAsync(PersonalIdentityNumber person, PersonHoldings? found = null, IProgress<string>? progress = null, CancellationToken ct = default)
     {
-        var before = await FindAsync(person, ct);
+        var before = found ?? await FindAsync(person, ct);
         if (before.NeedsCorrectedDeliveries) throw new ErasureBlockedException(before);
 
         // Readers follow latest: it moves to a version without the person before any version is deleted.
@@ -93,7 +94,8 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
             published.Add(result.Describe());
         }
 
-        var now = await FindAsync(person, ct);
+        // Where the person is once latest has moved; without a new version that is where they were.
+        var now = published.Count == 0 ? before : await FindAsync(person, ct);
         if (now.NeedsCorrectedDeliveries) throw new ErasureBlockedException(now);
         if (now.Versions.FirstOrDefault(v => v.BeingWritten) is { } writing)
             throw new ErasureFailedException($"{writing.Dataset} v{writing.Version} is being published now, from data that held the person. Nothing was deleted: run the erasure again when that publication has ended.");
@@ -107,14 +109,9 @@ public sealed class PersonErasure(IBlobStore store, Pseudonymizer pseudonymizer,
             foreach (var pointer in version.PointersToIt)
                 if (await store.DeleteAsync(Containers.Published, PublishedLayout.Pointer(version.Dataset, pointer), ct: ct))
                     deleted.Add($"{Containers.Published}/{PublishedLayout.Pointer(version.Dataset, pointer)}");
-            // The manifest first: the version stops being visible before its files go.
-            var manifest = PublishedLayout.Manifest(version.Dataset, version.Version);
-            if (await store.DeleteAsync(Containers.Published, manifest, ct: ct)) deleted.Add($"{Containers.Published}/{manifest}");
-            var files = new List<string>();
-            await foreach (var blob in store.ListAsync(Containers.Published, PublishedLayout.VersionFolder(version.Dataset, version.Version), ct))
-                files.Add(blob.Name);
-            foreach (var name in files)
-                if (await store.DeleteAsync(Containers.Published, name, ct: ct)) deleted.Add($"{Containers.Published}/{name}");
+            // As retention removes a version: the manifest first, so it stops being visible before its files go.
+            foreach (var name in await new Retention(store).RemoveVersionAsync(version.Dataset, version.Version, ct))
+                deleted.Add($"{Containers.Published}/{name}");
         }
         foreach (var (container, names) in new[] { (Containers.Raw, now.Originals), (Containers.Quarantine, now.Quarantined), (Containers.Curated, now.Compacted) })
             foreach (var name in names)

@@ -1,6 +1,8 @@
 using Finsam.Pipeline.Reference;
 using Finsam.Pipeline.Storage;
 
+using Microsoft.Extensions.Logging;
+
 namespace Finsam.Pipeline.Ingestion;
 
 /// <summary>A federation with no accepted file for a month it was due to deliver.</summary>
@@ -19,10 +21,19 @@ public sealed class DeliveryCheck(IBlobStore store, TimeProvider clock)
     public const string LateMessage = "has no accepted file for";
 
     /// <summary>The warning each host logs for a <see cref="LateDelivery"/>: federation, month, due day, latest month.</summary>
-    public const string LateTemplate = "Federation {Federation} " + LateMessage + " {Month} by day {DueDay} of the next month; its latest month is {LastMonth}";
+    private const string LateTemplate = "Federation {Federation} " + LateMessage + " {Month} by day {DueDay} of the next month; its latest month is {LastMonth}";
 
     /// <summary>How many months a federation is reminded of: its latest month at most this far before the month due.</summary>
     public const int RemindedMonths = 3;
+
+    /// <summary>One warning for each late federation, as every host logs it (<see cref="LateTemplate"/>).</summary>
+    public async Task<IReadOnlyList<LateDelivery>> RemindAsync(int dueDay, ILogger logger, CancellationToken ct = default)
+    {
+        var late = await LateAsync(dueDay, ct);
+        foreach (var delivery in late)
+            logger.LogWarning(LateTemplate, delivery.FederationId, delivery.Month, dueDay, delivery.LastMonth);
+        return late;
+    }
 
     public async Task<IReadOnlyList<LateDelivery>> LateAsync(int dueDay, CancellationToken ct = default)
     {

@@ -56,7 +56,8 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         await ArchiveAsync(sha, bytes, ct);
         // Participant exports and files of no known kind may hold identity numbers: tagged for the lifecycle rule that
         // deletes them when the nightly retention has not (OriginalsRetention.PersonalTag).
-        if (FileKindDetector.Detect(bytes) is FileKind.Participants or FileKind.Unknown)
+        var kind = FileKindDetector.Detect(bytes);
+        if (kind is FileKind.Participants or FileKind.Unknown)
             await store.SetTagsAsync(Containers.Raw, sha, OriginalsRetention.PersonalTag, ct);
 
         var now = _clock.GetUtcNow();
@@ -73,7 +74,6 @@ internal sealed class FileIngestion(IBlobStore store, Pseudonymizer pseudonymize
         else
         {
             var federation = federations.Find(path.FederationId)!;
-            var kind = FileKindDetector.Detect(bytes);
             outcome = await DuplicateOrNullAsync(path.FederationId, path.Period.ToString(), kind, sha, landingBlob, now, ct);
             if (outcome is null)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Finsam.Pipeline.Storage;
+using Microsoft.Extensions.Logging;
 
 namespace Finsam.Pipeline.Ingestion;
 
@@ -21,7 +22,7 @@ public sealed class OriginalsRetention(IBlobStore store, TimeProvider clock)
     /// What each host logs after a pass: the counts of originals deleted from raw/ and quarantine/, and the years. Counts only:
     /// a rejected file's name is the federation's, and may hold an identity number.
     /// </summary>
-    public const string LogTemplate = "Retention of originals: {Raw} original(s) deleted from raw/ and {Quarantine} rejected file(s) from quarantine/, kept through {Years} year(s) after their month's year";
+    private const string LogTemplate = "Retention of originals: {Raw} original(s) deleted from raw/ and {Quarantine} rejected file(s) from quarantine/, kept through {Years} year(s) after their month's year";
 
     /// <summary>
     /// The index tag on every original that may hold identity numbers (participant exports and files of no known kind in
@@ -32,6 +33,14 @@ public sealed class OriginalsRetention(IBlobStore store, TimeProvider clock)
     public static IReadOnlyDictionary<string, string> PersonalTag { get; } = new Dictionary<string, string> { ["finsam-personal"] = "yes" };
 
     private static readonly string[] PersonalFamilies = [FileKind.Participants.Family(), FileKind.Unknown.Family()];
+
+    /// <summary>One pass, logged as every host logs it (<see cref="LogTemplate"/>).</summary>
+    public async Task<RetentionPass> ApplyAndLogAsync(int years, ILogger logger, CancellationToken ct = default)
+    {
+        var pass = await ApplyAsync(years, ct);
+        logger.LogInformation(LogTemplate, pass.Raw.Count, pass.Quarantine.Count, years);
+        return pass;
+    }
 
     public async Task<RetentionPass> ApplyAsync(int years, CancellationToken ct = default)
     {

@@ -55,11 +55,24 @@ public sealed class Retention(IBlobStore store, TimeProvider? clock = null)
         return new RetentionResult(removed.Order().ToList(), attempts);
     }
 
-    private async Task RemoveAsync(string dataset, VersionFolder folder, CancellationToken ct)
+    /// <summary>Removes one version of a dataset as retention does (the manifest first); the names of the blobs deleted.</summary>
+    public async Task<IReadOnlyList<string>> RemoveVersionAsync(string dataset, int version, CancellationToken ct = default)
     {
-        var manifest = PublishedLayout.Manifest(dataset, folder.Version);
-        if (folder.Committed) await store.DeleteAsync(Containers.Published, manifest, ct: ct);
-        foreach (var blob in folder.Blobs.Where(b => b.Name != manifest))
-            await store.DeleteAsync(Containers.Published, blob.Name, ct: ct);
+        var blobs = new List<BlobInfo>();
+        await foreach (var blob in store.ListAsync(Containers.Published, PublishedLayout.VersionFolder(dataset, version), ct)) blobs.Add(blob);
+        return await RemoveAsync(dataset, version, blobs, ct);
+    }
+
+    private Task<IReadOnlyList<string>> RemoveAsync(string dataset, VersionFolder folder, CancellationToken ct) =>
+        RemoveAsync(dataset, folder.Version, folder.Blobs, ct);
+
+    private async Task<IReadOnlyList<string>> RemoveAsync(string dataset, int version, IReadOnlyList<BlobInfo> blobs, CancellationToken ct)
+    {
+        var deleted = new List<string>();
+        var manifest = PublishedLayout.Manifest(dataset, version);
+        if (blobs.Any(b => b.Name == manifest) && await store.DeleteAsync(Containers.Published, manifest, ct: ct)) deleted.Add(manifest);
+        foreach (var blob in blobs.Where(b => b.Name != manifest))
+            if (await store.DeleteAsync(Containers.Published, blob.Name, ct: ct)) deleted.Add(blob.Name);
+        return deleted;
     }
 }

@@ -27,6 +27,9 @@ public sealed record DisclosureAuditResult(
         $"{Failures.Count} count(s) of the member files can be worked out or narrowed to 1–4:\n" +
         string.Join("\n", Failures.Take(max).Select(f => "  " + f)) + (Failures.Count > max ? $"\n  … and {Failures.Count - max} more" : "");
 
+    /// <summary>The totals members lead with that the protection hid as complements (the controller's log names them; never a member file).</summary>
+    public IReadOnlyList<string> TotalsHidden { get; init; } = [];
+
     public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases);
 }
 

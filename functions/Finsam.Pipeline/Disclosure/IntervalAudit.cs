@@ -6,9 +6,10 @@ namespace Finsam.Pipeline.Disclosure;
 /// For every hidden count, the smallest and largest value consistent with everything the releases publish and every
 /// relation between their counts, as a linear programme (GLOP) per connected component of hidden counts. A component
 /// is solved only if the version being audited takes part in it (the earlier releases passed on their own).
-/// <para>Rules (integer bounds: the LP bounds rounded inwards): a suppressed count is never pinned to one value; no
-/// hidden count (suppressed or never published) lies within 1–4 with an interval narrower than 3; the change of a count
-/// since an earlier release never lies within 1–4 (or −4 to −1) with an interval narrower than 3.</para>
+/// <para>Rules (integer bounds: the LP bounds rounded inwards): no hidden count (suppressed or never published) lies
+/// within 1–4 with an interval narrower than 3 (pinned to a value from 1 to 4 among them); the change of a count since an
+/// earlier release never lies within 1–4 (or −4 to −1) with an interval narrower than 3. A hidden count may be pinned to
+/// 0 or to 5 and more: that is what a published count tells.</para>
 /// <para>Each item is first decided from the values that solutions already solved give it (an inner range that every
 /// LP interval contains): only undecided items cost a solve.</para>
 /// </summary>
@@ -31,10 +32,17 @@ internal sealed class IntervalAudit : IDisposable
     /// <summary>A relation over the unknown counts (each by its representative), with the published counts summed into a constant.</summary>
     private sealed record Effective(int Original, (int Node, int Coefficient)[] Terms, double Constant, bool Equality);
 
-    public IntervalAudit(CellGraph graph, bool exact)
+    private readonly IReadOnlyCollection<int> _constraints;
+    private readonly IReadOnlySet<int>? _nodes;
+
+    /// <param name="around">Only the relations and counts around some counts (<see cref="Around"/>): what publishing them can
+    /// change; null: every relation and count.</param>
+    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null)
     {
         _graph = graph;
         _exact = exact;
+        _constraints = around?.Constraints ?? Enumerable.Range(0, graph.Constraints.Count).ToList();
+        _nodes = around?.Nodes;
         _component = new int[graph.Nodes.Count];
         Array.Fill(_component, -1);
         _rep = Representatives();
@@ -48,6 +56,9 @@ internal sealed class IntervalAudit : IDisposable
         _programs.Clear();
     }
 
+    /// <summary>Counts whose LP bounds were both reached by integral solutions (no integer programme needed), and how many of the last solve's two were.</summary>
+    private readonly HashSet<int> _integral = [];
+    private int _lastIntegral;
     public int Programs { get; private set; }
     /// <summary>Integer programmes (CP-SAT) solved to confirm narrow intervals.</summary>
     public int IntegerSolves { get; private set; }
@@ -59,6 +70,8 @@ internal sealed class IntervalAudit : IDisposable
     /// </summary>
     private (double Low, double High) Integer(int node, (double Low, double High) rounded)
     {
+        // Both bounds reached by whole counts (the solutions found were integral): the integer interval is the relaxation's.
+        if (_integral.Contains(_rep[node])) return rounded;
         if (double.IsInfinity(rounded.High) || double.IsInfinity(rounded.Low) || rounded.High - rounded.Low > 4 || _component[node] < 0) return rounded;
         var constraints = _componentConstraints[_component[node]].Select(e => _effective[e]).ToList();
         if (constraints.Any(c => c.Constant != Math.Round(c.Constant))) return rounded;
@@ -95,7 +108,7 @@ internal sealed class IntervalAudit : IDisposable
     {
         var parent = Enumerable.Range(0, _graph.Nodes.Count).ToArray();
         int Root(int x) { while (parent[x] != x) x = parent[x] = parent[parent[x]]; return x; }
-        foreach (var c in _graph.Constraints)
+        foreach (var c in _constraints.Select(i => _graph.Constraints[i]))
         {
             if (!c.Equality || c.Terms.Length != 2 || c.Terms[0].Coefficient + c.Terms[1].Coefficient != 0) continue;
             var (a, b) = (c.Terms[0].Node, c.Terms[1].Node);
@@ -112,7 +125,7 @@ internal sealed class IntervalAudit : IDisposable
     private void BuildEffective()
     {
         var seen = new HashSet<string>();
-        for (var c = 0; c < _graph.Constraints.Count; c++)
+        foreach (var c in _constraints)
         {
             var constraint = _graph.Constraints[c];
             double constant = 0;
@@ -163,6 +176,25 @@ internal sealed class IntervalAudit : IDisposable
             if (_rep[n] != n) _component[n] = _component[_rep[n]];
     }
 
+    /// <summary>
+    /// What publishing <paramref name="counts"/> can change: the relations they are in, and every relation and count linked to
+    /// those through counts that stay unknown (their connected component once the counts are published), with the counts themselves.
+    /// </summary>
+    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, IEnumerable<int> counts)
+    {
+        var nodes = new HashSet<int>(counts);
+        var constraints = new HashSet<int>();
+        var frontier = new Queue<int>(nodes);
+        while (frontier.Count > 0)
+            foreach (var c in adjacency[frontier.Dequeue()])
+            {
+                if (!constraints.Add(c)) continue;
+                foreach (var (n, _) in graph.Constraints[c].Terms)
+                    if (!graph.Nodes[n].Published && nodes.Add(n)) frontier.Enqueue(n);
+            }
+        return (constraints, nodes);
+    }
+
     /// <summary>Whether a component involves the version being made: one of its counts, or a relation with one of its counts.</summary>
     private bool Touched(int component) =>
         _componentNodes[component].Any(n => _graph.Nodes[n].Version == _graph.CandidateVersion)
@@ -170,6 +202,15 @@ internal sealed class IntervalAudit : IDisposable
 
     /// <param name="Failures">Each failure with the count to protect and the relations that bind it.</param>
     public sealed record Outcome(List<(DisclosureFailure Failure, int Node, int[] Binding)> Failures, int SuppressedCells, decimal? SmallestWidth);
+
+    /// <summary>Whether the audit passes, stopping at the first failure (nothing said about it: a trial, not a report).</summary>
+    public bool Passes()
+    {
+        _firstOnly = true;
+        return Run().Failures.Count == 0;
+    }
+
+    private bool _firstOnly;
 
     public Outcome Run()
     {
@@ -185,26 +226,25 @@ internal sealed class IntervalAudit : IDisposable
             if (component < 0 || !touched.Contains(component)) continue;
             // One variable with a count of the version being made: audited as that count.
             if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
-            if (node.Hidden)
+            // A count the publisher knows to be 0 or 5 and more (suppressed, or never published) has an interval that holds
+            // that value, never one inside 1–4: it may be derived, as a published count is.
+            if (_exact && node.Version == candidate && node.Value is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
+            if (Decided(node.Index, SmallRangeOk)) continue;
+            var (low, high) = Full(node.Index);
+            // A trial needs no integer programme where the relaxation already fails (the integer interval lies within it).
+            var rounded = _firstOnly && !SmallRangeOk(Round(low, high)) ? Round(low, high) : Integer(node.Index, Round(low, high));
+            if (!SmallRangeOk(rounded))
             {
-                // A hidden count the publisher knows to be 0 or 5 and more may be derived: it is then like a published count.
-                if (_exact && node.Version == candidate && node.Value is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
-                if (!Decided(node.Index, SmallRangeOk))
-                {
-                    var (low, high) = Full(node.Index);
-                    var rounded = Integer(node.Index, Round(low, high));
-                    if (!SmallRangeOk(rounded)) failures.Add(Failure(node.Index, rounded.Low, rounded.High, "lies within 1–4"));
-                }
-            }
-            else if (!Decided(node.Index, SuppressedOk))
-            {
-                var (low, high) = Full(node.Index);
-                var rounded = Integer(node.Index, Round(low, high));
-                if (!SuppressedOk(rounded))
-                    failures.Add(Failure(node.Index, rounded.Low, rounded.High, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
+                failures.Add(Failure(node.Index, rounded.Low, rounded.High, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
+                if (_firstOnly) return new Outcome(failures, suppressed.Count, null);
             }
         }
-        foreach (var d in _graph.Differences) CheckDifference(d, failures);
+        foreach (var d in _graph.Differences)
+        {
+            if (_nodes is null || _nodes.Contains(d.Candidate) || _nodes.Contains(d.Earlier)) CheckDifference(d, failures);
+            if (_firstOnly && failures.Count > 0) return new Outcome(failures, suppressed.Count, null);
+        }
+        if (_firstOnly) return new Outcome(failures, suppressed.Count, null);
         return new Outcome(failures, suppressed.Count, SmallestWidth(suppressed));
     }
 
@@ -215,9 +255,6 @@ internal sealed class IntervalAudit : IDisposable
         r.Low >= 1 && r.High <= SmallCountProtection.MinPublished - 1 && r.High - r.Low < ProtectionWidth;
 
     private static bool SmallRangeOk((double Low, double High) r) => !InSmallRange(r);
-
-    /// <summary>Not pinned, except to 0 (a zero count is published anyway: learning it tells nothing a member file would not), and not within 1–4.</summary>
-    private static bool SuppressedOk((double Low, double High) r) => (r.High > r.Low || r.High == 0) && !InSmallRange(r);
 
     private static bool ChangeOk((double Low, double High) r) => !InSmallRange(r) && !InSmallRange((-r.High, -r.Low));
 
@@ -254,7 +291,7 @@ internal sealed class IntervalAudit : IDisposable
         if (!ChangeOk(rounded))
         {
             var subject = later.Published ? d.Earlier : d.Candidate;
-            var binding = Binding(subject);
+            var binding = _firstOnly ? [] : Binding(subject);
             failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
                 ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Describe(binding)), subject, binding));
         }
@@ -285,12 +322,15 @@ internal sealed class IntervalAudit : IDisposable
         var node = _rep[n];
         if (_full.TryGetValue(node, out var known)) return known;
         if (_component[node] < 0) return _full[node] = (0, double.PositiveInfinity);
-        return _full[node] = Solve(_component[node], [(node, 1)]);
+        var bounds = _full[node] = Solve(_component[node], [(node, 1)]);
+        if (_lastIntegral == 2) _integral.Add(node);
+        return bounds;
     }
 
     private (double Low, double High) Solve(int component, (int Node, int Coefficient)[] objective)
     {
         var program = Program(component);
+        _lastIntegral = 0;
         var low = program.Optimise(objective, maximise: false, this);
         var high = program.Optimise(objective, maximise: true, this);
         return (low, high);
@@ -336,7 +376,7 @@ internal sealed class IntervalAudit : IDisposable
         var label = _graph.VersionLabels.Count > 1 ? $"{n} [{_graph.VersionLabels[n.Version]}]" : n.ToString();
         if (n.Hidden) label += " (hidden count)";
         else if (n.Reason is not null) label += $" (hidden: {n.Reason})";
-        var binding = Binding(node);
+        var binding = _firstOnly ? [] : Binding(node);
         return (new DisclosureFailure(label, ToDecimal(Math.Ceiling(low - Tolerance)), ToDecimal(Math.Floor(high + Tolerance)), problem, Describe(binding)), node, binding);
     }
 
@@ -373,7 +413,9 @@ internal sealed class IntervalAudit : IDisposable
             switch (status)
             {
                 case Solver.ResultStatus.OPTIMAL:
-                    audit.Observe(_nodes, _nodes.Select(n => _variables[n].SolutionValue()).ToList());
+                    var values = _nodes.Select(n => _variables[n].SolutionValue()).ToList();
+                    audit.Observe(_nodes, values);
+                    if (values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance)) audit._lastIntegral++;
                     return objective.Value();
                 case Solver.ResultStatus.UNBOUNDED:
                     return maximise ? double.PositiveInfinity : double.NegativeInfinity;

@@ -61,7 +61,7 @@ public static class PublishedTables
         CreateQuality(session);
         // The verdict that counts is the audit of what members get, read back from the member table.
         return result.Audit.Passed
-            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered")
+            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered") with { TotalsHidden = result.Audit.TotalsHidden }
             : result.Audit;
     }
 

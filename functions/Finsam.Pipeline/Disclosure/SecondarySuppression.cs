@@ -15,9 +15,80 @@ namespace Finsam.Pipeline.Disclosure;
 /// </summary>
 internal static class SecondarySuppression
 {
-    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves);
+    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves, int Released = 0);
 
     public static Result Protect(CellGraph graph, int maxRounds = 500)
+    {
+        var result = Choose(graph, maxRounds);
+        if (result.Audit.Failures.Count > 0) return result;
+        var released = Release(graph, Adjacency(graph));
+        if (released.Count == 0) return result;
+        using var audit = new IntervalAudit(graph, exact: true);
+        var outcome = audit.Run();
+        if (outcome.Failures.Count > 0)
+        {
+            // Each count was published again only where the audit around it passed; should the whole disagree, the choice
+            // before stands.
+            foreach (var (node, reason) in released)
+            {
+                graph.Nodes[node].Published = false;
+                graph.Nodes[node].Reason = reason;
+            }
+            return result;
+        }
+        return result with
+        {
+            Audit = outcome, Secondary = result.Secondary - released.Count, Released = released.Count,
+            Programs = result.Programs + audit.Programs, Solves = result.Solves + audit.Solves, Components = audit.Components,
+        };
+    }
+
+    /// <summary>What hiding a count costs members, highest first: the order in which complements are published again.</summary>
+    internal static (int Level, decimal Value) Cost(Node node) =>
+        (node.Key.Scope is "lan" or "alla" ? 2 : KeyMeasures.Contains(node.Key.Measure) && node.Key.Period.Length == 4 ? 1 : 0, node.Value ?? 0);
+
+    /// <summary>The counts the report leads with: registrations, new and ended participants, and all participants.</summary>
+    internal static readonly HashSet<string> KeyMeasures = ["deltagare", "nya", "avslutade", "deltagare_totalt"];
+
+    /// <summary>
+    /// The complements' second look, most costly first: each suppressed row whose hidden counts are all complements is
+    /// published again, with those counts, where the audit of what that can change (the counts' component once they are
+    /// published) still passes. The choice of complements, made one failure at a time, hides more than the protection
+    /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
+    /// with the reason they had.
+    /// </summary>
+    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency)
+    {
+        var released = new List<(int, string?)>();
+        static bool Complement(Node n) => n.Reason is "complement" or "complement (audit)" or "complement (widened)" or "with its row";
+        var rows = graph.RowCells
+            .Select(r => (Row: r.Key, Hidden: r.Value.Distinct().Where(c => !graph.Nodes[c].Published).ToList()))
+            .Where(r => r.Hidden.Count > 0 && r.Hidden.All(c => Complement(graph.Nodes[c]) && !graph.Nodes[c].Hidden))
+            .Select(r => (r.Row, r.Hidden, Cost: r.Hidden.Select(c => Cost(graph.Nodes[c])).Max()))
+            .OrderByDescending(r => r.Cost.Level).ThenByDescending(r => r.Cost.Value).ThenBy(r => r.Row)
+            .ToList();
+        foreach (var (_, cells, _) in rows)
+        {
+            var hidden = cells.Where(c => !graph.Nodes[c].Published).ToList();
+            if (hidden.Count == 0 || !hidden.All(c => Complement(graph.Nodes[c]))) continue;
+            var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
+            foreach (var c in hidden) graph.Nodes[c].Published = true;
+            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, hidden));
+            if (audit.Passes())
+            {
+                for (var i = 0; i < hidden.Count; i++)
+                {
+                    graph.Nodes[hidden[i]].Reason = null;
+                    released.Add((hidden[i], reasons[i]));
+                }
+                continue;
+            }
+            for (var i = 0; i < hidden.Count; i++) graph.Nodes[hidden[i]].Published = false;
+        }
+        return released;
+    }
+
+    private static Result Choose(CellGraph graph, int maxRounds)
     {
         var candidate = graph.CandidateVersion;
         var primary = 0;
@@ -32,7 +103,6 @@ internal static class SecondarySuppression
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves, components) = (0, 0, 0);
-        var republished = new HashSet<int>();
         for (var round = 1; ; round++)
         {
             do secondary += Substitute(graph, adjacency);
@@ -49,20 +119,6 @@ internal static class SecondarySuppression
             var touched = new HashSet<int>();
             foreach (var (failure, node, binding) in outcome.Failures)
             {
-                // A complement that the relations pin protects nothing (its value is known): publish it again, never choose it
-                // again, and let the next round find another for the count it was meant to protect. Widening may hide it once
-                // more (more is hidden around it by then), for good: a widened count that is pinned is widened around.
-                var n = graph.Nodes[node];
-                if (n.Version == candidate && !n.Hidden && n.Reason is "complement" or "complement (audit)" && failure.Low is { } low && low == failure.High)
-                {
-                    n.Published = true;
-                    n.Frozen = true;
-                    n.Reason = null;
-                    republished.Add(node);
-                    secondary--;
-                    added++;
-                    continue;
-                }
                 if (binding.Any(touched.Contains)) continue;
                 if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
                 Hide(graph.Nodes[chosen], "complement (audit)");
@@ -72,22 +128,21 @@ internal static class SecondarySuppression
             // The greedy choice is stuck (the relations that bind a failure have no count left to choose one at a time): widen.
             // Each such round hides at least one more published count, and a widened count is never published again, so the
             // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
-            if (added == 0) added = Widen(graph, adjacency, outcome.Failures, republished);
+            if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
             if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
             secondary += added;
         }
     }
 
     /// <summary>
-    /// Hides, for good, every count that can still be hidden in the relations that bind the failures: first those published
-    /// now, then the complements published again because they were pinned (more is hidden around them since); where
-    /// neither is left there, the same in the relations around each failing count's hidden neighbourhood (the unknown
-    /// counts linked to it). Returns how many counts it hid.
+    /// Hides every count that can still be hidden in the relations that bind the failures; where none is left there, every
+    /// one in the relations around each failing count's hidden neighbourhood (the unknown counts linked to it). Returns how
+    /// many counts it hid (what the protection does not need is published again by <see cref="Release"/>).
     /// </summary>
-    private static int Widen(CellGraph graph, List<int>[] adjacency, List<(DisclosureFailure Failure, int Node, int[] Binding)> failures, HashSet<int> republished)
+    private static int Widen(CellGraph graph, List<int>[] adjacency, List<(DisclosureFailure Failure, int Node, int[] Binding)> failures)
     {
         var relations = failures.SelectMany(f => f.Binding).Distinct().ToList();
-        var chosen = Hideable(graph, relations, republished);
+        var chosen = Hideable(graph, relations);
         if (chosen.Count == 0)
         {
             var seen = new HashSet<int>(failures.Select(f => f.Node));
@@ -100,24 +155,15 @@ internal static class SecondarySuppression
                     foreach (var (n, _) in graph.Constraints[c].Terms)
                         if (!graph.Nodes[n].Published && seen.Add(n)) frontier.Enqueue(n);
                 }
-            chosen = Hideable(graph, around, republished);
+            chosen = Hideable(graph, around);
         }
-        foreach (var n in chosen)
-        {
-            republished.Remove(n);
-            graph.Nodes[n].Frozen = false;
-            Hide(graph.Nodes[n], "complement (widened)");
-        }
+        foreach (var n in chosen) Hide(graph.Nodes[n], "complement (widened)");
         return chosen.Count;
     }
 
-    /// <summary>The counts of these relations that can be hidden: choosable ones, else the complements published again.</summary>
-    private static List<int> Hideable(CellGraph graph, IEnumerable<int> relations, HashSet<int> republished)
-    {
-        var nodes = relations.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().ToList();
-        var choosable = nodes.Where(n => Choosable(graph, graph.Nodes[n])).ToList();
-        return choosable.Count > 0 ? choosable : nodes.Where(n => republished.Contains(n) && graph.Nodes[n].Published).ToList();
-    }
+    /// <summary>The counts of these relations that can be hidden.</summary>
+    private static List<int> Hideable(CellGraph graph, IEnumerable<int> relations) =>
+        relations.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node)).Distinct().Where(n => Choosable(graph, graph.Nodes[n])).ToList();
 
     /// <summary>
     /// A suppressed row hides every count it shows: a count that only suppressed rows show is hidden too (the share of
@@ -249,23 +295,26 @@ internal static class SecondarySuppression
         }
     }
 
-    /// <summary>Whether working out this count is a disclosure: a hidden count of a release, or a never-published one from 1 to 4.</summary>
+    /// <summary>
+    /// Whether working out this count is a disclosure: a count from 1 to 4, or one whose change since an earlier release is
+    /// (working out 0 or 5 and more tells what a published count tells).
+    /// </summary>
     private static bool Protected(Node node, decimal value) =>
-        !node.Hidden || value is >= 1 and < SmallCountProtection.MinPublished;
+        value is >= 1 and < SmallCountProtection.MinPublished || node.Reason?.StartsWith("change", StringComparison.Ordinal) == true;
 
     /// <summary>A count that may be hidden to protect another: of the version being made, published now, not already known from an earlier release.</summary>
     private static bool Choosable(CellGraph graph, Node node) =>
         node.Version == graph.CandidateVersion && !node.Hidden && node.Published && !node.Frozen;
 
     /// <summary>
-    /// The count to hide so that <paramref name="node"/> is no longer given away: the smallest positive published count of the
+    /// The count to hide so that <paramref name="node"/> is no longer given away: of the least costly level (<see cref="Cost"/>), the smallest positive published count of the
     /// relation that gives it away, else of the nearest relations around it (zero counts last: hiding a zero widens nothing downwards).
     /// </summary>
     private static int? Complement(CellGraph graph, List<int>[] adjacency, int node, IReadOnlyCollection<int> preferred)
     {
         int? Best(IEnumerable<int> candidates) => candidates.Distinct()
             .Where(n => Choosable(graph, graph.Nodes[n]))
-            .OrderBy(n => graph.Nodes[n].Value > 0 ? 0 : 1).ThenBy(n => graph.Nodes[n].Value)
+            .OrderBy(n => Cost(graph.Nodes[n]).Level).ThenBy(n => graph.Nodes[n].Value > 0 ? 0 : 1).ThenBy(n => graph.Nodes[n].Value)
             .ThenBy(n => graph.Nodes[n].Key.ToString(), StringComparer.Ordinal)
             .Select(n => (int?)n).FirstOrDefault();
         if (Best(preferred.SelectMany(c => graph.Constraints[c].Terms.Select(t => t.Node))) is { } inRelation) return inRelation;

@@ -15,6 +15,12 @@ public static class Suppression
     public const string Earlier = "tidigare";
     /// <summary>Hidden so that no hidden count can be worked out from the published ones (secondary suppression).</summary>
     public const string Derivable = "harledbar";
+    /// <summary>
+    /// As <see cref="Derivable"/>, and the row shows a total members lead with (a county's or all federations' count, or a
+    /// federation's yearly registrations, new or ended participants) of 5 or more: publishing it again was tried, and the
+    /// audit refused it.
+    /// </summary>
+    public const string DerivableTotal = "harledbar_summa";
 }
 
 /// <summary>An earlier member release that readers still have: its kpi rows as published (suppressed rows reveal nothing).</summary>
@@ -56,6 +62,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         var protection = SecondarySuppression.Protect(graph);
 
         var suppressed = new Dictionary<long, string>();
+        bool Total(Node n) => SecondarySuppression.Cost(n).Level > 0 && n.Value >= MinPublished;
         foreach (var (row, cells) in graph.RowCells)
         {
             string? reason = null;
@@ -65,16 +72,20 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
                     "1–4" => Suppression.SmallCount,
                     { } r when r.StartsWith("change", StringComparison.Ordinal) => Suppression.Change,
                     { } r when r.StartsWith("hidden in", StringComparison.Ordinal) => Suppression.Earlier,
+                    _ when Total(cell) => Suppression.DerivableTotal,
                     _ => Suppression.Derivable,
                 });
             if (reason is not null) suppressed[row] = reason;
         }
+        var totalsHidden = graph.Nodes
+            .Where(n => n.Version == graph.CandidateVersion && !n.Hidden && !n.Published && n.Reason is not null && n.Reason.StartsWith("complement", StringComparison.Ordinal) && Total(n))
+            .Select(n => n.Key.ToString()).Order(StringComparer.Ordinal).ToList();
         var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Components, protection.Programs, protection.Solves, started.Elapsed);
         var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);
-        return new ProtectionResult(suppressed, audit, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
+        return new ProtectionResult(suppressed, audit with { TotalsHidden = totalsHidden }, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }
 
-    private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.Derivable];
+    private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.DerivableTotal, Suppression.Derivable];
 
     private static string Stronger(string? a, string b) => a is null || Array.IndexOf(Strength, b) < Array.IndexOf(Strength, a) ? b : a;
 }

@@ -72,6 +72,9 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier);
                         progress?.Report($"disclosure audit: {(audit.Passed ? "passed" : "FAILED")}, {audit.SuppressedCells} suppressed cell(s), " +
                                          $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s");
+                        if (audit.TotalsHidden.Count > 0)
+                            progress?.Report($"{audit.TotalsHidden.Count} total(s) that members lead with are hidden, because publishing any of them lets a count " +
+                                             $"from 1 to 4 be worked out: {string.Join(", ", audit.TotalsHidden)}");
                     }
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;

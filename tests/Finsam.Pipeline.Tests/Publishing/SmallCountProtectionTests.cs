@@ -64,7 +64,7 @@ public class SmallCountProtectionTests
     {
         KpiRow[] rows = [Row("deltagare", "alfa", "T", 10), Row("deltagare", "alfa", "K", 2), Row("deltagare", "alfa", "M", 8)];
         var result = Apply(rows);
-        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar"], Suppressed(result, rows));
+        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar_summa"], Suppressed(result, rows));
         Assert.True(result.Audit.Passed);
         // K + M = 10: each of them can be anything from 0 to 10.
         Assert.Equal(2, result.Audit.SuppressedCells);
@@ -105,7 +105,7 @@ public class SmallCountProtectionTests
     {
         KpiRow[] rows = [Row("deltagare", "alfa", "T", 3), Row("deltagare", "beta", "T", 20), Row("deltagare", "L1", "T", 23, scope: "lan"), Row("deltagare", "alla", "T", 23, scope: "alla")];
         var result = Apply(rows);
-        Assert.Equal(["deltagare alfa 2025 T:litet_antal", "deltagare beta 2025 T:harledbar"], Suppressed(result, rows));
+        Assert.Equal(["deltagare alfa 2025 T:litet_antal", "deltagare beta 2025 T:harledbar_summa"], Suppressed(result, rows));
         Assert.True(result.Audit.Passed);
     }
 
@@ -137,7 +137,7 @@ public class SmallCountProtectionTests
             Row("deltagare", "L1", "T", 30, scope: "lan"), Row("deltagare", "L1", "K", 13, scope: "lan"), Row("deltagare", "L1", "M", 17, scope: "lan"),
         ];
         var result = Apply(rows);
-        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar", "deltagare beta 2025 K:harledbar", "deltagare beta 2025 M:harledbar"],
+        Assert.Equal(["deltagare alfa 2025 K:litet_antal", "deltagare alfa 2025 M:harledbar_summa", "deltagare beta 2025 K:harledbar_summa", "deltagare beta 2025 M:harledbar_summa"],
             Suppressed(result, rows));
         // One degree of freedom: alfa K = t, alfa M = 10 − t, beta K = 13 − t, beta M = 7 + t, with t from 0 to 10.
         Assert.Equal(10, result.Audit.SmallestIntervalWidth);
@@ -166,15 +166,15 @@ public class SmallCountProtectionTests
     [Fact]
     public void A_count_pinned_through_non_negative_counts_is_caught_by_the_audit_not_by_substitution()
     {
-        // 8 ended: none to work or studies, none job/study-ready, 8 to other exits; the three groups are hidden. Substitution
-        // sees two unknown counts in positive exits (0) and three in ended (8); the linear programme sees that the two
-        // positive groups cannot be below 0, so both are 0 (a zero: no disclosure) and the other exits are 8.
+        // 3 ended: none to work or studies, none job/study-ready, 3 to other exits; the three groups are hidden. Substitution
+        // sees two unknown counts in positive exits (0) and three in ended (3); the linear programme sees that the two
+        // positive groups cannot be below 0, so both are 0 (a zero: no disclosure) and the other exits are 3.
         KpiRow[] rows =
         [
-            Row("avslutade", "alfa", "T", 8),
-            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
-            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
-            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 8, denominator: 8),
+            Row("avslutade", "alfa", "T", 3),
+            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 3),
+            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 3),
+            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 3, denominator: 3),
             Row("kostnad_per_positivt_avslut", "alfa", "T", null, numerator: 100000, denominator: 0),
         ];
         var graph = new CellGraph([.. Catalog, new("kostnad_per_positivt_avslut", "kostnad_individ", "positiva_avslut", ["positiva_avslut"])],
@@ -183,10 +183,31 @@ public class SmallCountProtectionTests
             r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact: true);
         using var audit = new IntervalAudit(graph, exact: true);
         var outcome = audit.Run();
-        Assert.Equal(["avslut_ovrigt alfa 2025 T: [8, 8] is pinned to one value (avslut: avslutade alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T + avslut_ovrigt alfa 2025 T; " +
+        Assert.Equal(["avslut_ovrigt alfa 2025 T: [3, 3] is pinned to one value (avslut: avslutade alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T + avslut_ovrigt alfa 2025 T; " +
                       "positiva_avslut: positiva_avslut alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T)"],
             outcome.Failures.Select(f => f.Failure.ToString()).ToList());
-        // The narrow intervals are confirmed by integer programmes (CP-SAT), not taken from the rounded LP bounds.
-        Assert.True(audit.IntegerSolves > 0, "no integer programme was solved");
+        // Both bounds are reached by solutions in whole counts, so no integer programme (CP-SAT) was needed to confirm them.
+        Assert.Equal(0, audit.IntegerSolves);
+    }
+
+    [Fact]
+    public void A_hidden_count_of_5_or_more_may_be_pinned_it_tells_what_a_published_count_tells()
+    {
+        // 8 ended, all to other exits: the three groups hidden, the other exits pinned at 8 (no count from 1 to 4 is told).
+        KpiRow[] rows =
+        [
+            Row("avslutade", "alfa", "T", 8),
+            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
+            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 8, denominator: 8),
+        ];
+        foreach (var exact in new[] { true, false })
+        {
+            var graph = new CellGraph(Catalog, Relations, Scopes);
+            graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
+                r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact);
+            using var audit = new IntervalAudit(graph, exact);
+            Assert.Empty(audit.Run().Failures);
+        }
     }
 }

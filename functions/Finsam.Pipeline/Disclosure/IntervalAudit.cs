@@ -178,22 +178,35 @@ internal sealed class IntervalAudit : IDisposable
 
     /// <summary>
     /// What publishing <paramref name="counts"/> can change: the relations they are in, and every relation and count linked to
-    /// those through counts that stay unknown (their connected component once the counts are published), with the counts themselves.
+    /// those through counts that stay unknown (their connected component once the counts are published), with the counts
+    /// themselves; a count's other self in another release (<see cref="CellGraph.Differences"/>, by <see cref="Partners"/>)
+    /// is linked too, since their change is audited.
     /// </summary>
-    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, IEnumerable<int> counts)
+    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, ILookup<int, int> partners,
+        IEnumerable<int> counts)
     {
         var nodes = new HashSet<int>(counts);
         var constraints = new HashSet<int>();
         var frontier = new Queue<int>(nodes);
         while (frontier.Count > 0)
-            foreach (var c in adjacency[frontier.Dequeue()])
+        {
+            var node = frontier.Dequeue();
+            foreach (var p in partners[node])
+                if (!graph.Nodes[p].Published && nodes.Add(p)) frontier.Enqueue(p);
+                else nodes.Add(p);
+            foreach (var c in adjacency[node])
             {
                 if (!constraints.Add(c)) continue;
                 foreach (var (n, _) in graph.Constraints[c].Terms)
                     if (!graph.Nodes[n].Published && nodes.Add(n)) frontier.Enqueue(n);
             }
+        }
         return (constraints, nodes);
     }
+
+    /// <summary>Each count's other selves in the releases it is compared with (both ends of every <see cref="CellGraph.Differences"/>).</summary>
+    public static ILookup<int, int> Partners(CellGraph graph) =>
+        graph.Differences.SelectMany(d => new[] { (d.Earlier, d.Candidate), (d.Candidate, d.Earlier) }).ToLookup(p => p.Item1, p => p.Item2);
 
     /// <summary>Whether a component involves the version being made: one of its counts, or a relation with one of its counts.</summary>
     private bool Touched(int component) =>
@@ -310,8 +323,8 @@ internal sealed class IntervalAudit : IDisposable
             if (_component[node] < 0) continue; // in no relation: [0, ∞)
             var (low, high) = Full(node);
             var r = Round(low, high);
-            // A zero hidden with its row and pinned at 0 protects nothing and needs no protection: left out.
-            if (r.High == 0) continue;
+            // A count pinned at 0 (a zero hidden with its row) or at 5 and more tells what a published count tells: left out.
+            if (r.High == r.Low && r.Low is 0 or >= SmallCountProtection.MinPublished) continue;
             best = Math.Min(best, r.High - r.Low);
         }
         return double.IsPositiveInfinity(best) ? null : (decimal)best;
@@ -413,9 +426,13 @@ internal sealed class IntervalAudit : IDisposable
             switch (status)
             {
                 case Solver.ResultStatus.OPTIMAL:
+                    // Only a solution in whole counts tells values the integer interval surely holds (Decided relies on it).
                     var values = _nodes.Select(n => _variables[n].SolutionValue()).ToList();
-                    audit.Observe(_nodes, values);
-                    if (values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance)) audit._lastIntegral++;
+                    if (values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance))
+                    {
+                        audit.Observe(_nodes, values);
+                        audit._lastIntegral++;
+                    }
                     return objective.Value();
                 case Solver.ResultStatus.UNBOUNDED:
                     return maximise ? double.PositiveInfinity : double.NegativeInfinity;

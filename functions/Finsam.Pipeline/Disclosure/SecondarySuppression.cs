@@ -60,6 +60,7 @@ internal static class SecondarySuppression
     private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency)
     {
         var released = new List<(int, string?)>();
+        var partners = IntervalAudit.Partners(graph);
         static bool Complement(Node n) => n.Reason is "complement" or "complement (audit)" or "complement (widened)" or "with its row";
         var rows = graph.RowCells
             .Select(r => (Row: r.Key, Hidden: r.Value.Distinct().Where(c => !graph.Nodes[c].Published).ToList()))
@@ -73,7 +74,7 @@ internal static class SecondarySuppression
             if (hidden.Count == 0 || !hidden.All(c => Complement(graph.Nodes[c]))) continue;
             var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
             foreach (var c in hidden) graph.Nodes[c].Published = true;
-            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, hidden));
+            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden));
             if (audit.Passes())
             {
                 for (var i = 0; i < hidden.Count; i++)

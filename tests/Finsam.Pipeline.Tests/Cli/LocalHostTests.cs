@@ -120,9 +120,10 @@ public sealed class LocalHostTests : IDisposable
     {
         await Samples.IngestAllAsync(_store);
         var rawBefore = (await _store.ListAsync(Containers.Raw).ToListAsync()).Count;
-        // Half a second before 03:00 on 1 January 2027: the samples' months (2025) are past 2025 + 1 year.
+        // Five seconds before 03:00 on 1 January 2027 (time for the host to start on a busy machine; a start after 03:00 would
+        // make the job due the next day): the samples' months (2025) are past 2025 + 1 year.
         using var host = Host(_store, new() { [FinsamSettings.BuildSchedule] = NoBuild, [FinsamSettings.ReleaseSchedule] = NoBuild },
-            new ShiftedClock(new DateTimeOffset(2027, 1, 1, 2, 59, 59, 500, TimeSpan.Zero)));
+            new ShiftedClock(new DateTimeOffset(2027, 1, 1, 2, 59, 55, 0, TimeSpan.Zero)));
 
         await host.StartAsync(default);
         await WaitUntilAsync(() => Task.FromResult(Messages<NightlyRetention>().Count >= 2));
@@ -139,9 +140,9 @@ public sealed class LocalHostTests : IDisposable
     public async Task At_07_00_UTC_from_the_due_day_the_host_names_each_federation_without_last_months_file()
     {
         await Samples.IngestAllAsync(_store);
-        // The samples run through 2025-03; on 10 May 2025 April is due.
+        // The samples run through 2025-03; on 10 May 2025 April is due (five seconds before 07:00, as above).
         using var host = Host(_store, new() { [FinsamSettings.BuildSchedule] = NoBuild, [FinsamSettings.ReleaseSchedule] = NoBuild },
-            new ShiftedClock(new DateTimeOffset(2025, 5, 10, 6, 59, 59, 500, TimeSpan.Zero)));
+            new ShiftedClock(new DateTimeOffset(2025, 5, 10, 6, 59, 55, 0, TimeSpan.Zero)));
 
         await host.StartAsync(default);
         await WaitUntilAsync(() => Task.FromResult(Messages<DailyDeliveryCheck>().Count >= 5));

@@ -191,9 +191,9 @@ internal sealed class IntervalAudit : IDisposable
         while (frontier.Count > 0)
         {
             var node = frontier.Dequeue();
+            // A published other self is a constant: its change is checked, nothing is reached through it.
             foreach (var p in partners[node])
-                if (!graph.Nodes[p].Published && nodes.Add(p)) frontier.Enqueue(p);
-                else nodes.Add(p);
+                if (nodes.Add(p) && !graph.Nodes[p].Published) frontier.Enqueue(p);
             foreach (var c in adjacency[node])
             {
                 if (!constraints.Add(c)) continue;

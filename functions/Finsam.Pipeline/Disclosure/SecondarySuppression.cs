@@ -19,9 +19,10 @@ internal static class SecondarySuppression
 
     public static Result Protect(CellGraph graph, int maxRounds = 500)
     {
-        var result = Choose(graph, maxRounds);
+        var adjacency = Adjacency(graph);
+        var result = Choose(graph, adjacency, maxRounds);
         if (result.Audit.Failures.Count > 0) return result;
-        var released = Release(graph, Adjacency(graph));
+        var released = Release(graph, adjacency);
         if (released.Count == 0) return result;
         using var audit = new IntervalAudit(graph, exact: true);
         var outcome = audit.Run();
@@ -47,6 +48,9 @@ internal static class SecondarySuppression
     internal static (int Level, decimal Value) Cost(Node node) =>
         (node.Key.Scope is "lan" or "alla" ? 2 : KeyMeasures.Contains(node.Key.Measure) && node.Key.Period.Length == 4 ? 1 : 0, node.Value ?? 0);
 
+    /// <summary>Hidden for another count's sake (a complement, or with its row), not for itself.</summary>
+    internal static bool ForAnother(Node node) => node.Reason is "complement" or "complement (audit)" or "complement (widened)" or "with its row";
+
     /// <summary>The counts the report leads with: registrations, new and ended participants, and all participants.</summary>
     internal static readonly HashSet<string> KeyMeasures = ["deltagare", "nya", "avslutade", "deltagare_totalt"];
 
@@ -61,17 +65,16 @@ internal static class SecondarySuppression
     {
         var released = new List<(int, string?)>();
         var partners = IntervalAudit.Partners(graph);
-        static bool Complement(Node n) => n.Reason is "complement" or "complement (audit)" or "complement (widened)" or "with its row";
         var rows = graph.RowCells
             .Select(r => (Row: r.Key, Hidden: r.Value.Distinct().Where(c => !graph.Nodes[c].Published).ToList()))
-            .Where(r => r.Hidden.Count > 0 && r.Hidden.All(c => Complement(graph.Nodes[c]) && !graph.Nodes[c].Hidden))
+            .Where(r => r.Hidden.Count > 0 && r.Hidden.All(c => ForAnother(graph.Nodes[c]) && !graph.Nodes[c].Hidden))
             .Select(r => (r.Row, r.Hidden, Cost: r.Hidden.Select(c => Cost(graph.Nodes[c])).Max()))
             .OrderByDescending(r => r.Cost.Level).ThenByDescending(r => r.Cost.Value).ThenBy(r => r.Row)
             .ToList();
         foreach (var (_, cells, _) in rows)
         {
             var hidden = cells.Where(c => !graph.Nodes[c].Published).ToList();
-            if (hidden.Count == 0 || !hidden.All(c => Complement(graph.Nodes[c]))) continue;
+            if (hidden.Count == 0 || !hidden.All(c => ForAnother(graph.Nodes[c]))) continue;
             var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
             foreach (var c in hidden) graph.Nodes[c].Published = true;
             using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden));
@@ -89,7 +92,7 @@ internal static class SecondarySuppression
         return released;
     }
 
-    private static Result Choose(CellGraph graph, int maxRounds)
+    private static Result Choose(CellGraph graph, List<int>[] adjacency, int maxRounds)
     {
         var candidate = graph.CandidateVersion;
         var primary = 0;
@@ -100,7 +103,6 @@ internal static class SecondarySuppression
             node.Published = false;
             primary++;
         }
-        var adjacency = Adjacency(graph);
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves, components) = (0, 0, 0);

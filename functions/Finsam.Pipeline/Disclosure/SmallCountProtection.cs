@@ -78,7 +78,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
             if (reason is not null) suppressed[row] = reason;
         }
         var totalsHidden = graph.Nodes
-            .Where(n => n.Version == graph.CandidateVersion && !n.Hidden && !n.Published && n.Reason is not null && n.Reason.StartsWith("complement", StringComparison.Ordinal) && Total(n))
+            .Where(n => n.Version == graph.CandidateVersion && !n.Hidden && !n.Published && SecondarySuppression.ForAnother(n) && Total(n))
             .Select(n => n.Key.ToString()).Order(StringComparer.Ordinal).ToList();
         var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Components, protection.Programs, protection.Solves, started.Elapsed);
         var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);

@@ -169,18 +169,10 @@ public class SmallCountProtectionTests
         // 3 ended: none to work or studies, none job/study-ready, 3 to other exits; the three groups are hidden. Substitution
         // sees two unknown counts in positive exits (0) and three in ended (3); the linear programme sees that the two
         // positive groups cannot be below 0, so both are 0 (a zero: no disclosure) and the other exits are 3.
-        KpiRow[] rows =
-        [
-            Row("avslutade", "alfa", "T", 3),
-            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 3),
-            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 3),
-            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 3, denominator: 3),
-            Row("kostnad_per_positivt_avslut", "alfa", "T", null, numerator: 100000, denominator: 0),
-        ];
+        KpiRow[] rows = [.. AllToOtherExits(3), Row("kostnad_per_positivt_avslut", "alfa", "T", null, numerator: 100000, denominator: 0)];
         var graph = new CellGraph([.. Catalog, new("kostnad_per_positivt_avslut", "kostnad_individ", "positiva_avslut", ["positiva_avslut"])],
             [.. Relations, Relation("positiva_avslut", RelationAxis.Measures, "positiva_avslut", "avslut_arbete_studier|avslut_stegforflyttning")], Scopes);
-        graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
-            r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact: true);
+        graph.AddVersion("ny", WithExitGroupsHidden(rows), exact: true);
         using var audit = new IntervalAudit(graph, exact: true);
         var outcome = audit.Run();
         Assert.Equal(["avslut_ovrigt alfa 2025 T: [3, 3] is pinned to one value (avslut: avslutade alfa 2025 T = avslut_arbete_studier alfa 2025 T + avslut_stegforflyttning alfa 2025 T + avslut_ovrigt alfa 2025 T; " +
@@ -194,20 +186,26 @@ public class SmallCountProtectionTests
     public void A_hidden_count_of_5_or_more_may_be_pinned_it_tells_what_a_published_count_tells()
     {
         // 8 ended, all to other exits: the three groups hidden, the other exits pinned at 8 (no count from 1 to 4 is told).
-        KpiRow[] rows =
-        [
-            Row("avslutade", "alfa", "T", 8),
-            Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
-            Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: 8),
-            Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: 8, denominator: 8),
-        ];
         foreach (var exact in new[] { true, false })
         {
             var graph = new CellGraph(Catalog, Relations, Scopes);
-            graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
-                r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList(), exact);
+            graph.AddVersion("ny", WithExitGroupsHidden(AllToOtherExits(8)), exact);
             using var audit = new IntervalAudit(graph, exact);
             Assert.Empty(audit.Run().Failures);
         }
     }
+
+    /// <summary>A federation's ended participants, all of them to other exits: the ended and the three exit groups' shares.</summary>
+    private KpiRow[] AllToOtherExits(decimal ended) =>
+    [
+        Row("avslutade", "alfa", "T", ended),
+        Row("avslut_arbete_studier_andel", "alfa", "T", 0m, numerator: 0, denominator: ended),
+        Row("avslut_stegforflyttning_andel", "alfa", "T", 0m, numerator: 0, denominator: ended),
+        Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: ended, denominator: ended),
+    ];
+
+    /// <summary>The rows as a release gives them, with the exit groups' rows suppressed.</summary>
+    private static List<ReleaseRow> WithExitGroupsHidden(IEnumerable<KpiRow> rows) =>
+        rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
+            r.Numerator, r.Denominator, Suppressed: r.KpiId.StartsWith("avslut_", StringComparison.Ordinal))).ToList();
 }

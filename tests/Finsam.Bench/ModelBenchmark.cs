@@ -119,7 +119,16 @@ public static class ModelBenchmark
             var (before, peak) = sampler.Stop();
             Console.WriteLine($"  protection + audit, {earlier.Length} earlier release(s): {seconds:F1} s, working set {before:N0} MB before, peak {peak:N0} MB; " +
                               $"passed {result.Passed}, suppressed cells {result.SuppressedCells}, smallest interval {result.SmallestIntervalWidth}, " +
-                              $"relations {result.Relations:N0}, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}, audit alone {result.Elapsed.TotalSeconds:F1} s");
+                              $"relations {result.Relations:N0}, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}, audit alone {result.Elapsed.TotalSeconds:F1} s; " +
+                              $"narrowed if guessed not zero {result.NotZeroGuessNarrowed}");
+            var cells = build.Session.Query($"""
+                with cells as ({Finsam.Pipeline.Disclosure.PublishedTables.CellsSelect})
+                select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
+                    count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla'))
+                from cells
+                """).Rows.Single();
+            Console.WriteLine($"  participant-count cells {cells[0]:N0}, hidden {cells[1]:N0}, from 5 {cells[2]:N0}, from 50 {cells[3]:N0}, " +
+                              $"a county's or all federations' from 5 {cells[4]:N0}");
         }
     }
 

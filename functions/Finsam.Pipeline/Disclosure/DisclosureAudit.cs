@@ -30,7 +30,14 @@ public sealed record DisclosureAuditResult(
     /// <summary>The totals members lead with that the protection hid as complements (the controller's log names them; never a member file).</summary>
     public IReadOnlyList<string> TotalsHidden { get; init; } = [];
 
-    public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases);
+    /// <summary>
+    /// The second figure: how many hidden counts from 1 to 4 (or their changes) an attacker who guesses that every hidden
+    /// count is not zero, and is right each time, narrows to within 1–4 (docs/publishing.md, "The guess that a hidden count
+    /// is not zero"). Null when the exact values were not at hand.
+    /// </summary>
+    public int? NotZeroGuessNarrowed { get; init; }
+
+    public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases, NotZeroGuessNarrowed);
 }
 
 /// <summary>
@@ -65,7 +72,17 @@ public static class DisclosureAudit
         LinkCandidate(graph, earlier.Count);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
-        return Result(graph, outcome, earlier.Count, audit.Components, audit.Programs, audit.Solves, started.Elapsed) with { IntegerSolves = audit.IntegerSolves };
+        int? guessed = null;
+        if (exactKpiTable is not null)
+        {
+            using var guess = new IntervalAudit(graph, exact: true, guessNotZero: true);
+            guessed = guess.Run().Failures.Count;
+        }
+        return Result(graph, outcome, earlier.Count, audit.Components, audit.Programs, audit.Solves, started.Elapsed) with
+        {
+            IntegerSolves = audit.IntegerSolves,
+            NotZeroGuessNarrowed = guessed,
+        };
     }
 
     /// <summary>The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing).</summary>

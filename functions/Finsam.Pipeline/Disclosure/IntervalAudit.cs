@@ -34,18 +34,24 @@ internal sealed class IntervalAudit : IDisposable
 
     private readonly IReadOnlyCollection<int> _constraints;
     private readonly IReadOnlySet<int>? _nodes;
+    private readonly bool _guessNotZero;
 
     /// <param name="around">Only the relations and counts around some counts (<see cref="Around"/>): what publishing them can
     /// change; null: every relation and count.</param>
-    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null)
+    /// <param name="guessNotZero">The attacker who guesses that a hidden count is not zero, and is right every time: each
+    /// hidden count whose exact value is known and not zero starts at 1 instead of 0 (the audit's second figure).</param>
+    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false)
     {
         _graph = graph;
         _exact = exact;
+        _guessNotZero = guessNotZero;
         _constraints = around?.Constraints ?? Enumerable.Range(0, graph.Constraints.Count).ToList();
         _nodes = around?.Nodes;
         _component = new int[graph.Nodes.Count];
         Array.Fill(_component, -1);
         _rep = Representatives();
+        if (guessNotZero)
+            _notZero = graph.Nodes.Where(n => !n.Published && n.Value is > 0).Select(n => _rep[n.Index]).ToHashSet();
         BuildEffective();
         BuildComponents();
     }
@@ -78,7 +84,7 @@ internal sealed class IntervalAudit : IDisposable
         long? Bound(bool maximise)
         {
             var model = new Google.OrTools.Sat.CpModel();
-            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => model.NewIntVar(0, 1_000_000_000, "x" + n));
+            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => model.NewIntVar((long)Lower(n), 1_000_000_000, "x" + n));
             foreach (var c in constraints)
             {
                 var expression = Google.OrTools.Sat.LinearExpr.WeightedSum(c.Terms.Select(t => variables[t.Node]), c.Terms.Select(t => (long)t.Coefficient));
@@ -99,6 +105,14 @@ internal sealed class IntervalAudit : IDisposable
     public int Components => _componentNodes.Count;
 
     private bool Unknown(int node) => !_graph.Nodes[node].Published;
+
+    /// <summary>
+    /// A variable's smallest value: 0, or 1 for the attacker who guesses that a hidden count is not zero, where indeed it is not (its
+    /// value known, as the publisher knows the version being made; one count of a variable that is not zero makes it so).
+    /// </summary>
+    private double Lower(int representative) => _guessNotZero && _notZero.Contains(representative) ? 1 : 0;
+
+    private HashSet<int> _notZero = [];
 
     /// <summary>
     /// Two unknown counts that a relation says are equal (the same count in two releases, the age group "anonym" and the
@@ -353,7 +367,7 @@ internal sealed class IntervalAudit : IDisposable
     {
         if (_programs.TryGetValue(component, out var program)) return program;
         Programs++;
-        return _programs[component] = new ComponentProgram(_componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList());
+        return _programs[component] = new ComponentProgram(_componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList(), Lower);
     }
 
     /// <summary>Records a solution's values: each count can take them.</summary>
@@ -403,11 +417,11 @@ internal sealed class IntervalAudit : IDisposable
         private readonly Dictionary<int, Variable> _variables = [];
         private readonly List<(int Index, Google.OrTools.LinearSolver.Constraint Row)> _rows = [];
 
-        public ComponentProgram(List<int> nodes, List<Effective> constraints)
+        public ComponentProgram(List<int> nodes, List<Effective> constraints, Func<int, double> lower)
         {
             _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools' GLOP solver is not available.");
             _nodes = nodes;
-            foreach (var n in nodes) _variables[n] = _solver.MakeNumVar(0, double.PositiveInfinity, "x" + n);
+            foreach (var n in nodes) _variables[n] = _solver.MakeNumVar(lower(n), double.PositiveInfinity, "x" + n);
             foreach (var c in constraints)
             {
                 var row = _solver.MakeConstraint(c.Equality ? -c.Constant : double.NegativeInfinity, -c.Constant, "c" + c.Original);

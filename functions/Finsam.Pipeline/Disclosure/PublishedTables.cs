@@ -66,6 +66,28 @@ public static class PublishedTables
     }
 
     /// <summary>
+    /// The participant counts the member rows reveal, each once (a measure at a level, period, gender and dimension): its exact
+    /// value and whether every row that shows it is suppressed. Over kpi_numbered, kpi_catalog and kpi_published: what a
+    /// release hides, for the controller and the benchmarks.
+    /// </summary>
+    public const string CellsSelect = """
+        with revealed as (
+            select distinct unnest(string_split(protected_counts, '|')) as measure from kpi_catalog where protected_counts <> ''
+        ),
+        row_cells as (
+            select c.numerator as measure, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, k.numerator as value, p.suppressed
+            from kpi_numbered as k join kpi_catalog as c using (kpi_id) join kpi_published as p using (row_id)
+            where c.numerator in (select measure from revealed)
+            union all
+            select c.denominator, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, k.denominator, p.suppressed
+            from kpi_numbered as k join kpi_catalog as c using (kpi_id) join kpi_published as p using (row_id)
+            where c.denominator in (select measure from revealed)
+        )
+        select measure, scope, scope_id, period, period_type, kon, dimension, max(value) as value, bool_and(suppressed) as hidden
+        from row_cells where value is not null group by all
+        """;
+
+    /// <summary>
     /// Why each suppressed row of a member release is suppressed (<c>litet_antal</c>, <c>harledbar</c> …), by the row's key:
     /// kept with the release's record for the controller (members see only that a row is suppressed).
     /// </summary>

@@ -71,7 +71,8 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         progress?.Report($"applying small-count protection and auditing it against {earlier.Count} earlier release(s)");
                         audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier);
                         progress?.Report($"disclosure audit: {(audit.Passed ? "passed" : "FAILED")}, {audit.SuppressedCells} suppressed cell(s), " +
-                                         $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s");
+                                         $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s" +
+                                         (audit.NotZeroGuessNarrowed is { } guessed ? $"; an attacker who guesses that no hidden count is zero narrows {guessed} to within 1–4" : ""));
                         if (audit.TotalsHidden.Count > 0)
                             progress?.Report($"{audit.TotalsHidden.Count} total(s) that members lead with are hidden, because publishing any of them lets a count " +
                                              $"from 1 to 4 be worked out: {string.Join(", ", audit.TotalsHidden)}");

@@ -125,4 +125,5 @@ public sealed record ManifestDisclosureAudit(
     [property: JsonPropertyName("passed")] bool Passed,
     [property: JsonPropertyName("suppressed_cells")] int SuppressedCells,
     [property: JsonPropertyName("smallest_interval_width")] decimal? SmallestIntervalWidth,
-    [property: JsonPropertyName("earlier_releases")] int EarlierReleases);
+    [property: JsonPropertyName("earlier_releases")] int EarlierReleases,
+    [property: JsonPropertyName("narrowed_if_guessed_not_zero")] int? NotZeroGuessNarrowed = null);

@@ -46,7 +46,11 @@ public static partial class HtmlReport
         var span = years.Count == 0 ? "" : years.Count == 1 ? $"År {latestYear}" : $"Åren {years[^1]}–{latestYear}";
         html.Append($"<p class=\"lead\">Version {version} av datamängden <code>{E(dataset)}</code>. {E(span)}, senaste månad {E(LatestMonth(data))}. " +
                     $"{data.Federations.Count} förbund, {data.Inputs.Count} indatafiler.</p>\n");
-        html.Append("<p class=\"note\">Alla belopp i kronor. Antal deltagare 1–4, och värden som bygger på eller kan räknas fram ur sådana antal, är skyddade och visas som <b>..</b> (röjandeskydd). " +
+        // The marker's legend only where the report hides a value.
+        var protection = data.Kpis.Any(k => k.Suppression != "")
+            ? "Antal deltagare 1–4, och värden som bygger på eller kan räknas fram ur sådana antal, är skyddade och visas som <b>..</b> (röjandeskydd). "
+            : "";
+        html.Append("<p class=\"note\">Alla belopp i kronor. " + protection +
                     "Status vid varje värde: <sup class=\"status status-prel\">p</sup> preliminärt (året är inte komplett), " +
                     "<sup class=\"status status-brist\">b</sup> brist (ett datakvalitetsfel påverkar värdet; fyndet står i värdets titel och under Datakvalitet), " +
                     "<span class=\"withheld\">brist</span> värdet är undanhållet eftersom felet gör det missvisande. Summor för län och alla förbund anger hur många förbund de omfattar.</p>\n");

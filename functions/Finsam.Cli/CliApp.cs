@@ -28,6 +28,7 @@ public static class CliApp
         root.Add(PullCommand.Create(console, settings));
         root.Add(DiffCommand.Create(console, settings));
         root.Add(HostCommand.Create(console, settings));
+        root.Add(ApiCommand.Create(console, settings));
         root.Add(EraseCommand.Create(console, settings, input));
 
         var parse = root.Parse(args);
@@ -39,7 +40,7 @@ public static class CliApp
         }
         // The local host stops on SIGTERM and Ctrl-C itself, finishing the file in hand within its own shutdown timeout;
         // every other command is cancelled by System.CommandLine.
-        var invocation = parse.CommandResult.Command.Name == HostCommand.Name ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null;
+        var invocation = parse.CommandResult.Command.Name is HostCommand.Name or ApiCommand.Name ? new InvocationConfiguration { ProcessTerminationTimeout = null } : null;
         return await parse.InvokeAsync(invocation, ct);
     }
 }

@@ -33,9 +33,10 @@ public static class HostCommand
         {
             Description = $"When a member release of the kpi dataset is cut, in UTC: six-field NCRONTAB (default '{PublishingSettings.DefaultReleaseSchedule}', or {FinsamSettings.ReleaseSchedule}).",
         };
+        var apiUrls = ApiCommand.UrlsOption("--api-urls");
         var logFormat = new Option<string>("--log-format") { Description = "simple (one line per event) or json (one JSON object per line).", DefaultValueFactory = _ => "simple" };
         logFormat.AcceptOnlyFromAmong("simple", "json");
-        var command = new Command(Name, "Run as a service: ingest what lands in landing, build and publish the controller's data on the schedule, cut member releases on theirs, until SIGTERM or Ctrl-C.") { poll, schedule, releaseSchedule, logFormat };
+        var command = new Command(Name, "Run as a service: ingest what lands in landing, build and publish the controller's data on the schedule, cut member releases on theirs (and serve the members' read API with --api-urls), until SIGTERM or Ctrl-C.") { poll, schedule, releaseSchedule, apiUrls, logFormat };
         settings.AddStorageOptions(command);
         settings.AddModelOptions(command);
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
@@ -47,10 +48,15 @@ public static class HostCommand
             // Only the command line's configuration: no appsettings.json, no second reading of the environment.
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Configuration.AddConfiguration(settings.Merged(parse, overlay));
-            using var host = builder.AddFinsamLocalHost(jsonLogs: parse.GetValue(logFormat) == "json").Build();
+            var json = parse.GetValue(logFormat) == "json";
+            using var host = builder.AddFinsamLocalHost(jsonLogs: json).Build();
             LocalHostRegistration.CheckSettings(host.Services);
+            // The read API beside ingestion: its own web host over the same configuration, stopped with the pipeline's.
+            await using var api = parse.GetValue(apiUrls) is { } urls ? ReadApiHost.Build(builder.Configuration, urls, json) : null;
             await host.StartAsync(ct);
+            if (api is not null) await api.StartAsync(ct);
             await host.WaitForShutdownAsync(ct);
+            if (api is not null) await api.StopAsync(CancellationToken.None);
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostCommand)).LogInformation("finsam host stopped gracefully");
             return CliApp.Ok;
         }));

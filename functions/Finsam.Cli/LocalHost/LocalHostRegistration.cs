@@ -16,14 +16,7 @@ public static class LocalHostRegistration
 {
     public static HostApplicationBuilder AddFinsamLocalHost(this HostApplicationBuilder builder, bool jsonLogs)
     {
-        builder.Logging.ClearProviders();
-        if (jsonLogs)
-            builder.Logging.AddJsonConsole(o => (o.UseUtcTimestamp, o.TimestampFormat) = (true, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
-        else
-            builder.Logging.AddSimpleConsole(o => (o.SingleLine, o.UseUtcTimestamp, o.TimestampFormat) = (true, true, "yyyy-MM-dd HH:mm:ss'Z' "));
-        // The host's own start and stop lines, and warnings from the framework; the pipeline's information.
-        builder.Logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
-
+        builder.Logging.AddFinsamConsole(jsonLogs);
         builder.Services.AddFinsamPipeline(builder.Configuration).RequirePseudonymKey();
         builder.Services.AddSingleton<PipelineTurns>();
         builder.Services.AddHostedService<LandingPoller>();
@@ -32,6 +25,18 @@ public static class LocalHostRegistration
         builder.Services.AddHostedService<NightlyRetention>();
         builder.Services.AddHostedService<DailyDeliveryCheck>();
         return builder;
+    }
+
+    /// <summary>Structured console logs, one line (or one JSON object) per event, for every long-running command.</summary>
+    public static ILoggingBuilder AddFinsamConsole(this ILoggingBuilder logging, bool jsonLogs)
+    {
+        logging.ClearProviders();
+        if (jsonLogs)
+            logging.AddJsonConsole(o => (o.UseUtcTimestamp, o.TimestampFormat) = (true, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+        else
+            logging.AddSimpleConsole(o => (o.SingleLine, o.UseUtcTimestamp, o.TimestampFormat) = (true, true, "yyyy-MM-dd HH:mm:ss'Z' "));
+        // The host's own start and stop lines, and warnings from the framework; the pipeline's information.
+        return logging.SetMinimumLevel(LogLevel.Information).AddFilter("Microsoft", LogLevel.Warning).AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
     }
 
     /// <summary>

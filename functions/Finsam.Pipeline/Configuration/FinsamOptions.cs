@@ -18,6 +18,7 @@ public sealed class FinsamOptions
     public PrivacySettings Privacy { get; set; } = new();
     public LimitSettings Limits { get; set; } = new();
     public LocalHostSettings LocalHost { get; set; } = new();
+    public ReadApiSettings Api { get; set; } = new();
 }
 
 /// <summary>The embedded default storage, used when the connection <c>FinsamStorage</c> is not set.</summary>
@@ -142,4 +143,18 @@ public sealed class LocalHostSettings
 
     /// <summary>Attempts for a file that fails for a transient reason before it is recorded as failed (the Functions poisonBlobThreshold).</summary>
     public int MaxAttempts { get; set; } = DefaultMaxAttempts;
+}
+
+/// <summary>The members' read API as <c>finsam api</c> serves it (the Functions app keeps its function keys in Azure).</summary>
+public sealed class ReadApiSettings
+{
+    /// <summary>
+    /// The members' keys, comma-separated (a secret: from the environment, <c>Finsam__Api__Keys</c>, never the repository).
+    /// A request gives its key as <c>code=</c> or in the header <c>x-functions-key</c>, as the Functions app takes them.
+    /// Empty: no key is asked for, which <c>finsam api</c> allows on a loopback address only.
+    /// </summary>
+    public string? Keys { get; set; }
+
+    /// <summary>The keys, each trimmed; empty when none is set.</summary>
+    public IReadOnlyList<string> KeyList() => (Keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Finsam.Pipeline;
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.ReadApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Finsam.Cli.LocalHost;
+
+/// <summary>
+/// The members' read API outside Azure (<c>finsam api</c>, and <c>finsam host --api-urls</c> beside ingestion): every
+/// route of <see cref="ReadApiRoutes"/> under <c>/api/</c>, as the Functions app serves them, read-only over the published
+/// kpi dataset of the configured storage (a local folder or Azure). Keys come from <c>Finsam__Api__Keys</c>; without keys
+/// it serves a loopback address only.
+/// </summary>
+public static class ReadApiHost
+{
+    /// <summary>The header the Functions app takes a function key from, besides <c>code=</c>.</summary>
+    public const string KeyHeader = "x-functions-key";
+
+    /// <param name="urls">Where to listen, e.g. http://127.0.0.1:7071 (several separated by ';'; port 0 picks a free one).</param>
+    public static WebApplication Build(IConfiguration configuration, string urls, bool jsonLogs = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // Only the command line's configuration: no appsettings.json, no second reading of the environment.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Logging.AddFinsamConsole(jsonLogs);
+        builder.WebHost.UseUrls(urls);
+        builder.Services.AddFinsamPipeline(builder.Configuration);
+        var app = builder.Build();
+
+        var keys = app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.KeyList();
+        if (keys.Count == 0 && urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(u => !Loopback(u)) is { } open)
+            throw new FinsamConfigurationException(
+                $"The read API would answer anyone at {open} without a key. Give members keys ({FinsamSettings.EnvironmentName(o => o.Api.Keys)}=key1,key2) or listen on a loopback address (http://127.0.0.1:7071).");
+        if (keys.Count > 0)
+            app.Use(async (context, next) =>
+            {
+                var given = context.Request.Query[ReadApiRoutes.KeyParameter].FirstOrDefault() ?? context.Request.Headers[KeyHeader].FirstOrDefault();
+                if (given is not null && keys.Any(k => CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(k), Encoding.UTF8.GetBytes(given))))
+                {
+                    await next(context);
+                    return;
+                }
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                await context.Response.WriteAsJsonAsync(new ReadApiError($"Give your key as ?{ReadApiRoutes.KeyParameter}=… or in the header {KeyHeader}."));
+            });
+        foreach (var route in ReadApiRoutes.All)
+        {
+            var name = RouteValueName(route.Template);
+            app.MapGet("/api/" + route.Template, async (HttpContext context, KoladaApi api) =>
+            {
+                var request = context.Request;
+                var answer = await ReadApiRoutes.AnswerAsync(route, api, ReadApiRequest.From(request.RouteValues[name]?.ToString(), request.Scheme,
+                    request.Host.ToString(), request.PathBase, request.Path, request.Query), context.RequestAborted);
+                return Results.Json(answer.Body, statusCode: answer.Status);
+            }).WithName(route.Name);
+        }
+        return app;
+    }
+
+    /// <summary>The one route value a template names: {*query}, {ids?}, {dataset}.</summary>
+    private static string RouteValueName(string template)
+    {
+        var start = template.IndexOf('{', StringComparison.Ordinal);
+        return template[(start + 1)..template.IndexOf('}', start)].Trim('*', '?');
+    }
+
+    /// <summary>The addresses it listens on, once started (the real port where the URL asked for port 0).</summary>
+    public static IReadOnlyList<string> Addresses(WebApplication app) => app.Urls.ToList();
+
+    private static bool Loopback(string url) =>
+        Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
+        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
+}

@@ -1,10 +1,12 @@
--- Mart: participants as the annual reports count them, per level, year (to date) and gender (T, K, M),
--- for federation-years without errors. In individual interventions: unique persons with personal data,
--- anonymous participants (each registration one person: they cannot be joined) and participants
--- registered by volume (the months' counts added up); and participants in structural interventions
--- (registered, and by volume). Unique persons are counted across federations at county and national
--- level. A level's registrations and volume counts are of the federation-years its figures include
--- (dim_scope_members: deltagare and volym). Grain: one row per scope, scope_id, year and kon
+-- Mart: participants as SUS and the annual reports count them, per level, year (to date) and gender
+-- (T, K, M), for federation-years without errors. In individual interventions: registrations with
+-- personal data, anonymous participants (each registration one person: they cannot be joined) and
+-- participants registered by volume (the months' counts added up), which together are all participants
+-- (deltagare_totalt: "263 registered with personal data + 4 anonymous + 163 by volume = 430"); unique
+-- persons with personal data beside them; and participants in structural interventions (registered, and
+-- by volume). Unique persons are counted across federations at county and national level. A level's
+-- registrations and volume counts are of the federation-years its figures include (dim_scope_members:
+-- deltagare and volym). Grain: one row per scope, scope_id, year and kon
 -- (scope, scope_id, year, kon).
 with registrations as (
     select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key, s.scope, s.scope_id
@@ -17,6 +19,14 @@ volumes as (
     from stg_volumes as v
     join dim_scope_members as s
         on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
+),
+-- Registrations with personal data in individual interventions, as fct_participants_year counts them
+-- (deltagare): they add up, so T is K + M.
+registration_counts as (
+    select scope, scope_id, year, coalesce(kon, 'T') as kon, count(*) as registreringar
+    from registrations
+    where insats_typ = 'individ' and not anonym
+    group by grouping sets ((scope, scope_id, year, kon), (scope, scope_id, year))
 ),
 -- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than
 -- count(distinct).
@@ -75,12 +85,15 @@ groups as (
         y.year,
         y.through_period,
         g.kon,
+        cast(coalesce(r.registreringar, 0) as bigint) as registreringar,
         cast(coalesce(p.deltagare_med_personuppgifter, 0) as bigint) as deltagare_med_personuppgifter,
         cast(coalesce(p.deltagare_anonyma, 0) as bigint) as deltagare_anonyma,
         cast(coalesce(v.deltagare_volym, 0) as bigint) as deltagare_volym,
         cast(coalesce(p.struktur_registrerade, 0) + coalesce(v.struktur_volym, 0) as bigint) as deltagare_struktur
     from scope_years as y
     cross join genders as g
+    left join registration_counts as r
+        on r.scope = y.scope and r.scope_id = y.scope_id and r.year = y.year and r.kon = g.kon
     left join person_counts as p on p.scope = y.scope and p.scope_id = y.scope_id and p.year = y.year and p.kon = g.kon
     left join volume_counts as v on v.scope = y.scope and v.scope_id = y.scope_id and v.year = y.year and v.kon = g.kon
 )
@@ -94,6 +107,6 @@ select
     deltagare_anonyma,
     deltagare_med_personuppgifter + deltagare_anonyma as deltagare_unika,
     deltagare_volym,
-    deltagare_med_personuppgifter + deltagare_anonyma + deltagare_volym as deltagare_totalt,
+    registreringar + deltagare_anonyma + deltagare_volym as deltagare_totalt,
     deltagare_struktur
 from groups

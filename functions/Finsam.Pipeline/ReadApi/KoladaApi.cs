@@ -91,27 +91,53 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         return new KoladaPage<T>(values.Count, values, previous, next);
     }
 
+    /// <summary>How long the latest pointer is taken as read: a new release is served within this time of its commit.</summary>
+    public static readonly TimeSpan LatestPointerAge = TimeSpan.FromSeconds(1);
+
+    private (int Number, long At)? _latest;
+
+    /// <summary>The latest release's number, read from its pointer at most once per <see cref="LatestPointerAge"/>.</summary>
+    private async Task<int> LatestAsync(CancellationToken ct)
+    {
+        if (_latest is { } known && System.Diagnostics.Stopwatch.GetElapsedTime(known.At) < LatestPointerAge) return known.Number;
+        var number = await versions.ResolveNumberAsync(PublishedLayout.KpiDataset, PublishedLayout.LatestPointer, ct);
+        _latest = (number, System.Diagnostics.Stopwatch.GetTimestamp());
+        return number;
+    }
+
+    /// <summary>
+    /// A version's table: the name resolved to a number (latest: the small pointer file), and the table read once per
+    /// number. A version's manifest (megabytes at national scale) is read only when its table is loaded.
+    /// </summary>
     private async Task<MemberKpiTable> TableAsync(string? version, CancellationToken ct)
     {
-        Manifest manifest;
+        int number;
         try
         {
-            manifest = await versions.ResolveAsync(PublishedLayout.KpiDataset, string.IsNullOrWhiteSpace(version) ? PublishedLayout.LatestPointer : version, ct);
+            number = string.IsNullOrWhiteSpace(version) || version.Equals(PublishedLayout.LatestPointer, StringComparison.OrdinalIgnoreCase)
+                ? await LatestAsync(ct)
+                : await versions.ResolveNumberAsync(PublishedLayout.KpiDataset, version, ct);
         }
         catch (PublishingException e)
         {
             throw new ReadApiNotFoundException(e.Message);
         }
-        var load = _tables.GetOrAdd(manifest.Version, _ => new Lazy<Task<MemberKpiTable>>(() => MemberKpiTable.LoadAsync(versions, manifest, options, ct)));
+        var load = _tables.GetOrAdd(number, n => new Lazy<Task<MemberKpiTable>>(async () =>
+            await MemberKpiTable.LoadAsync(versions, await versions.ResolveAsync(PublishedLayout.KpiDataset, n.ToString(System.Globalization.CultureInfo.InvariantCulture), ct), options, ct)));
         try
         {
             var table = await load.Value;
             foreach (var old in _tables.Keys.OrderDescending().Skip(CachedVersions)) _tables.TryRemove(old, out _);
             return table;
         }
+        catch (PublishingException e)
+        {
+            _tables.TryRemove(number, out _);
+            throw new ReadApiNotFoundException(e.Message);
+        }
         catch
         {
-            _tables.TryRemove(manifest.Version, out _);
+            _tables.TryRemove(number, out _);
             throw;
         }
     }

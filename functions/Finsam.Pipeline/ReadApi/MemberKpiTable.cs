@@ -10,12 +10,16 @@ namespace Finsam.Pipeline.ReadApi;
 /// </summary>
 internal sealed class MemberKpiTable
 {
-    private readonly Dictionary<(string Kpi, string Scope, int Year), KoladaData> _data;
+    /// <summary>Every entry in Kolada's order, and indexed by KPI (without its dimension) and by place: a request reads its own entries only.</summary>
+    private readonly ILookup<string, KoladaData> _byKpi;
+    private readonly ILookup<string, KoladaData> _byPlace;
 
     private MemberKpiTable(int version, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
     {
         Version = version;
-        _data = data.ToDictionary(d => (d.Kpi, d.Municipality, d.Period));
+        var ordered = data.OrderBy(d => d.Kpi, StringComparer.Ordinal).ThenBy(d => d.Municipality, StringComparer.Ordinal).ThenBy(d => d.Period).ToList();
+        _byKpi = ordered.ToLookup(d => BaseId(d.Kpi), StringComparer.Ordinal);
+        _byPlace = ordered.ToLookup(d => d.Municipality, StringComparer.Ordinal);
         Catalog = catalog;
         Scopes = scopes;
     }
@@ -24,13 +28,21 @@ internal sealed class MemberKpiTable
     public IReadOnlyList<KoladaKpi> Catalog { get; }
     public IReadOnlyList<KoladaMunicipality> Scopes { get; }
 
-    public IReadOnlyList<KoladaData> Select(KoladaQuery query) =>
-        _data.Values
-            .Where(d => query.Kpis.Count == 0 || query.Kpis.Any(k => d.Kpi == k || d.Kpi.StartsWith(k + ".", StringComparison.Ordinal)))
+    /// <summary>The entries of the KPIs (a plain id: every dimension; <c>kpi.dimension</c>: that one), places and years asked for.</summary>
+    public IReadOnlyList<KoladaData> Select(KoladaQuery query)
+    {
+        var candidates = query.Kpis.Count > 0
+            ? query.Kpis.Distinct(StringComparer.Ordinal).SelectMany(k => _byKpi[BaseId(k)].Where(d => d.Kpi == k || d.Kpi.StartsWith(k + ".", StringComparison.Ordinal)))
+            : query.Municipalities.Distinct(StringComparer.Ordinal).SelectMany(m => _byPlace[m]);
+        return candidates
             .Where(d => query.Municipalities.Count == 0 || query.Municipalities.Contains(d.Municipality))
             .Where(d => query.Years.Count == 0 || query.Years.Contains(d.Period))
+            .Distinct()
             .OrderBy(d => d.Kpi, StringComparer.Ordinal).ThenBy(d => d.Municipality, StringComparer.Ordinal).ThenBy(d => d.Period)
             .ToList();
+    }
+
+    private static string BaseId(string kpi) => kpi.IndexOf('.', StringComparison.Ordinal) is var dot and >= 0 ? kpi[..dot] : kpi;
 
     public static async Task<MemberKpiTable> LoadAsync(DatasetVersions versions, Manifest manifest, ModelOptions options, CancellationToken ct)
     {

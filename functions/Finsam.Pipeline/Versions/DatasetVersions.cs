@@ -90,17 +90,23 @@ public sealed class DatasetVersions(IBlobStore store)
     /// <summary>"latest", "v3" or "3" → the manifest; a clear error when there is no such committed version.</summary>
     public async Task<Manifest> ResolveAsync(string dataset, string version, CancellationToken ct = default)
     {
-        int number;
+        var number = await ResolveNumberAsync(dataset, version, ct);
+        return await ReadManifestAsync(dataset, number, ct)
+            ?? throw new PublishingException($"Version {number} of '{dataset}' does not exist (it was never committed, or retention removed it).");
+    }
+
+    /// <summary>The number a version name stands for (latest: the pointer's), without reading the version's manifest.</summary>
+    public async Task<int> ResolveNumberAsync(string dataset, string version, CancellationToken ct = default)
+    {
         if (version.Equals(PublishedLayout.LatestPointer, StringComparison.OrdinalIgnoreCase))
         {
             var pointer = await ReadPointerAsync(dataset, PublishedLayout.LatestPointer, ct)
                 ?? throw new PublishingException($"Nothing is published for '{dataset}' yet (no {Containers.Published}/{PublishedLayout.Pointer(dataset, PublishedLayout.LatestPointer)}).");
-            number = pointer.Pointer.Version;
+            return pointer.Pointer.Version;
         }
-        else if (!int.TryParse(version.TrimStart('v', 'V'), System.Globalization.NumberStyles.None, null, out number) || number < 1)
+        if (!int.TryParse(version.TrimStart('v', 'V'), System.Globalization.NumberStyles.None, null, out var number) || number < 1)
             throw new PublishingException($"'{version}' is not a version: use latest, a number like 3, or v3.");
-        return await ReadManifestAsync(dataset, number, ct)
-            ?? throw new PublishingException($"Version {number} of '{dataset}' does not exist (it was never committed, or retention removed it).");
+        return number;
     }
 
     /// <summary>Reads one file of a committed version and checks its SHA-256 against the manifest.</summary>

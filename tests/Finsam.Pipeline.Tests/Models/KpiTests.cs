@@ -190,15 +190,18 @@ public class KpiTests(KpiTests.Scenario world) : IClassFixture<KpiTests.Scenario
     [Fact]
     public void The_annual_reports_participant_table_reads_straight_from_the_kpis()
     {
-        // In individual interventions: with personal data the persons P1–P4; anonymous R6 (K); by volume alfa-MT's
-        // January K 3 + M 2 and February K 1 + M 0. Unique participants are the first two groups, all participants the three.
-        foreach (var (kon, personuppgifter, anonyma, volym, unika, totalt, struktur) in new[]
+        // In individual interventions: with personal data the persons P1–P4 in five registrations (P1 in MT and in CT);
+        // anonymous R6 (K); by volume alfa-MT's January K 3 + M 2 and February K 1 + M 0. Unique participants are the
+        // persons and the anonymous; all participants, as SUS and the annual reports count them, the registrations, the
+        // anonymous and those by volume.
+        foreach (var (kon, registreringar, personuppgifter, anonyma, volym, unika, totalt, struktur) in new[]
                  {
-                     ("T", 4m, 1m, 6m, 5m, 11m, 20m), // 3 + 2 + 1 + 0 = 6 by volume; 4 + 1 + 6 = 11; structural 10 + 4 + 0 + 6 = 20
-                     ("K", 2m, 1m, 4m, 3m, 7m, 10m),  // P1 P3; R6; 3 + 1; 2 + 1 + 4 = 7; 10 + 0
-                     ("M", 2m, 0m, 2m, 2m, 4m, 10m),  // P2 P4; 2 + 0; 2 + 0 + 2 = 4; 4 + 6
+                     ("T", 5m, 4m, 1m, 6m, 5m, 12m, 20m), // 3 + 2 + 1 + 0 = 6 by volume; 5 + 1 + 6 = 12; structural 10 + 4 + 0 + 6 = 20
+                     ("K", 3m, 2m, 1m, 4m, 3m, 8m, 10m),  // P1 twice, P3; R6; 3 + 1; 3 + 1 + 4 = 8; 10 + 0
+                     ("M", 2m, 2m, 0m, 2m, 2m, 4m, 10m),  // P2 P4; 2 + 0; 2 + 0 + 2 = 4; 4 + 6
                  })
         {
+            Expect("deltagare", registreringar, kon);
             Expect("deltagare_med_personuppgifter", personuppgifter, kon);
             Expect("deltagare_anonyma", anonyma, kon);
             Expect("deltagare_volym", volym, kon);

@@ -172,9 +172,10 @@ public class DisclosureAttackTests
     /// Attack 5, the interventions: kostnad_per_deltagare_insats publishes each intervention's unique participants as its
     /// denominator and deltagare_insats its participants, so the intervention's volume registrations are the difference.
     /// An intervention's unique participants are among the federation's, and its volume among the federation's, so
-    /// deltagare_totalt = deltagare_unika + deltagare_volym ≥ the largest intervention's unique participants + the volume of
-    /// every intervention. In the samples that is an equality (aspdalen: 43 ≥ 22 + (43 − 22)), which pinned the suppressed
-    /// deltagare_unika (22) and deltagare_volym (21) of aspdalen and ekstrand, and through them the county's.
+    /// deltagare_unika + deltagare_volym ≥ the largest intervention's unique participants + the volume of every intervention.
+    /// When deltagare_totalt was defined as that sum (before December 2026; now it adds registrations, as the annual reports
+    /// do, and is at least that sum) this was an equality in the samples (aspdalen: 43 ≥ 22 + (43 − 22)), which pinned the
+    /// suppressed deltagare_unika (22) and deltagare_volym (21) of aspdalen and ekstrand, and through them the county's.
     /// </summary>
     [Fact]
     public async Task Unique_and_volume_participants_cannot_be_pinned_through_the_interventions()

@@ -44,7 +44,7 @@ public static partial class HtmlReport
 
     /// <summary>The rows of the annual reports' participant table, by gender.</summary>
     private static readonly string[] ParticipantGroups =
-        ["deltagare_med_personuppgifter", "deltagare_anonyma", "deltagare_volym", "deltagare_totalt", "deltagare_struktur"];
+        ["deltagare", "deltagare_anonyma", "deltagare_volym", "deltagare_totalt", "deltagare_med_personuppgifter", "deltagare_struktur"];
 
     /// <summary>A level the report shows: a federation, a county or all federations.</summary>
     private sealed record Level(string Scope, string Id, string Label);
@@ -103,9 +103,10 @@ public static partial class HtmlReport
             { Suppression: "", Status: "brist" } => "brist",
             _ => Suppressed,
         };
-        html.Append($"<p class=\"summary\" id=\"summary-{E(level.Id)}-{E(year)}\">{E(Total("deltagare_med_personuppgifter"))} deltagare med personuppgifter, {E(Total("deltagare_anonyma"))} anonyma, " +
-                    $"{E(Total("deltagare_volym"))} volymregistrerade, totalt {E(Total("deltagare_totalt"))} i individinriktade insatser; " +
-                    $"{E(Total("deltagare_struktur"))} i strukturövergripande insatser.</p>\n");
+        // As SUS and the annual reports count them: registrations, so that the three add up to the total.
+        html.Append($"<p class=\"summary\" id=\"summary-{E(level.Id)}-{E(year)}\">{E(Total("deltagare"))} registrerade med personuppgifter, {E(Total("deltagare_anonyma"))} anonyma, " +
+                    $"{E(Total("deltagare_volym"))} volymregistrerade, totalt {E(Total("deltagare_totalt"))} i individinriktade insatser " +
+                    $"({E(Total("deltagare_med_personuppgifter"))} unika personer med personuppgifter); {E(Total("deltagare_struktur"))} i strukturövergripande insatser.</p>\n");
         var rows = ParticipantGroups.Select(k => new[] { new Html(E(Title(data, k))), Cell(Find(k, "K")), Cell(Find(k, "M")), Cell(Find(k, "T")) })
             .Concat(new[] { ("individ", "Antal individinriktade insatser"), ("struktur", "Antal strukturövergripande insatser") }
                 .Select(d => new[] { new Html(E(d.Item2)), new Html(""), new Html(""), Cell(Find("antal_insatser", "T", d.Item1)) }));

@@ -26,7 +26,7 @@ public static class ApiLoadBenchmark
             [FinsamSettings.Key(o => o.Models.WorkFolder)] = work,
         }).Build();
         await using var app = ReadApiHost.Build(configuration, "http://127.0.0.1:0");
-        await app.StartAsync();
+        await ReadApiHost.StartAsync(app);
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") };
 
         var load = Stopwatch.StartNew();

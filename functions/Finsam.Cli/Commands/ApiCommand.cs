@@ -37,7 +37,7 @@ public static class ApiCommand
         command.SetAction((parse, ct) => UserErrors.RunAsync(console, async () =>
         {
             await using var app = ReadApiHost.Build(settings.Merged(parse), parse.GetValue(urls) ?? DefaultUrls, jsonLogs: parse.GetValue(logFormat) == "json");
-            await app.StartAsync(ct);
+            await ReadApiHost.StartAsync(app, ct);
             console.MarkupLineInterpolated($"The members' read API: {string.Join(", ", ReadApiHost.Addresses(app).Select(a => a + "/api/v3/"))} (and v2/). Ctrl-C stops it.");
             await app.WaitForShutdownAsync(ct);
             return CliApp.Ok;

@@ -53,8 +53,8 @@ public static class HostCommand
             LocalHostRegistration.CheckSettings(host.Services);
             // The read API beside ingestion: its own web host over the same configuration, stopped with the pipeline's.
             await using var api = parse.GetValue(apiUrls) is { } urls ? ReadApiHost.Build(builder.Configuration, urls, json) : null;
+            if (api is not null) await ReadApiHost.StartAsync(api, ct);
             await host.StartAsync(ct);
-            if (api is not null) await api.StartAsync(ct);
             await host.WaitForShutdownAsync(ct);
             if (api is not null) await api.StopAsync(CancellationToken.None);
             host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HostCommand)).LogInformation("finsam host stopped gracefully");

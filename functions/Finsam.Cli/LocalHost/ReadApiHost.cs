@@ -38,8 +38,7 @@ public static class ReadApiHost
 
         var keys = app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.KeyList();
         if (keys.Count == 0 && urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(u => !Loopback(u)) is { } open)
-            throw new FinsamConfigurationException(
-                $"The read API would answer anyone at {open} without a key. Give members keys ({FinsamSettings.EnvironmentName(o => o.Api.Keys)}=key1,key2) or listen on a loopback address (http://127.0.0.1:7071).");
+            throw new FinsamConfigurationException(OpenWithoutKeys(open));
         if (keys.Count > 0)
             app.Use(async (context, next) =>
             {
@@ -76,7 +75,41 @@ public static class ReadApiHost
     /// <summary>The addresses it listens on, once started (the real port where the URL asked for port 0).</summary>
     public static IReadOnlyList<string> Addresses(WebApplication app) => app.Urls.ToList();
 
-    private static bool Loopback(string url) =>
-        Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri)
-        && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address)));
+    /// <summary>
+    /// Starts the API; without keys, stops it again unless every address it listens on is a loopback one (an endpoint from
+    /// the configuration's Kestrel section, which the --urls check cannot see, included).
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken ct = default)
+    {
+        await app.StartAsync(ct);
+        if (app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.KeyList().Count > 0) return;
+        if (Addresses(app).FirstOrDefault(a => !Loopback(a)) is { } open)
+        {
+            await app.StopAsync(CancellationToken.None);
+            throw new FinsamConfigurationException(OpenWithoutKeys(open));
+        }
+    }
+
+    private static string OpenWithoutKeys(string address) =>
+        $"The read API would answer anyone at {address} without a key. Give members keys ({FinsamSettings.EnvironmentName(o => o.Api.Keys)}=key1,key2) or listen on a loopback address (http://127.0.0.1:7071).";
+
+    /// <summary>
+    /// Only what Kestrel binds to loopback alone: the name localhost, or a loopback IP address, read as Kestrel reads the
+    /// address (<see cref="BindingAddress"/>; .NET's Uri turns the name "loopback" into localhost, which Kestrel does not:
+    /// it binds every interface for any other name).
+    /// </summary>
+    private static bool Loopback(string url)
+    {
+        string host;
+        try
+        {
+            host = BindingAddress.Parse(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal)).Host;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+        return host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    }
 }

@@ -24,6 +24,42 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         return Page(table.Select(query), page, perPage, pageUrl);
     }
 
+    /// <summary>
+    /// Kolada v3's <c>from_date</c>: the values of the query that changed in a release committed on or after
+    /// <paramref name="from"/> (00:00 UTC), against the last release committed before it — new and changed values (value,
+    /// status or count), and with <c>isdeleted</c> those that release had and this one has not. With no release before
+    /// that date, every value is new; when the release read was itself committed before it, nothing changed since.
+    /// </summary>
+    public async Task<KoladaPage<KoladaDataV3>> DataChangedAsync(KoladaQuery query, DateOnly from, string? version, int page, int perPage,
+        Func<int, string> pageUrl, CancellationToken ct = default)
+    {
+        var table = await TableAsync(version, ct);
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        if (table.Created < start) return Page(new List<KoladaDataV3>(), page, perPage, pageUrl);
+        var now = table.Select(query);
+        var earlier = (await versions.ListAsync(PublishedLayout.KpiDataset, ct))
+            .Where(m => m.Version < table.Version && m.Created < start)
+            .MaxBy(m => m.Version);
+        if (earlier is null) return Page(now.Select(KoladaV3.Data).ToList(), page, perPage, pageUrl);
+        var before = (await TableAsync(earlier.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)).Select(query)
+            .ToDictionary(d => (d.Kpi, d.Municipality, d.Period));
+        var current = now.ToDictionary(d => (d.Kpi, d.Municipality, d.Period));
+        var changes = new List<KoladaDataV3>();
+        foreach (var key in current.Keys.Union(before.Keys)
+                     .OrderBy(k => k.Kpi, StringComparer.Ordinal).ThenBy(k => k.Municipality, StringComparer.Ordinal).ThenBy(k => k.Period))
+        {
+            var was = before.TryGetValue(key, out var b) ? b.Values.ToDictionary(v => v.Gender) : [];
+            var values = new List<KoladaValueV3>();
+            if (current.TryGetValue(key, out var c))
+                values.AddRange(c.Values.Where(v => !was.TryGetValue(v.Gender, out var old) || old != v)
+                    .Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, v.Value, IsDeleted: false)));
+            var genders = c?.Values.Select(v => v.Gender).ToHashSet() ?? [];
+            values.AddRange(was.Values.Where(v => !genders.Contains(v.Gender)).Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, Value: null, IsDeleted: true)));
+            if (values.Count > 0) changes.Add(new KoladaDataV3(key.Kpi, key.Municipality, key.Period, values));
+        }
+        return Page(changes, page, perPage, pageUrl);
+    }
+
     /// <param name="title">Only KPIs whose Swedish or English title contains it, in any case (Kolada's <c>title</c>).</param>
     public async Task<KoladaPage<KoladaKpi>> KpisAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
     {
@@ -91,23 +127,48 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         return new KoladaPage<T>(values.Count, values, previous, next);
     }
 
-    /// <summary>How long the latest pointer is taken as read: a new release is served within this time of its commit.</summary>
-    public static readonly TimeSpan LatestPointerAge = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long what storage said is taken as read: the latest pointer, and that a version is still kept. A new release
+    /// is served, and one that retention or an erasure removed stops being served, within this time.
+    /// </summary>
+    public static readonly TimeSpan StorageReadAge = TimeSpan.FromSeconds(1);
 
-    private (int Number, long At)? _latest;
+    /// <summary>A number read from storage, and when.</summary>
+    private sealed record Read(int Number, long At)
+    {
+        public bool Fresh => System.Diagnostics.Stopwatch.GetElapsedTime(At) < StorageReadAge;
+    }
 
-    /// <summary>The latest release's number, read from its pointer at most once per <see cref="LatestPointerAge"/>.</summary>
+    private Read? _latest;
+    private readonly ConcurrentDictionary<int, Read> _kept = new();
+
+    /// <summary>The latest release's number, read from its pointer at most once per <see cref="StorageReadAge"/>.</summary>
     private async Task<int> LatestAsync(CancellationToken ct)
     {
-        if (_latest is { } known && System.Diagnostics.Stopwatch.GetElapsedTime(known.At) < LatestPointerAge) return known.Number;
+        if (Volatile.Read(ref _latest) is { Fresh: true } known) return known.Number;
         var number = await versions.ResolveNumberAsync(PublishedLayout.KpiDataset, PublishedLayout.LatestPointer, ct);
-        _latest = (number, System.Diagnostics.Stopwatch.GetTimestamp());
+        Volatile.Write(ref _latest, new Read(number, System.Diagnostics.Stopwatch.GetTimestamp()));
         return number;
     }
 
+    /// <summary>Whether a version is still kept (its manifest there), asked of storage at most once per <see cref="StorageReadAge"/>.</summary>
+    private async Task<bool> KeptAsync(int number, CancellationToken ct)
+    {
+        if (_kept.TryGetValue(number, out var known) && known.Fresh) return true;
+        if (!await versions.ExistsAsync(PublishedLayout.KpiDataset, number, ct))
+        {
+            _kept.TryRemove(number, out _);
+            _tables.TryRemove(number, out _);
+            return false;
+        }
+        _kept[number] = new Read(number, System.Diagnostics.Stopwatch.GetTimestamp());
+        return true;
+    }
+
     /// <summary>
-    /// A version's table: the name resolved to a number (latest: the small pointer file), and the table read once per
-    /// number. A version's manifest (megabytes at national scale) is read only when its table is loaded.
+    /// A version's table: the name resolved to a number (latest: the small pointer file), checked to be still kept, and
+    /// the table read once per number (the last <see cref="CachedVersions"/> kept). A version's manifest (megabytes at
+    /// national scale) is read only when its table is loaded; a number that is not published never enters the cache.
     /// </summary>
     private async Task<MemberKpiTable> TableAsync(string? version, CancellationToken ct)
     {
@@ -122,6 +183,7 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         {
             throw new ReadApiNotFoundException(e.Message);
         }
+        if (!await KeptAsync(number, ct)) throw new ReadApiNotFoundException(DatasetVersions.Missing(PublishedLayout.KpiDataset, number).Message);
         var load = _tables.GetOrAdd(number, n => new Lazy<Task<MemberKpiTable>>(async () =>
             await MemberKpiTable.LoadAsync(versions, await versions.ResolveAsync(PublishedLayout.KpiDataset, n.ToString(System.Globalization.CultureInfo.InvariantCulture), ct), options, ct)));
         try

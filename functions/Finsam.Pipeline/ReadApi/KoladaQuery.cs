@@ -47,6 +47,8 @@ public sealed record KoladaQuery(IReadOnlyList<string> Kpis, IReadOnlyList<strin
     private static KoladaQuery FromParts(Dictionary<string, string[]> parts, string where)
     {
         if (parts.Count < 2) throw new ReadApiBadRequestException($"Give at least two of kpi, municipality and year, as Kolada asks ({where} has {parts.Count}).");
+        if (parts.FirstOrDefault(p => p.Value.Length == 0) is { Key: { } empty })
+            throw new ReadApiBadRequestException($"{empty} in {where} names no id: give one or more, comma-separated.");
         var years = new List<int>();
         foreach (var year in parts.GetValueOrDefault("year") ?? [])
         {

@@ -14,9 +14,10 @@ internal sealed class MemberKpiTable
     private readonly ILookup<string, KoladaData> _byKpi;
     private readonly ILookup<string, KoladaData> _byPlace;
 
-    private MemberKpiTable(int version, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
+    private MemberKpiTable(int version, DateTimeOffset created, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
     {
         Version = version;
+        Created = created;
         var ordered = data.OrderBy(d => d.Kpi, StringComparer.Ordinal).ThenBy(d => d.Municipality, StringComparer.Ordinal).ThenBy(d => d.Period).ToList();
         _byKpi = ordered.ToLookup(d => BaseId(d.Kpi), StringComparer.Ordinal);
         _byPlace = ordered.ToLookup(d => d.Municipality, StringComparer.Ordinal);
@@ -25,6 +26,8 @@ internal sealed class MemberKpiTable
     }
 
     public int Version { get; }
+    /// <summary>When the release was committed (its manifest's created).</summary>
+    public DateTimeOffset Created { get; }
     public IReadOnlyList<KoladaKpi> Catalog { get; }
     public IReadOnlyList<KoladaMunicipality> Scopes { get; }
 
@@ -58,7 +61,7 @@ internal sealed class MemberKpiTable
             using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
             var catalog = ReadCatalog(session, catalogPath, manifest.Created.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            return new MemberKpiTable(manifest.Version, data, catalog, Places(session, kpiPath));
+            return new MemberKpiTable(manifest.Version, manifest.Created, data, catalog, Places(session, kpiPath));
         }
         finally
         {

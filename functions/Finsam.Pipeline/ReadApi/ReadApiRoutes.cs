@@ -63,8 +63,10 @@ public static class ReadApiRoutes
     public static readonly ReadApiRoute Kpi = new("KoladaKpi", KpiV2, ["title"], async (api, r, p, ct) => await ReadKpis(api, r, p, ct));
     public static readonly ReadApiRoute Municipality = new("KoladaMunicipality", MunicipalityV2, PlaceParameters, async (api, r, p, ct) => await ReadPlaces(api, r, p, ct));
     public static readonly ReadApiRoute KpiGroups = new("KoladaKpiGroups", KpiGroupsV2, ["title"], async (api, r, p, ct) => await ReadKpiGroups(api, r, p, ct));
-    public static readonly ReadApiRoute DataVersion3 = new("KoladaDataV3", DataV3, [.. KoladaQuery.QueryStringNames],
-        async (api, r, p, ct) => KoladaV3.Page(await ReadData(api, r, p, ct), KoladaV3.Data));
+    public static readonly ReadApiRoute DataVersion3 = new("KoladaDataV3", DataV3, [.. KoladaQuery.QueryStringNames, "from_date"],
+        async (api, r, p, ct) => r.Text("from_date") is { } from
+            ? KoladaV3.Page(await api.DataChangedAsync(Query(r), Date(from), r.First("version"), p.Page, p.PerPage, p.Url, ct), d => d)
+            : KoladaV3.Page(await ReadData(api, r, p, ct), KoladaV3.Data));
     public static readonly ReadApiRoute KpiVersion3 = new("KoladaKpiV3", KpiV3, ["title"], async (api, r, p, ct) => KoladaV3.Page(await ReadKpis(api, r, p, ct), KoladaV3.Kpi));
     public static readonly ReadApiRoute MunicipalityVersion3 = new("KoladaMunicipalityV3", MunicipalityV3, PlaceParameters,
         async (api, r, p, ct) => KoladaV3.Page(await ReadPlaces(api, r, p, ct), m => m));
@@ -100,10 +102,20 @@ public static class ReadApiRoutes
     }
 
     private static Task<KoladaPage<KoladaData>> ReadData(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
-        // A list may come as one comma-separated value or as the key repeated (koladapy: kpi_id=a&kpi_id=b).
-        api.DataAsync(KoladaQuery.Parse(request.RouteValue, request.Query.Where(q => KoladaQuery.QueryStringNames.Contains(q.Key))
-                .GroupBy(q => q.Key).ToDictionary(g => g.Key, g => string.Join(',', g.SelectMany(q => q.Value)))),
-            request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
+        api.DataAsync(Query(request), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
+
+    /// <summary>The data query, from the path or the query string; a list may come as one comma-separated value or as the key repeated (koladapy: kpi_id=a&amp;kpi_id=b).</summary>
+    private static KoladaQuery Query(ReadApiRequest request) =>
+        KoladaQuery.Parse(request.RouteValue, request.Query
+            .Select(q => (Name: KoladaQuery.QueryStringNames.FirstOrDefault(n => string.Equals(n, q.Key, StringComparison.OrdinalIgnoreCase)), q.Value))
+            .Where(q => q.Name is not null)
+            .GroupBy(q => q.Name!).ToDictionary(g => g.Key, g => string.Join(',', g.SelectMany(q => q.Value))));
+
+    /// <summary>Kolada's from_date: a date, yyyy-mm-dd.</summary>
+    private static DateOnly Date(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            ? date
+            : throw new ReadApiBadRequestException($"from_date '{text}' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.");
 
     private static Task<KoladaPage<KoladaKpi>> ReadKpis(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
         api.KpisAsync(List(request.RouteValue), request.Text("title"), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
@@ -132,7 +144,7 @@ public static class ReadApiRoutes
     /// </summary>
     private static string PageUrl(ReadApiRequest request, int page)
     {
-        var query = request.Query.Where(q => q.Key is not "page").Select(q => $"{q.Key}={Uri.EscapeDataString(string.Join(',', q.Value))}")
+        var query = request.Query.Where(q => !string.Equals(q.Key, "page", StringComparison.OrdinalIgnoreCase)).Select(q => $"{q.Key}={Uri.EscapeDataString(string.Join(',', q.Value))}")
             .Append($"page={page}");
         return $"{request.Url}?{string.Join('&', query)}";
     }

@@ -60,6 +60,10 @@ public sealed class DatasetVersions(IBlobStore store)
         }
     }
 
+    /// <summary>Whether a version is committed and still kept (its manifest is there), without reading it.</summary>
+    public async Task<bool> ExistsAsync(string dataset, int version, CancellationToken ct = default) =>
+        await store.GetInfoAsync(Containers.Published, PublishedLayout.Manifest(dataset, version), ct) is not null;
+
     public async Task<Manifest?> ReadManifestAsync(string dataset, int version, CancellationToken ct = default)
     {
         var name = PublishedLayout.Manifest(dataset, version);
@@ -91,9 +95,11 @@ public sealed class DatasetVersions(IBlobStore store)
     public async Task<Manifest> ResolveAsync(string dataset, string version, CancellationToken ct = default)
     {
         var number = await ResolveNumberAsync(dataset, version, ct);
-        return await ReadManifestAsync(dataset, number, ct)
-            ?? throw new PublishingException($"Version {number} of '{dataset}' does not exist (it was never committed, or retention removed it).");
+        return await ReadManifestAsync(dataset, number, ct) ?? throw Missing(dataset, number);
     }
+
+    public static PublishingException Missing(string dataset, int version) =>
+        new($"Version {version} of '{dataset}' does not exist (it was never committed, or retention removed it).");
 
     /// <summary>The number a version name stands for (latest: the pointer's), without reading the version's manifest.</summary>
     public async Task<int> ResolveNumberAsync(string dataset, string version, CancellationToken ct = default)

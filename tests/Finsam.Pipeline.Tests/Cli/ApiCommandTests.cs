@@ -57,7 +57,7 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
         if (keys is not null) settings[FinsamSettings.Key(o => o.Api.Keys)] = keys;
         var app = ReadApiHost.Build(TestConfiguration.From(settings), "http://127.0.0.1:0");
         _apps.Add(app);
-        await app.StartAsync();
+        await ReadApiHost.StartAsync(app);
         return new HttpClient { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") };
     }
 
@@ -138,13 +138,45 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
         var client = await StartAsync();
 
         var refused = await JsonAsync(client, "v3/data/kpi/deltagare/year/2025?from_dat=2026-01-01", HttpStatusCode.BadRequest);
-        Assert.Equal("This API does not take 'from_dat' here; it takes kpi_id, municipality_id, year, page, per_page, version, code.", refused.GetProperty("error").GetString());
+        Assert.Equal("This API does not take 'from_dat' here; it takes kpi_id, municipality_id, year, from_date, page, per_page, version, code.", refused.GetProperty("error").GetString());
         var unknown = await JsonAsync(client, "v3/data/kpi/finns_inte/year/2025");
         Assert.Equal(0, unknown.GetProperty("count").GetInt32());
         Assert.Empty(unknown.GetProperty("values").EnumerateArray());
         var versions = await JsonAsync(client, "versions/kpi");
         Assert.Equal(1, versions[0].GetProperty("version").GetInt32());
         await JsonAsync(client, "versions/curated", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_query_name_in_other_letters_is_read_as_its_own_and_a_part_without_ids_is_refused()
+    {
+        var client = await StartAsync();
+
+        var upper = await JsonAsync(client, "v3/data/?KPI_ID=deltagare&Municipality_Id=aspdalen&year=2025");
+        Assert.Equal(["deltagare"], upper.GetProperty("values").EnumerateArray().Select(d => d.GetProperty("kpi").GetString()));
+        var empty = await JsonAsync(client, "v3/data/?kpi_id=&year=2025", HttpStatusCode.BadRequest);
+        Assert.Equal("kpi in the query string names no id: give one or more, comma-separated.", empty.GetProperty("error").GetString());
+        // A page parameter in other letters is replaced on the next page, not repeated.
+        var first = await JsonAsync(client, "v3/kpi?per_page=10&Page=1");
+        Assert.Equal(client.BaseAddress + "v3/kpi?per_page=10&page=2", first.GetProperty("next_url").GetString());
+    }
+
+    [Fact]
+    public async Task Without_keys_a_name_that_is_not_localhost_and_an_open_endpoint_from_the_configuration_are_refused()
+    {
+        var settings = new Dictionary<string, string>
+        {
+            [FinsamSettings.Key(o => o.Storage.LocalFolder)] = Path.Combine(_folder.Path, "storage"),
+            // .NET's Uri calls the name "loopback" a loopback address; Kestrel binds every interface for it.
+            ["Kestrel:Endpoints:Open:Url"] = "http://0.0.0.0:0",
+        };
+        var named = Assert.Throws<FinsamConfigurationException>(() => ReadApiHost.Build(TestConfiguration.From(settings), "http://loopback:7071"));
+        Assert.StartsWith("The read API would answer anyone at http://loopback:7071 without a key.", named.Message);
+
+        var app = ReadApiHost.Build(TestConfiguration.From(settings), "http://127.0.0.1:0");
+        _apps.Add(app);
+        var open = await Assert.ThrowsAsync<FinsamConfigurationException>(() => ReadApiHost.StartAsync(app));
+        Assert.StartsWith("The read API would answer anyone at http://0.0.0.0:", open.Message);
     }
 
     [Fact]

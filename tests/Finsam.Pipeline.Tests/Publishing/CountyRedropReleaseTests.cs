@@ -80,6 +80,7 @@ public class CountyRedropReleaseTests(ITestOutputHelper output) : IDisposable
             where n.kpi_id = 'avslutade_manad' and n.scope_id = 'norrang' and n.period in ('2025-10', '2025-11')
             order by n.period
             """).Rows;
+        Assert.Equal(2, months.Count);
         Assert.All(months, m => Assert.True((bool)m[1]! || (bool)m[2]!, $"{m[0]} published in both releases"));
 
         var before = Totals(first);

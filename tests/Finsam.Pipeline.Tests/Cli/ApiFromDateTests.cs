@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Finsam.Cli.LocalHost;
+using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Publishing;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Cli;
+
+/// <summary>
+/// Kolada v3's from_date over `finsam api`: two releases of the samples a month apart (15 January and 15 February 2026),
+/// the second after Ekstrand's February rent went from 18 000 to 19 000 kr.
+/// </summary>
+public sealed class ApiFromDateTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    private sealed class Clock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private static string Query(string from) => $"v3/data/kpi/kostnad_total/municipality/aspdalen,ekstrand/year/2025?from_date={from}";
+
+    [Fact]
+    public async Task From_date_gives_the_values_changed_since_the_last_release_before_it()
+    {
+        var storage = Path.Combine(_folder.Path, "storage");
+        var store = new LocalFolderBlobStore(storage);
+        using var world = await PublishWorld.SamplesAsync(store);
+        var first = await world.BuildAsync();
+        await new Publisher(store, new Clock(new DateTimeOffset(2026, 1, 15, 6, 0, 0, TimeSpan.Zero))).PublishAsync(first.Build, first.Options);
+        await world.ChangeEkstrandRentAsync();
+        var second = await world.BuildAsync();
+        await new Publisher(store, new Clock(new DateTimeOffset(2026, 2, 15, 6, 0, 0, TimeSpan.Zero))).PublishAsync(second.Build, second.Options);
+
+        var configuration = TestConfiguration.From(new Dictionary<string, string>
+        {
+            [FinsamSettings.Key(o => o.Storage.LocalFolder)] = storage,
+            [FinsamSettings.Key(o => o.Models.WorkFolder)] = Path.Combine(_folder.Path, "work"),
+        });
+        await using var app = ReadApiHost.Build(configuration, "http://127.0.0.1:0");
+        await ReadApiHost.StartAsync(app);
+        using var client = new HttpClient { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") };
+        async Task<JsonElement> Get(string url)
+        {
+            using var response = await client.GetAsync(url);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, $"{url}: {body}");
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        static List<(string, string, decimal?, bool)> Values(JsonElement page) =>
+            page.GetProperty("values").EnumerateArray().SelectMany(d => d.GetProperty("values").EnumerateArray().Select(v =>
+                (d.GetProperty("municipality").GetString()!, v.GetProperty("gender").GetString()!,
+                 v.GetProperty("value").ValueKind == JsonValueKind.Null ? (decimal?)null : v.GetProperty("value").GetDecimal(), v.GetProperty("isdeleted").GetBoolean()))).ToList();
+
+        var before = Values(await Get("v3/data/kpi/kostnad_total/municipality/ekstrand/year/2025?version=1")).Single();
+        // Since 1 February: the February release against January's. Only Ekstrand's total cost changed, by the 1 000 kr.
+        var changed = Values(await Get(Query("2026-02-01")));
+        Assert.Equal([("ekstrand", "T", before.Item3 + 1000m, false)], changed);
+        // Since 1 January: no release before it, so every value is new.
+        Assert.Equal(Values(await Get("v3/data/kpi/kostnad_total/municipality/aspdalen,ekstrand/year/2025")), Values(await Get(Query("2026-01-01"))));
+        // Since 1 March: nothing was released.
+        Assert.Empty(Values(await Get(Query("2026-03-01"))));
+        // The January release read as of 1 February: it is older, so nothing in it changed since.
+        Assert.Empty(Values(await Get(Query("2026-02-01") + "&version=1")));
+
+        using var refused = await client.GetAsync(Query("1 februari"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("from_date '1 februari' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.",
+            JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        await app.StopAsync();
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

@@ -53,6 +53,16 @@ public sealed class KoladaRead(KoladaApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.KpiGroupsV3)] HttpRequest request, string? ids, CancellationToken ct) =>
         Answer(ReadApiRoutes.KpiGroupsVersion3, request, ids, ct);
 
+    [Function("KoladaOu")]
+    public Task<IActionResult> Ou(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.OuV2)] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(ReadApiRoutes.Ou, request, ids, ct);
+
+    [Function("KoladaOuV3")]
+    public Task<IActionResult> OuV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.OuV3)] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(ReadApiRoutes.OuVersion3, request, ids, ct);
+
     [Function("Versions")]
     public Task<IActionResult> Versions(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.VersionsOf)] HttpRequest request, string dataset, CancellationToken ct) =>

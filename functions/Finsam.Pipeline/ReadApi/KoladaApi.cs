@@ -105,6 +105,17 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         return Page(selected, page, perPage, pageUrl);
     }
 
+    /// <summary>
+    /// Kolada's ou (organisational units within a municipality, each with data of its own): a federation and its levels have
+    /// none, so the list is empty, as Kolada answers for a municipality without units. The release is still resolved, so an
+    /// unknown version is a 404 as everywhere.
+    /// </summary>
+    public async Task<KoladaPage<KoladaOu>> OusAsync(string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    {
+        await TableAsync(version, ct);
+        return Page(new List<KoladaOu>(), page, perPage, pageUrl);
+    }
+
     public async Task<IReadOnlyList<VersionSummary>> VersionsAsync(string dataset, CancellationToken ct = default)
     {
         // Members see their releases only: the controller's versions follow every re-drop, which the release calendar hides.

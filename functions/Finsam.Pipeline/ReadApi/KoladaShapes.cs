@@ -57,6 +57,12 @@ public sealed record KoladaGroupMember(
     [property: JsonPropertyName("member_id")] string MemberId,
     [property: JsonPropertyName("member_title")] string MemberTitle);
 
+/// <summary>An organisational unit (Kolada's ou: a school, a care home) of a place; federations have none.</summary>
+public sealed record KoladaOu(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("municipality")] string Municipality,
+    [property: JsonPropertyName("title")] string Title);
+
 /// <summary>A published version, for GET versions/{dataset}.</summary>
 public sealed record VersionSummary(
     [property: JsonPropertyName("dataset")] string Dataset,

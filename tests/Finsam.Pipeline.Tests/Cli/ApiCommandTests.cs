@@ -142,6 +142,10 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
         var unknown = await JsonAsync(client, "v3/data/kpi/finns_inte/year/2025");
         Assert.Equal(0, unknown.GetProperty("count").GetInt32());
         Assert.Empty(unknown.GetProperty("values").EnumerateArray());
+        // Kolada's organisational units: a federation has none, so the list is empty (not a 404 a client takes for an error).
+        var ou = await JsonAsync(client, "v3/ou?municipality=aspdalen&title=skola");
+        Assert.Equal((0, JsonValueKind.Null), (ou.GetProperty("values").GetArrayLength(), ou.GetProperty("next_url").ValueKind));
+        await JsonAsync(client, "v2/ou?version=9", HttpStatusCode.NotFound);
         var versions = await JsonAsync(client, "versions/kpi");
         Assert.Equal(1, versions[0].GetProperty("version").GetInt32());
         await JsonAsync(client, "versions/curated", HttpStatusCode.NotFound);

@@ -194,9 +194,9 @@ internal sealed class IntervalAudit : IDisposable
     /// What publishing <paramref name="counts"/> can change: the relations they are in, and every relation and count linked to
     /// those through counts that stay unknown (their connected component once the counts are published), with the counts
     /// themselves; a count's other self in another release (<see cref="CellGraph.Differences"/>, by <see cref="Partners"/>)
-    /// is linked too, since their change is audited.
+    /// is linked too, since their change is audited (null: no other selves followed).
     /// </summary>
-    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, ILookup<int, int> partners,
+    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, ILookup<int, int>? partners,
         IEnumerable<int> counts)
     {
         var nodes = new HashSet<int>(counts);
@@ -206,7 +206,7 @@ internal sealed class IntervalAudit : IDisposable
         {
             var node = frontier.Dequeue();
             // A published other self is a constant: its change is checked, nothing is reached through it.
-            foreach (var p in partners[node])
+            foreach (var p in partners?[node] ?? [])
                 if (nodes.Add(p) && !graph.Nodes[p].Published) frontier.Enqueue(p);
             foreach (var c in adjacency[node])
             {

@@ -147,19 +147,7 @@ internal static class SecondarySuppression
         var relations = failures.SelectMany(f => f.Binding).Distinct().ToList();
         var chosen = Hideable(graph, relations);
         if (chosen.Count == 0)
-        {
-            var seen = new HashSet<int>(failures.Select(f => f.Node));
-            var frontier = new Queue<int>(seen);
-            var around = new HashSet<int>();
-            while (frontier.Count > 0)
-                foreach (var c in adjacency[frontier.Dequeue()])
-                {
-                    around.Add(c);
-                    foreach (var (n, _) in graph.Constraints[c].Terms)
-                        if (!graph.Nodes[n].Published && seen.Add(n)) frontier.Enqueue(n);
-                }
-            chosen = Hideable(graph, around);
-        }
+            chosen = Hideable(graph, IntervalAudit.Around(graph, adjacency, partners: null, failures.Select(f => f.Node)).Constraints);
         foreach (var n in chosen) Hide(graph.Nodes[n], "complement (widened)");
         return chosen.Count;
     }

@@ -37,9 +37,11 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         if (table.Created < start) return Page(new List<KoladaDataV3>(), page, perPage, pageUrl);
         var now = table.Select(query);
-        var earlier = (await versions.ListAsync(PublishedLayout.KpiDataset, ct))
-            .Where(m => m.Version < table.Version && m.Created < start)
-            .MaxBy(m => m.Version);
+        // Releases are numbered in the order they were committed: the last one before the date is the first found going down
+        // (each manifest is megabytes at national scale, so only those down to it are read).
+        Manifest? earlier = null;
+        for (var n = table.Version - 1; n >= 1 && earlier is null; n--)
+            if (await versions.ReadManifestAsync(PublishedLayout.KpiDataset, n, ct) is { } manifest && manifest.Created < start) earlier = manifest;
         if (earlier is null) return Page(now.Select(KoladaV3.Data).ToList(), page, perPage, pageUrl);
         var before = (await TableAsync(earlier.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), ct)).Select(query)
             .ToDictionary(d => (d.Kpi, d.Municipality, d.Period));

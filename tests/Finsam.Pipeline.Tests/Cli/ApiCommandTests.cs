@@ -44,29 +44,17 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     public async Task DisposeAsync()
     {
         foreach (var app in _apps) await app.DisposeAsync();
+        foreach (var api in _apis) await api.DisposeAsync();
     }
 
-    /// <summary>The API on a free loopback port; its base URL (…/api/).</summary>
-    private async Task<HttpClient> StartAsync(string? keys = null)
-    {
-        var settings = new Dictionary<string, string>
-        {
-            [FinsamSettings.Key(o => o.Storage.LocalFolder)] = Path.Combine(_folder.Path, "storage"),
-            [FinsamSettings.Key(o => o.Models.WorkFolder)] = Path.Combine(_folder.Path, "work-" + Guid.NewGuid().ToString("N")[..8]),
-        };
-        if (keys is not null) settings[FinsamSettings.Key(o => o.Api.Keys)] = keys;
-        var app = ReadApiHost.Build(TestConfiguration.From(settings), "http://127.0.0.1:0");
-        _apps.Add(app);
-        await ReadApiHost.StartAsync(app);
-        return new HttpClient { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") };
-    }
+    private readonly List<LocalReadApi> _apis = [];
 
-    private static async Task<JsonElement> JsonAsync(HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.OK)
+    /// <summary>The API on a free loopback port over the samples' release.</summary>
+    private async Task<LocalReadApi> StartAsync(string? keys = null)
     {
-        using var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(expected == response.StatusCode, $"{url}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
+        var api = await LocalReadApi.StartAsync(Path.Combine(_folder.Path, "storage"), Path.Combine(_folder.Path, "work-" + Guid.NewGuid().ToString("N")[..8]), keys);
+        _apis.Add(api);
+        return api;
     }
 
     [Fact]
@@ -74,7 +62,7 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     {
         var client = await StartAsync();
         // koladapy (api.py) joins "data/" to its base URL and sends the three parts, the page and per_page as a query string.
-        var page = await JsonAsync(client, "v3/data/?kpi_id=deltagare&municipality_id=aspdalen&year=2025&page=1&per_page=5000");
+        var page = await client.JsonAsync("v3/data/?kpi_id=deltagare&municipality_id=aspdalen&year=2025&page=1&per_page=5000");
 
         Assert.Equal(1, page.GetProperty("count").GetInt32());
         Assert.Equal(JsonValueKind.Null, page.GetProperty("next_url").ValueKind);
@@ -84,7 +72,7 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
         Assert.Equal([("T", 23m, false), ("K", 15m, false), ("M", 8m, false)],
             data.GetProperty("values").EnumerateArray().Select(v => (v.GetProperty("gender").GetString()!, v.GetProperty("value").GetDecimal(), v.GetProperty("isdeleted").GetBoolean())));
         // The same in v2's path form, with v2's paging fields.
-        var v2 = await JsonAsync(client, "v2/data/kpi/deltagare/municipality/aspdalen/year/2025");
+        var v2 = await client.JsonAsync("v2/data/kpi/deltagare/municipality/aspdalen/year/2025");
         Assert.Equal(23m, v2.GetProperty("values")[0].GetProperty("values")[0].GetProperty("value").GetDecimal());
         Assert.True(v2.TryGetProperty("next_page", out _));
     }
@@ -93,7 +81,7 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     public async Task A_v3_client_following_next_url_reads_every_kpi_and_keeps_its_key()
     {
         var client = await StartAsync(keys: "medlem-a,medlem-b");
-        var all = (await JsonAsync(client, "v3/kpi?code=medlem-b")).GetProperty("values").EnumerateArray().Select(k => k.GetProperty("id").GetString()!).ToList();
+        var all = (await client.JsonAsync("v3/kpi?code=medlem-b")).GetProperty("values").EnumerateArray().Select(k => k.GetProperty("id").GetString()!).ToList();
         Assert.True(all.Count > 40, $"{all.Count} KPIs");
 
         // rKolada and koladapy follow next_url as it is until it is null.
@@ -102,12 +90,12 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
         var pages = 0;
         while (next is not null)
         {
-            var page = await JsonAsync(client, next);
+            var page = await client.JsonAsync(next);
             read.AddRange(page.GetProperty("values").EnumerateArray().Select(k => k.GetProperty("id").GetString()!));
             next = page.GetProperty("next_url").GetString();
             if (next is not null)
             {
-                Assert.StartsWith(client.BaseAddress!.ToString() + "v3/kpi?", next);
+                Assert.StartsWith(client.Client.BaseAddress!.ToString() + "v3/kpi?", next);
                 Assert.Contains("code=medlem-a", next);
             }
             pages++;
@@ -121,12 +109,12 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     {
         var client = await StartAsync(keys: "medlem-a");
 
-        var refused = await JsonAsync(client, "v3/municipality", HttpStatusCode.Unauthorized);
+        var refused = await client.JsonAsync("v3/municipality", HttpStatusCode.Unauthorized);
         Assert.Equal("Give your key as ?code=… or in the header x-functions-key.", refused.GetProperty("error").GetString());
-        await JsonAsync(client, "v3/municipality?code=fel", HttpStatusCode.Unauthorized);
+        await client.JsonAsync("v3/municipality?code=fel", HttpStatusCode.Unauthorized);
         using var request = new HttpRequestMessage(HttpMethod.Get, "v3/municipality?type=L");
         request.Headers.Add(ReadApiHost.KeyHeader, "medlem-a");
-        using var response = await client.SendAsync(request);
+        using var response = await client.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var places = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(["Exempellän"], places.GetProperty("values").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
@@ -137,18 +125,18 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     {
         var client = await StartAsync();
 
-        var refused = await JsonAsync(client, "v3/data/kpi/deltagare/year/2025?from_dat=2026-01-01", HttpStatusCode.BadRequest);
+        var refused = await client.JsonAsync("v3/data/kpi/deltagare/year/2025?from_dat=2026-01-01", HttpStatusCode.BadRequest);
         Assert.Equal("This API does not take 'from_dat' here; it takes kpi_id, municipality_id, year, from_date, page, per_page, version, code.", refused.GetProperty("error").GetString());
-        var unknown = await JsonAsync(client, "v3/data/kpi/finns_inte/year/2025");
+        var unknown = await client.JsonAsync("v3/data/kpi/finns_inte/year/2025");
         Assert.Equal(0, unknown.GetProperty("count").GetInt32());
         Assert.Empty(unknown.GetProperty("values").EnumerateArray());
         // Kolada's organisational units: a federation has none, so the list is empty (not a 404 a client takes for an error).
-        var ou = await JsonAsync(client, "v3/ou?municipality=aspdalen&title=skola");
+        var ou = await client.JsonAsync("v3/ou?municipality=aspdalen&title=skola");
         Assert.Equal((0, JsonValueKind.Null), (ou.GetProperty("values").GetArrayLength(), ou.GetProperty("next_url").ValueKind));
-        await JsonAsync(client, "v2/ou?version=9", HttpStatusCode.NotFound);
-        var versions = await JsonAsync(client, "versions/kpi");
+        await client.JsonAsync("v2/ou?version=9", HttpStatusCode.NotFound);
+        var versions = await client.JsonAsync("versions/kpi");
         Assert.Equal(1, versions[0].GetProperty("version").GetInt32());
-        await JsonAsync(client, "versions/curated", HttpStatusCode.NotFound);
+        await client.JsonAsync("versions/curated", HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -156,13 +144,13 @@ public sealed class ApiCommandTests(ApiCommandTests.Published published) : IClas
     {
         var client = await StartAsync();
 
-        var upper = await JsonAsync(client, "v3/data/?KPI_ID=deltagare&Municipality_Id=aspdalen&year=2025");
+        var upper = await client.JsonAsync("v3/data/?KPI_ID=deltagare&Municipality_Id=aspdalen&year=2025");
         Assert.Equal(["deltagare"], upper.GetProperty("values").EnumerateArray().Select(d => d.GetProperty("kpi").GetString()));
-        var empty = await JsonAsync(client, "v3/data/?kpi_id=&year=2025", HttpStatusCode.BadRequest);
+        var empty = await client.JsonAsync("v3/data/?kpi_id=&year=2025", HttpStatusCode.BadRequest);
         Assert.Equal("kpi in the query string names no id: give one or more, comma-separated.", empty.GetProperty("error").GetString());
         // A page parameter in other letters is replaced on the next page, not repeated.
-        var first = await JsonAsync(client, "v3/kpi?per_page=10&Page=1");
-        Assert.Equal(client.BaseAddress + "v3/kpi?per_page=10&page=2", first.GetProperty("next_url").GetString());
+        var first = await client.JsonAsync("v3/kpi?per_page=10&Page=1");
+        Assert.Equal(client.Client.BaseAddress + "v3/kpi?per_page=10&page=2", first.GetProperty("next_url").GetString());
     }
 
     [Fact]

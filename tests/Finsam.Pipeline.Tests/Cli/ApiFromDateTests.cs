@@ -1,6 +1,4 @@
 using System.Text.Json;
-using Finsam.Cli.LocalHost;
-using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Publishing;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Tests.Support;
@@ -34,21 +32,8 @@ public sealed class ApiFromDateTests : IDisposable
         var second = await world.BuildAsync();
         await new Publisher(store, new Clock(new DateTimeOffset(2026, 2, 15, 6, 0, 0, TimeSpan.Zero))).PublishAsync(second.Build, second.Options);
 
-        var configuration = TestConfiguration.From(new Dictionary<string, string>
-        {
-            [FinsamSettings.Key(o => o.Storage.LocalFolder)] = storage,
-            [FinsamSettings.Key(o => o.Models.WorkFolder)] = Path.Combine(_folder.Path, "work"),
-        });
-        await using var app = ReadApiHost.Build(configuration, "http://127.0.0.1:0");
-        await ReadApiHost.StartAsync(app);
-        using var client = new HttpClient { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") };
-        async Task<JsonElement> Get(string url)
-        {
-            using var response = await client.GetAsync(url);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode, $"{url}: {body}");
-            return JsonDocument.Parse(body).RootElement.Clone();
-        }
+        await using var api = await LocalReadApi.StartAsync(storage, Path.Combine(_folder.Path, "work"));
+        Task<JsonElement> Get(string url) => api.JsonAsync(url);
         static List<(string, string, decimal?, bool)> Values(JsonElement page) =>
             page.GetProperty("values").EnumerateArray().SelectMany(d => d.GetProperty("values").EnumerateArray().Select(v =>
                 (d.GetProperty("municipality").GetString()!, v.GetProperty("gender").GetString()!,
@@ -65,11 +50,8 @@ public sealed class ApiFromDateTests : IDisposable
         // The January release read as of 1 February: it is older, so nothing in it changed since.
         Assert.Empty(Values(await Get(Query("2026-02-01") + "&version=1")));
 
-        using var refused = await client.GetAsync(Query("1 februari"));
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Equal("from_date '1 februari' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.",
-            JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
-        await app.StopAsync();
+        var refused = await api.JsonAsync(Query("1 februari"), System.Net.HttpStatusCode.BadRequest);
+        Assert.Equal("from_date '1 februari' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.", refused.GetProperty("error").GetString());
     }
 
     public void Dispose() => _folder.Dispose();

@@ -29,7 +29,7 @@ public class CountyRedropReleaseTests(ITestOutputHelper output) : IDisposable
     /// <summary>The totals members lead with (a county's or all federations' counts, a federation's yearly registrations, new, ended and all participants) from 5, by key, and whether each is hidden.</summary>
     private static Dictionary<string, bool> Totals(ModelBuild build) =>
         build.Session.Query($"""
-            with cells as ({CountyReleaseTests.Cells})
+            with cells as ({PublishedTables.CellsSelect})
             select measure || ' ' || scope || ' ' || scope_id || ' ' || period || ' ' || kon || ' ' || dimension, hidden
             from cells
             where value >= 5 and (scope in ('lan', 'alla')

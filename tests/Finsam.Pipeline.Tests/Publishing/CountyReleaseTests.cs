@@ -43,13 +43,11 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
         }
     }
 
-    internal const string Cells = PublishedTables.CellsSelect;
-
     [Fact]
     public void The_release_passes_its_audit_and_hides_no_total_of_the_county_or_of_all_federations()
     {
         var stats = county.Build.Session.Query($"""
-            with cells as ({Cells})
+            with cells as ({PublishedTables.CellsSelect})
             select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
                 count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla')),
                 (select count(*) from kpi_published), (select count(*) from kpi_published where suppressed)
@@ -60,7 +58,7 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
                          $"hidden from 5 {stats[2]}, hidden from 50 {stats[3]}, county and all-federation counts from 5 hidden {stats[4]}; " +
                          $"rows {stats[5]}, suppressed {stats[6]}");
         foreach (var r in county.Build.Session.Query($"""
-                     with cells as ({Cells})
+                     with cells as ({PublishedTables.CellsSelect})
                      select measure, scope, count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5)
                      from cells group by all having count(*) filter (where hidden) > 0 order by 1, 2
                      """).Rows)
@@ -85,7 +83,7 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
     {
         // The yearly totals members lead with, of 5 or more, that are hidden: exactly those the protection names as refused.
         var hidden = county.Build.Session.Query($"""
-            with cells as ({Cells})
+            with cells as ({PublishedTables.CellsSelect})
             select measure || ' ' || scope_id || ' ' || period || ' ' || kon
             from cells
             where hidden and value >= 5 and period_type = 'ar' and dimension = ''

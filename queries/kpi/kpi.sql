@@ -1,4 +1,4 @@
--- KPI: every KPI in one long table, like Kolada: one value per KPI, level (federation, county, all),
+-- KPI: every KPI in one long table, like Kolada: one value per KPI, level (federation, county, all; with its name),
 -- period (year to date, or month for flows), gender (T, K, M) and optional dimension, with its status
 -- ('' final, 'preliminar', 'brist' with the ids of the data-quality findings beside it) and the number
 -- of federations it covers. Titles, units, definitions and what each KPI depends on are in the KPI
@@ -303,11 +303,18 @@ all_values as (
     select kpi_id, scope, scope_id, period, 'manad', period, 'T', '', value, value, null, ''
     from flow_values
 ),
+-- Each level's name, as members read it (a federation's name, a county's, 'Alla förbund').
+places_named as (
+    select distinct scope, scope_id, scope_namn from int_scopes
+),
 -- Every value with its status (dim_kpi_status, by the areas the catalog says it depends on): withheld
 -- values are emptied, with their flag; 'preliminar' is for years, never for a delivered month.
 statused as (
-    select v.*, c.unit, st.withheld, st.federations, coalesce(st.findings, '') as findings, st.first_through_period
-    from all_values as v left join ref_kpi_catalog as c on c.kpi_id = v.kpi_id left join dim_kpi_status as st
+    select v.*, p.scope_namn, c.unit, st.withheld, st.federations, coalesce(st.findings, '') as findings,
+        st.first_through_period
+    from all_values as v
+    left join places_named as p on p.scope = v.scope and p.scope_id = v.scope_id
+    left join ref_kpi_catalog as c on c.kpi_id = v.kpi_id left join dim_kpi_status as st
         on st.scope = v.scope and st.scope_id = v.scope_id and st.year = cast(substr(v.period, 1, 4) as integer)
         and st.depends_on = coalesce(c.depends_on, '')
 )
@@ -315,6 +322,7 @@ select
     kpi_id,
     scope,
     scope_id,
+    coalesce(scope_namn, scope_id) as scope_namn,
     period,
     period_type,
     through_period,

@@ -21,7 +21,7 @@ public class MetadataTests
     [Fact]
     public void The_app_has_exactly_the_pipeline_functions()
     {
-        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaDataV3", "KoladaKpi", "KoladaKpiGroups", "KoladaKpiGroupsV3", "KoladaKpiV3", "KoladaMunicipality", "KoladaMunicipalityV3", "KoladaOu", "KoladaOuV3", "ReleaseKpi", "RetainOriginals", "Versions"],
+        Assert.Equal(["BuildAndPublish", "DeliveryReminder", "IngestLanding", "KoladaData", "KoladaDataV3", "KoladaKpi", "KoladaKpiGroups", "KoladaKpiGroupsV3", "KoladaKpiV3", "KoladaMunicipality", "KoladaMunicipalityGroups", "KoladaMunicipalityGroupsV3", "KoladaMunicipalityV3", "KoladaOu", "KoladaOuV3", "ReleaseKpi", "RetainOriginals", "Versions"],
             Functions.Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
     }
 
@@ -80,6 +80,8 @@ public class MetadataTests
     [InlineData("KoladaMunicipalityV3", "v3/municipality/{ids?}")]
     [InlineData("KoladaKpiGroups", "v2/kpi_groups/{ids?}")]
     [InlineData("KoladaKpiGroupsV3", "v3/kpi_groups/{ids?}")]
+    [InlineData("KoladaMunicipalityGroups", "v2/municipality_groups/{ids?}")]
+    [InlineData("KoladaMunicipalityGroupsV3", "v3/municipality_groups/{ids?}")]
     [InlineData("KoladaOu", "v2/ou/{ids?}")]
     [InlineData("KoladaOuV3", "v3/ou/{ids?}")]
     [InlineData("Versions", "versions/{dataset}")]

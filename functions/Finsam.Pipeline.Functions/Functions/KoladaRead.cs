@@ -53,6 +53,16 @@ public sealed class KoladaRead(KoladaApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.KpiGroupsV3)] HttpRequest request, string? ids, CancellationToken ct) =>
         Answer(ReadApiRoutes.KpiGroupsVersion3, request, ids, ct);
 
+    [Function("KoladaMunicipalityGroups")]
+    public Task<IActionResult> MunicipalityGroups(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.MunicipalityGroupsV2)] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(ReadApiRoutes.MunicipalityGroups, request, ids, ct);
+
+    [Function("KoladaMunicipalityGroupsV3")]
+    public Task<IActionResult> MunicipalityGroupsV3(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.MunicipalityGroupsV3)] HttpRequest request, string? ids, CancellationToken ct) =>
+        Answer(ReadApiRoutes.MunicipalityGroupsVersion3, request, ids, ct);
+
     [Function("KoladaOu")]
     public Task<IActionResult> Ou(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = ReadApiRoutes.OuV2)] HttpRequest request, string? ids, CancellationToken ct) =>

@@ -140,7 +140,11 @@ public static class DisclosureAudit
             """).Rows.Select((r, i) => new ReleaseRow(i + 1, (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4] ?? "",
                 (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true)).ToList();
 
-    /// <summary>A subquery with the columns the audit reads, and <c>suppressed</c> from the source or from an older file's <c>suppression</c>.</summary>
+    /// <summary>
+    /// A subquery with the columns the audit reads, and <c>suppressed</c> from the source or from an older file's <c>suppression</c>.
+    /// A county is read by its id of today: releases made before counties were Kolada's region ids named one by its code or
+    /// name (<c>18</c>, <c>Örebro län</c>), and the same county's counts must meet in the audit whatever a release called it.
+    /// </summary>
     private static string Source(DuckDbSession session, string source, bool withSuppressed)
     {
         var columns = session.Query($"select column_name from (describe select * from {source})").Rows.Select(r => (string)r[0]!).ToHashSet();
@@ -148,6 +152,9 @@ public static class DisclosureAudit
             : columns.Contains("suppressed") ? "coalesce(suppressed, false)"
             : columns.Contains("suppression") ? "coalesce(suppression, '') <> ''"
             : "false";
-        return $"(select kpi_id, scope, scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, {suppressed} as suppressed from {source})";
+        const string county = "case when s.scope = 'lan' then coalesce((select l.region_id from ref_lan as l " +
+                              "where lower(trim(s.scope_id)) in (l.lan, l.region_id, lower(l.namn))), s.scope_id) else s.scope_id end";
+        return $"(select kpi_id, scope, {county} as scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, " +
+               $"{suppressed} as suppressed from {source} as s)";
     }
 }

@@ -45,7 +45,7 @@ public static class PublishedTables
         session.Execute("""
             create or replace table kpi_published as
             select
-                k.row_id, k.kpi_id, k.scope, k.scope_id, k.period, k.period_type, k.through_period, k.kon, k.dimension,
+                k.row_id, k.kpi_id, k.scope, k.scope_id, k.scope_namn, k.period, k.period_type, k.through_period, k.kon, k.dimension,
                 case when s.row_id is null then k.value end as value,
                 k.unit,
                 case when s.row_id is null then k.numerator end as numerator,

@@ -14,7 +14,7 @@ public sealed record AssertionFailure(string Name, string RelativePath, QueryRes
 public sealed class ModelBuild : IDisposable
 {
     /// <summary>The models a build writes to curated storage (<see cref="CuratedLayout.ModelOutput"/>), for the controller and `finsam sql`.</summary>
-    public static IReadOnlyList<string> Outputs { get; } = [ModelProject.KpiModel, ModelProject.KpiCatalogModel, ModelProject.QualityModel];
+    public static IReadOnlyList<string> Outputs { get; } = [ModelProject.KpiModel, ModelProject.KpiCatalogModel, ModelProject.QualityModel, ModelProject.PlacesModel];
 
     private readonly WorkFolderLock _workLock;
 
@@ -100,7 +100,7 @@ public sealed class ModelBuild : IDisposable
         }
     }
 
-    /// <summary>Writes kpi, kpi_catalog and quality as Parquet, sorted, to curated/models/.</summary>
+    /// <summary>Writes kpi, kpi_catalog, quality and places as Parquet, sorted, to curated/models/.</summary>
     public async Task<IReadOnlyList<string>> SaveOutputsAsync(IBlobStore store, string workFolder, CancellationToken ct = default)
     {
         var folder = Path.Combine(workFolder, "outputs");

@@ -13,8 +13,8 @@ namespace Finsam.Pipeline.Models;
 /// </summary>
 public sealed partial class ModelProject
 {
-    /// <summary>The models a build writes out and the releases publish: the KPI table, its catalog, the findings.</summary>
-    public const string KpiModel = "kpi", KpiCatalogModel = "kpi_catalog", QualityModel = "quality";
+    /// <summary>The models a build writes out and the releases publish: the KPI table, its catalog, the findings, the places.</summary>
+    public const string KpiModel = "kpi", KpiCatalogModel = "kpi_catalog", QualityModel = "quality", PlacesModel = "places";
     /// <summary>The union of the quality/ rules, made by the runner; <see cref="QualityModel"/> (findings/quality.sql) reads it.</summary>
     public const string QualityRulesModel = "quality_rules";
     public static readonly string[] ModelLayers = ["staging", "intermediate", "marts", "quality", "findings", "kpi"];

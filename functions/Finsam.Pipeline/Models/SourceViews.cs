@@ -35,6 +35,9 @@ public static class SourceViews
     ];
 
     public const string KpiCatalogFile = "kpi_catalog.csv";
+    /// <summary>Sweden's 21 counties: code, Kolada's region id and name (a county of reference/federations.csv is read by any of them).</summary>
+    public const string CountiesFile = "lan.csv";
+    private static readonly (string Name, string DuckDbType)[] CountyColumns = [("lan", "VARCHAR"), ("region_id", "VARCHAR"), ("namn", "VARCHAR")];
     /// <summary>Which KPI areas each data-quality error rule affects, and whether it withholds or flags them.</summary>
     public const string QualityScopeFile = "quality_scope.csv";
     private static readonly (string Name, string DuckDbType)[] QualityScopeColumns =
@@ -70,6 +73,7 @@ public static class SourceViews
         foreach (var (view, file, required, columns) in References)
             db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");
         db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");
+        db.Execute($"create or replace table ref_lan as {ReadCsv(Path.Combine(queriesFolder, CountiesFile), CountyColumns, true, CountiesFile)}");
         db.Execute($"create or replace table ref_quality_scope as {ReadCsv(Path.Combine(queriesFolder, QualityScopeFile), QualityScopeColumns, true, QualityScopeFile)}");
     }
 

@@ -15,7 +15,7 @@ public static class KpiWorkbook
 
     private static readonly string[] KpiColumns =
     [
-        "Nyckeltal (kpi_id)", "Titel", "Nivå (scope)", "Förbund/län (scope_id)", "Period", "T.o.m. månad (through_period)", "Kön (kon)",
+        "Nyckeltal (kpi_id)", "Titel", "Nivå (scope)", "Förbund/län (scope_id)", "Namn (scope_namn)", "Period", "T.o.m. månad (through_period)", "Kön (kon)",
         "Dimension", "Värde (value)", "Enhet (unit)", "Täljare (numerator)", "Nämnare (denominator)", "Flagga (flag)", "Status (status)",
         "Datakvalitetsfynd (findings)", "Antal förbund (federations)", "Skyddad (suppressed)",
     ];
@@ -38,7 +38,7 @@ public static class KpiWorkbook
         var known = string.Join(", ", Themes.Select(t => $"'{t.Theme}'"));
         foreach (var (theme, sheet) in Themes)
             sheets.Add(new ExcelWorkbook.Sheet(sheet, KpiColumns, Rows: session.Query($"""
-                select k.kpi_id, c.titel_sv, k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension,
+                select k.kpi_id, c.titel_sv, k.scope, k.scope_id, k.scope_namn, k.period, k.through_period, k.kon, k.dimension,
                     k.value, k.unit, k.numerator, k.denominator, k.flag, k.status, k.findings, k.federations, k.suppressed
                 from kpi_published as k
                 join kpi_catalog as c on c.kpi_id = k.kpi_id

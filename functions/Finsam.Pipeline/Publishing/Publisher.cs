@@ -124,8 +124,9 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         const string kpi = "select * exclude (row_id) from kpi_published order by row_id";
         const string catalog = "select * from kpi_catalog order by kpi_id";
         const string qualitySql = "select * from quality_published order by all";
+        const string places = "select * from places order by scope, scope_id, federation_id";
         var files = new List<PublicationFile>();
-        foreach (var (name, select) in new[] { (ModelProject.KpiModel, kpi), (ModelProject.KpiCatalogModel, catalog), (ModelProject.QualityModel, qualitySql) })
+        foreach (var (name, select) in new[] { (ModelProject.KpiModel, kpi), (ModelProject.KpiCatalogModel, catalog), (ModelProject.QualityModel, qualitySql), (ModelProject.PlacesModel, places) })
         {
             var (parquetFile, csvFile, swedishCsvFile) = PublishedLayout.TableFiles(name);
             var parquet = Parquet(session, folder, parquetFile, select);

@@ -108,6 +108,22 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     }
 
     /// <summary>
+    /// Kolada's municipality_groups: each county (its id as in /municipality, Kolada's region id for one of Sweden's
+    /// counties) and all federations (<c>alla</c>), with their federations as members.
+    /// </summary>
+    /// <param name="title">Only groups whose title contains it, in any case.</param>
+    public async Task<KoladaPage<KoladaGroup>> MunicipalityGroupsAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage,
+        Func<int, string> pageUrl, CancellationToken ct = default)
+    {
+        var table = await TableAsync(version, ct);
+        var groups = table.Groups
+            .Where(g => ids.Count == 0 || ids.Contains(g.Id))
+            .Where(g => title is null || g.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return Page(groups, page, perPage, pageUrl);
+    }
+
+    /// <summary>
     /// Kolada's ou (organisational units within a municipality, each with data of its own): a federation and its levels have
     /// none, so the list is empty, as Kolada answers for a municipality without units. The release is still resolved, so an
     /// unknown version is a 404 as everywhere.

@@ -14,7 +14,8 @@ internal sealed class MemberKpiTable
     private readonly ILookup<string, KoladaData> _byKpi;
     private readonly ILookup<string, KoladaData> _byPlace;
 
-    private MemberKpiTable(int version, DateTimeOffset created, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes)
+    private MemberKpiTable(int version, DateTimeOffset created, List<KoladaData> data, IReadOnlyList<KoladaKpi> catalog, IReadOnlyList<KoladaMunicipality> scopes,
+        IReadOnlyList<KoladaGroup> groups)
     {
         Version = version;
         Created = created;
@@ -23,6 +24,7 @@ internal sealed class MemberKpiTable
         _byPlace = ordered.ToLookup(d => d.Municipality, StringComparer.Ordinal);
         Catalog = catalog;
         Scopes = scopes;
+        Groups = groups;
     }
 
     public int Version { get; }
@@ -30,6 +32,8 @@ internal sealed class MemberKpiTable
     public DateTimeOffset Created { get; }
     public IReadOnlyList<KoladaKpi> Catalog { get; }
     public IReadOnlyList<KoladaMunicipality> Scopes { get; }
+    /// <summary>Each county and all federations with their federations (Kolada's municipality_groups); none from a release without places.parquet.</summary>
+    public IReadOnlyList<KoladaGroup> Groups { get; }
 
     /// <summary>The entries of the KPIs (a plain id: every dimension; <c>kpi.dimension</c>: that one), places and years asked for.</summary>
     public IReadOnlyList<KoladaData> Select(KoladaQuery query)
@@ -61,7 +65,11 @@ internal sealed class MemberKpiTable
             using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
             var catalog = ReadCatalog(session, catalogPath, manifest.Created.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-            return new MemberKpiTable(manifest.Version, manifest.Created, data, catalog, Places(session, kpiPath));
+            if (!manifest.Outputs.Any(o => o.Name == PublishedLayout.PlacesFile))
+                return new MemberKpiTable(manifest.Version, manifest.Created, data, catalog, Places(session, kpiPath), []);
+            var placesPath = Path.Combine(folder, PublishedLayout.PlacesFile);
+            await File.WriteAllBytesAsync(placesPath, await versions.ReadFileAsync(manifest, PublishedLayout.PlacesFile, ct), ct);
+            return new MemberKpiTable(manifest.Version, manifest.Created, data, catalog, Places(session, kpiPath, placesPath), ReadGroups(session, placesPath));
         }
         finally
         {
@@ -101,11 +109,32 @@ internal sealed class MemberKpiTable
                 (string?)r[5] == "ja" ? 1 : 0, (string?)r[6] ?? "", "A", false, published))
             .ToList();
 
-    /// <summary>Every place with a value: federations (F), counties (L) and all federations (A).</summary>
-    private static List<KoladaMunicipality> Places(DuckDbSession session, string path) =>
-        session.Query($"select distinct scope, scope_id from read_parquet('{DuckDbSession.Quote(path)}') order by all").Rows
-            .Select(r => ((string)r[0]!, (string)r[1]!))
-            .Select(p => new KoladaMunicipality(p.Item2, p.Item1 == "alla" ? "Alla förbund" : p.Item2, p.Item1 switch { "forbund" => "F", "lan" => "L", _ => "A" }))
+    /// <summary>
+    /// Every place with a value: federations (F), counties (L) and all federations (A), titled by their names (places.parquet;
+    /// a release made before it by its KPI table's scope_namn, or its id).
+    /// </summary>
+    private static List<KoladaMunicipality> Places(DuckDbSession session, string kpiPath, string? placesPath = null)
+    {
+        var kpi = $"read_parquet('{DuckDbSession.Quote(kpiPath)}')";
+        var name = placesPath is not null
+            ? $"(select any_value(p.scope_namn) from read_parquet('{DuckDbSession.Quote(placesPath)}') as p where p.scope = k.scope and p.scope_id = k.scope_id)"
+            : Columns(session, kpiPath).Contains("scope_namn") ? "k.scope_namn" : "null";
+        return session.Query($"""
+                select scope, scope_id, coalesce(any_value({name}), case when scope = 'alla' then 'Alla förbund' else scope_id end)
+                from {kpi} as k group by scope, scope_id order by scope, scope_id
+                """).Rows
+            .Select(r => new KoladaMunicipality((string)r[1]!, (string)r[2]!, (string)r[0]! switch { "forbund" => "F", "lan" => "L", _ => "A" }))
+            .ToList();
+    }
+
+    /// <summary>Each county, then all federations, with their federations by name (Kolada's member_id and member_title).</summary>
+    private static List<KoladaGroup> ReadGroups(DuckDbSession session, string placesPath) =>
+        session.Query($"""
+                select scope, scope_id, scope_namn, federation_id, federation_namn from read_parquet('{DuckDbSession.Quote(placesPath)}')
+                where scope <> 'forbund' order by case scope when 'lan' then 0 else 1 end, scope_id, federation_id
+                """).Rows
+            .GroupBy(r => ((string)r[1]!, (string)r[2]!))
+            .Select(g => new KoladaGroup(g.Key.Item1, g.Key.Item2, g.Select(r => new KoladaGroupMember((string)r[3]!, (string)r[4]!)).ToList()))
             .ToList();
 
     private static HashSet<string> Columns(DuckDbSession session, string path) =>

@@ -47,6 +47,8 @@ public static class ReadApiRoutes
     public const string KpiV3 = "v3/kpi/{ids?}";
     public const string MunicipalityV3 = "v3/municipality/{ids?}";
     public const string KpiGroupsV3 = "v3/kpi_groups/{ids?}";
+    public const string MunicipalityGroupsV2 = "v2/municipality_groups/{ids?}";
+    public const string MunicipalityGroupsV3 = "v3/municipality_groups/{ids?}";
     public const string OuV2 = "v2/ou/{ids?}";
     public const string OuV3 = "v3/ou/{ids?}";
     public const string VersionsOf = "versions/{dataset}";
@@ -74,6 +76,10 @@ public static class ReadApiRoutes
         async (api, r, p, ct) => KoladaV3.Page(await ReadPlaces(api, r, p, ct), m => m));
     public static readonly ReadApiRoute KpiGroupsVersion3 = new("KoladaKpiGroupsV3", KpiGroupsV3, ["title"],
         async (api, r, p, ct) => KoladaV3.Page(await ReadKpiGroups(api, r, p, ct), g => g));
+    public static readonly ReadApiRoute MunicipalityGroups = new("KoladaMunicipalityGroups", MunicipalityGroupsV2, ["title"],
+        async (api, r, p, ct) => await ReadMunicipalityGroups(api, r, p, ct));
+    public static readonly ReadApiRoute MunicipalityGroupsVersion3 = new("KoladaMunicipalityGroupsV3", MunicipalityGroupsV3, ["title"],
+        async (api, r, p, ct) => KoladaV3.Page(await ReadMunicipalityGroups(api, r, p, ct), g => g));
     /// <summary>Kolada's ou, with the parameters its clients send (title, municipality): always empty (<see cref="KoladaApi.OusAsync"/>).</summary>
     public static readonly ReadApiRoute Ou = new("KoladaOu", OuV2, ["title", "municipality"], async (api, r, p, ct) => await api.OusAsync(r.First("version"), p.Page, p.PerPage, p.Url, ct));
     public static readonly ReadApiRoute OuVersion3 = new("KoladaOuV3", OuV3, ["title", "municipality"],
@@ -82,7 +88,8 @@ public static class ReadApiRoutes
 
     /// <summary>Every route, as <c>finsam api</c> maps them.</summary>
     public static IReadOnlyList<ReadApiRoute> All { get; } =
-        [Data, Kpi, Municipality, KpiGroups, Ou, DataVersion3, KpiVersion3, MunicipalityVersion3, KpiGroupsVersion3, OuVersion3, Versions];
+        [Data, Kpi, Municipality, KpiGroups, MunicipalityGroups, Ou, DataVersion3, KpiVersion3, MunicipalityVersion3, KpiGroupsVersion3,
+         MunicipalityGroupsVersion3, OuVersion3, Versions];
 
     /// <summary>Answers a request to a route: 200 with what it reads, or 400 / 404 with the reason.</summary>
     public static async Task<ReadApiAnswer> AnswerAsync(ReadApiRoute route, KoladaApi api, ReadApiRequest request, CancellationToken ct)
@@ -128,6 +135,9 @@ public static class ReadApiRoutes
 
     private static Task<KoladaPage<KoladaGroup>> ReadKpiGroups(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
         api.KpiGroupsAsync(List(request.RouteValue), request.Text("title"), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
+
+    private static Task<KoladaPage<KoladaGroup>> ReadMunicipalityGroups(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
+        api.MunicipalityGroupsAsync(List(request.RouteValue), request.Text("title"), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
 
     private static Task<KoladaPage<KoladaMunicipality>> ReadPlaces(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct)
     {

@@ -27,6 +27,9 @@ public static class PublishedLayout
     /// <summary>The data-quality findings of a version.</summary>
     public const string QualityFile = ModelProject.QualityModel + ".parquet";
 
+    /// <summary>The places of a version (federations, counties, all federations) with their names and federations.</summary>
+    public const string PlacesFile = ModelProject.PlacesModel + ".parquet";
+
     /// <summary>The members' report of a version, an HTML file that opens offline.</summary>
     public const string ReportFile = "rapport.html";
 

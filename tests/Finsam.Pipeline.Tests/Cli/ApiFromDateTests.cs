@@ -7,7 +7,8 @@ namespace Finsam.Pipeline.Tests.Cli;
 
 /// <summary>
 /// Kolada v3's from_date over `finsam api`: two releases of the samples a month apart (15 January and 15 February 2026),
-/// the second after Ekstrand's February rent went from 18 000 to 19 000 kr.
+/// the second after Ekstrand's February rent went from 18 000 to 19 000 kr and the controller took the budget of 80
+/// participants off Ekstrand's network meetings (ekstrand-NATV) in reference/insatser.csv.
 /// </summary>
 public sealed class ApiFromDateTests : IDisposable
 {
@@ -29,6 +30,10 @@ public sealed class ApiFromDateTests : IDisposable
         var first = await world.BuildAsync();
         await new Publisher(store, new Clock(new DateTimeOffset(2026, 1, 15, 6, 0, 0, TimeSpan.Zero))).PublishAsync(first.Build, first.Options);
         await world.ChangeEkstrandRentAsync();
+        var insatser = System.Text.Encoding.UTF8.GetString((await store.ReadAsync(Containers.Reference, "insatser.csv")).Bytes);
+        var withoutBudget = insatser.Replace("ekstrand;ekstrand-NATV;Nätverksträffar;struktur;Samordningsförbundet;;80", "ekstrand;ekstrand-NATV;Nätverksträffar;struktur;Samordningsförbundet;;");
+        Assert.NotEqual(insatser, withoutBudget);
+        await store.WriteAsync(Containers.Reference, "insatser.csv", System.Text.Encoding.UTF8.GetBytes(withoutBudget), WriteCondition.Overwrite);
         var second = await world.BuildAsync();
         await new Publisher(store, new Clock(new DateTimeOffset(2026, 2, 15, 6, 0, 0, TimeSpan.Zero))).PublishAsync(second.Build, second.Options);
 
@@ -49,6 +54,15 @@ public sealed class ApiFromDateTests : IDisposable
         Assert.Empty(Values(await Get(Query("2026-03-01"))));
         // The January release read as of 1 February: it is older, so nothing in it changed since.
         Assert.Empty(Values(await Get(Query("2026-02-01") + "&version=1")));
+
+        // A value the second release no longer has: the budget taken off, isdeleted with no value (v3), beside the changed cost.
+        var budget = await Get("v3/data/kpi/kostnad_total,deltagare_insats_budget/municipality/ekstrand/year/2025?from_date=2026-02-01");
+        Assert.Equal([("deltagare_insats_budget.ekstrand-NATV", "T", null, true), ("kostnad_total", "T", before.Item3 + 1000m, false)],
+            budget.GetProperty("values").EnumerateArray().SelectMany(d => d.GetProperty("values").EnumerateArray().Select(v =>
+                (d.GetProperty("kpi").GetString()!, v.GetProperty("gender").GetString()!,
+                 v.GetProperty("value").ValueKind == JsonValueKind.Null ? (decimal?)null : v.GetProperty("value").GetDecimal(), v.GetProperty("isdeleted").GetBoolean()))));
+        Assert.Equal(80m, Values(await Get("v3/data/kpi/deltagare_insats_budget.ekstrand-NATV/municipality/ekstrand/year/2025?version=1")).Single().Item3);
+        Assert.Empty(Values(await Get("v3/data/kpi/deltagare_insats_budget.ekstrand-NATV/municipality/ekstrand/year/2025")));
 
         var refused = await api.JsonAsync(Query("1 februari"), System.Net.HttpStatusCode.BadRequest);
         Assert.Equal("from_date '1 februari' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.", refused.GetProperty("error").GetString());

@@ -142,7 +142,7 @@ public class CliTests
         Assert.Contains("│ Exempellän ", output);
         Assert.Contains("equity_above_recommendation:granmo:2025", output);
         Assert.Contains("Ingående eget kapital 2025 är 22,5 % av den budgeterade medelstilldelningen 2025", output);
-        Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", output);
+        Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet, curated/models/places.parquet.", output);
         var kpiFile = Path.Combine(folder.Path, "curated", "models", "kpi.parquet");
         var rows = DuckDb.Query($"select count(*), count(distinct kpi_id) from read_parquet('{kpiFile}')").Single();
         Assert.True((long)rows[0]! > 500);

@@ -91,7 +91,7 @@ public class PublishCliTests
         var members = Path.Combine(folder.Path, "pulled-kpi");
         (exit, output) = await RunAsync(Storage("pull", "--dataset", "kpi", "--version", "latest", "--to", members));
         Assert.Equal(0, exit);
-        Assert.Contains("Pulled kpi v3 (11 files)", output);
+        Assert.Contains("Pulled kpi v3 (14 files)", output);
         Assert.True(File.Exists(Path.Combine(members, "rapport.html")));
         Assert.True(File.Exists(Path.Combine(members, "manifest.json")));
 

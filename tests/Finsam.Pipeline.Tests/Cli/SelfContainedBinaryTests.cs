@@ -94,7 +94,7 @@ public class SelfContainedBinaryTests(SelfContainedBinary binary) : IClassFixtur
         Assert.Contains("Nyckeltal / KPIs (year to date)", build.Stdout);
         Assert.Matches(@"│ aspdalen\s+│ 2025 \(2025-03, prel\.\)\s+│\s+1 200 000 kr │\s+965 810 kr │", build.Stdout);
         Assert.Matches(@"│ Exempellän\s+│ 2025 \(2025-03, prel\., 4 förb\.\) │\s+4 320 000 kr │\s+3 545 904 kr │", build.Stdout);
-        Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet.", build.Stdout);
+        Assert.Contains("wrote curated/models/kpi.parquet, curated/models/kpi_catalog.parquet, curated/models/quality.parquet, curated/models/places.parquet.", build.Stdout);
         Assert.True(File.Exists(Path.Combine(storage, "curated", "models", "kpi.parquet")));
 
         // A member release runs the small-count audit: OR-Tools' native libraries load from beside the binary.

@@ -45,12 +45,12 @@ public class PublishFaultTests
         var v2Build = await world.BuildAsync();
 
         // A clean run counts the writes of publishing v2 (per dataset: the content claim, the files, the manifest, the pointer):
-        // 11 member files; 12 controller tables and the DuckDB file; and the member release's record: why its rows are
+        // 14 member files; 13 controller tables and the DuckDB file; and the member release's record: why its rows are
         // suppressed, and its manifest (its two member files are copied inside the store, not written).
         var counter = new FailingStore(store, failAt: 0);
         await PublishWorld.PublishAsync(counter, v2Build);
         var writes = counter.Writes;
-        Assert.Equal(2 * 3 + 11 + 13 + 2, writes);
+        Assert.Equal(2 * 3 + 14 + 14 + 2, writes);
 
         for (var failAt = 1; failAt <= writes; failAt++)
         {

@@ -96,7 +96,7 @@ public class PublishVersionsTests : IDisposable
         Assert.Contains(new ManifestSource("reference/federations.csv", Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(federations)))), manifest.References);
 
         Assert.Equal(["kpi.csv", "kpi.parquet", "kpi_catalog.csv", "kpi_catalog.parquet", "kpi_catalog_sv.csv", "kpi_sv.csv", "nyckeltal.xlsx",
-            "quality.csv", "quality.parquet", "quality_sv.csv", "rapport.html"], manifest.Outputs.Select(o => o.Name).Order(StringComparer.Ordinal));
+            "places.csv", "places.parquet", "places_sv.csv", "quality.csv", "quality.parquet", "quality_sv.csv", "rapport.html"], manifest.Outputs.Select(o => o.Name).Order(StringComparer.Ordinal));
         foreach (var output in manifest.Outputs)
         {
             var blob = await store.ReadAsync(Containers.Published, $"kpi/v1/{output.Name}");

@@ -150,6 +150,9 @@ public class ReportTests(ITestOutputHelper output) : IDisposable
                      "(776 unika personer med personuppgifter); 332 i strukturövergripande insatser.",
             await page.InnerTextAsync($"#summary-{CountyData.County}-2025"));
         Assert.Equal(await page.InnerTextAsync($"#summary-{CountyData.County}-2025"), await page.InnerTextAsync("#summary-alla-2025"));
+        // The county by its name, whichever way reference/federations.csv wrote it (18, Örebro län, 0018, ÖREBRO LÄN), and the federations by theirs.
+        Assert.Equal("Örebro län", (await page.InnerTextAsync($"#forbund-{CountyData.County}")).Trim());
+        Assert.Equal("Samordningsförbundet Norräng", (await page.InnerTextAsync("#forbund-norrang")).Trim());
         foreach (var level in new[] { CountyData.County, "alla" })
             Assert.DoesNotContain(Marker.Suppressed, await page.InnerTextAsync($"#table-deltagare-{level}-2025"));
         // The marker where members' files hide a value, and its legend with it: a federation's small counts are hidden.
@@ -163,6 +166,7 @@ public class ReportTests(ITestOutputHelper output) : IDisposable
             .Where(r => r["Nivå (scope)"] is "lan" or "alla" && r["Period"] is "2025" && groups.Contains((string)r["Nyckeltal (kpi_id)"]!))
             .ToList();
         Assert.Equal(2 * groups.Length * 3, sheet.Count);
+        Assert.Equal(["Alla förbund", "Örebro län"], sheet.Select(r => (string)r["Namn (scope_namn)"]!).Distinct().Order(StringComparer.Ordinal));
         Assert.All(sheet, r => Assert.True(r["Skyddad (suppressed)"] is false && r["Värde (value)"] is double, $"{r["Nyckeltal (kpi_id)"]} {r["Förbund/län (scope_id)"]} {r["Kön (kon)"]}"));
 
         // The screenshot, in the test's output folder.

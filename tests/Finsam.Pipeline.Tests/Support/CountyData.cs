@@ -14,21 +14,24 @@ namespace Finsam.Pipeline.Tests.Support;
 /// </summary>
 public static class CountyData
 {
-    public const string County = "Mellanlän";
-    public const string OtherCounty = "Sydlän";
+    /// <summary>Örebro län by Kolada's region id, as every file and the API name it; the federations write it in each of the ways the controller may.</summary>
+    public const string County = "0018", CountyName = "Örebro län";
+    /// <summary>Västmanlands län, written by its code.</summary>
+    public const string OtherCounty = "0019";
     public const int Year = 2025;
 
+    /// <param name="County">The county as reference/federations.csv writes it: its code, Kolada's region id or its name, in any case.</param>
     /// <summary>A federation of the county: registrations with personal data, anonymous ones, volume counts, structural volume.</summary>
     public sealed record Federation(string Id, string Name, string County, string[] Municipalities, int Registrations, int Anonymous,
         int Volume, int StructuralVolume, string? MissingMonth, bool ParticipantData = true);
 
     public static IReadOnlyList<Federation> Federations { get; } =
     [
-        new("lindby", "Samordningsförbundet Lindby", County, ["9921", "9922"], 72, 0, 0, 0, null),
-        new("mossa", "Samordningsförbundet Mossa", County, ["9923", "9924", "9925"], 221, 4, 86, 0, "2025-06"),
+        new("lindby", "Samordningsförbundet Lindby", "18", ["9921", "9922"], 72, 0, 0, 0, null),
+        new("mossa", "Samordningsförbundet Mossa", "Örebro län", ["9923", "9924", "9925"], 221, 4, 86, 0, "2025-06"),
         new("norrang", "Samordningsförbundet Norräng", County, ["9926", "9927"], 243, 28, 0, 0, null),
-        new("oxhalla", "Samordningsförbundet Oxhalla", County, ["9928", "9929", "9930"], 263, 76, 163, 332, null),
-        new("sydvik", "Samordningsförbundet Sydvik", OtherCounty, ["9931"], 0, 0, 0, 0, null, ParticipantData: false),
+        new("oxhalla", "Samordningsförbundet Oxhalla", " ÖREBRO LÄN", ["9928", "9929", "9930"], 263, 76, 163, 332, null),
+        new("sydvik", "Samordningsförbundet Sydvik", "19", ["9931"], 0, 0, 0, 0, null, ParticipantData: false),
     ];
 
     /// <summary>The exits' outcomes and how often each comes (felregistrering left out: a registration error is no exit).</summary>

@@ -82,7 +82,8 @@ public static partial class HtmlReport
             var years = data.Kpis.Select(k => k.Period).Distinct().OrderDescending(StringComparer.Ordinal).ToList();
             var latestYear = years.FirstOrDefault() ?? "";
             var levels = data.Federations.Select(f => new Level("forbund", f.Id, f.Name))
-                .Concat(data.Kpis.Where(k => k.Scope == "lan").Select(k => k.ScopeId).Distinct().Order(StringComparer.Ordinal).Select(c => new Level("lan", c, c)))
+                .Concat(data.Kpis.Where(k => k.Scope == "lan").Select(k => k.ScopeId).Distinct().Order(StringComparer.Ordinal)
+                    .Select(c => new Level("lan", c, data.Federations.FirstOrDefault(f => f.County == c)?.CountyName ?? c)))
                 .Append(new Level("alla", "alla", "Alla förbund")).ToList();
             var chartLevels = levels.Where(l => l.Scope != "lan" && data.At(l.Scope, l.Id, latestYear).Any()).ToList();
             return new Page(data, new StringBuilder(), [], years, latestYear, levels, chartLevels);

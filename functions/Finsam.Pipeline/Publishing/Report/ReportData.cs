@@ -13,7 +13,8 @@ namespace Finsam.Pipeline.Publishing.Report;
 public sealed record ReportKpi(string KpiId, string Title, string Scope, string ScopeId, string Period, string ThroughPeriod,
     string Kon, string Dimension, decimal? Value, string Unit, string Flag, string Suppression, string Status = "", string Findings = "", int Federations = 1, bool Withheld = false);
 
-public sealed record ReportFederation(string Id, string Name, string County);
+/// <summary>A federation by its name, with its county's id (Kolada's region id for one of Sweden's counties) and name.</summary>
+public sealed record ReportFederation(string Id, string Name, string County, string CountyName);
 
 public sealed record ReportFinding(string FederationId, int? Year, string? Period, string Severity, string RuleId, string Detail, long? AffectedRows, string FindingId = "");
 
@@ -44,8 +45,13 @@ public sealed record ReportData(
 
     public static ReportData Read(DuckDbSession session, IReadOnlyList<ManifestInput> inputs)
     {
-        var federations = session.Query("select federation_id, coalesce(namn, federation_id), coalesce(lan, '') from ref_federations order by federation_id").Rows
-            .Select(r => new ReportFederation((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList();
+        var federations = session.Query("""
+            select f.federation_id, f.federation_namn, coalesce(c.scope_id, ''), coalesce(c.scope_namn, '')
+            from places as f
+            left join places as c on c.federation_id = f.federation_id and c.scope = 'lan'
+            where f.scope = 'forbund'
+            order by f.federation_id
+            """).Rows.Select(r => new ReportFederation((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!)).ToList();
         var kpis = session.Query("""
             select k.kpi_id, coalesce(c.titel_sv, k.kpi_id), k.scope, k.scope_id, k.period, k.through_period, k.kon, k.dimension, k.value,
                 coalesce(k.unit, ''), coalesce(k.flag, ''), case when k.suppressed then '..' else '' end, k.status, k.findings, k.federations,

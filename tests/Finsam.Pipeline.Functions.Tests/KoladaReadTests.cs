@@ -122,11 +122,14 @@ public class KoladaReadTests(AzuriteFixture azurite)
         var world = await PublishedApp.GetAsync(azurite);
         var read = world.App.Function<KoladaRead>();
 
-        var data = await read.Data(Request("/v2/data/kpi/deltagare/year/2025", "?from_date=2030-01-01"), "kpi/deltagare/year/2025", CancellationToken.None);
+        var data = await read.Data(Request("/v2/data/kpi/deltagare/year/2025", "?from_dat=2030-01-01"), "kpi/deltagare/year/2025", CancellationToken.None);
+        // from_date on v2 (the JavaScript client sends it): what changed since, here nothing — no release after 2030.
+        var since = await read.Data(Request("/v2/data/kpi/deltagare/year/2025", "?from_date=2030-01-01"), "kpi/deltagare/year/2025", CancellationToken.None);
+        Assert.Empty(((KoladaPage<KoladaData>)Assert.IsType<OkObjectResult>(since).Value!).Values);
         var places = await read.Municipality(Request("/v2/municipality", "?kommun=x&lan=y"), null, CancellationToken.None);
         var types = await read.Municipality(Request("/v2/municipality", "?type=K&region_type=L"), null, CancellationToken.None);
 
-        Assert.Equal("""{"error":"This API does not take 'from_date' here; it takes kpi_id, municipality_id, year, page, per_page, version, code."}""",
+        Assert.Equal("""{"error":"This API does not take 'from_dat' here; it takes kpi_id, municipality_id, year, from_date, page, per_page, version, code."}""",
             Json(Assert.IsType<BadRequestObjectResult>(data)));
         Assert.Equal("""{"error":"This API does not take 'kommun', 'lan' here; it takes title, type, region_type, page, per_page, version, code."}""",
             Json(Assert.IsType<BadRequestObjectResult>(places)));

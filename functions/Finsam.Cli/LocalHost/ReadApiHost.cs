@@ -19,8 +19,11 @@ namespace Finsam.Cli.LocalHost;
 /// kpi dataset of the configured storage (a local folder or Azure). Keys come from <c>Finsam__Api__Keys</c>; without keys
 /// it serves a loopback address only.
 /// </summary>
-public static class ReadApiHost
+public static partial class ReadApiHost
 {
+    [System.Text.RegularExpressions.GeneratedRegex("/{2,}")]
+    private static partial System.Text.RegularExpressions.Regex RepeatedSlashes();
+
     /// <summary>The header the Functions app takes a function key from, besides <c>code=</c>.</summary>
     public const string KeyHeader = "x-functions-key";
 
@@ -34,11 +37,20 @@ public static class ReadApiHost
         builder.Logging.AddFinsamConsole(jsonLogs);
         builder.WebHost.UseUrls(urls);
         builder.Services.AddFinsamPipeline(builder.Configuration);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ReadApiJson.Default));
         var app = builder.Build();
 
         var keys = app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.KeyList();
         if (keys.Count == 0 && urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(u => !Loopback(u)) is { } open)
             throw new FinsamConfigurationException(OpenWithoutKeys(open));
+        // kolada-scraper joins "/kpi" to a base URL that ends in "/" (v2//kpi): one slash for each run of them, before routing.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.Value is { } path && path.Contains("//", StringComparison.Ordinal))
+                context.Request.Path = new PathString(RepeatedSlashes().Replace(path, "/"));
+            return next(context);
+        });
+        app.UseRouting();
         if (keys.Count > 0)
             app.Use(async (context, next) =>
             {

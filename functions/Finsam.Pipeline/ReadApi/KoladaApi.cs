@@ -30,8 +30,9 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     /// status or count), and with <c>isdeleted</c> those that release had and this one has not. With no release before
     /// that date, every value is new; when the release read was itself committed before it, nothing changed since.
     /// </summary>
+    /// <param name="deletions">False for v2, which has no <c>isdeleted</c>: new and changed values only.</param>
     public async Task<KoladaPage<KoladaDataV3>> DataChangedAsync(KoladaQuery query, DateOnly from, string? version, int page, int perPage,
-        Func<int, string> pageUrl, CancellationToken ct = default)
+        Func<int, string> pageUrl, CancellationToken ct = default, bool deletions = true)
     {
         var table = await TableAsync(version, ct);
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
@@ -56,19 +57,21 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
                 values.AddRange(c.Values.Where(v => !was.TryGetValue(v.Gender, out var old) || old != v)
                     .Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, v.Value, IsDeleted: false)));
             var genders = c?.Values.Select(v => v.Gender).ToHashSet() ?? [];
-            values.AddRange(was.Values.Where(v => !genders.Contains(v.Gender)).Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, Value: null, IsDeleted: true)));
+            if (deletions)
+                values.AddRange(was.Values.Where(v => !genders.Contains(v.Gender)).Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, Value: null, IsDeleted: true)));
             if (values.Count > 0) changes.Add(new KoladaDataV3(key.Kpi, key.Municipality, key.Period, values));
         }
         return Page(changes, page, perPage, pageUrl);
     }
 
-    /// <param name="title">Only KPIs whose Swedish or English title contains it, in any case (Kolada's <c>title</c>).</param>
-    public async Task<KoladaPage<KoladaKpi>> KpisAsync(IReadOnlyList<string> ids, string? title, string? version, int page, int perPage, Func<int, string> pageUrl, CancellationToken ct = default)
+    /// <param name="filter">Kolada's filters of the KPI list: title, description, operating_area.</param>
+    public async Task<KoladaPage<KoladaKpi>> KpisAsync(IReadOnlyList<string> ids, KoladaKpiFilter filter, string? version, int page, int perPage, Func<int, string> pageUrl,
+        CancellationToken ct = default)
     {
         var table = await TableAsync(version, ct);
         var selected = table.Catalog
             .Where(k => ids.Count == 0 || ids.Contains(k.Id))
-            .Where(k => title is null || k.Title.Contains(title, StringComparison.OrdinalIgnoreCase) || k.TitleEn.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .Where(filter.Keeps)
             .ToList();
         return Page(selected, page, perPage, pageUrl);
     }
@@ -232,4 +235,17 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
             throw;
         }
     }
+}
+
+/// <summary>
+/// Kolada's filters of the KPI list, each kept when given (pykolada sends all three): <c>title</c>, the Swedish or
+/// English title, and <c>description</c> contain it, in any case; <c>operating_area</c> is the KPI's theme (ekonomi,
+/// deltagare, kostnadseffektivitet), in any case.
+/// </summary>
+public sealed record KoladaKpiFilter(string? Title = null, string? Description = null, string? OperatingArea = null)
+{
+    public bool Keeps(KoladaKpi kpi) =>
+        (Title is null || kpi.Title.Contains(Title, StringComparison.OrdinalIgnoreCase) || kpi.TitleEn.Contains(Title, StringComparison.OrdinalIgnoreCase))
+        && (Description is null || kpi.Description.Contains(Description, StringComparison.OrdinalIgnoreCase))
+        && (OperatingArea is null || string.Equals(kpi.OperatingArea, OperatingArea, StringComparison.OrdinalIgnoreCase));
 }

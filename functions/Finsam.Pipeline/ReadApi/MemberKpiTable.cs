@@ -44,7 +44,7 @@ internal sealed class MemberKpiTable
         return candidates
             .Where(d => query.Municipalities.Count == 0 || query.Municipalities.Contains(d.Municipality))
             .Where(d => query.Years.Count == 0 || query.Years.Contains(d.Period))
-            .Distinct()
+            .Distinct<KoladaData>(ReferenceEqualityComparer.Instance)
             .OrderBy(d => d.Kpi, StringComparer.Ordinal).ThenBy(d => d.Municipality, StringComparer.Ordinal).ThenBy(d => d.Period)
             .ToList();
     }

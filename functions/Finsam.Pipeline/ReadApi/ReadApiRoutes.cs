@@ -59,19 +59,25 @@ public static class ReadApiRoutes
     /// <summary>What every paged route reads: paging, the release, and the function key.</summary>
     private static readonly string[] Common = ["page", "per_page", "version", KeyParameter];
 
+    /// <summary>Kolada's filters of the KPI list (<see cref="KoladaKpiFilter"/>).</summary>
+    private static readonly string[] KpiParameters = ["title", "description", "operating_area"];
+
     /// <summary>title, and the type of place under either of the names Kolada's clients send (type, region_type).</summary>
     private static readonly string[] PlaceParameters = ["title", "type", "region_type"];
 
-    public static readonly ReadApiRoute Data = new("KoladaData", DataV2, [.. KoladaQuery.QueryStringNames],
-        async (api, r, p, ct) => await ReadData(api, r, p, ct));
-    public static readonly ReadApiRoute Kpi = new("KoladaKpi", KpiV2, ["title"], async (api, r, p, ct) => await ReadKpis(api, r, p, ct));
+    /// <summary>v2's data; from_date as in v3 but without the values deleted since, as v2 has no isdeleted (the JavaScript kolada client sends it on v2).</summary>
+    public static readonly ReadApiRoute Data = new("KoladaData", DataV2, [.. KoladaQuery.QueryStringNames, "from_date"],
+        async (api, r, p, ct) => r.Text("from_date") is { } from
+            ? V2(await api.DataChangedAsync(Query(r), Date(from), r.First("version"), p.Page, p.PerPage, p.Url, ct, deletions: false))
+            : await ReadData(api, r, p, ct));
+    public static readonly ReadApiRoute Kpi = new("KoladaKpi", KpiV2, KpiParameters, async (api, r, p, ct) => await ReadKpis(api, r, p, ct));
     public static readonly ReadApiRoute Municipality = new("KoladaMunicipality", MunicipalityV2, PlaceParameters, async (api, r, p, ct) => await ReadPlaces(api, r, p, ct));
     public static readonly ReadApiRoute KpiGroups = new("KoladaKpiGroups", KpiGroupsV2, ["title"], async (api, r, p, ct) => await ReadKpiGroups(api, r, p, ct));
     public static readonly ReadApiRoute DataVersion3 = new("KoladaDataV3", DataV3, [.. KoladaQuery.QueryStringNames, "from_date"],
         async (api, r, p, ct) => r.Text("from_date") is { } from
             ? KoladaV3.Page(await api.DataChangedAsync(Query(r), Date(from), r.First("version"), p.Page, p.PerPage, p.Url, ct), d => d)
             : KoladaV3.Page(await ReadData(api, r, p, ct), KoladaV3.Data));
-    public static readonly ReadApiRoute KpiVersion3 = new("KoladaKpiV3", KpiV3, ["title"], async (api, r, p, ct) => KoladaV3.Page(await ReadKpis(api, r, p, ct), KoladaV3.Kpi));
+    public static readonly ReadApiRoute KpiVersion3 = new("KoladaKpiV3", KpiV3, KpiParameters, async (api, r, p, ct) => KoladaV3.Page(await ReadKpis(api, r, p, ct), KoladaV3.Kpi));
     public static readonly ReadApiRoute MunicipalityVersion3 = new("KoladaMunicipalityV3", MunicipalityV3, PlaceParameters,
         async (api, r, p, ct) => KoladaV3.Page(await ReadPlaces(api, r, p, ct), m => m));
     public static readonly ReadApiRoute KpiGroupsVersion3 = new("KoladaKpiGroupsV3", KpiGroupsV3, ["title"],
@@ -114,6 +120,10 @@ public static class ReadApiRoutes
         }
     }
 
+    private static KoladaPage<KoladaData> V2(KoladaPage<KoladaDataV3> page) =>
+        new(page.Count, page.Values.Select(d => new KoladaData(d.Kpi, d.Municipality, d.Period,
+            d.Values.Select(v => new KoladaValue(v.Count, v.Gender, v.Status, v.Value)).ToList())).ToList(), page.PreviousPage, page.NextPage);
+
     private static Task<KoladaPage<KoladaData>> ReadData(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
         api.DataAsync(Query(request), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
 
@@ -131,7 +141,7 @@ public static class ReadApiRoutes
             : throw new ReadApiBadRequestException($"from_date '{text}' is not a date: write yyyy-mm-dd, e.g. 2026-01-01.");
 
     private static Task<KoladaPage<KoladaKpi>> ReadKpis(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
-        api.KpisAsync(List(request.RouteValue), request.Text("title"), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
+        api.KpisAsync(List(request.RouteValue), new KoladaKpiFilter(request.Text("title"), request.Text("description"), request.Text("operating_area")), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);
 
     private static Task<KoladaPage<KoladaGroup>> ReadKpiGroups(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
         api.KpiGroupsAsync(List(request.RouteValue), request.Text("title"), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Finsam.Cli.LocalHost;
 using Finsam.Pipeline.Configuration;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsam.Bench;
 
@@ -18,15 +19,17 @@ public static class ApiLoadBenchmark
     /// <summary>The seconds of JIT warm-up at the start, reported apart.</summary>
     private const int WarmUpSeconds = 5;
 
-    public static void Run(string storage, int clients, int seconds) => RunAsync(storage, clients, seconds).GetAwaiter().GetResult();
+    /// <param name="cacheMegabytes">Finsam__Api__AnswerCacheMegabytes: 0 makes every answer anew (the worst case: no two members ask the same).</param>
+    public static void Run(string storage, int clients, int seconds, int cacheMegabytes = 64) => RunAsync(storage, clients, seconds, cacheMegabytes).GetAwaiter().GetResult();
 
-    private static async Task RunAsync(string storage, int clients, int seconds)
+    private static async Task RunAsync(string storage, int clients, int seconds, int cacheMegabytes)
     {
         var work = Path.Combine(Path.GetTempPath(), "finsam-bench", "api-" + Guid.NewGuid().ToString("N")[..8]);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             [FinsamSettings.Key(o => o.Storage.LocalFolder)] = storage,
             [FinsamSettings.Key(o => o.Models.WorkFolder)] = work,
+            [FinsamSettings.Key(o => o.Api.AnswerCacheMegabytes)] = cacheMegabytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
         await using var app = ReadApiHost.Build(configuration, "http://127.0.0.1:0");
         await ReadApiHost.StartAsync(app);
@@ -80,6 +83,8 @@ public static class ApiLoadBenchmark
         Console.WriteLine($"{clients} clients, {elapsed:F0} s: {sorted.Length:N0} requests ({sorted.Length / elapsed:F0}/s), {values:N0} data entries, {errors} error(s); " +
                           $"latency p50 {Percentile(sorted, 0.50):F1} ms, p95 {Percentile(sorted, 0.95):F1} ms, p99 {Percentile(sorted, 0.99):F1} ms, max {sorted.LastOrDefault():F1} ms; " +
                           $"after the first {WarmUpSeconds} s: p99 {Percentile(warm, 0.99):F1} ms; peak working set {peak / (1 << 20):N0} MB");
+        var (hits, misses) = app.Services.GetRequiredService<Finsam.Pipeline.ReadApi.ReadApiAnswerCache>().Counts;
+        Console.WriteLine($"answers kept and reused: {hits:N0} from the cache, {misses:N0} made");
         await app.StopAsync();
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
     }

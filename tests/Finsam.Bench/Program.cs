@@ -6,7 +6,7 @@ using Finsam.Bench;
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
-//        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds]   (finsam api under load, after models-publish)
+//        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds] [cache MB]   (finsam api under load, after models-publish; cache 0: every answer made anew)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
 //        dotnet run --project tests/Finsam.Bench -c Release -- sizing [workstation|server] [--size MB] [--concurrent N] [--kind participants|sie] [--scale S]
@@ -68,7 +68,8 @@ if (args.Length > 0 && args[0] == "ingest-memory-one")
 }
 if (args.Length > 0 && args[0] == "api-load")
 {
-    ApiLoadBenchmark.Run(Path.GetFullPath(args[1]), args.Length > 2 ? int.Parse(args[2]) : 50, args.Length > 3 ? int.Parse(args[3]) : 30);
+    ApiLoadBenchmark.Run(Path.GetFullPath(args[1]), args.Length > 2 ? int.Parse(args[2]) : 50, args.Length > 3 ? int.Parse(args[3]) : 30,
+        args.Length > 4 ? int.Parse(args[4]) : 64);
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

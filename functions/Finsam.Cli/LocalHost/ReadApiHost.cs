@@ -38,9 +38,13 @@ public static partial class ReadApiHost
         builder.WebHost.UseUrls(urls);
         builder.Services.AddFinsamPipeline(builder.Configuration);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ReadApiJson.Default));
+        builder.Services.AddSingleton(s => new ReadApiAnswerCache((long)s.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.AnswerCacheMegabytes << 20));
         var app = builder.Build();
 
-        var keys = app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api.KeyList();
+        var settings = app.Services.GetRequiredService<IOptions<FinsamOptions>>().Value.Api;
+        if (settings.AnswerCacheMegabytes < 0)
+            throw new FinsamConfigurationException($"Finsam__Api__AnswerCacheMegabytes is {settings.AnswerCacheMegabytes}: give the megabytes of answers to keep, 0 for none.");
+        var keys = settings.KeyList();
         if (keys.Count == 0 && urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(u => !Loopback(u)) is { } open)
             throw new FinsamConfigurationException(OpenWithoutKeys(open));
         // kolada-scraper joins "/kpi" to a base URL that ends in "/" (v2//kpi): one slash for each run of them, before routing.
@@ -63,15 +67,19 @@ public static partial class ReadApiHost
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsJsonAsync(new ReadApiError($"Give your key as ?{ReadApiRoutes.KeyParameter}=… or in the header {KeyHeader}."));
             });
+        var answers = app.Services.GetRequiredService<ReadApiAnswerCache>();
+        var json = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         foreach (var route in ReadApiRoutes.All)
         {
             var name = RouteValueName(route.Template);
             app.MapGet("/api/" + route.Template, async (HttpContext context, KoladaApi api) =>
             {
                 var request = context.Request;
-                var answer = await ReadApiRoutes.AnswerAsync(route, api, ReadApiRequest.From(request.RouteValues[name]?.ToString(), request.Scheme,
-                    request.Host.ToString(), request.PathBase, request.Path, request.Query), context.RequestAborted);
-                return Results.Json(answer.Body, statusCode: answer.Status);
+                var (status, body) = await answers.AnswerAsync(route, api, ReadApiRequest.From(request.RouteValues[name]?.ToString(), request.Scheme,
+                    request.Host.ToString(), request.PathBase, request.Path, request.Query), json, context.RequestAborted);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json; charset=utf-8";
+                await context.Response.Body.WriteAsync(body, context.RequestAborted);
             }).WithName(route.Name);
         }
         return app;

@@ -155,6 +155,12 @@ public sealed class ReadApiSettings
     /// </summary>
     public string? Keys { get; set; }
 
+    /// <summary>
+    /// How many megabytes of answers <c>finsam api</c> keeps by release and URL (<c>Finsam__Api__AnswerCacheMegabytes</c>);
+    /// 0 keeps none.
+    /// </summary>
+    public int AnswerCacheMegabytes { get; set; } = 64;
+
     /// <summary>The keys, each trimmed; empty when none is set.</summary>
     public IReadOnlyList<string> KeyList() => (Keys ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -198,11 +198,10 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     }
 
     /// <summary>
-    /// A version's table: the name resolved to a number (latest: the small pointer file), checked to be still kept, and
-    /// the table read once per number (the last <see cref="CachedVersions"/> kept). A version's manifest (megabytes at
-    /// national scale) is read only when its table is loaded; a number that is not published never enters the cache.
+    /// The release a version name stands for (empty or latest: the latest, read from its pointer at most once per
+    /// <see cref="StorageReadAge"/>), checked to be still kept; a 404 (<see cref="ReadApiNotFoundException"/>) otherwise.
     /// </summary>
-    private async Task<MemberKpiTable> TableAsync(string? version, CancellationToken ct)
+    public async Task<int> ResolveAsync(string? version, CancellationToken ct = default)
     {
         int number;
         try
@@ -216,6 +215,17 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
             throw new ReadApiNotFoundException(e.Message);
         }
         if (!await KeptAsync(number, ct)) throw new ReadApiNotFoundException(DatasetVersions.Missing(PublishedLayout.KpiDataset, number).Message);
+        return number;
+    }
+
+    /// <summary>
+    /// A version's table: the name resolved to a number (latest: the small pointer file), checked to be still kept, and
+    /// the table read once per number (the last <see cref="CachedVersions"/> kept). A version's manifest (megabytes at
+    /// national scale) is read only when its table is loaded; a number that is not published never enters the cache.
+    /// </summary>
+    private async Task<MemberKpiTable> TableAsync(string? version, CancellationToken ct)
+    {
+        var number = await ResolveAsync(version, ct);
         var load = _tables.GetOrAdd(number, n => new Lazy<Task<MemberKpiTable>>(async () =>
             await MemberKpiTable.LoadAsync(versions, await versions.ResolveAsync(PublishedLayout.KpiDataset, n.ToString(System.Globalization.CultureInfo.InvariantCulture), ct), options, ct)));
         try

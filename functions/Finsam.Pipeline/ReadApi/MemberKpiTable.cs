@@ -64,7 +64,7 @@ internal sealed class MemberKpiTable
             // Its own folders: a build may be running in the work folder beside it.
             using var session = new DuckDbSession(options with { Threads = 1, WorkFolder = folder });
             var data = ReadData(session, kpiPath);
-            var catalog = ReadCatalog(session, catalogPath, manifest.Created.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+            var catalog = ReadCatalog(session, catalogPath, kpiPath, manifest.Created.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             if (!manifest.Outputs.Any(o => o.Name == PublishedLayout.PlacesFile))
                 return new MemberKpiTable(manifest.Version, manifest.Created, data, catalog, Places(session, kpiPath), []);
             var placesPath = Path.Combine(folder, PublishedLayout.PlacesFile);
@@ -102,9 +102,17 @@ internal sealed class MemberKpiTable
             .ToList();
     }
 
+    /// <summary>
+    /// The catalog's KPIs but those given by month only (nya_manad, avslutade_manad): Kolada's period is a year, so the API
+    /// serves yearly values, and a KPI it lists is one it serves. The monthly ones are in the member files.
+    /// </summary>
     /// <param name="published">The release's date, every KPI's publication_date.</param>
-    private static List<KoladaKpi> ReadCatalog(DuckDbSession session, string path, string published) =>
-        session.Query($"select kpi_id, titel_sv, definition, title_en, unit, by_gender, tema from read_parquet('{DuckDbSession.Quote(path)}') order by kpi_id").Rows
+    private static List<KoladaKpi> ReadCatalog(DuckDbSession session, string path, string kpiPath, string published) =>
+        session.Query($"""
+            select kpi_id, titel_sv, definition, title_en, unit, by_gender, tema from read_parquet('{DuckDbSession.Quote(path)}')
+            where kpi_id not in (select kpi_id from read_parquet('{DuckDbSession.Quote(kpiPath)}') group by kpi_id having bool_and(period_type = 'manad'))
+            order by kpi_id
+            """).Rows
             .Select(r => new KoladaKpi((string)r[0]!, (string)r[1]!, (string?)r[2] ?? "", (string?)r[3] ?? "", (string?)r[4] ?? "",
                 (string?)r[5] == "ja" ? 1 : 0, (string?)r[6] ?? "", "A", false, published))
             .ToList();

@@ -34,3 +34,12 @@ create or replace macro percent_sv(s) as
     replace(cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar), '.', ',') || ' %';
 create or replace macro percent_en(s) as
     cast(cast(round(s * 100, 1) as decimal(18, 1)) as varchar) || ' %';
+
+-- A county as reference/federations.csv may write it — its code (18; 1 as a spreadsheet leaves 01), Kolada's region
+-- id (0018) or its name (Örebro län), in any case — as Kolada's region id; null when it is none of Sweden's 21
+-- counties (lan.csv). The one reading of a county: stg_federations, and the audit reading earlier releases.
+create or replace macro lan_region_id(county_text) as (
+    select l.region_id from ref_lan as l
+    where lower(trim(county_text)) in (l.lan, l.region_id, lower(l.namn))
+        or try_cast(trim(county_text) as integer) = cast(l.lan as integer)
+);

@@ -130,12 +130,22 @@ public static class DisclosureAudit
 
     private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
-    /// <summary>A KPI table or file as rows: a member file says which rows are suppressed (older ones by their reason).</summary>
-    internal static List<ReleaseRow> ReadRows(DuckDbSession session, string source) =>
+    /// <summary>
+    /// A KPI table or file as rows: a member file says which rows are suppressed (older ones by their reason). Its counties
+    /// are read by today's ids (<see cref="Source"/>), unless that would make two of its counties one — a release made when
+    /// federations.csv wrote one county two ways had two: then its counties keep the ids it gave them.
+    /// </summary>
+    internal static List<ReleaseRow> ReadRows(DuckDbSession session, string source)
+    {
+        var rows = Rows(session, source, countiesByToday: true);
+        return rows.DistinctBy(r => (r.KpiId, r.Scope, r.ScopeId, r.Period, r.Kon, r.Dimension)).Count() == rows.Count ? rows : Rows(session, source, countiesByToday: false);
+    }
+
+    private static List<ReleaseRow> Rows(DuckDbSession session, string source, bool countiesByToday) =>
         session.Query($"""
             select kpi_id, scope, scope_id, period, through_period, kon, dimension,
                 cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed
-            from {(source.TrimStart().StartsWith('(') ? source : Source(session, source, withSuppressed: true))}
+            from {(source.TrimStart().StartsWith('(') ? source : Source(session, source, withSuppressed: true, countiesByToday))}
             order by kpi_id, scope, scope_id, period, kon, dimension
             """).Rows.Select((r, i) => new ReleaseRow(i + 1, (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4] ?? "",
                 (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true)).ToList();
@@ -145,15 +155,14 @@ public static class DisclosureAudit
     /// A county is read by its id of today: releases made before counties were Kolada's region ids named one by its code or
     /// name (<c>18</c>, <c>Örebro län</c>), and the same county's counts must meet in the audit whatever a release called it.
     /// </summary>
-    private static string Source(DuckDbSession session, string source, bool withSuppressed)
+    private static string Source(DuckDbSession session, string source, bool withSuppressed, bool countiesByToday = true)
     {
         var columns = session.Query($"select column_name from (describe select * from {source})").Rows.Select(r => (string)r[0]!).ToHashSet();
         var suppressed = !withSuppressed ? "false"
             : columns.Contains("suppressed") ? "coalesce(suppressed, false)"
             : columns.Contains("suppression") ? "coalesce(suppression, '') <> ''"
             : "false";
-        const string county = "case when s.scope = 'lan' then coalesce((select l.region_id from ref_lan as l " +
-                              "where lower(trim(s.scope_id)) in (l.lan, l.region_id, lower(l.namn))), s.scope_id) else s.scope_id end";
+        var county = countiesByToday ? "case when s.scope = 'lan' then coalesce(lan_region_id(s.scope_id), trim(s.scope_id)) else s.scope_id end" : "s.scope_id";
         return $"(select kpi_id, scope, {county} as scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, " +
                $"{suppressed} as suppressed from {source} as s)";
     }

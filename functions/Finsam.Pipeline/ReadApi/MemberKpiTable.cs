@@ -124,12 +124,15 @@ internal sealed class MemberKpiTable
     private static List<KoladaMunicipality> Places(DuckDbSession session, string kpiPath, string? placesPath = null)
     {
         var kpi = $"read_parquet('{DuckDbSession.Quote(kpiPath)}')";
-        var name = placesPath is not null
-            ? $"(select any_value(p.scope_namn) from read_parquet('{DuckDbSession.Quote(placesPath)}') as p where p.scope = k.scope and p.scope_id = k.scope_id)"
-            : Columns(session, kpiPath).Contains("scope_namn") ? "k.scope_namn" : "null";
+        var names = placesPath is not null
+            ? $"(select distinct scope, scope_id, scope_namn from read_parquet('{DuckDbSession.Quote(placesPath)}'))"
+            : Columns(session, kpiPath).Contains("scope_namn") ? $"(select distinct scope, scope_id, scope_namn from {kpi})"
+            : "(select null as scope, null as scope_id, null as scope_namn)";
         return session.Query($"""
-                select scope, scope_id, coalesce(any_value({name}), case when scope = 'alla' then 'Alla förbund' else scope_id end)
-                from {kpi} as k group by scope, scope_id order by scope, scope_id
+                select k.scope, k.scope_id, coalesce(any_value(n.scope_namn), case when k.scope = 'alla' then 'Alla förbund' else k.scope_id end)
+                from (select distinct scope, scope_id from {kpi}) as k
+                left join {names} as n on n.scope = k.scope and n.scope_id = k.scope_id
+                group by k.scope, k.scope_id order by k.scope, k.scope_id
                 """).Rows
             .Select(r => new KoladaMunicipality((string)r[1]!, (string)r[2]!, (string)r[0]! switch { "forbund" => "F", "lan" => "L", _ => "A" }))
             .ToList();

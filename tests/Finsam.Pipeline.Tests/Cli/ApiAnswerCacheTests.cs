@@ -32,8 +32,14 @@ public sealed class ApiAnswerCacheTests : IDisposable
         const string url = "v3/data/kpi/kostnad_total/municipality/ekstrand/year/2025";
 
         var before = Cost(await api.JsonAsync(url));
+        Assert.Equal((0L, 1L), api.Answers.Counts);
         Assert.Equal(before, Cost(await api.JsonAsync(url)));
+        Assert.Equal((1L, 1L), api.Answers.Counts);
         Assert.Equal(before, Cost(await api.JsonAsync(url + "?version=1")));
+        Assert.Equal((1L, 2L), api.Answers.Counts);
+        // A value that holds "&" and "=" is its own request, not the one it spells: an unknown KPI, nothing.
+        Assert.Equal(0, (await api.JsonAsync("v3/data/?kpi_id=kostnad_total%26municipality_id%3Dekstrand&year=2025")).GetProperty("count").GetInt32());
+        Assert.Equal(1, (await api.JsonAsync("v3/data/?kpi_id=kostnad_total&municipality_id=ekstrand&year=2025")).GetProperty("count").GetInt32());
 
         // Ekstrand's February rent goes up by 1 000 kr in a second release: latest is answered from it within a second.
         await world.ChangeEkstrandRentAsync();
@@ -42,6 +48,11 @@ public sealed class ApiAnswerCacheTests : IDisposable
         await Task.Delay(KoladaApi.StorageReadAge + TimeSpan.FromMilliseconds(200));
         Assert.Equal(before + 1000m, Cost(await api.JsonAsync(url)));
         Assert.Equal(before, Cost(await api.JsonAsync(url + "?version=1")));
+        // from_date answers are made each time: they also depend on which earlier releases are kept.
+        var (hits, made) = api.Answers.Counts;
+        await api.JsonAsync(url + "?from_date=2020-01-01");
+        await api.JsonAsync(url + "?from_date=2020-01-01");
+        Assert.Equal((hits, made + 2), api.Answers.Counts);
 
         // Release 1 removed (as retention or an erasure removes one: its manifest first): a 404 within a second.
         await store.DeleteAsync(Containers.Published, PublishedLayout.Manifest(PublishedLayout.KpiDataset, 1));

@@ -61,6 +61,10 @@ public sealed class ApiFromDateTests : IDisposable
             budget.GetProperty("values").EnumerateArray().SelectMany(d => d.GetProperty("values").EnumerateArray().Select(v =>
                 (d.GetProperty("kpi").GetString()!, v.GetProperty("gender").GetString()!,
                  v.GetProperty("value").ValueKind == JsonValueKind.Null ? (decimal?)null : v.GetProperty("value").GetDecimal(), v.GetProperty("isdeleted").GetBoolean()))));
+        // v2 (the JavaScript client sends from_date there): the changed cost, and no line for the deleted budget (v2 has no isdeleted).
+        var v2 = await Get("v2/data/kpi/kostnad_total,deltagare_insats_budget/municipality/ekstrand/year/2025?from_date=2026-02-01");
+        Assert.Equal([("kostnad_total", before.Item3!.Value + 1000m)], v2.GetProperty("values").EnumerateArray()
+            .Select(d => (d.GetProperty("kpi").GetString()!, d.GetProperty("values")[0].GetProperty("value").GetDecimal())));
         Assert.Equal(80m, Values(await Get("v3/data/kpi/deltagare_insats_budget.ekstrand-NATV/municipality/ekstrand/year/2025?version=1")).Single().Item3);
         Assert.Empty(Values(await Get("v3/data/kpi/deltagare_insats_budget.ekstrand-NATV/municipality/ekstrand/year/2025")));
 

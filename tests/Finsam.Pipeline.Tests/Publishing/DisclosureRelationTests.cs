@@ -27,6 +27,32 @@ public class DisclosureRelationTests : IDisposable
         graph.Constraints.GroupBy(c => c.Relation).ToDictionary(g => g.Key, g => g.Count());
 
     [Fact]
+    public async Task An_earlier_releases_county_is_read_by_todays_id_unless_that_would_make_two_of_its_counties_one()
+    {
+        using var world = await PublishWorld.SamplesAsync(_stores.Create());
+        var (build, _) = await world.BuildAsync();
+        // Releases made before counties were Kolada's region ids, as federations.csv wrote them.
+        build.Session.Execute("""
+            create table release_one_way as select * from (values
+                ('deltagare', 'lan', '18', '2025', '2025-03', 'T', '', 12.0, null, false),
+                ('deltagare', 'lan', ' Exempellän', '2025', '2025-03', 'T', '', 7.0, null, false),
+                ('deltagare', 'lan', '1', '2025', '2025-03', 'T', '', 5.0, null, false)
+            ) as t(kpi_id, scope, scope_id, period, through_period, kon, dimension, numerator, denominator, suppressed);
+            create table release_two_ways as select * from (values
+                ('deltagare', 'lan', '18', '2025', '2025-03', 'T', '', 12.0, null, false),
+                ('deltagare', 'lan', 'örebro LÄN', '2025', '2025-03', 'T', '', 9.0, null, false)
+            ) as t(kpi_id, scope, scope_id, period, through_period, kon, dimension, numerator, denominator, suppressed);
+            """);
+
+        // 18 is Örebro län (0018), 1 Stockholms län as a spreadsheet leaves 01 (0001), an example county is itself, trimmed.
+        Assert.Equal([("0001", 5m), ("0018", 12m), ("Exempellän", 7m)],
+            DisclosureAudit.ReadRows(build.Session, "release_one_way").Select(r => (r.ScopeId, r.Numerator!.Value)));
+        // One county written two ways was two counties in that release: they keep its ids rather than become one.
+        Assert.Equal([("18", 12m), ("örebro LÄN", 9m)],
+            DisclosureAudit.ReadRows(build.Session, "release_two_ways").Select(r => (r.ScopeId, r.Numerator!.Value)));
+    }
+
+    [Fact]
     public async Task Every_relation_holds_on_the_exact_kpis_of_the_samples()
     {
         using var world = await PublishWorld.SamplesAsync(_stores.Create());

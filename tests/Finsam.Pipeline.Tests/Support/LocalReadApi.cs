@@ -3,6 +3,7 @@ using System.Text.Json;
 using Finsam.Cli.LocalHost;
 using Finsam.Pipeline.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Finsam.Pipeline.Tests.Support;
 
@@ -38,6 +39,9 @@ public sealed class LocalReadApi : IAsyncDisposable
         }
         return new LocalReadApi(app, new HttpClient { BaseAddress = new Uri(ReadApiHost.Addresses(app).Single() + "/api/") });
     }
+
+    /// <summary>The answers it keeps (<see cref="Finsam.Pipeline.ReadApi.ReadApiAnswerCache"/>).</summary>
+    public Finsam.Pipeline.ReadApi.ReadApiAnswerCache Answers => _app.Services.GetRequiredService<Finsam.Pipeline.ReadApi.ReadApiAnswerCache>();
 
     /// <summary>The answer's JSON, asserting its status.</summary>
     public async Task<JsonElement> JsonAsync(string url, HttpStatusCode expected = HttpStatusCode.OK)

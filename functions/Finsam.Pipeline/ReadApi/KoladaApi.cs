@@ -90,8 +90,7 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => new KoladaGroup(g.Key, char.ToUpperInvariant(g.Key[0]) + g.Key[1..],
                 g.OrderBy(k => k.Id, StringComparer.Ordinal).Select(k => new KoladaGroupMember(k.Id, k.Title)).ToList()))
-            .Where(g => ids.Count == 0 || ids.Contains(g.Id))
-            .Where(g => title is null || g.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .Where(g => Matches(ids, title, g.Id, g.Title))
             .ToList();
         return Page(groups, page, perPage, pageUrl);
     }
@@ -103,8 +102,7 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     {
         var table = await TableAsync(version, ct);
         var selected = table.Scopes
-            .Where(m => ids.Count == 0 || ids.Contains(m.Id))
-            .Where(m => title is null || m.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .Where(m => Matches(ids, title, m.Id, m.Title))
             .Where(m => type is null || string.Equals(m.Type, type, StringComparison.OrdinalIgnoreCase))
             .ToList();
         return Page(selected, page, perPage, pageUrl);
@@ -120,8 +118,7 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
     {
         var table = await TableAsync(version, ct);
         var groups = table.Groups
-            .Where(g => ids.Count == 0 || ids.Contains(g.Id))
-            .Where(g => title is null || g.Title.Contains(title, StringComparison.OrdinalIgnoreCase))
+            .Where(g => Matches(ids, title, g.Id, g.Title))
             .ToList();
         return Page(groups, page, perPage, pageUrl);
     }
@@ -148,6 +145,10 @@ public sealed class KoladaApi(DatasetVersions versions, ModelOptions options)
             .Select(m => new VersionSummary(m.Dataset, m.Version, m.Created, m.PreviousVersion, m.Version == latest, m.Inputs.Count, m.ChangeSummary()))
             .ToList();
     }
+
+    /// <summary>Kolada's selection of a list: one of the ids asked for (any when none), with a title that contains <paramref name="title"/>, in any case.</summary>
+    private static bool Matches(IReadOnlyList<string> ids, string? title, string id, string itemTitle) =>
+        (ids.Count == 0 || ids.Contains(id)) && (title is null || itemTitle.Contains(title, StringComparison.OrdinalIgnoreCase));
 
     private static KoladaPage<T> Page<T>(IReadOnlyList<T> all, int page, int perPage, Func<int, string> pageUrl)
     {

@@ -15,6 +15,11 @@ public static class KoladaV3
     public static KoladaDataV3 Data(KoladaData data) =>
         new(data.Kpi, data.Municipality, data.Period, data.Values.Select(v => new KoladaValueV3(v.Gender, v.Count, v.Status, v.Value, IsDeleted: false)).ToList());
 
+    /// <summary>A v3 page of data in v2's shape, without isdeleted (from_date on v2 asks for no deleted values).</summary>
+    public static KoladaPage<KoladaData> AsV2(KoladaPage<KoladaDataV3> page) =>
+        new(page.Count, page.Values.Select(d => new KoladaData(d.Kpi, d.Municipality, d.Period,
+            d.Values.Select(v => new KoladaValue(v.Count, v.Gender, v.Status, v.Value)).ToList())).ToList(), page.PreviousPage, page.NextPage);
+
     /// <summary>
     /// Kolada's fields we have no counterpart for are null: auspice (Kolada's source of the figures), perspective,
     /// prel_publication_date and publ_period. publication_date is the release's date.

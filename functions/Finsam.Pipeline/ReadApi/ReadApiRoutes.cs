@@ -68,7 +68,7 @@ public static class ReadApiRoutes
     /// <summary>v2's data; from_date as in v3 but without the values deleted since, as v2 has no isdeleted (the JavaScript kolada client sends it on v2).</summary>
     public static readonly ReadApiRoute Data = new("KoladaData", DataV2, [.. KoladaQuery.QueryStringNames, "from_date"],
         async (api, r, p, ct) => r.Text("from_date") is { } from
-            ? V2(await api.DataChangedAsync(Query(r), Date(from), r.First("version"), p.Page, p.PerPage, p.Url, ct, deletions: false))
+            ? KoladaV3.AsV2(await api.DataChangedAsync(Query(r), Date(from), r.First("version"), p.Page, p.PerPage, p.Url, ct, deletions: false))
             : await ReadData(api, r, p, ct));
     public static readonly ReadApiRoute Kpi = new("KoladaKpi", KpiV2, KpiParameters, async (api, r, p, ct) => await ReadKpis(api, r, p, ct));
     public static readonly ReadApiRoute Municipality = new("KoladaMunicipality", MunicipalityV2, PlaceParameters, async (api, r, p, ct) => await ReadPlaces(api, r, p, ct));
@@ -119,10 +119,6 @@ public static class ReadApiRoutes
             return new ReadApiAnswer(400, new ReadApiError(e.Message));
         }
     }
-
-    private static KoladaPage<KoladaData> V2(KoladaPage<KoladaDataV3> page) =>
-        new(page.Count, page.Values.Select(d => new KoladaData(d.Kpi, d.Municipality, d.Period,
-            d.Values.Select(v => new KoladaValue(v.Count, v.Gender, v.Status, v.Value)).ToList())).ToList(), page.PreviousPage, page.NextPage);
 
     private static Task<KoladaPage<KoladaData>> ReadData(KoladaApi api, ReadApiRequest request, ReadApiPaging paging, CancellationToken ct) =>
         api.DataAsync(Query(request), request.First("version"), paging.Page, paging.PerPage, paging.Url, ct);

@@ -100,13 +100,8 @@ public sealed class KoladaClientReplayTests(ApiCommandTests.Published published)
     {
         // get_data() without years: 1970–2024 in the path, and the years asked for here.
         var years = string.Join(',', Enumerable.Range(1970, 56));
-        var values = new List<(string, string, int, string, decimal?, string)>();
-        for (string? url = $"v2/data/kpi/deltagare,medelstilldelning/municipality/aspdalen,granmo/year/{years}"; url is not null;)
-        {
-            var page = await _api.JsonAsync(url);
-            values.AddRange(Flatten(page));
-            url = page.GetProperty("next_page").GetString() is { } next ? next[_api.Client.BaseAddress!.ToString().Length..] : null;
-        }
+        var values = (await _api.PagesAsync($"v2/data/kpi/deltagare,medelstilldelning/municipality/aspdalen,granmo/year/{years}", "next_page"))
+            .SelectMany(Flatten).ToList();
         Assert.Equal(await ExpectedAsync("deltagare,medelstilldelning", "aspdalen,granmo", "2025"), values);
         Assert.Contains(("medelstilldelning", "aspdalen", 2025, "T", 1_200_000m, "preliminar"), values);
 
@@ -147,13 +142,7 @@ public sealed class KoladaClientReplayTests(ApiCommandTests.Published published)
         var groups = (await _api.JsonAsync("v2//municipality_groups")).GetProperty("values").EnumerateArray().Select(g => (g.GetProperty("id").GetString(), g.GetProperty("title").GetString()));
         Assert.Equal([("Exempellän", "Exempellän"), ("alla", "Alla förbund")], groups);
         // Its data request, a Kolada group id (G…) mixed into the places: the group selects nothing, the rest is read.
-        var values = new List<(string, string, int, string, decimal?, string)>();
-        for (string? url = "v2/data/kpi/deltagare/municipality/aspdalen,G124026/year/2025,2024"; url is not null;)
-        {
-            var page = await _api.JsonAsync(url);
-            values.AddRange(Flatten(page));
-            url = page.TryGetProperty("next_page", out var next) && next.GetString() is { } link ? link[_api.Client.BaseAddress!.ToString().Length..] : null;
-        }
+        var values = (await _api.PagesAsync("v2/data/kpi/deltagare/municipality/aspdalen,G124026/year/2025,2024", "next_page")).SelectMany(Flatten).ToList();
         Assert.Equal(await ExpectedAsync("deltagare", "aspdalen", "2025"), values);
     }
 }

@@ -52,6 +52,22 @@ public sealed class LocalReadApi : IAsyncDisposable
         return JsonDocument.Parse(body).RootElement.Clone();
     }
 
+    /// <summary>
+    /// Every page of an answer as a client that follows its links reads them: from <paramref name="url"/>, then the URL in
+    /// <paramref name="link"/> (v3's next_url, v2's next_page) as it is, until there is none.
+    /// </summary>
+    public async Task<List<JsonElement>> PagesAsync(string url, string link)
+    {
+        var pages = new List<JsonElement>();
+        for (string? next = url; next is not null;)
+        {
+            var page = await JsonAsync(next);
+            pages.Add(page);
+            next = page.TryGetProperty(link, out var value) ? value.GetString() : null;
+        }
+        return pages;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -3,10 +3,13 @@ namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// A KPI row as one release gives it: the counts it reveals are its numerator and denominator (named by the
-/// catalog). <see cref="Suppressed"/> rows reveal nothing. For the version being made, the values are exact.
+/// catalog). <see cref="Suppressed"/> rows reveal nothing. For the version being made, the values are exact. For an
+/// earlier release, <see cref="HiddenNumerator"/> and <see cref="HiddenDenominator"/> are what a suppressed row hid, where
+/// the release's record keeps it (the publisher's knowledge, never a reader's).
 /// </summary>
 public sealed record ReleaseRow(long RowId, string KpiId, string Scope, string ScopeId, string Period, string ThroughPeriod,
-    string Kon, string Dimension, decimal? Numerator, decimal? Denominator, bool Suppressed = false);
+    string Kon, string Dimension, decimal? Numerator, decimal? Denominator, bool Suppressed = false,
+    decimal? HiddenNumerator = null, decimal? HiddenDenominator = null);
 
 /// <summary>One count of one release: a variable of the attacker's linear programme, or a constant when published.</summary>
 internal sealed class Node(int index, int version, CellKey key, bool hidden, string through)
@@ -102,7 +105,7 @@ internal sealed class CellGraph
         {
             if (!_catalog.TryGetValue(row.KpiId, out var protection)) continue;
             var revealed = new List<int>();
-            void Reveal(string? measure, decimal? value, bool isNumerator)
+            void Reveal(string? measure, decimal? value, decimal? hidden, bool isNumerator)
             {
                 if (measure is null || !_revealed.Contains(measure)) return;
                 var key = new CellKey(measure, row.Scope, row.ScopeId, row.Period, row.Kon, row.Dimension);
@@ -116,6 +119,8 @@ internal sealed class CellGraph
                 }
                 var node = Nodes[index];
                 if (value is not null && node.Value is null && (exact || published)) node.Value = value;
+                // What an earlier release hid, from its record: known to the publisher, still unknown to readers.
+                if (!exact && row.Suppressed && hidden is not null && node.Value is null) node.Value = hidden;
                 if (published) node.Published = true;
                 revealed.Add(index);
                 if (isNumerator && row.Dimension != "")
@@ -125,8 +130,8 @@ internal sealed class CellGraph
                     if (!list.Contains(index)) list.Add(index);
                 }
             }
-            Reveal(protection.Numerator, row.Numerator, true);
-            Reveal(protection.Denominator, row.Denominator, false);
+            Reveal(protection.Numerator, row.Numerator, row.HiddenNumerator, true);
+            Reveal(protection.Denominator, row.Denominator, row.HiddenDenominator, false);
             if (exact)
             {
                 // A row is also protected by counts it does not show (the median of the ended shows no count).
@@ -226,9 +231,10 @@ internal sealed class CellGraph
                 if (complete && terms.Count > 1) Constraints.Add(new Constraint(relation.Name, terms.ToArray(), relation.Kind == RelationKind.Equal));
             }
         }
+        // The hidden counts' values where every count beside them is known (an earlier release's, with its record).
+        ComputeHiddenValues(start);
         if (exact)
         {
-            ComputeHiddenValues(start);
             // A hidden count that is 0 (no registration without support given, no repeat registration) is what a reader
             // would guess, and would guess right: it is treated as published, as a zero count is.
             foreach (var node in cells.Values.Select(i => Nodes[i]).Where(n => n.Hidden && n.Value == 0)) node.Published = true;
@@ -273,7 +279,7 @@ internal sealed class CellGraph
                     break;
             }
         }
-        Validate(start, exact);
+        Validate(start);
     }
 
     /// <summary>The exact value of each hidden count, from the relation that names it (total − the other parts).</summary>
@@ -293,13 +299,16 @@ internal sealed class CellGraph
         }
     }
 
-    /// <summary>Leaves out the relations that the values of a release contradict (exact values, or those published).</summary>
-    private void Validate(int start, bool exact)
+    /// <summary>
+    /// Leaves out the relations that the values of a release contradict: exact values, or those published and those its
+    /// record says it hid (an earlier release: only values the publisher knows are set).
+    /// </summary>
+    private void Validate(int start)
     {
         var kept = new List<Constraint>();
         foreach (var c in Constraints.Skip(start))
         {
-            var values = c.Terms.Select(t => exact ? Nodes[t.Node].Value : Nodes[t.Node].KnownValue).ToList();
+            var values = c.Terms.Select(t => Nodes[t.Node].Value).ToList();
             if (values.Any(v => v is null)) { kept.Add(c); continue; }
             var sum = c.Terms.Zip(values).Sum(x => x.First.Coefficient * x.Second!.Value);
             if (c.Equality ? sum == 0 : sum <= 0) kept.Add(c);
@@ -312,7 +321,8 @@ internal sealed class CellGraph
     /// <summary>
     /// Relates an earlier release to a later one. A level and period whose latest month is the same in both and whose
     /// counts the earlier release published are all unchanged is the same data: its counts are the same variables
-    /// (<c>samma_period</c>). Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
+    /// (<c>samma_period</c>), unless the publisher knows that one of them changed (the record of what the earlier release hid).
+    /// Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
     /// federation's year to date grew by the flows of the months between (<c>ackumulerat</c>) when the earlier months did not change.
     /// </summary>
     public void Link(int earlier, int later, bool identities, bool differences)
@@ -327,7 +337,10 @@ internal sealed class CellGraph
         {
             if (!b.TryGetValue(key, out var ib)) continue;
             var (na, nb) = (Nodes[ia], Nodes[ib]);
-            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)))
+            // A count the publisher knows to have changed (an earlier release's record gives what it hid) is not the same
+            // count, whatever the published ones say: a reader who took it for one would be misled, and its change is audited.
+            var knownChanged = na.Value is { } va && nb.Value is { } vb && va != vb;
+            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)) && !knownChanged)
             {
                 if (same is null || !identities) continue;
                 if (!na.Published || !nb.Published) Constraints.Add(new Constraint(same.Name, [(ib, 1), (ia, -1)], true));
@@ -357,7 +370,11 @@ internal sealed class CellGraph
             var between = months.Where(p => string.CompareOrdinal(p, throughA) > 0 && string.CompareOrdinal(p, throughB) <= 0)
                 .Select(p => b.TryGetValue(key with { Period = p }, out var i) ? i : -1).ToList();
             if (between.Count == 0 || between.Contains(-1)) continue;
-            Constraints.Add(new Constraint(accumulated.Name, [(ib, 1), (ia, -1), .. between.Select(i => (i, -1))], true));
+            var flow = new Constraint(accumulated.Name, [(ib, 1), (ia, -1), .. between.Select(i => (i, -1))], true);
+            // Where the publisher knows every count of it (the record of what the earlier release hid), a false one is left out.
+            if (flow.Terms.All(t => Nodes[t.Node].Value is not null) && flow.Terms.Sum(t => t.Coefficient * Nodes[t.Node].Value!.Value) != 0)
+                Contradicted.Add(flow);
+            else Constraints.Add(flow);
         }
     }
 

@@ -85,9 +85,34 @@ public static class DisclosureAudit
         };
     }
 
-    /// <summary>The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing).</summary>
+    /// <summary>
+    /// The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing). Where the release's record
+    /// (<see cref="ReleaseRecords.ReasonsFile"/> beside the file) keeps the counts it hid, the rows carry them for the
+    /// publisher: a hidden count known to be 0 or 5 and more needs no interval, and one known to have changed since is no
+    /// longer taken for the same count.
+    /// </summary>
     public static List<EarlierRelease> ReadEarlier(DuckDbSession session, IReadOnlyList<string> kpiParquets) =>
-        kpiParquets.Select((path, i) => new EarlierRelease(Label(path, i), ReadRows(session, $"read_parquet('{DuckDbSession.Quote(path)}')"))).ToList();
+        kpiParquets.Select((path, i) => new EarlierRelease(Label(path, i), ReadRows(session, WithRecord(session, path, i)))).ToList();
+
+    /// <summary>A view of an earlier release's kpi file with the counts its suppressed rows hid, when its record has them.</summary>
+    private static string WithRecord(DuckDbSession session, string kpiParquet, int index)
+    {
+        var kpi = $"read_parquet('{DuckDbSession.Quote(kpiParquet)}')";
+        var record = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kpiParquet))!, ReleaseRecords.ReasonsFile);
+        if (!File.Exists(record)) return kpi;
+        var reasons = $"read_parquet('{DuckDbSession.Quote(record)}')";
+        if (!session.Query($"select column_name from (describe select * from {reasons})").Rows.Any(r => (string)r[0]! == "numerator")) return kpi;
+        var view = $"earlier_release_{index + 1}";
+        session.Execute($"""
+            create or replace temp view {view} as
+            select k.*, r.numerator as hidden_numerator, r.denominator as hidden_denominator
+            from {kpi} as k
+            left join {reasons} as r
+                on r.kpi_id = k.kpi_id and r.scope = k.scope and r.scope_id = k.scope_id and r.period = k.period and r.kon = k.kon
+                and r.dimension is not distinct from k.dimension
+            """);
+        return view;
+    }
 
     private static string Label(string path, int index)
     {
@@ -144,11 +169,12 @@ public static class DisclosureAudit
     private static List<ReleaseRow> Rows(DuckDbSession session, string source, bool countiesByToday) =>
         session.Query($"""
             select kpi_id, scope, scope_id, period, through_period, kon, dimension,
-                cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed
+                cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed,
+                cast(hidden_numerator as decimal(38, 6)), cast(hidden_denominator as decimal(38, 6))
             from {(source.TrimStart().StartsWith('(') ? source : Source(session, source, withSuppressed: true, countiesByToday))}
             order by kpi_id, scope, scope_id, period, kon, dimension
             """).Rows.Select((r, i) => new ReleaseRow(i + 1, (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4] ?? "",
-                (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true)).ToList();
+                (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true, (decimal?)r[10], (decimal?)r[11])).ToList();
 
     /// <summary>
     /// A subquery with the columns the audit reads, and <c>suppressed</c> from the source or from an older file's <c>suppression</c>.
@@ -162,8 +188,9 @@ public static class DisclosureAudit
             : columns.Contains("suppressed") ? "coalesce(suppressed, false)"
             : columns.Contains("suppression") ? "coalesce(suppression, '') <> ''"
             : "false";
+        var hidden = columns.Contains("hidden_numerator") ? "hidden_numerator, hidden_denominator" : "null as hidden_numerator, null as hidden_denominator";
         var county = countiesByToday ? "case when s.scope = 'lan' then coalesce(lan_region_id(s.scope_id), trim(s.scope_id)) else s.scope_id end" : "s.scope_id";
         return $"(select kpi_id, scope, {county} as scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, " +
-               $"{suppressed} as suppressed from {source} as s)";
+               $"{suppressed} as suppressed, {hidden} from {source} as s)";
     }
 }

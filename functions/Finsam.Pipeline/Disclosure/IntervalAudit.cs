@@ -40,8 +40,12 @@ internal sealed class IntervalAudit : IDisposable
     /// change; null: every relation and count.</param>
     /// <param name="guessNotZero">The attacker who guesses that a hidden count is not zero, and is right every time: each
     /// hidden count whose exact value is known and not zero starts at 1 instead of 0 (the audit's second figure).</param>
-    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false)
+    /// <param name="relaxationOnly">The linear programmes' rounded bounds only, no integer programme (a trial whose verdict a
+    /// whole audit with them confirms).</param>
+    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false,
+        bool relaxationOnly = false)
     {
+        _relaxationOnly = relaxationOnly;
         _graph = graph;
         _exact = exact;
         _guessNotZero = guessNotZero;
@@ -74,8 +78,11 @@ internal sealed class IntervalAudit : IDisposable
     /// need not be reached by whole counts): the integer bounds by CP-SAT, over the count's component. Wider intervals stay
     /// as the LP gives them (the rules cannot fail there once rounded).
     /// </summary>
+    private readonly bool _relaxationOnly;
+
     private (double Low, double High) Integer(int node, (double Low, double High) rounded)
     {
+        if (_relaxationOnly) return rounded;
         // Both bounds reached by whole counts (the solutions found were integral): the integer interval is the relaxation's.
         if (_integral.Contains(_rep[node])) return rounded;
         if (double.IsInfinity(rounded.High) || double.IsInfinity(rounded.Low) || rounded.High - rounded.Low > 4 || _component[node] < 0) return rounded;
@@ -245,6 +252,7 @@ internal sealed class IntervalAudit : IDisposable
         var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
         var candidate = _graph.CandidateVersion;
         var suppressed = new List<int>();
+        var audited = new List<Node>();
         foreach (var node in _graph.Nodes)
         {
             if (node.Published) continue;
@@ -253,9 +261,13 @@ internal sealed class IntervalAudit : IDisposable
             if (component < 0 || !touched.Contains(component)) continue;
             // One variable with a count of the version being made: audited as that count.
             if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
-            // A count the publisher knows to be 0 or 5 and more (suppressed, or never published) has an interval that holds
-            // that value, never one inside 1–4: it may be derived, as a published count is.
-            if (_exact && node.Version == candidate && node.Value is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
+            // A count the publisher knows to be 0 or 5 and more (suppressed, or never published; of an earlier release, by its
+            // record) has an interval that holds that value, never one inside 1–4: it may be derived, as a published count is.
+            if (KnownValue(node) is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
+            audited.Add(node);
+        }
+        foreach (var node in audited)
+        {
             if (Decided(node.Index, SmallRangeOk)) continue;
             var (low, high) = Full(node.Index);
             // A trial needs no integer programme where the relaxation already fails (the integer interval lies within it).
@@ -294,9 +306,19 @@ internal sealed class IntervalAudit : IDisposable
     /// <summary>Integer values that the LP interval surely reaches: the observed range rounded outwards is inside the rounded LP interval.</summary>
     private static (double, double) InnerRounded((double Low, double High) r) => (Math.Ceiling(r.Low - Tolerance), Math.Floor(r.High + Tolerance));
 
+    /// <summary>
+    /// The value of a count as the publisher knows it: published, exact (the version being made, when audited with its exact
+    /// values), or hidden by an earlier release whose record keeps it; null when unknown.
+    /// </summary>
+    private decimal? KnownValue(Node node) => node.Published || node.Version != _graph.CandidateVersion || _exact ? node.Value : null;
+
     private void CheckDifference(Difference d, List<(DisclosureFailure, int, int[])> failures)
     {
         var (earlier, later) = (_graph.Nodes[d.Earlier], _graph.Nodes[d.Candidate]);
+        // A change the publisher knows to be 0 or of 5 and more lies in its interval: it may be derived.
+        if (!(earlier.Published && later.Published) && KnownValue(earlier) is { } before && KnownValue(later) is { } after
+            && Math.Abs(after - before) is 0 or >= SmallCountProtection.MinPublished)
+            return;
         if (earlier.Published && later.Published)
         {
             var change = (double)(later.Value!.Value - earlier.Value!.Value);
@@ -440,13 +462,12 @@ internal sealed class IntervalAudit : IDisposable
             switch (status)
             {
                 case Solver.ResultStatus.OPTIMAL:
-                    // Only a solution in whole counts tells values the integer interval surely holds (Decided relies on it).
+                    // Only a solution in whole counts tells values the integer interval surely holds (Decided relies on it); any
+                    // solution tells values the relaxation's interval holds, which is all a trial judged by it asks.
                     var values = _nodes.Select(n => _variables[n].SolutionValue()).ToList();
-                    if (values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance))
-                    {
-                        audit.Observe(_nodes, values);
-                        audit._lastIntegral++;
-                    }
+                    var integral = values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance);
+                    if (integral || audit._relaxationOnly) audit.Observe(_nodes, values);
+                    if (integral) audit._lastIntegral++;
                     return objective.Value();
                 case Solver.ResultStatus.UNBOUNDED:
                     return maximise ? double.PositiveInfinity : double.NegativeInfinity;

@@ -88,11 +88,13 @@ public static class PublishedTables
         """;
 
     /// <summary>
-    /// Why each suppressed row of a member release is suppressed (<c>litet_antal</c>, <c>harledbar</c> …), by the row's key:
-    /// kept with the release's record for the controller (members see only that a row is suppressed).
+    /// Why each suppressed row of a member release is suppressed (<c>litet_antal</c>, <c>harledbar</c> …), by the row's key,
+    /// with the counts it hides (its exact numerator and denominator): kept with the release's record for the controller
+    /// (members see only that a row is suppressed). The audit of a later release reads the counts: a count it hid that was
+    /// 0 or 5 and more may be pinned by later releases without harm, and a count it hid is known to be unchanged or not.
     /// </summary>
     public const string SuppressionReasonsSelect = """
-        select k.kpi_id, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, s.suppression
+        select k.kpi_id, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, s.suppression, k.numerator, k.denominator
         from kpi_numbered as k
         join kpi_suppression as s on s.row_id = k.row_id
         order by k.kpi_id, k.scope, k.scope_id, k.period, k.kon, k.dimension

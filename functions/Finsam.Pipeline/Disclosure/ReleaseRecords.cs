@@ -17,7 +17,7 @@ public sealed class ReleaseRecords(IBlobStore store)
     /// <summary>The member files whose values the audit needs.</summary>
     public static IReadOnlyList<string> Files { get; } = [PublishedLayout.KpiFile, PublishedLayout.QualityFile];
 
-    /// <summary>Per suppressed row of the release (by its key), why: <c>litet_antal</c>, <c>harledbar</c> ….</summary>
+    /// <summary>Per suppressed row of the release (by its key), why (<c>litet_antal</c>, <c>harledbar</c> …) and the counts it hid.</summary>
     public const string ReasonsFile = "suppression.parquet";
 
     public static string Folder(int version) => $"{Prefix}v{version}/";
@@ -54,7 +54,8 @@ public sealed class ReleaseRecords(IBlobStore store)
 
     /// <summary>
     /// Copies the <c>kpi.parquet</c> of every recorded release into <paramref name="folder"/>, oldest first, checked against
-    /// the release's manifest: the earlier releases the disclosure audit must take into account.
+    /// the release's manifest: the earlier releases the disclosure audit must take into account. Its
+    /// <see cref="ReasonsFile"/> goes beside it where the record has one (the audit reads the counts it hid).
     /// </summary>
     public async Task<IReadOnlyList<string>> DownloadKpiFilesAsync(string folder, CancellationToken ct = default)
     {
@@ -71,6 +72,9 @@ public sealed class ReleaseRecords(IBlobStore store)
             var path = Path.Combine(folder, $"v{release.Version}", file);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, bytes, ct);
+            if (await store.GetInfoAsync(Containers.Published, Folder(release.Version) + ReasonsFile, ct) is not null)
+                await File.WriteAllBytesAsync(Path.Combine(Path.GetDirectoryName(path)!, ReasonsFile),
+                    (await store.ReadAsync(Containers.Published, Folder(release.Version) + ReasonsFile, ct)).Bytes, ct);
             paths.Add(path);
         }
         return paths;

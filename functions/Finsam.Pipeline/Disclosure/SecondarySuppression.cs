@@ -22,26 +22,28 @@ internal static class SecondarySuppression
         var adjacency = Adjacency(graph);
         var result = Choose(graph, adjacency, maxRounds);
         if (result.Audit.Failures.Count > 0) return result;
-        var released = Release(graph, adjacency);
-        if (released.Count == 0) return result;
-        using var audit = new IntervalAudit(graph, exact: true);
-        var outcome = audit.Run();
-        if (outcome.Failures.Count > 0)
+        // The trials are judged by the linear programmes alone (their rounded bounds), and the whole audit after them adds the
+        // integer programmes where those are narrow. Should it disagree (an integer interval narrower than the relaxation's:
+        // rare), the trials are made again with them; should the whole audit disagree again, the choice before stands.
+        foreach (var relaxationOnly in new[] { true, false })
         {
-            // Each count was published again only where the audit around it passed; should the whole disagree, the choice
-            // before stands.
+            var released = Release(graph, adjacency, relaxationOnly);
+            if (released.Count == 0) return result;
+            using var audit = new IntervalAudit(graph, exact: true);
+            var outcome = audit.Run();
+            if (outcome.Failures.Count == 0)
+                return result with
+                {
+                    Audit = outcome, Secondary = result.Secondary - released.Count, Released = released.Count,
+                    Programs = result.Programs + audit.Programs, Solves = result.Solves + audit.Solves, Components = audit.Components,
+                };
             foreach (var (node, reason) in released)
             {
                 graph.Nodes[node].Published = false;
                 graph.Nodes[node].Reason = reason;
             }
-            return result;
         }
-        return result with
-        {
-            Audit = outcome, Secondary = result.Secondary - released.Count, Released = released.Count,
-            Programs = result.Programs + audit.Programs, Solves = result.Solves + audit.Solves, Components = audit.Components,
-        };
+        return result;
     }
 
     /// <summary>What hiding a count costs members, highest first: the order in which complements are published again.</summary>
@@ -61,7 +63,7 @@ internal static class SecondarySuppression
     /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
     /// with the reason they had.
     /// </summary>
-    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency)
+    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly)
     {
         var released = new List<(int, string?)>();
         var partners = IntervalAudit.Partners(graph);
@@ -77,7 +79,7 @@ internal static class SecondarySuppression
             if (hidden.Count == 0 || !hidden.All(c => ForAnother(graph.Nodes[c]))) continue;
             var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
             foreach (var c in hidden) graph.Nodes[c].Published = true;
-            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden));
+            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden), relaxationOnly: relaxationOnly);
             if (audit.Passes())
             {
                 for (var i = 0; i < hidden.Count; i++)

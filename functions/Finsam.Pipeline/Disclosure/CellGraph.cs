@@ -231,10 +231,9 @@ internal sealed class CellGraph
                 if (complete && terms.Count > 1) Constraints.Add(new Constraint(relation.Name, terms.ToArray(), relation.Kind == RelationKind.Equal));
             }
         }
-        // The hidden counts' values where every count beside them is known (an earlier release's, with its record).
-        ComputeHiddenValues(start);
         if (exact)
         {
+            ComputeHiddenValues(start);
             // A hidden count that is 0 (no registration without support given, no repeat registration) is what a reader
             // would guess, and would guess right: it is treated as published, as a zero count is.
             foreach (var node in cells.Values.Select(i => Nodes[i]).Where(n => n.Hidden && n.Value == 0)) node.Published = true;
@@ -321,8 +320,7 @@ internal sealed class CellGraph
     /// <summary>
     /// Relates an earlier release to a later one. A level and period whose latest month is the same in both and whose
     /// counts the earlier release published are all unchanged is the same data: its counts are the same variables
-    /// (<c>samma_period</c>), unless the publisher knows that one of them changed (the record of what the earlier release hid).
-    /// Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
+    /// (<c>samma_period</c>). Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
     /// federation's year to date grew by the flows of the months between (<c>ackumulerat</c>) when the earlier months did not change.
     /// </summary>
     public void Link(int earlier, int later, bool identities, bool differences)
@@ -337,10 +335,9 @@ internal sealed class CellGraph
         {
             if (!b.TryGetValue(key, out var ib)) continue;
             var (na, nb) = (Nodes[ia], Nodes[ib]);
-            // A count the publisher knows to have changed (an earlier release's record gives what it hid) is not the same
-            // count, whatever the published ones say: a reader who took it for one would be misled, and its change is audited.
-            var knownChanged = na.Value is { } va && nb.Value is { } vb && va != vb;
-            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)) && !knownChanged)
+            // The rule is public: a reader takes the counts of such a period for the same counts, also where the record says
+            // one of them changed (hidden then and hidden now, the reader cannot tell), so the audit does too.
+            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)))
             {
                 if (same is null || !identities) continue;
                 if (!na.Published || !nb.Published) Constraints.Add(new Constraint(same.Name, [(ib, 1), (ia, -1)], true));
@@ -370,11 +367,7 @@ internal sealed class CellGraph
             var between = months.Where(p => string.CompareOrdinal(p, throughA) > 0 && string.CompareOrdinal(p, throughB) <= 0)
                 .Select(p => b.TryGetValue(key with { Period = p }, out var i) ? i : -1).ToList();
             if (between.Count == 0 || between.Contains(-1)) continue;
-            var flow = new Constraint(accumulated.Name, [(ib, 1), (ia, -1), .. between.Select(i => (i, -1))], true);
-            // Where the publisher knows every count of it (the record of what the earlier release hid), a false one is left out.
-            if (flow.Terms.All(t => Nodes[t.Node].Value is not null) && flow.Terms.Sum(t => t.Coefficient * Nodes[t.Node].Value!.Value) != 0)
-                Contradicted.Add(flow);
-            else Constraints.Add(flow);
+            Constraints.Add(new Constraint(accumulated.Name, [(ib, 1), (ia, -1), .. between.Select(i => (i, -1))], true));
         }
     }
 

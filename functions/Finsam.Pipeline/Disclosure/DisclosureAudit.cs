@@ -102,6 +102,15 @@ public static class DisclosureAudit
         if (!File.Exists(record)) return kpi;
         var reasons = $"read_parquet('{DuckDbSession.Quote(record)}')";
         if (!session.Query($"select column_name from (describe select * from {reasons})").Rows.Any(r => (string)r[0]! == "numerator")) return kpi;
+        // The record is not in the release's manifest: it is used only where it names exactly the rows the release suppressed.
+        const string key = "kpi_id, scope, scope_id, period, kon, coalesce(dimension, '')";
+        var mismatched = (long)session.Query($"""
+            select count(*) from (
+                (select {key} from {kpi} where suppressed except all select {key} from {reasons})
+                union all
+                (select {key} from {reasons} except all select {key} from {kpi} where suppressed))
+            """).Rows[0][0]!;
+        if (mismatched > 0) return kpi;
         var view = $"earlier_release_{index + 1}";
         session.Execute($"""
             create or replace temp view {view} as

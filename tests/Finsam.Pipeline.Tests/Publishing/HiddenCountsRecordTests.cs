@@ -49,7 +49,7 @@ public class HiddenCountsRecordTests : IDisposable
         DisclosureAudit.LinkCandidate(graph, 1);
         var between = graph.Constraints.Where(c => c.Terms.Any(t => graph.Nodes[t.Node].Version == 0) && c.Terms.Any(t => graph.Nodes[t.Node].Version == 1)).ToList();
         var known = between.Where(c => c.Terms.All(t => graph.Nodes[t.Node].Value is not null)).ToList();
-        Assert.True(known.Count > 100, $"{known.Count} relations between the releases with every value known");
+        Assert.True(known.Count > 50, $"{known.Count} relations between the releases with every value known");
         Assert.All(known, c => Assert.True(c.Terms.Sum(t => t.Coefficient * graph.Nodes[t.Node].Value!.Value) == 0, c.Describe(graph.Nodes, graph.VersionLabels)));
     }
 
@@ -76,5 +76,15 @@ public class HiddenCountsRecordTests : IDisposable
 
         using var build = await ModelBuild.RunAsync(store, new ModelOptions(Queries, Path.Combine(_folder.Path, "check")) { Threads = 2 });
         AssertRelationsBetweenReleasesHold(build, earlier[0]);
+
+        // A record that does not name exactly the rows the release suppressed (here one row less) is not used: its hidden
+        // counts are audited as unknown.
+        var record = Path.Combine(Path.GetDirectoryName(earlier[0])!, ReleaseRecords.ReasonsFile);
+        var shorter = Path.Combine(_folder.Path, "shorter.parquet");
+        build.Session.Execute($"copy (select * from read_parquet('{record}') offset 1) to '{shorter}' (format parquet)");
+        File.Copy(shorter, record, overwrite: true);
+        var rows = DisclosureAudit.ReadEarlier(build.Session, [earlier[0]])[0].Rows;
+        Assert.Contains(rows, r => r.Suppressed);
+        Assert.All(rows, r => Assert.Null(r.HiddenNumerator));
     }
 }

@@ -63,6 +63,8 @@ internal static class SecondarySuppression
     /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
     /// with the reason they had.
     /// </summary>
+    private const int ReleaseBatch = 8;
+
     private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly)
     {
         var released = new List<(int, string?)>();
@@ -73,10 +75,13 @@ internal static class SecondarySuppression
             .Select(r => (r.Row, r.Hidden, Cost: r.Hidden.Select(c => Cost(graph.Nodes[c])).Max()))
             .OrderByDescending(r => r.Cost.Level).ThenByDescending(r => r.Cost.Value).ThenBy(r => r.Row)
             .ToList();
-        foreach (var (_, cells, _) in rows)
+        // Rows are tried in batches, and a batch that fails is halved until each row is decided: the same rows are published
+        // again as one by one in this order (publishing fewer counts never fails an audit that more passed), with fewer
+        // audits that pass, which are the costly ones (every count of the component is checked).
+        bool Try(IReadOnlyList<List<int>> batch)
         {
-            var hidden = cells.Where(c => !graph.Nodes[c].Published).ToList();
-            if (hidden.Count == 0 || !hidden.All(c => ForAnother(graph.Nodes[c]))) continue;
+            var hidden = batch.SelectMany(cells => cells).Distinct().Where(c => !graph.Nodes[c].Published && ForAnother(graph.Nodes[c])).ToList();
+            if (hidden.Count == 0) return true;
             var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
             foreach (var c in hidden) graph.Nodes[c].Published = true;
             using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden), relaxationOnly: relaxationOnly);
@@ -87,10 +92,18 @@ internal static class SecondarySuppression
                     graph.Nodes[hidden[i]].Reason = null;
                     released.Add((hidden[i], reasons[i]));
                 }
-                continue;
+                return true;
             }
-            for (var i = 0; i < hidden.Count; i++) graph.Nodes[hidden[i]].Published = false;
+            foreach (var c in hidden) graph.Nodes[c].Published = false;
+            return false;
         }
+        void Decide(List<List<int>> batch)
+        {
+            if (batch.Count == 0 || Try(batch) || batch.Count == 1) return;
+            Decide(batch[..(batch.Count / 2)]);
+            Decide(batch[(batch.Count / 2)..]);
+        }
+        foreach (var batch in rows.Select(r => r.Hidden).Chunk(ReleaseBatch)) Decide([.. batch]);
         return released;
     }
 

@@ -108,10 +108,18 @@ public sealed class AzureBlobStore : IBlobStore
         try
         {
             // Copy Blob within one account: the service copies, and the request's own authorization covers the source.
-            var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
-            await copy.WaitForCompletionAsync(ct);
-            var props = await target.GetPropertiesAsync(cancellationToken: ct);
-            return new BlobInfo(container, name, props.Value.ContentLength, props.Value.ETag.ToString(), props.Value.LastModified);
+            await target.StartCopyFromUriAsync(source.Uri, options, ct);
+            // Waits on the target, not on the operation: two writers may copy the same file to one name at once (two publishers
+            // recording one release), and the SDK's operation throws "has not completed yet" when another copy took its place.
+            while (true)
+            {
+                var props = (await target.GetPropertiesAsync(cancellationToken: ct)).Value;
+                if (string.IsNullOrEmpty(props.CopyId) || props.CopyStatus == CopyStatus.Success)
+                    return new BlobInfo(container, name, props.ContentLength, props.ETag.ToString(), props.LastModified);
+                if (props.CopyStatus is CopyStatus.Failed or CopyStatus.Aborted)
+                    throw new IOException($"Copying {sourceContainer}/{sourceName} to {container}/{name} ended {props.CopyStatus}: {props.CopyStatusDescription}");
+                await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+            }
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

@@ -88,8 +88,8 @@ public static class DisclosureAudit
     /// <summary>
     /// The earlier releases' member kpi.parquet files, as rows (suppressed rows reveal nothing). Where the release's record
     /// (<see cref="ReleaseRecords.ReasonsFile"/> beside the file) keeps the counts it hid, the rows carry them for the
-    /// publisher: a hidden count known to be 0 or 5 and more needs no interval, and one known to have changed since is no
-    /// longer taken for the same count.
+    /// publisher: a hidden count known to be 0 or 5 and more needs no interval, and a relation of that release its hidden
+    /// counts contradict is left out, as its own protection left it out.
     /// </summary>
     public static List<EarlierRelease> ReadEarlier(DuckDbSession session, IReadOnlyList<string> kpiParquets) =>
         kpiParquets.Select((path, i) => new EarlierRelease(Label(path, i), ReadRows(session, WithRecord(session, path, i)))).ToList();

@@ -33,6 +33,7 @@ internal sealed class IntervalAudit : IDisposable
     private sealed record Effective(int Original, (int Node, int Coefficient)[] Terms, double Constant, bool Equality);
 
     private readonly IReadOnlyCollection<int> _constraints;
+    private readonly bool _relaxationOnly;
     private readonly IReadOnlySet<int>? _nodes;
     private readonly bool _guessNotZero;
 
@@ -78,8 +79,6 @@ internal sealed class IntervalAudit : IDisposable
     /// need not be reached by whole counts): the integer bounds by CP-SAT, over the count's component. Wider intervals stay
     /// as the LP gives them (the rules cannot fail there once rounded).
     /// </summary>
-    private readonly bool _relaxationOnly;
-
     private (double Low, double High) Integer(int node, (double Low, double High) rounded)
     {
         if (_relaxationOnly) return rounded;
@@ -252,7 +251,6 @@ internal sealed class IntervalAudit : IDisposable
         var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
         var candidate = _graph.CandidateVersion;
         var suppressed = new List<int>();
-        var audited = new List<Node>();
         foreach (var node in _graph.Nodes)
         {
             if (node.Published) continue;
@@ -263,11 +261,7 @@ internal sealed class IntervalAudit : IDisposable
             if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
             // A count the publisher knows to be 0 or 5 and more (suppressed, or never published; of an earlier release, by its
             // record) has an interval that holds that value, never one inside 1–4: it may be derived, as a published count is.
-            if (KnownValue(node) is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
-            audited.Add(node);
-        }
-        foreach (var node in audited)
-        {
+            if (PublisherValue(node) is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
             if (Decided(node.Index, SmallRangeOk)) continue;
             var (low, high) = Full(node.Index);
             // A trial needs no integer programme where the relaxation already fails (the integer interval lies within it).
@@ -310,13 +304,13 @@ internal sealed class IntervalAudit : IDisposable
     /// The value of a count as the publisher knows it: published, exact (the version being made, when audited with its exact
     /// values), or hidden by an earlier release whose record keeps it; null when unknown.
     /// </summary>
-    private decimal? KnownValue(Node node) => node.Published || node.Version != _graph.CandidateVersion || _exact ? node.Value : null;
+    private decimal? PublisherValue(Node node) => node.Published || node.Version != _graph.CandidateVersion || _exact ? node.Value : null;
 
     private void CheckDifference(Difference d, List<(DisclosureFailure, int, int[])> failures)
     {
         var (earlier, later) = (_graph.Nodes[d.Earlier], _graph.Nodes[d.Candidate]);
         // A change the publisher knows to be 0 or of 5 and more lies in its interval: it may be derived.
-        if (!(earlier.Published && later.Published) && KnownValue(earlier) is { } before && KnownValue(later) is { } after
+        if (!(earlier.Published && later.Published) && PublisherValue(earlier) is { } before && PublisherValue(later) is { } after
             && Math.Abs(after - before) is 0 or >= SmallCountProtection.MinPublished)
             return;
         if (earlier.Published && later.Published)

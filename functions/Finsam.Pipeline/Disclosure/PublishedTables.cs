@@ -91,7 +91,7 @@ public static class PublishedTables
     /// Why each suppressed row of a member release is suppressed (<c>litet_antal</c>, <c>harledbar</c> …), by the row's key,
     /// with the counts it hides (its exact numerator and denominator): kept with the release's record for the controller
     /// (members see only that a row is suppressed). The audit of a later release reads the counts: a count it hid that was
-    /// 0 or 5 and more may be pinned by later releases without harm, and a count it hid is known to be unchanged or not.
+    /// 0 or 5 and more may be pinned by later releases without harm.
     /// </summary>
     public const string SuppressionReasonsSelect = """
         select k.kpi_id, k.scope, k.scope_id, k.period, k.period_type, k.kon, k.dimension, s.suppression, k.numerator, k.denominator

@@ -56,6 +56,9 @@ internal static class SecondarySuppression
     /// <summary>The counts the report leads with: registrations, new and ended participants, and all participants.</summary>
     internal static readonly HashSet<string> KeyMeasures = ["deltagare", "nya", "avslutade", "deltagare_totalt"];
 
+    /// <summary>How many rows of complements <see cref="Release"/> tries at once.</summary>
+    private const int ReleaseBatch = 8;
+
     /// <summary>
     /// The complements' second look, most costly first: each suppressed row whose hidden counts are all complements is
     /// published again, with those counts, where the audit of what that can change (the counts' component once they are
@@ -63,8 +66,6 @@ internal static class SecondarySuppression
     /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
     /// with the reason they had.
     /// </summary>
-    private const int ReleaseBatch = 8;
-
     private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly)
     {
         var released = new List<(int, string?)>();

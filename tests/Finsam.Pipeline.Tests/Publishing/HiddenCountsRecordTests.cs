@@ -13,7 +13,7 @@ namespace Finsam.Pipeline.Tests.Publishing;
 
 /// <summary>
 /// What a member release hid is kept in its record, for the audit of every later release: a count known to be 0 or 5 and
-/// more needs no interval, and a count known to have changed is not taken for the same count. The case: a release cut
+/// more needs no interval, and the relations between releases hold on the values it knows. The case: a release cut
 /// while a delivery is still arriving (issue 18: such a release once made every later one refuse; before the record, the
 /// next release took minutes to protect on the samples).
 /// </summary>

@@ -4,6 +4,7 @@
 -- rules that disagree: 'conflict'. No row is ever dropped.
 -- Rules are resolved once per distinct federation, account and object list, then joined back.
 -- Grain: one row per ledger transaction or opening balance (source, federation_id, period, source_line).
+-- Built per federation: a federation's rows come from its own data alone.
 with account_rows as (
     select
         'ledger' as source,

@@ -5,6 +5,7 @@
 -- latest volume export. Grain: one row per federation, kind and month (federation_id, kind, period).
 -- A month counts as delivered when its export was accepted, also when it had no rows (a participant export
 -- with nobody active that month): src_partitions lists the curated partitions, rows or not.
+-- Built per federation: a federation's rows come from its own data alone.
 with delivered as (
     select distinct federation_id, 'ledger' as kind, period from stg_ledger
     union

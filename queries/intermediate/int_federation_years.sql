@@ -2,6 +2,7 @@
 -- (KPIs are year to date through that month). A month whose export had no rows is delivered too
 -- (src_partitions), as int_expected_exports counts it. Grain: one row per federation and year
 -- (federation_id, year).
+-- Built per federation: a federation's rows come from its own data alone.
 with delivered_months as (
     select federation_id, period from stg_ledger
     union

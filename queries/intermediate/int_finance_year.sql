@@ -1,5 +1,6 @@
 -- Intermediate: money per federation and year (year to date), income positive, costs positive; whether the year's
 -- ledger is complete (its December delivered). Grain: one row per federation and year (federation_id, year).
+-- Built per federation: a federation's rows come from its own data alone.
 with ledger_by_category as (
     select
         federation_id,

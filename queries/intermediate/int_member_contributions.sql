@@ -1,5 +1,6 @@
 -- Intermediate: each member's contribution (medelstilldelning) per federation and year, positive.
 -- Grain: one row per federation, year and member: stat, region or a kommun code (federation_id, year, medlem).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
     year,

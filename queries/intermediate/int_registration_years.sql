@@ -1,6 +1,7 @@
 -- Intermediate: registrations in individual and structural interventions as episodes per year (year
 -- to date), with the flags the participant KPIs count. felregistrering is left out everywhere.
 -- Grain: one row per federation, year and registration active in that year (federation_id, year, registrering_id).
+-- Built per federation: a federation's rows come from its own data alone.
 with registrations as (
     select *
     from stg_registrations

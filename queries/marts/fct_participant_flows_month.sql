@@ -1,5 +1,6 @@
 -- Mart: new and ended registrations with personal data in individual interventions per federation
 -- and month (flows), for delivered months. Grain: one row per federation and month (federation_id, period).
+-- Built per federation: a federation's rows come from its own data alone.
 with months as (
     select distinct federation_id, period from stg_registration_listings
 ),

@@ -1,6 +1,7 @@
 -- Quality: registrations in individual interventions active in the year whose participant was under 16
 -- or over 64 at the start: outside the target group (16–64), shown as groups of their own (warning).
 -- Grain: one row per federation, year and age group outside the target group (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
     year,

@@ -8,6 +8,7 @@
 -- Not for a federation-year whose finance an unmapped account or a mapping conflict withholds (quality_scope.csv),
 -- nor measured against a year so withheld: the warning would state what is withheld. Grain: one row per federation
 -- and year (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 with incompletely_mapped as (
     select distinct federation_id, year from int_account_rows_mapped where mapping_status <> 'mapped'
 ),

@@ -2,6 +2,7 @@
 -- known and the previous year is complete (through December) (error). Either year's equity may be the
 -- wrong one, so the finding is given for both: the opening side in the year, the closing side in the
 -- year before. Grain: one row per federation, year and side (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 with breaks as (
     select
         this_year.federation_id,

@@ -3,6 +3,7 @@
 -- rule maps, or two rules map differently: its contributions are withheld then (quality_scope.csv), and
 -- the warning would state their shares. Grain: one row per federation, year and member group
 -- (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 with incompletely_mapped as (
     select distinct federation_id, year from int_account_rows_mapped where mapping_status <> 'mapped'
 ),

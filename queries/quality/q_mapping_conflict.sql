@@ -1,5 +1,6 @@
 -- Quality: rows where two equally specific mapping rules disagree (error).
 -- Grain: one row per federation, year and account (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
     year,

@@ -1,6 +1,7 @@
 -- Quality: a month's ledger export missing between the federation's first ledger export and its
 -- latest month (error): the year's income and costs lack the month. Grain: one row per federation and missing month
 -- (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
     cast(substr(period, 1, 4) as integer) as year,

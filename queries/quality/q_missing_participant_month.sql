@@ -3,6 +3,7 @@
 -- in the last export before it, and not listed in the first export after it (or there is none yet),
 -- so their end was never seen and they still count as ongoing. Grain: one row per federation and missing month
 -- (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 with exports as (
     select federation_id, period, delivered from int_expected_exports where kind = 'participants'
 ),

@@ -1,5 +1,6 @@
 -- Quality: the same person registered twice in the same intervention with overlapping dates (warning).
 -- Grain: one row per pair of overlapping registrations (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     a.federation_id,
     year(greatest(a.startdatum, b.startdatum)) as year,

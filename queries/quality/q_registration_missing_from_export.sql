@@ -1,6 +1,7 @@
 -- Quality: registrations that by their dates were active in a month whose participant export does
 -- not list them: registered late, or missing from that export (warning).
 -- Grain: one row per federation and export month (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 with export_months as (
     select distinct federation_id, period from stg_registration_listings
 ),

@@ -1,5 +1,6 @@
 -- Quality: ledger rows or opening balances whose account no mapping rule covers (error).
 -- Grain: one row per federation, year and account (federation_id, year, finding_key).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
     year,

@@ -1,5 +1,6 @@
 -- Staging: curated ledger transactions, typed and renamed.
 -- Grain: one row per transaction (federation_id, period, source_line).
+-- Built per federation: a federation's rows come from its own data alone.
 select
     federation as federation_id,
     period,

@@ -1,5 +1,6 @@
 -- Staging: opening balances per federation and fiscal year; the latest month's file that carries
 -- balances for a year wins. Grain: one row per federation, year and account (federation_id, year, account).
+-- Built per federation: a federation's rows come from its own data alone.
 with balances_by_recency as (
     select
         federation as federation_id,

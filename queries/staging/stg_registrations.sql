@@ -3,6 +3,7 @@
 -- Grain: one row per federation and registrering_id (federation_id, registrering_id).
 -- The latest export is found by an aggregate and a join rather than a window over every export
 -- row: both can spill to disk, so a national history many times larger still fits DuckDB's limit.
+-- Built per federation: a federation's rows come from its own data alone.
 with latest_export_periods as (
     select
         federation,

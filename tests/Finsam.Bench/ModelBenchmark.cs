@@ -33,6 +33,57 @@ public static class ModelBenchmark
         }
     }
 
+    /// <summary>
+    /// `models-tick DIR [scale]`: generates national data (or reuses DIR's), builds it as a first build would, builds it again in
+    /// full (every federation computed, the cache warm) and warm (nothing changed); then one federation drops its next month
+    /// (a SIE ledger and a participant export, ingested as the host would) and the next tick builds again. Each build in a fresh
+    /// process; the last line is "full S1 tick S2 peak MB" (peak: the tick's process).
+    /// </summary>
+    public static void Tick(string root, string queries, int scale, bool reuse)
+    {
+        var storage = Path.Combine(root, "storage");
+        var marker = Path.Combine(root, $"generated-{scale}.txt");
+        if (!reuse || !File.Exists(marker))
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+            var generated = Stopwatch.StartNew();
+            var (ledger, registrations, _) = NationalData.Generate(storage, scale);
+            File.WriteAllText(marker, $"{ledger} {registrations}");
+            Console.WriteLine($"generated {ledger:N0} ledger rows, {registrations:N0} registrations in {generated.Elapsed.TotalSeconds:F0} s");
+        }
+        else
+        {
+            // The tick's drop of an earlier run goes, so that runs compare the same data.
+            foreach (var dataset in Finsam.Pipeline.Models.CuratedCache.Datasets)
+            {
+                var dropped = Path.Combine(storage, Containers.Curated, dataset, "federation=f07", "period=2026-01");
+                if (Directory.Exists(dropped)) Directory.Delete(dropped, recursive: true);
+            }
+        }
+        var options = new ModelOptions(queries, Path.Combine(root, "work"));
+        if (Directory.Exists(options.WorkFolder)) Directory.Delete(options.WorkFolder, recursive: true);
+        var first = Child(root, queries);
+        Console.WriteLine($"first build (every federation compacted and computed): {first.Seconds:F2} s, peak {first.PeakMb:N0} MB");
+        Directory.Delete(Path.GetDirectoryName(options.ByFederationDatabase)!, recursive: true);
+        var full = Child(root, queries);
+        Console.WriteLine($"full build (cache warm, every federation computed): {full.Seconds:F2} s, peak {full.PeakMb:N0} MB");
+        var warm = Child(root, queries);
+        Console.WriteLine($"warm build (nothing changed): {warm.Seconds:F2} s, peak {warm.PeakMb:N0} MB");
+
+        var store = new LocalFolderBlobStore(storage);
+        var participants = 350 * scale; // about as many as a federation of the generated data has active in a month
+        store.WriteAsync(Containers.Landing, "f07/2026-01/huvudbok.se", GeneratedInputs.SieLedger(208 * scale, 2026), WriteCondition.Overwrite).GetAwaiter().GetResult();
+        store.WriteAsync(Containers.Landing, "f07/2026-01/deltagare.csv", GeneratedInputs.ParticipantCsv(participants, 2026), WriteCondition.Overwrite).GetAwaiter().GetResult();
+        var ingest = Stopwatch.StartNew();
+        var summary = new Finsam.Pipeline.Ingestion.IngestionService(store, new Finsam.Pipeline.Privacy.Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()))
+            .IngestAllAsync().GetAwaiter().GetResult();
+        if (summary.Accepted != 2) throw new InvalidOperationException("The tick's drop was not accepted: " + string.Join("; ", summary.Files.Select(f => f.Message)));
+        Console.WriteLine($"f07 drops 2026-01 (a ledger of {208 * scale} transactions, an export of {participants} registrations): ingested in {ingest.Elapsed.TotalSeconds:F2} s");
+        var tick = Child(root, queries);
+        Console.WriteLine($"tick (f07 changed): {tick.Seconds:F2} s, peak {tick.PeakMb:N0} MB");
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"full {full.Seconds:F2} tick {tick.Seconds:F2} peak {tick.PeakMb}"));
+    }
+
     private static (double Seconds, long PeakMb, long KpiRows) Child(string root, string queries)
     {
         var start = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };

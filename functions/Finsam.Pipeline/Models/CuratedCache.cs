@@ -41,6 +41,12 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// </summary>
     public IReadOnlyList<(string Dataset, string Federation, string Period)> Partitions { get; private set; } = [];
 
+    /// <summary>
+    /// Per federation with curated data at the last <see cref="SyncAsync"/>: what its files are, one line per data set with the
+    /// signature of its monthly partitions (their names and ETags). Equal text, equal curated data.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> FederationInputs { get; private set; } = new Dictionary<string, string>();
+
     /// <param name="Current">Federation files already in the local cache.</param>
     /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
     /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
@@ -83,6 +89,8 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             .Where(parts => parts.Length == 4 && parts[1].StartsWith("federation=", StringComparison.Ordinal) && parts[2].StartsWith("period=", StringComparison.Ordinal))
             .Select(parts => (parts[0], parts[1]["federation=".Length..], parts[2]["period=".Length..]))
             .Distinct().Order().ToList();
+        FederationInputs = groups.Where(g => g.FederationFolder.StartsWith("federation=", StringComparison.Ordinal)).GroupBy(g => g.FederationFolder["federation=".Length..], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join('\n', g.OrderBy(x => x.Dataset, StringComparer.Ordinal).Select(x => $"{x.Dataset} {x.Signature}")), StringComparer.Ordinal);
         var stored = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var blob in store.ListAsync(Containers.Curated, StoredPrefix, ct)) stored.Add(blob.Name);
 
@@ -113,6 +121,13 @@ public sealed class CuratedCache(IBlobStore store, string folder)
 
     /// <summary>The compacted files of a data set: one per federation, with the period as a column.</summary>
     public string CompactedGlob(string dataset) => Path.Combine(folder, CompactedFolder, dataset, "*", DataFile);
+
+    /// <summary>The compacted file of a data set and federation, or null when the federation has none.</summary>
+    public string? CompactedFile(string dataset, string federation)
+    {
+        var path = Path.Combine(folder, CompactedFolder, dataset, "federation=" + federation, DataFile);
+        return File.Exists(path) ? path : null;
+    }
 
     public bool HasDataset(string dataset) =>
         Directory.Exists(Path.Combine(folder, CompactedFolder, dataset)) &&

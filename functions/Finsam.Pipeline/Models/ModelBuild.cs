@@ -69,22 +69,31 @@ public sealed class ModelBuild : IDisposable
         var session = new DuckDbSession(options);
         try
         {
+            var byFederation = FederationModels.Plan(session, options.ByFederationDatabase, project, cache, progress);
+            // First the models built per federation, over the data of the federations whose rows changed (and the models
+            // they read, which read no curated data); the other federations' rows are kept from the last build.
+            var perFederation = project.Models.Where(m => m.PerFederation || !m.ReadsCurated).ToList();
             try
             {
-                SourceViews.Create(session, cache, project.Root);
+                SourceViews.Create(session, cache, project.Root, byFederation.Changed);
             }
             catch (Exception e) when (e is not ModelException)
             {
                 throw Failure("Reading the curated data and reference files failed", e, session);
             }
             foreach (var macros in project.Macros) Run(session, macros, macros.Sql);
-            foreach (var model in project.Models)
+            foreach (var model in perFederation) Build(session, model, progress, ct);
+            try
             {
-                ct.ThrowIfCancellationRequested();
-                var started = System.Diagnostics.Stopwatch.StartNew();
-                Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
-                progress?.Report($"built {model.Layer}/{model.Name} in {started.Elapsed.TotalSeconds:F1} s");
+                var kept = byFederation.Keep(session);
+                progress?.Report(kept);
+                SourceViews.CreateCurated(session, cache);
             }
+            catch (Exception e) when (e is not ModelException)
+            {
+                throw Failure("Keeping the rows of the models built per federation failed", e, session);
+            }
+            foreach (var model in project.Models.Except(perFederation)) Build(session, model, progress, ct);
             var failures = new List<AssertionFailure>();
             foreach (var assertion in project.Assertions)
             {
@@ -115,6 +124,14 @@ public sealed class ModelBuild : IDisposable
             written.Add($"{Containers.Curated}/{name}");
         }
         return written;
+    }
+
+    private static void Build(DuckDbSession session, SqlModel model, IProgress<string>? progress, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
+        progress?.Report($"built {model.Layer}/{model.Name} in {started.Elapsed.TotalSeconds:F1} s");
     }
 
     private static void Run(DuckDbSession session, SqlModel model, string sql)

@@ -13,6 +13,8 @@ public sealed record ModelOptions(string QueriesFolder, string WorkFolder)
 
     /// <summary>Local copies of curated blobs, kept between builds and refreshed by ETag.</summary>
     public string CacheFolder => Path.Combine(WorkFolder, "cache");
+    /// <summary>The rows of the models built per federation, kept between builds (<see cref="FederationModels"/>).</summary>
+    public string ByFederationDatabase => Path.Combine(WorkFolder, "by-federation", "models.duckdb");
     public string TempFolder => Path.Combine(WorkFolder, "duckdb-temp");
     public string HomeFolder => Path.Combine(WorkFolder, "duckdb-home");
     public string ExtensionFolder => Path.Combine(WorkFolder, "duckdb-extensions");

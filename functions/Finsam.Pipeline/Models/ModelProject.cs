@@ -57,10 +57,46 @@ public sealed partial class ModelProject
                 string.Join("\nunion all by name\n", qualityRules.Select(r => $"select * from {r.Name}"))));
 
         var names = models.Select(m => m.Name).ToHashSet();
-        var withDependencies = models.Select(m => m with { Dependencies = References(m.Sql, names).Where(n => n != m.Name).ToList() }).ToList();
-        var assertions = Read(root, "assertions");
-        var release = Read(root, CuratedReleaseFolder).Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..] }).ToList();
-        return new ModelProject(root, macros, Sort(withDependencies), assertions, release);
+        var withDependencies = models.Select(m => m with
+        {
+            Dependencies = Identifiers(m.Sql).Where(n => names.Contains(n) && n != m.Name).ToList(),
+            Inputs = Identifiers(m.Sql).Where(n => !names.Contains(n) && (n.StartsWith("src_", StringComparison.Ordinal) || n.StartsWith("ref_", StringComparison.Ordinal))).ToList(),
+        }).ToList();
+        var assertions = Read(root, "assertions").Select(a => a with { Dependencies = Identifiers(a.Sql).Where(names.Contains).ToList() }).ToList();
+        var release = Read(root, CuratedReleaseFolder)
+            .Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..], Dependencies = Identifiers(t.Sql).Where(names.Contains).ToList() }).ToList();
+        return new ModelProject(root, macros, CheckPerFederation(WithReadsCurated(Sort(withDependencies))), assertions, release);
+    }
+
+    /// <summary>Marks the models that read curated data (a src_* input, or a model that does), in build order.</summary>
+    private static List<SqlModel> WithReadsCurated(List<SqlModel> sorted)
+    {
+        var reads = new HashSet<string>(StringComparer.Ordinal);
+        var marked = new List<SqlModel>();
+        foreach (var model in sorted)
+        {
+            var readsCurated = model.Inputs.Any(i => i.StartsWith("src_", StringComparison.Ordinal)) || model.Dependencies.Any(reads.Contains);
+            if (readsCurated) reads.Add(model.Name);
+            marked.Add(model with { ReadsCurated = readsCurated });
+        }
+        return marked;
+    }
+
+    /// <summary>
+    /// A model built per federation may read curated data only through models that are built per federation too: a model
+    /// over every federation's rows would give a federation's rows that depend on the others'.
+    /// </summary>
+    private static List<SqlModel> CheckPerFederation(List<SqlModel> models)
+    {
+        var byName = models.ToDictionary(m => m.Name);
+        foreach (var model in models.Where(m => m.PerFederation))
+        {
+            var wrong = model.Dependencies.FirstOrDefault(d => byName[d].ReadsCurated && !byName[d].PerFederation);
+            if (wrong is not null)
+                throw new ModelException($"{model.RelativePath} is built per federation, but it reads {wrong}, which is built over every federation's data. " +
+                                         $"Build {wrong} per federation too, or remove the line '-- Built per federation' from {model.RelativePath}.");
+        }
+        return models;
     }
 
     private static List<SqlModel> Read(string root, string layer)
@@ -73,11 +109,11 @@ public sealed partial class ModelProject
             .ToList();
     }
 
-    /// <summary>Model names mentioned in the SQL outside comments and string literals.</summary>
-    private static IEnumerable<string> References(string sql, HashSet<string> names)
+    /// <summary>The names in the SQL outside comments and string literals, lowercase, each once.</summary>
+    private static IEnumerable<string> Identifiers(string sql)
     {
         var code = CommentsAndStrings().Replace(sql, " ");
-        return Identifier().Matches(code).Select(m => m.Value.ToLowerInvariant()).Where(names.Contains).Distinct();
+        return Identifier().Matches(code).Select(m => m.Value.ToLowerInvariant()).Distinct();
     }
 
     private static List<SqlModel> Sort(List<SqlModel> models)

@@ -46,14 +46,28 @@ public static class SourceViews
         new[] { "kpi_id", "titel_sv", "title_en", "definition", "formula", "unit", "numerator", "denominator", "source_models", "by_gender", "tema", "protected_counts", "depends_on", "population" }
             .Select(name => (name, "VARCHAR")).ToArray();
 
-    public static void Create(DuckDbSession db, CuratedCache cache, string queriesFolder)
+    public static void Create(DuckDbSession db, CuratedCache cache, string queriesFolder, IReadOnlySet<string>? federations = null)
+    {
+        CreateCurated(db, cache, federations);
+        foreach (var (view, path, required, columns) in ReferenceFiles(cache, queriesFolder))
+            db.Execute($"create or replace table {view} as {ReadCsv(path, columns, required, Path.GetFileName(path))}");
+    }
+
+    /// <summary>
+    /// The src_* views and src_partitions: over every federation's curated data, or over only <paramref name="federations"/>'
+    /// (the federations a build computes the models built per federation for, <see cref="FederationModels"/>).
+    /// </summary>
+    public static void CreateCurated(DuckDbSession db, CuratedCache cache, IReadOnlySet<string>? federations = null)
     {
         foreach (var (view, dataset, columns) in Curated)
         {
+            List<string> files = federations is null
+                ? cache.HasDataset(dataset) ? [cache.CompactedGlob(dataset)] : []
+                : [.. federations.Order(StringComparer.Ordinal).Select(f => cache.CompactedFile(dataset, f)).OfType<string>()];
             string select;
-            if (cache.HasDataset(dataset))
+            if (files.Count > 0)
             {
-                var read = $"read_parquet('{DuckDbSession.Quote(cache.CompactedGlob(dataset))}', hive_partitioning = true, union_by_name = true)";
+                var read = $"read_parquet([{string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"))}], hive_partitioning = true, union_by_name = true)";
                 var present = db.Query($"describe select * from {read}").Rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
                 select = $"select {string.Join(", ", columns.Select(c => present.Contains(c.Name) ? c.Name : $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
                          $"federation, period from {read}";
@@ -66,15 +80,19 @@ public static class SourceViews
             db.Execute($"create or replace view {view} as {select}");
         }
         // src_partitions: which months each data set has a partition for, rows or not (see CuratedCache.Partitions).
-        var partitions = cache.Partitions.Select(p => $"('{DuckDbSession.Quote(p.Dataset)}', '{DuckDbSession.Quote(p.Federation)}', '{DuckDbSession.Quote(p.Period)}')").ToList();
+        var partitions = cache.Partitions.Where(p => federations is null || federations.Contains(p.Federation)).Select(p => $"('{DuckDbSession.Quote(p.Dataset)}', '{DuckDbSession.Quote(p.Federation)}', '{DuckDbSession.Quote(p.Period)}')").ToList();
         db.Execute("create or replace table src_partitions as " + (partitions.Count == 0
             ? EmptySelect([("dataset", "VARCHAR"), ("federation", "VARCHAR"), ("period", "VARCHAR")])
             : $"select * from (values {string.Join(", ", partitions)}) as p(dataset, federation, period)"));
-        foreach (var (view, file, required, columns) in References)
-            db.Execute($"create or replace table {view} as {ReadCsv(cache.ReferencePath(file), columns, required, file)}");
-        db.Execute($"create or replace table ref_kpi_catalog as {ReadCsv(Path.Combine(queriesFolder, KpiCatalogFile), KpiCatalogColumns, true, KpiCatalogFile)}");
-        db.Execute($"create or replace table ref_lan as {ReadCsv(Path.Combine(queriesFolder, CountiesFile), CountyColumns, true, CountiesFile)}");
-        db.Execute($"create or replace table ref_quality_scope as {ReadCsv(Path.Combine(queriesFolder, QualityScopeFile), QualityScopeColumns, true, QualityScopeFile)}");
+    }
+
+    /// <summary>Every ref_* table: its view, the file it is read from (in the cache, or in the SQL project), whether the file is required, its columns.</summary>
+    public static IEnumerable<(string View, string Path, bool Required, IReadOnlyList<(string Name, string DuckDbType)> Columns)> ReferenceFiles(CuratedCache cache, string queriesFolder)
+    {
+        foreach (var (view, file, required, columns) in References) yield return (view, cache.ReferencePath(file), required, columns);
+        yield return ("ref_kpi_catalog", Path.Combine(queriesFolder, KpiCatalogFile), true, KpiCatalogColumns);
+        yield return ("ref_lan", Path.Combine(queriesFolder, CountiesFile), true, CountyColumns);
+        yield return ("ref_quality_scope", Path.Combine(queriesFolder, QualityScopeFile), true, QualityScopeColumns);
     }
 
     /// <summary>

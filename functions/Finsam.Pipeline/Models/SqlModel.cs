@@ -1,10 +1,28 @@
+using System.Text.RegularExpressions;
+
 namespace Finsam.Pipeline.Models;
 
 /// <summary>One .sql file of the project: a model (a table named after the file), a macro file or an assertion.</summary>
-public sealed record SqlModel(string Name, string Layer, string RelativePath, string Sql)
+public sealed partial record SqlModel(string Name, string Layer, string RelativePath, string Sql)
 {
     public IReadOnlyList<string> Dependencies { get; init; } = [];
 
+    /// <summary>The inputs the SQL names: src_* (curated data) and ref_* (reference files).</summary>
+    public IReadOnlyList<string> Inputs { get; init; } = [];
+
+    /// <summary>Whether the model reads curated data: it names a src_* input or a model that does.</summary>
+    public bool ReadsCurated { get; init; }
+
+    /// <summary>
+    /// Declared in the model's header by a comment line <c>-- Built per federation: …</c>: each federation's rows come from
+    /// that federation's data alone (and from reference files), so a build computes them only for the federations whose data
+    /// changed and keeps the others' rows (<see cref="FederationModels"/>). The model has a federation_id column.
+    /// </summary>
+    public bool PerFederation => PerFederationMarker().IsMatch(Sql);
+
     /// <summary>The first comment lines: what the model is and its grain.</summary>
     public string Description => string.Join(' ', Sql.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--")).Select(l => l.Trim().TrimStart('-').Trim()));
+
+    [GeneratedRegex(@"^--\s*Built per federation\b", RegexOptions.Multiline)]
+    private static partial Regex PerFederationMarker();
 }

@@ -45,6 +45,28 @@ public class ModelProjectTests
     }
 
     [Fact]
+    public void A_model_built_per_federation_reads_curated_data_only_through_models_built_per_federation()
+    {
+        using var folder = new TempFolder();
+        const string perFederation = "-- Built per federation: a federation's rows come from its own data alone.\n";
+
+        var project = Project(folder,
+            ("staging/stg_a.sql", perFederation + "select federation as federation_id from src_ledger"),
+            ("staging/stg_ref.sql", "select * from ref_federations"),
+            ("intermediate/int_b.sql", perFederation + "select a.federation_id from stg_a as a join stg_ref as r on r.federation_id = a.federation_id"),
+            ("marts/fct_all.sql", "select count(*) as n from int_b"));
+
+        Assert.Equal([true, false, true, false], project.Models.Select(m => m.PerFederation));
+        Assert.Equal([true, false, true, true], project.Models.Select(m => m.ReadsCurated));
+        Assert.Equal(["src_ledger"], project.Models[0].Inputs);
+
+        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_c.sql"), perFederation + "select b.federation_id from int_b as b cross join fct_all");
+        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("marts/fct_c.sql is built per federation, but it reads fct_all, which is built over every federation's data. " +
+                     "Build fct_all per federation too, or remove the line '-- Built per federation' from marts/fct_c.sql.", e.Message);
+    }
+
+    [Fact]
     public void The_real_project_has_a_quality_union_after_every_rule_and_kpi_last()
     {
         var project = ModelProject.Load(Path.Combine(RepoPaths.Root, "queries"));

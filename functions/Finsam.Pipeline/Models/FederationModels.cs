@@ -1,0 +1,160 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Finsam.Pipeline.Models;
+
+/// <summary>
+/// The rows of the models built per federation (<see cref="SqlModel.PerFederation"/>), kept between builds in a DuckDB
+/// database in the work folder, beside each federation's signature: what its rows were made from, its curated files
+/// (<see cref="CuratedCache.FederationInputs"/>), the SQL of these models and of the models and macros they read, the
+/// reference files they read, and the pipeline itself. A build computes these models only for the federations whose
+/// signature changed, over their data alone (<see cref="Changed"/>), and reads every other federation's rows from the
+/// database (<see cref="Keep"/>). The rows and signatures change in one transaction: a build that stops halfway leaves the
+/// last build's.
+/// </summary>
+public sealed class FederationModels
+{
+    /// <summary>Part of every signature: a change to how the rows are kept makes every kept row stale.</summary>
+    private const string Version = "finsam-by-federation-1";
+    /// <summary>The attached database's name in the session, and its table of signatures.</summary>
+    private const string Kept = "kept", Signatures = "finsam_signatures";
+    /// <summary>The model whose rows are the federation-years, for the build's report.</summary>
+    private const string FederationYearsModel = "int_federation_years";
+
+    private readonly IReadOnlyList<SqlModel> _models;
+    /// <summary>The models whose rows are kept: those a model over every federation reads. The others are views over every
+    /// federation's data once the build is done, for the assertions and `finsam sql`.</summary>
+    private readonly IReadOnlyList<SqlModel> _kept;
+    private readonly IReadOnlyDictionary<string, string> _signatures;
+    /// <summary>Federations with kept rows and no curated data any more.</summary>
+    private readonly IReadOnlyList<string> _gone;
+
+    private FederationModels(IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyDictionary<string, string> signatures,
+        IReadOnlySet<string> changed, IReadOnlyList<string> gone)
+    {
+        _models = models;
+        _kept = kept;
+        _signatures = signatures;
+        _gone = gone;
+        Changed = changed;
+    }
+
+    /// <summary>The federations whose rows this build computes: new ones, and those whose data or models changed.</summary>
+    public IReadOnlySet<string> Changed { get; }
+
+    /// <summary>
+    /// Attaches the kept rows' database to <paramref name="db"/> (a new one where there is none, or where this DuckDB cannot
+    /// read it) and compares each federation's signature now with the one its rows were made with.
+    /// </summary>
+    public static FederationModels Plan(DuckDbSession db, string file, ModelProject project, CuratedCache cache, IProgress<string>? progress = null)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        try
+        {
+            db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
+        }
+        catch (DuckDB.NET.Data.DuckDBException e)
+        {
+            progress?.Report($"The kept rows of the models built per federation cannot be read ({e.Message.Split('\n')[0]}); every federation is computed again.");
+            // Written by another DuckDB version, or damaged: the rows are only a cache, every federation is computed again.
+            foreach (var stale in new[] { file, file + ".wal" }) File.Delete(stale);
+            db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
+        }
+        db.Execute($"create table if not exists {Kept}.{Signatures} (federation_id varchar, signature varchar)");
+        var kept = db.Query($"select federation_id, signature from {Kept}.{Signatures}").Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+        var models = project.Models.Where(m => m.PerFederation).ToList();
+        var readElsewhere = project.Models.Where(m => !m.PerFederation).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
+        var keep = models.Where(m => readElsewhere.Contains(m.Name)).ToList();
+        var common = CommonSignature(project, cache, models, keep);
+        var signatures = cache.FederationInputs.ToDictionary(f => f.Key, f => Hash(common + "\n" + f.Value), StringComparer.Ordinal);
+        var changed = signatures.Where(f => kept.GetValueOrDefault(f.Key) != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        return new FederationModels(models, keep, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+    }
+
+    /// <summary>
+    /// After the models built per federation were computed for <see cref="Changed"/>: their rows replace those federations'
+    /// kept rows, the rows of federations that are gone are removed, and each model becomes a view over every federation's rows.
+    /// </summary>
+    /// <returns>What was computed and what kept, for the build's report.</returns>
+    public string Keep(DuckDbSession db)
+    {
+        var computedYears = CountFederationYears(db);
+        var all = Changed.Count == _signatures.Count;
+        var stale = string.Join(", ", Changed.Concat(_gone).Select(Literal));
+        db.Execute("begin transaction");
+        try
+        {
+            foreach (var model in _models) Check(db, model);
+            foreach (var model in _kept)
+            {
+                if (all)
+                {
+                    db.Execute($"create or replace table {Kept}.{model.Name} as select * from {model.Name}");
+                    continue;
+                }
+                if (stale.Length > 0)
+                    db.Execute($"delete from {Kept}.{model.Name} where federation_id in ({stale}); insert into {Kept}.{model.Name} by name select * from {model.Name}");
+            }
+            var models = string.Join(", ", _kept.Select(m => Literal(m.Name)).Append(Literal(Signatures)));
+            foreach (var gone in db.Query($"select table_name from duckdb_tables() where database_name = '{Kept}' and table_name not in ({models})").Rows)
+                db.Execute($"drop table {Kept}.{gone[0]}"); // a model no longer built per federation
+            db.Execute($"delete from {Kept}.{Signatures}");
+            if (_signatures.Count > 0)
+                db.Execute($"insert into {Kept}.{Signatures} values {string.Join(", ", _signatures.Select(s => $"({Literal(s.Key)}, {Literal(s.Value)})"))}");
+            db.Execute("commit");
+        }
+        catch
+        {
+            db.Execute("rollback");
+            throw;
+        }
+        foreach (var model in _kept) db.Execute($"drop table {model.Name}; create view {model.Name} as select * from {Kept}.{model.Name}");
+        // In build order, so that each view's models exist when it is made.
+        foreach (var model in _models.Except(_kept)) db.Execute($"drop table {model.Name}; create view {model.Name} as\n{model.Sql}");
+        var allYears = CountFederationYears(db);
+        return $"Models built per federation: {Changed.Count} federation(s) computed ({computedYears} federation-year(s)), " +
+               $"{_signatures.Count - Changed.Count} kept from the last build ({allYears - computedYears} federation-year(s))" +
+               (_gone.Count > 0 ? $", {_gone.Count} removed (no curated data any more)." : ".");
+    }
+
+    /// <summary>A model built per federation has a federation_id, and its rows are of the federations it was computed for.</summary>
+    private void Check(DuckDbSession db, SqlModel model)
+    {
+        var columns = db.Query($"describe {model.Name}").Rows.Select(r => (string)r[0]!).ToList();
+        if (!columns.Contains("federation_id"))
+            throw new ModelException($"{model.RelativePath} is built per federation, but it has no federation_id column.");
+        var stray = db.Query($"select distinct federation_id from {model.Name}").Rows.Select(r => r[0] as string).Where(f => f is null || !Changed.Contains(f)).ToList();
+        if (stray.Count > 0)
+            throw new ModelException($"{model.RelativePath} is built per federation, but, computed over the data of {string.Join(", ", Changed.Order(StringComparer.Ordinal))}, " +
+                                     $"it gave a row of federation '{stray[0] ?? "(null)"}': a federation's rows must come from its own data.");
+    }
+
+    private long CountFederationYears(DuckDbSession db) =>
+        _models.Any(m => m.Name == FederationYearsModel) ? Convert.ToInt64(db.Query($"select count(*) from {FederationYearsModel}").Rows[0][0]) : 0;
+
+    private static string Literal(string text) => $"'{DuckDbSession.Quote(text)}'";
+    /// <summary>What every federation's rows are made from besides its own data: the pipeline, the SQL and the reference files the models read.</summary>
+    private static string CommonSignature(ModelProject project, CuratedCache cache, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept)
+    {
+        var byName = project.Models.ToDictionary(m => m.Name);
+        var read = new SortedDictionary<string, SqlModel>(StringComparer.Ordinal);
+        void Add(SqlModel model)
+        {
+            if (!read.TryAdd(model.Name, model)) return;
+            foreach (var dependency in model.Dependencies) Add(byName[dependency]);
+        }
+        foreach (var model in models) Add(model);
+        var text = new StringBuilder(Version).Append('\n')
+            .Append(typeof(FederationModels).Assembly.ManifestModule.ModuleVersionId).Append('\n')
+            .Append(string.Join(',', models.Select(m => m.Name))).Append('\n')
+            .Append(string.Join(',', kept.Select(m => m.Name))).Append('\n');
+        foreach (var macros in project.Macros) text.Append(macros.RelativePath).Append('\n').Append(macros.Sql).Append('\n');
+        foreach (var model in read.Values) text.Append(model.RelativePath).Append('\n').Append(model.Sql).Append('\n');
+        var inputs = read.Values.SelectMany(m => m.Inputs).ToHashSet(StringComparer.Ordinal);
+        foreach (var (view, path, _, _) in SourceViews.ReferenceFiles(cache, project.Root).Where(r => inputs.Contains(r.View)))
+            text.Append(view).Append(' ').Append(File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "none").Append('\n');
+        return text.ToString();
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

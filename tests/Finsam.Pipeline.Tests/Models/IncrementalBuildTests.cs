@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using Finsam.Pipeline.Contract;
+using Finsam.Pipeline.Ingestion;
+using Finsam.Pipeline.Models;
+using Finsam.Pipeline.Privacy;
+using Finsam.Pipeline.Storage;
+using Finsam.Pipeline.Tests.Support;
+
+namespace Finsam.Pipeline.Tests.Models;
+
+/// <summary>
+/// A build that computes the models built per federation only for the federations whose data changed gives what a full
+/// build of the same inputs gives: the KPI table byte for byte, and every model's rows. One work folder is built again
+/// after each of a series of drops on the county's data (a new month of one federation, the rest of the year, a corrected
+/// month, two reference changes, a federation whose curated data is gone); after each, a fresh work folder is built in full.
+/// </summary>
+public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private int _fullBuilds;
+
+    [Fact]
+    public async Task Builds_after_drops_redrops_and_reference_changes_equal_a_full_build_of_the_same_inputs()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        var files = CountyData.Files();
+        var landing = files.Where(f => f.Container == Containers.Landing).ToDictionary(f => f.Name, f => f.Text);
+        foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Reference)) await WriteAsync(store, container, name, text);
+
+        // Months 1–10 of every federation: the first build computes all five (one year each).
+        await DropAsync(store, landing.Where(f => Month(f.Key) <= 10));
+        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // Norräng delivers November: only Norräng is computed again.
+        await DropAsync(store, landing.Where(f => f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
+        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 4 kept from the last build (4 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // Nothing changed: nothing is computed.
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (5 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // The rest of the year.
+        await DropAsync(store, landing.Where(f => Month(f.Key) >= 11 && !f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
+        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // Norräng corrects October: a registration that ended in October is ongoing in it.
+        const string october = "norrang/2025-10/deltagare.csv";
+        var line = landing[october].Split('\n').First(l => l.Split(';') is { Length: > 10 } c && c[10].StartsWith("2025-10-", StringComparison.Ordinal));
+        var cells = line.Split(';');
+        var ongoing = string.Join(';', cells.Take(10).Append("").Append(cells[11]).Append(cells[12]).Append("").Append(""));
+        await DropAsync(store, [new(october, landing[october].Replace(line, ongoing))]);
+        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 4 kept from the last build (4 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // Population is read only by models over every federation: nothing per federation is computed, the coverage changes.
+        var population = files.Single(f => f.Name == "population.csv").Text;
+        await WriteAsync(store, Containers.Reference, "population.csv", population.Replace(";2025;", ";2025;1", StringComparison.Ordinal));
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (5 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // The account mapping is read per federation: every federation is computed again.
+        var mapping = files.Single(f => f.Name == "account_mapping.csv").Text;
+        await WriteAsync(store, Containers.Reference, "account_mapping.csv", string.Join('\n', mapping.Split('\n').Where((l, i) => i != 1)));
+        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+
+        // Sydvik's curated data is gone: its rows go with it.
+        await foreach (var blob in store.ListAsync(Containers.Curated, ""))
+            if (blob.Name.Contains("federation=sydvik/", StringComparison.Ordinal)) await store.DeleteAsync(Containers.Curated, blob.Name);
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 4 kept from the last build (4 federation-year(s)), 1 removed (no curated data any more).", await BuildAndCompareAsync(store));
+
+        // The kept rows are damaged: every federation is computed again.
+        await File.WriteAllTextAsync(Path.Combine(_folder.Path, "work", "by-federation", "models.duckdb"), "not a database");
+        Assert.Equal("4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+    }
+
+    [Fact]
+    public async Task A_model_built_per_federation_that_gives_another_federations_rows_is_refused()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await Samples.IngestAllAsync(store);
+        var queries = Path.Combine(_folder.Path, "queries");
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(queries, Path.GetRelativePath(RepoPaths.Queries, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        await File.WriteAllTextAsync(Path.Combine(queries, "staging", "stg_elsewhere.sql"),
+            "-- Built per federation: a federation's rows come from its own data alone.\nselect 'granmo' as federation_id, period from src_ledger");
+        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+        using (await ModelBuild.RunAsync(store, options)) { }
+        // Åspdalen's data changes (its March volumes are gone): the second build computes Åspdalen alone.
+        await foreach (var blob in store.ListAsync(Containers.Curated, "volumes/federation=aspdalen/period=2025-03/"))
+            await store.DeleteAsync(Containers.Curated, blob.Name);
+
+        var e = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
+
+        Assert.Equal("staging/stg_elsewhere.sql is built per federation, but, computed over the data of aspdalen, it gave a row of federation 'granmo': " +
+                     "a federation's rows must come from its own data.", e.Message);
+    }
+
+    private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
+
+    private static Task WriteAsync(IBlobStore store, string container, string name, string text) =>
+        store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+
+    private static async Task DropAsync(IBlobStore store, IEnumerable<KeyValuePair<string, string>> landing)
+    {
+        var dropped = 0;
+        foreach (var (name, text) in landing)
+        {
+            await WriteAsync(store, Containers.Landing, name, text);
+            dropped++;
+        }
+        var summary = await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        Assert.Equal(dropped, summary.Accepted);
+    }
+
+    /// <summary>
+    /// Builds the incremental work folder again and a fresh one in full; every model's rows and the KPI output's bytes must be
+    /// the same. Returns what the incremental build reported computing and keeping.
+    /// </summary>
+    private async Task<string> BuildAndCompareAsync(IBlobStore store)
+    {
+        var reports = new List<string>();
+        using var incremental = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work")) { Threads = 2 },
+            new SynchronousProgress<string>(reports.Add));
+        using var full = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, $"full-{_fullBuilds++}")) { Threads = 2 });
+        Assert.Empty(incremental.AssertionFailures);
+        Assert.Empty(full.AssertionFailures);
+
+        Assert.Equal(await KpiBytesAsync(full, $"full-{_fullBuilds}"), await KpiBytesAsync(incremental, $"incremental-{_fullBuilds}"));
+        foreach (var model in full.Project.Models)
+            Assert.True(Rows(full, model.Name) == Rows(incremental, model.Name), $"{model.RelativePath}: the incremental build's rows differ from the full build's.");
+
+        var report = reports.Single(r => r.StartsWith("Models built per federation: ", StringComparison.Ordinal));
+        output.WriteLine(report);
+        return report["Models built per federation: ".Length..];
+    }
+
+    /// <summary>The KPI table as the build saves it (<see cref="ModelBuild.SaveOutputsAsync"/>): sorted Parquet.</summary>
+    private async Task<byte[]> KpiBytesAsync(ModelBuild build, string name)
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "outputs-" + name));
+        await build.SaveOutputsAsync(store, Path.Combine(_folder.Path, "outputs-work-" + name));
+        return (await store.ReadAsync(Containers.Curated, Finsam.Pipeline.Curated.CuratedLayout.ModelOutput(ModelProject.KpiModel))).Bytes;
+    }
+
+    private static string Rows(ModelBuild build, string model) =>
+        string.Join('\n', build.Session.Query($"select * from {model} order by all").Rows.Select(r => string.Join('|', r.Select(Text))));
+
+    private static string Text(object? value) => value switch
+    {
+        null => "null",
+        System.Collections.IEnumerable list and not string => "[" + string.Join(',', list.Cast<object?>().Select(Text)) + "]",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    public void Dispose() => _folder.Dispose();
+}

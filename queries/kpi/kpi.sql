@@ -98,23 +98,9 @@ budget_values as (
     select 'budget_utfall' as kpi_id, 'forbund' as scope, b.federation_id as scope_id, b.ar as year, y.through_period,
         b.kategori as dimension, cast(share(o.outcome, b.belopp) as decimal(38, 6)) as value,
         cast(o.outcome as decimal(38, 6)) as numerator, cast(b.belopp as decimal(38, 6)) as denominator, '' as flag
-    from ref_budget as b join int_federation_years as y on y.federation_id = b.federation_id and y.year = b.ar join (
-        select
-            federation_id,
-            year,
-            kategori,
-            cast(sum(
-                case
-                    when kategori like 'bidrag%'
-                        or kategori in ('extra_medel', 'ovriga_intakter', 'finansiella_intakter')
-                        then -amount
-                    else amount
-                end
-            ) as decimal(18, 2)) as outcome
-        from int_account_rows_mapped
-        where source = 'ledger'
-        group by all
-    ) as o on o.federation_id = b.federation_id and o.year = b.ar and o.kategori = b.kategori
+    from ref_budget as b
+    join int_federation_years as y on y.federation_id = b.federation_id and y.year = b.ar
+    join int_category_outcomes as o on o.federation_id = b.federation_id and o.year = b.ar and o.kategori = b.kategori
 ),
 insats_values as (
     select 'kostnad_insats' as kpi_id, 'forbund' as scope, federation_id as scope_id, year, through_period,

@@ -1,6 +1,7 @@
 -- Mart: the individual-intervention costs booked on each intervention's ledger object (from
 -- insatser.csv) and its unique participants. Grain: one row per federation, year and insats
 -- (federation_id, year, insats_id).
+-- Built per federation: a federation's rows come from its own data alone.
 with insats_costs as (
     select i.federation_id, i.insats_id, a.year, cast(sum(a.amount) as decimal(18, 2)) as kostnad
     from ref_insatser as i
@@ -13,7 +14,7 @@ with insats_costs as (
     group by all
 ),
 insats_participants as (
-    select federation_id, insats_id, year, count(distinct person_key) as deltagare_unika
+    select federation_id, insats_id, year, count(distinct person_id) as deltagare_unika
     from int_registration_years
     where insats_typ = 'individ'
     group by all

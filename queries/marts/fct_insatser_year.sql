@@ -3,8 +3,9 @@
 -- registered by volume, with the participants budgeted for it in insatser.csv. An intervention's kind
 -- (individ or struktur) is the one its registrations and volume counts give, else its insatser.csv
 -- typ. Grain: one row per federation, year and insats_id (federation_id, year, insats_id).
+-- Built per federation: a federation's rows come from its own data alone.
 with registered as (
-    select federation_id, year, insats_id, min(insats_typ) as insats_typ, count(distinct person_key) as deltagare
+    select federation_id, year, insats_id, min(insats_typ) as insats_typ, count(distinct person_id) as deltagare
     from int_registration_years
     group by federation_id, year, insats_id
 ),

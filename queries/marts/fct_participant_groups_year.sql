@@ -9,7 +9,7 @@
 -- deltagare and volym). Grain: one row per scope, scope_id, year and kon
 -- (scope, scope_id, year, kon).
 with registrations as (
-    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_key, s.scope, s.scope_id
+    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_id, s.scope, s.scope_id
     from int_registration_years as r
     join dim_scope_members as s
         on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
@@ -31,7 +31,7 @@ registration_counts as (
 -- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than
 -- count(distinct).
 scope_persons as (
-    select distinct scope, scope_id, year, kon, insats_typ, anonym, person_key
+    select distinct scope, scope_id, year, kon, insats_typ, anonym, person_id
     from registrations
 ),
 person_counts as (
@@ -46,9 +46,9 @@ person_counts as (
     -- A person registered as K in one registration and M in another counts once in T.
     select
         scope, scope_id, year, 'T' as kon,
-        count(distinct person_key) filter (where insats_typ = 'individ' and not anonym),
-        count(distinct person_key) filter (where insats_typ = 'individ' and anonym),
-        count(distinct person_key) filter (where insats_typ = 'struktur')
+        count(distinct person_id) filter (where insats_typ = 'individ' and not anonym),
+        count(distinct person_id) filter (where insats_typ = 'individ' and anonym),
+        count(distinct person_id) filter (where insats_typ = 'struktur')
     from scope_persons
     group by scope, scope_id, year
 ),

@@ -11,7 +11,7 @@ with episodes as (
         r.federation_id,
         r.year,
         r.through_period,
-        r.person_key,
+        r.person_id,
         r.age_group,
         r.startdatum
     from int_registration_years as r
@@ -29,11 +29,11 @@ scope_persons as (
         s.scope,
         s.scope_id,
         e.year,
-        e.person_key,
+        e.person_id,
         arg_min(e.age_group, strftime(e.startdatum, '%Y%m%d') || e.age_group) as age_group
     from episodes as e
     join members as s on s.federation_id = e.federation_id and s.year = e.year
-    group by s.scope, s.scope_id, e.year, e.person_key
+    group by s.scope, s.scope_id, e.year, e.person_id
 ),
 scope_through_periods as (
     select s.scope, s.scope_id, e.year, max(e.through_period) as through_period

@@ -53,15 +53,20 @@ public static class ModelBenchmark
         }
         else
         {
-            // The tick's drop of an earlier run goes, so that runs compare the same data.
-            foreach (var dataset in Finsam.Pipeline.Models.CuratedCache.Datasets)
+            // The tick's drop of an earlier run goes, with its log and receipts (the generated data has neither), so that runs
+            // compare the same data and the drop is ingested again.
+            foreach (var dataset in Finsam.Pipeline.Models.CuratedCache.Datasets.Append(Finsam.Pipeline.Curated.CuratedLayout.IngestionLog))
             {
                 var dropped = Path.Combine(storage, Containers.Curated, dataset, "federation=f07", "period=2026-01");
                 if (Directory.Exists(dropped)) Directory.Delete(dropped, recursive: true);
             }
+            var receipts = Path.Combine(storage, Containers.Curated, Finsam.Pipeline.Curated.CuratedLayout.IngestionReceipts);
+            if (Directory.Exists(receipts)) Directory.Delete(receipts, recursive: true);
         }
         var options = new ModelOptions(queries, Path.Combine(root, "work"));
         if (Directory.Exists(options.WorkFolder)) Directory.Delete(options.WorkFolder, recursive: true);
+        var compacted = Path.Combine(storage, Containers.Curated, Finsam.Pipeline.Models.CuratedCache.StoredPrefix);
+        if (Directory.Exists(compacted)) Directory.Delete(compacted, recursive: true);
         var first = Child(root, queries);
         Console.WriteLine($"first build (every federation compacted and computed): {first.Seconds:F2} s, peak {first.PeakMb:N0} MB");
         Directory.Delete(Path.GetDirectoryName(options.ByFederationDatabase)!, recursive: true);
@@ -113,6 +118,17 @@ public static class ModelBenchmark
         var kpiRows = Convert.ToInt64(build.Session.Query("select count(*) from kpi").Rows[0][0]);
         using var self = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F2} {self.PeakWorkingSet64 / (1 << 20)} {kpiRows}"));
+    }
+
+    /// <summary>`models-dump DIR OUT`: one build of DIR's data, then every mart, the findings and the KPI table sorted into OUT/{model}.parquet,
+    /// to compare two versions of the SQL byte for byte.</summary>
+    public static void Dump(string root, string queries, string output)
+    {
+        Directory.CreateDirectory(output);
+        using var build = ModelBuild.RunAsync(new LocalFolderBlobStore(Path.Combine(root, "storage")), new ModelOptions(queries, Path.Combine(root, "work"))).GetAwaiter().GetResult();
+        foreach (var model in build.Project.Models.Where(m => m.Layer is "marts" or "findings" or "kpi"))
+            build.Session.Execute($"copy (select * from {model.Name} order by all) to '{Path.Combine(output, model.Name + ".parquet")}' (format parquet)");
+        Console.WriteLine($"{build.Project.Models.Count(m => m.Layer is "marts" or "findings" or "kpi")} models written to {output}");
     }
 
     /// <summary>`models-publish DIR SCALE`: generates national data, builds once, then times the first publish (v1) and a publish of the same build (unchanged).</summary>

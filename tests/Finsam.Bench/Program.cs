@@ -6,6 +6,7 @@ using Finsam.Bench;
 // Usage: dotnet run --project tests/Finsam.Bench -c Release [-- transactions participants runs]
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-tick DIR [scale] [--reuse]   (a first, full and warm build, then one federation's new month and the tick after it)
+//        dotnet run --project tests/Finsam.Bench -c Release -- models-dump DIR OUT [QUERIES]   (the marts and the KPI table of DIR's data, sorted, to compare two versions of the SQL)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds] [cache MB]   (finsam api under load, after models-publish; cache 0: every answer made anew)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
@@ -28,6 +29,12 @@ if (args.Length > 0 && args[0] == "models-tick")
 {
     var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
     ModelBenchmark.Tick(args[1], queries, args.Length > 2 && args[2] != "--reuse" ? int.Parse(args[2]) : 1, args.Contains("--reuse"));
+    return;
+}
+if (args.Length > 0 && args[0] == "models-dump")
+{
+    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
+    ModelBenchmark.Dump(args[1], args.Length > 3 ? Path.GetFullPath(args[3]) : queries, args[2]);
     return;
 }
 if (args.Length > 0 && args[0] == "models-publish")

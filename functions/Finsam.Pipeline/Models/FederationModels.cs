@@ -21,6 +21,7 @@ public sealed class FederationModels
     /// <summary>The model whose rows are the federation-years, for the build's report.</summary>
     private const string FederationYearsModel = "int_federation_years";
 
+    private readonly string _file;
     private readonly IReadOnlyList<SqlModel> _models;
     /// <summary>The models whose rows are kept: those a model over every federation reads. The others are views over every
     /// federation's data once the build is done, for the assertions and `finsam sql`.</summary>
@@ -29,9 +30,10 @@ public sealed class FederationModels
     /// <summary>Federations with kept rows and no curated data any more.</summary>
     private readonly IReadOnlyList<string> _gone;
 
-    private FederationModels(IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyDictionary<string, string> signatures,
+    private FederationModels(string file, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyDictionary<string, string> signatures,
         IReadOnlySet<string> changed, IReadOnlyList<string> gone)
     {
+        _file = file;
         _models = models;
         _kept = kept;
         _signatures = signatures;
@@ -49,35 +51,56 @@ public sealed class FederationModels
     public static FederationModels Plan(DuckDbSession db, string file, ModelProject project, CuratedCache cache, IProgress<string>? progress = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        Dictionary<string, string> kept;
         try
         {
-            db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
+            kept = Open(db, file);
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (!e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            // Written by another DuckDB version, or damaged: the rows are only a cache, every federation is computed again.
+            progress?.Report($"The kept rows of the models built per federation cannot be read ({e.Message.Split('\n')[0]}); every federation is computed again.");
+            try
+            {
+                db.Execute($"detach database if exists {Kept}");
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+            }
+            foreach (var stale in new[] { file, file + ".wal" }) File.Delete(stale);
+            kept = Open(db, file);
         }
         catch (DuckDB.NET.Data.DuckDBException e)
         {
-            progress?.Report($"The kept rows of the models built per federation cannot be read ({e.Message.Split('\n')[0]}); every federation is computed again.");
-            // Written by another DuckDB version, or damaged: the rows are only a cache, every federation is computed again.
-            foreach (var stale in new[] { file, file + ".wal" }) File.Delete(stale);
-            db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
+            throw new ModelException($"The kept rows of the models built per federation ({file}) are in use by another program: {e.Message.Split('\n')[0]} " +
+                                     "Close it and build again.", e);
         }
-        db.Execute($"create table if not exists {Kept}.{Signatures} (federation_id varchar, signature varchar)");
-        var kept = db.Query($"select federation_id, signature from {Kept}.{Signatures}").Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
         var models = project.Models.Where(m => m.PerFederation).ToList();
         var readElsewhere = project.Models.Where(m => !m.PerFederation).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
         var keep = models.Where(m => readElsewhere.Contains(m.Name)).ToList();
-        var common = CommonSignature(project, cache, models, keep);
+        var common = CommonSignature(db, project, cache, models, keep);
         var signatures = cache.FederationInputs.ToDictionary(f => f.Key, f => Hash(common + "\n" + f.Value), StringComparer.Ordinal);
         var changed = signatures.Where(f => kept.GetValueOrDefault(f.Key) != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        return new FederationModels(models, keep, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+        return new FederationModels(file, models, keep, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+    }
+
+    /// <summary>Attaches the database and reads its signatures, federation by federation.</summary>
+    private static Dictionary<string, string> Open(DuckDbSession db, string file)
+    {
+        db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
+        db.Execute($"create table if not exists {Kept}.{Signatures} (federation_id varchar, signature varchar)");
+        return db.Query($"select federation_id, signature from {Kept}.{Signatures}").Rows
+            .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
     }
 
     /// <summary>
     /// After the models built per federation were computed for <see cref="Changed"/>: their rows replace those federations'
     /// kept rows, the rows of federations that are gone are removed, and each model becomes a view over every federation's rows.
     /// </summary>
-    /// <returns>What was computed and what kept, for the build's report.</returns>
-    public string Keep(DuckDbSession db)
+    /// <returns>What was computed and what kept, for the build's report; null when no model is built per federation.</returns>
+    public string? Keep(DuckDbSession db)
     {
+        if (_models.Count == 0) return null;
         var computedYears = CountFederationYears(db);
         var all = Changed.Count == _signatures.Count;
         var stale = string.Join(", ", Changed.Concat(_gone).Select(Literal));
@@ -105,16 +128,33 @@ public sealed class FederationModels
         }
         catch
         {
-            db.Execute("rollback");
+            try
+            {
+                db.Execute("rollback");
+            }
+            catch (DuckDB.NET.Data.DuckDBException)
+            {
+                // A commit that failed has ended the transaction already; the first error is the one to report.
+            }
             throw;
         }
+        // Read-only from here: what `finsam sql` or a later step does in this session cannot change the kept rows.
+        db.Execute($"detach {Kept}; attach '{DuckDbSession.Quote(_file)}' as {Kept} (read_only)");
         foreach (var model in _kept) db.Execute($"drop table {model.Name}; create view {model.Name} as select * from {Kept}.{model.Name}");
-        // In build order, so that each view's models exist when it is made.
-        foreach (var model in _models.Except(_kept)) db.Execute($"drop table {model.Name}; create view {model.Name} as\n{model.Sql}");
         var allYears = CountFederationYears(db);
         return $"Models built per federation: {Changed.Count} federation(s) computed ({computedYears} federation-year(s)), " +
                $"{_signatures.Count - Changed.Count} kept from the last build ({allYears - computedYears} federation-year(s))" +
                (_gone.Count > 0 ? $", {_gone.Count} removed (no curated data any more)." : ".");
+    }
+
+    /// <summary>
+    /// Once the src_* views are over every federation's data again: the models built per federation that are not kept become
+    /// views over every federation's data, for the assertions and `finsam sql` (computed when read).
+    /// </summary>
+    public void ViewOverEveryFederation(DuckDbSession db)
+    {
+        // In build order, so that each view's models are views already when it is made.
+        foreach (var model in _models.Except(_kept)) db.Execute($"drop table {model.Name}; create view {model.Name} as\n{model.Sql}");
     }
 
     /// <summary>A model built per federation has a federation_id, and its rows are of the federations it was computed for.</summary>
@@ -123,10 +163,14 @@ public sealed class FederationModels
         var columns = db.Query($"describe {model.Name}").Rows.Select(r => (string)r[0]!).ToList();
         if (!columns.Contains("federation_id"))
             throw new ModelException($"{model.RelativePath} is built per federation, but it has no federation_id column.");
-        var stray = db.Query($"select distinct federation_id from {model.Name}").Rows.Select(r => r[0] as string).Where(f => f is null || !Changed.Contains(f)).ToList();
+        var stray = db.Query($"select distinct federation_id from {model.Name}").Rows.Select(r => r[0]?.ToString()).Where(f => f is null || !Changed.Contains(f)).ToList();
         if (stray.Count > 0)
-            throw new ModelException($"{model.RelativePath} is built per federation, but, computed over the data of {string.Join(", ", Changed.Order(StringComparer.Ordinal))}, " +
+        {
+            var computed = Changed.Order(StringComparer.Ordinal).ToList();
+            var named = string.Join(", ", computed.Take(5)) + (computed.Count > 5 ? $" and {computed.Count - 5} more" : "");
+            throw new ModelException($"{model.RelativePath} is built per federation, but, computed over the data of {named}, " +
                                      $"it gave a row of federation '{stray[0] ?? "(null)"}': a federation's rows must come from its own data.");
+        }
     }
 
     private long CountFederationYears(DuckDbSession db) =>
@@ -134,7 +178,7 @@ public sealed class FederationModels
 
     private static string Literal(string text) => $"'{DuckDbSession.Quote(text)}'";
     /// <summary>What every federation's rows are made from besides its own data: the pipeline, the SQL and the reference files the models read.</summary>
-    private static string CommonSignature(ModelProject project, CuratedCache cache, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept)
+    private static string CommonSignature(DuckDbSession db, ModelProject project, CuratedCache cache, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept)
     {
         var byName = project.Models.ToDictionary(m => m.Name);
         var read = new SortedDictionary<string, SqlModel>(StringComparer.Ordinal);
@@ -145,12 +189,13 @@ public sealed class FederationModels
         }
         foreach (var model in models) Add(model);
         var text = new StringBuilder(Version).Append('\n')
+            .Append(db.Query("select library_version from pragma_version()").Rows[0][0]).Append('\n')
             .Append(typeof(FederationModels).Assembly.ManifestModule.ModuleVersionId).Append('\n')
             .Append(string.Join(',', models.Select(m => m.Name))).Append('\n')
             .Append(string.Join(',', kept.Select(m => m.Name))).Append('\n');
         foreach (var macros in project.Macros) text.Append(macros.RelativePath).Append('\n').Append(macros.Sql).Append('\n');
         foreach (var model in read.Values) text.Append(model.RelativePath).Append('\n').Append(model.Sql).Append('\n');
-        var inputs = read.Values.SelectMany(m => m.Inputs).ToHashSet(StringComparer.Ordinal);
+        var inputs = read.Values.Concat(project.Macros).SelectMany(m => m.Inputs).ToHashSet(StringComparer.Ordinal);
         foreach (var (view, path, _, _) in SourceViews.ReferenceFiles(cache, project.Root).Where(r => inputs.Contains(r.View)))
             text.Append(view).Append(' ').Append(File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "none").Append('\n');
         return text.ToString();

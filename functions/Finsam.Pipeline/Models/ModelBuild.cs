@@ -8,7 +8,8 @@ public sealed record AssertionFailure(string Name, string RelativePath, QueryRes
 
 /// <summary>
 /// A build of the SQL project over the curated data: the cache is refreshed, every model is created
-/// as a table in dependency order, and every assertion is run. The session stays open for queries
+/// in dependency order (a table; a model built per federation is computed for the federations whose data changed and
+/// read as a view, <see cref="FederationModels"/>), and every assertion is run. The session stays open for queries
 /// (`finsam sql`) until disposed.
 /// </summary>
 public sealed class ModelBuild : IDisposable
@@ -70,8 +71,8 @@ public sealed class ModelBuild : IDisposable
         try
         {
             var byFederation = FederationModels.Plan(session, options.ByFederationDatabase, project, cache, progress);
-            // First the models built per federation, over the data of the federations whose rows changed (and the models
-            // they read, which read no curated data); the other federations' rows are kept from the last build.
+            // First the models built per federation, over the data of the federations whose rows changed, and every model that
+            // reads no curated data (those they may read); the other federations' rows are kept from the last build.
             var perFederation = project.Models.Where(m => m.PerFederation || !m.ReadsCurated).ToList();
             try
             {
@@ -83,15 +84,24 @@ public sealed class ModelBuild : IDisposable
             }
             foreach (var macros in project.Macros) Run(session, macros, macros.Sql);
             foreach (var model in perFederation) Build(session, model, progress, ct);
+            string? kept;
             try
             {
-                var kept = byFederation.Keep(session);
-                progress?.Report(kept);
-                SourceViews.CreateCurated(session, cache);
+                kept = byFederation.Keep(session);
             }
             catch (Exception e) when (e is not ModelException)
             {
                 throw Failure("Keeping the rows of the models built per federation failed", e, session);
+            }
+            if (kept is not null) progress?.Report(kept);
+            try
+            {
+                SourceViews.CreateCurated(session, cache);
+                byFederation.ViewOverEveryFederation(session);
+            }
+            catch (Exception e) when (e is not ModelException)
+            {
+                throw Failure("Reading the curated data failed", e, session);
             }
             foreach (var model in project.Models.Except(perFederation)) Build(session, model, progress, ct);
             var failures = new List<AssertionFailure>();

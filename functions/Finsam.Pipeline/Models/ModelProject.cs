@@ -44,7 +44,7 @@ public sealed partial class ModelProject
     public static ModelProject Load(string root)
     {
         if (!Directory.Exists(root)) throw new ModelException($"The SQL project folder '{root}' does not exist.");
-        var macros = Read(root, "macros");
+        var macros = Read(root, "macros").Select(m => m with { Inputs = InputsOf(m.Sql) }).ToList();
         var models = ModelLayers.SelectMany(layer => Read(root, layer)).ToList();
         var duplicate = models.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
@@ -60,7 +60,7 @@ public sealed partial class ModelProject
         var withDependencies = models.Select(m => m with
         {
             Dependencies = Identifiers(m.Sql).Where(n => names.Contains(n) && n != m.Name).ToList(),
-            Inputs = Identifiers(m.Sql).Where(n => !names.Contains(n) && (n.StartsWith("src_", StringComparison.Ordinal) || n.StartsWith("ref_", StringComparison.Ordinal))).ToList(),
+            Inputs = InputsOf(m.Sql).Where(n => !names.Contains(n)).ToList(),
         }).ToList();
         var assertions = Read(root, "assertions").Select(a => a with { Dependencies = Identifiers(a.Sql).Where(names.Contains).ToList() }).ToList();
         var release = Read(root, CuratedReleaseFolder)
@@ -91,6 +91,8 @@ public sealed partial class ModelProject
         var byName = models.ToDictionary(m => m.Name);
         foreach (var model in models.Where(m => m.PerFederation))
         {
+            if (!model.ReadsCurated)
+                throw new ModelException($"{model.RelativePath} is built per federation, but it reads no curated data: remove the line '-- Built per federation' from it.");
             var wrong = model.Dependencies.FirstOrDefault(d => byName[d].ReadsCurated && !byName[d].PerFederation);
             if (wrong is not null)
                 throw new ModelException($"{model.RelativePath} is built per federation, but it reads {wrong}, which is built over every federation's data. " +
@@ -108,6 +110,10 @@ public sealed partial class ModelProject
             .Select(path => new SqlModel(Path.GetFileNameWithoutExtension(path), layer, Path.GetRelativePath(root, path).Replace('\\', '/'), File.ReadAllText(path)))
             .ToList();
     }
+
+    /// <summary>The inputs the SQL names: src_* and ref_*.</summary>
+    private static List<string> InputsOf(string sql) =>
+        Identifiers(sql).Where(n => n.StartsWith("src_", StringComparison.Ordinal) || n.StartsWith("ref_", StringComparison.Ordinal)).ToList();
 
     /// <summary>The names in the SQL outside comments and string literals, lowercase, each once.</summary>
     private static IEnumerable<string> Identifiers(string sql)

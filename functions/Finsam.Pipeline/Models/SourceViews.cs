@@ -67,7 +67,7 @@ public static class SourceViews
             string select;
             if (files.Count > 0)
             {
-                var read = $"read_parquet([{string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"))}], hive_partitioning = true, union_by_name = true)";
+                var read = $"read_parquet([{string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f)}'"))}], hive_partitioning = true, hive_types = {{'federation': 'VARCHAR'}}, union_by_name = true)";
                 var present = db.Query($"describe select * from {read}").Rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
                 select = $"select {string.Join(", ", columns.Select(c => present.Contains(c.Name) ? c.Name : $"cast(null as {c.DuckDbType}) as {c.Name}"))}, " +
                          $"federation, period from {read}";

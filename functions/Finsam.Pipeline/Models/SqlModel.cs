@@ -18,11 +18,14 @@ public sealed partial record SqlModel(string Name, string Layer, string Relative
     /// that federation's data alone (and from reference files), so a build computes them only for the federations whose data
     /// changed and keeps the others' rows (<see cref="FederationModels"/>). The model has a federation_id column.
     /// </summary>
-    public bool PerFederation => PerFederationMarker().IsMatch(Sql);
+    public bool PerFederation => Header.Any(l => PerFederationMarker().IsMatch(l));
 
     /// <summary>The first comment lines: what the model is and its grain.</summary>
-    public string Description => string.Join(' ', Sql.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--")).Select(l => l.Trim().TrimStart('-').Trim()));
+    public string Description => string.Join(' ', Header.Select(l => l.Trim().TrimStart('-').Trim()));
 
-    [GeneratedRegex(@"^--\s*Built per federation\b", RegexOptions.Multiline)]
+    /// <summary>The comment lines the file begins with.</summary>
+    private IEnumerable<string> Header => Sql.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--"));
+
+    [GeneratedRegex(@"^\s*--\s*Built per federation\b")]
     private static partial Regex PerFederationMarker();
 }

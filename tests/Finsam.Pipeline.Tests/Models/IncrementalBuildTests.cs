@@ -13,7 +13,9 @@ namespace Finsam.Pipeline.Tests.Models;
 /// A build that computes the models built per federation only for the federations whose data changed gives what a full
 /// build of the same inputs gives: the KPI table byte for byte, and every model's rows. One work folder is built again
 /// after each of a series of drops on the county's data (a new month of one federation, the rest of the year, a corrected
-/// month, two reference changes, a federation whose curated data is gone); after each, a fresh work folder is built in full.
+/// month, two reference changes, a federation whose curated data is gone, a damaged database); after each, a fresh work
+/// folder is built in full from the SQL without its '-- Built per federation' lines. And every model built per federation
+/// gives a federation's rows from that federation's data alone.
 /// </summary>
 public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
@@ -72,6 +74,33 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public async Task Every_model_built_per_federation_gives_a_federations_rows_from_its_data_alone()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await CountyData.WriteAsync(store);
+        await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
+        using var all = await ModelBuild.RunAsync(store, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, "work-all")) { Threads = 2 });
+        var perFederation = ModelProject.Load(RepoPaths.Queries).Models.Where(m => m.PerFederation).ToList();
+        Assert.Equal(26, perFederation.Count);
+
+        foreach (var federation in CountyData.Federations.Select(f => f.Id))
+        {
+            // A store with this federation's curated data alone, and the same reference files.
+            var alone = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage-" + federation));
+            await foreach (var blob in store.ListAsync(Containers.Reference, ""))
+                await alone.WriteAsync(Containers.Reference, blob.Name, (await store.ReadAsync(Containers.Reference, blob.Name)).Bytes, WriteCondition.Overwrite);
+            await foreach (var blob in store.ListAsync(Containers.Curated, ""))
+                if (blob.Name.Contains($"/federation={federation}/", StringComparison.Ordinal) && !blob.Name.StartsWith(CuratedCache.StoredPrefix, StringComparison.Ordinal))
+                    await alone.WriteAsync(Containers.Curated, blob.Name, (await store.ReadAsync(Containers.Curated, blob.Name)).Bytes, WriteCondition.Overwrite);
+            using var one = await ModelBuild.RunAsync(alone, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, "work-" + federation)) { Threads = 2 });
+
+            foreach (var model in perFederation)
+                Assert.True(Rows(all, $"(select * from {model.Name} where federation_id = '{federation}')") == Rows(one, model.Name),
+                    $"{model.RelativePath}: {federation}'s rows computed over every federation's data differ from those computed over its own.");
+        }
+    }
+
+    [Fact]
     public async Task A_model_built_per_federation_that_gives_another_federations_rows_is_refused()
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
@@ -95,6 +124,10 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
 
         Assert.Equal("staging/stg_elsewhere.sql is built per federation, but, computed over the data of aspdalen, it gave a row of federation 'granmo': " +
                      "a federation's rows must come from its own data.", e.Message);
+
+        // Nothing of the refused build was kept: the next build computes Åspdalen alone again, and is refused the same way.
+        var again = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
+        Assert.Equal(e.Message, again.Message);
     }
 
     private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
@@ -114,8 +147,23 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(dropped, summary.Accepted);
     }
 
+    /// <summary>A copy of the SQL project without the lines '-- Built per federation': every model is built over every federation's data.</summary>
+    private string QueriesBuiltWhole()
+    {
+        var queries = Path.Combine(_folder.Path, "queries-whole");
+        if (Directory.Exists(queries)) return queries;
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(queries, Path.GetRelativePath(RepoPaths.Queries, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.WriteAllLines(copy, File.ReadAllLines(file).Where(l => !l.StartsWith("-- Built per federation", StringComparison.Ordinal)));
+        }
+        Assert.DoesNotContain(ModelProject.Load(queries).Models, m => m.PerFederation);
+        return queries;
+    }
+
     /// <summary>
-    /// Builds the incremental work folder again and a fresh one in full; every model's rows and the KPI output's bytes must be
+    /// Builds the incremental work folder again and a fresh one in full (every model over every federation's data); every model's rows and the KPI output's bytes must be
     /// the same. Returns what the incremental build reported computing and keeping.
     /// </summary>
     private async Task<string> BuildAndCompareAsync(IBlobStore store)
@@ -123,7 +171,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         var reports = new List<string>();
         using var incremental = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work")) { Threads = 2 },
             new SynchronousProgress<string>(reports.Add));
-        using var full = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, $"full-{_fullBuilds++}")) { Threads = 2 });
+        using var full = await ModelBuild.RunAsync(store, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, $"full-{_fullBuilds++}")) { Threads = 2 });
         Assert.Empty(incremental.AssertionFailures);
         Assert.Empty(full.AssertionFailures);
 

@@ -54,8 +54,9 @@ public class ModelProjectTests
             ("staging/stg_a.sql", perFederation + "select federation as federation_id from src_ledger"),
             ("staging/stg_ref.sql", "select * from ref_federations"),
             ("intermediate/int_b.sql", perFederation + "select a.federation_id from stg_a as a join stg_ref as r on r.federation_id = a.federation_id"),
-            ("marts/fct_all.sql", "select count(*) as n from int_b"));
+            ("marts/fct_all.sql", "select count(*) as n from int_b\n" + perFederation));
 
+        // The line counts in the header only.
         Assert.Equal([true, false, true, false], project.Models.Select(m => m.PerFederation));
         Assert.Equal([true, false, true, true], project.Models.Select(m => m.ReadsCurated));
         Assert.Equal(["src_ledger"], project.Models[0].Inputs);
@@ -64,6 +65,10 @@ public class ModelProjectTests
         var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
         Assert.Equal("marts/fct_c.sql is built per federation, but it reads fct_all, which is built over every federation's data. " +
                      "Build fct_all per federation too, or remove the line '-- Built per federation' from marts/fct_c.sql.", e.Message);
+
+        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_c.sql"), perFederation + "select federation_id from stg_ref");
+        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("marts/fct_c.sql is built per federation, but it reads no curated data: remove the line '-- Built per federation' from it.", e.Message);
     }
 
     [Fact]

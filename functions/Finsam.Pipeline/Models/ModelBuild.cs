@@ -19,8 +19,10 @@ public sealed class ModelBuild : IDisposable
 
     private readonly WorkFolderLock _workLock;
 
-    private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, WorkFolderLock workLock)
+    private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, string? perFederation,
+        WorkFolderLock workLock)
     {
+        PerFederation = perFederation;
         _workLock = workLock;
         Project = project;
         Session = session;
@@ -32,6 +34,9 @@ public sealed class ModelBuild : IDisposable
     public DuckDbSession Session { get; }
     public IReadOnlyList<AssertionFailure> AssertionFailures { get; }
     public CuratedCache.SyncResult CacheSync { get; }
+
+    /// <summary>What the build computed and kept of the models built per federation (<see cref="FederationModels.Keep"/>), for the log; null without such models.</summary>
+    public string? PerFederation { get; }
 
     /// <summary>Builds; the work folder is this build's until it is disposed (<see cref="WorkFolderLock"/>).</summary>
     public static async Task<ModelBuild> RunAsync(IBlobStore store, ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
@@ -110,7 +115,7 @@ public sealed class ModelBuild : IDisposable
                 var rows = Query(session, assertion);
                 if (rows.Rows.Count > 0) failures.Add(new AssertionFailure(assertion.Name, assertion.RelativePath, rows));
             }
-            return new ModelBuild(project, session, failures, sync, workLock);
+            return new ModelBuild(project, session, failures, sync, kept, workLock);
         }
         catch
         {

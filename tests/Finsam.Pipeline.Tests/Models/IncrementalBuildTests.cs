@@ -105,13 +105,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
         await Samples.IngestAllAsync(store);
-        var queries = Path.Combine(_folder.Path, "queries");
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(queries, Path.GetRelativePath(RepoPaths.Queries, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        var queries = CopyQueries("queries", keep: _ => true);
         await File.WriteAllTextAsync(Path.Combine(queries, "staging", "stg_elsewhere.sql"),
             "-- Built per federation: a federation's rows come from its own data alone.\nselect 'granmo' as federation_id, period from src_ledger");
         var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
@@ -150,15 +144,22 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     /// <summary>A copy of the SQL project without the lines '-- Built per federation': every model is built over every federation's data.</summary>
     private string QueriesBuiltWhole()
     {
-        var queries = Path.Combine(_folder.Path, "queries-whole");
-        if (Directory.Exists(queries)) return queries;
+        if (Directory.Exists(Path.Combine(_folder.Path, "queries-whole"))) return Path.Combine(_folder.Path, "queries-whole");
+        var queries = CopyQueries("queries-whole", keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal));
+        Assert.DoesNotContain(ModelProject.Load(queries).Models, m => m.PerFederation);
+        return queries;
+    }
+
+    /// <summary>The SQL project copied into the test's folder, with the lines <paramref name="keep"/> keeps.</summary>
+    private string CopyQueries(string name, Func<string, bool> keep)
+    {
+        var queries = Path.Combine(_folder.Path, name);
         foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
         {
             var copy = Path.Combine(queries, Path.GetRelativePath(RepoPaths.Queries, file));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.WriteAllLines(copy, File.ReadAllLines(file).Where(l => !l.StartsWith("-- Built per federation", StringComparison.Ordinal)));
+            File.WriteAllLines(copy, File.ReadAllLines(file).Where(keep));
         }
-        Assert.DoesNotContain(ModelProject.Load(queries).Models, m => m.PerFederation);
         return queries;
     }
 

@@ -22,15 +22,21 @@ public class SchedulingTests : IDisposable
 
     public void Dispose()
     {
+        _loggers.Dispose();
         _stores.Dispose();
         _work.Dispose();
     }
+
+    private readonly CapturedLogs _logs = new();
+    private readonly Microsoft.Extensions.Logging.LoggerFactory _loggers;
+
+    public SchedulingTests() => _loggers = new Microsoft.Extensions.Logging.LoggerFactory([_logs]);
 
     private (BuildAndPublish Job, ModelOptions Options) Job(IBlobStore store, int? keepLast = null)
     {
         var options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), _work.Path) { Threads = 2 };
         var settings = Options.Create(new FinsamOptions { Publishing = { KeepLast = keepLast } });
-        return (new BuildAndPublish(store, new Publisher(store), new ModelBuilder(store, options), settings), options);
+        return (new BuildAndPublish(store, new Publisher(store), new ModelBuilder(store, options), settings, new Microsoft.Extensions.Logging.Logger<BuildAndPublish>(_loggers)), options);
     }
 
     [Fact]
@@ -54,6 +60,11 @@ public class SchedulingTests : IDisposable
         var after = await job.RunAsync(progress);
         Assert.Contains(steps, s => s.StartsWith("built "));
         Assert.Equal((BuildAndPublishStatus.Published, 2), (after.Status, after.Publication!.Datasets.Single().Version));
+        // The timer's log says what the build computed: Granmo alone.
+        Assert.Equal(
+            ["Build and publish: Models built per federation: 4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)).",
+             "Build and publish: Models built per federation: 1 federation(s) computed (1 federation-year(s)), 3 kept from the last build (3 federation-year(s))."],
+            _logs.Entries.Where(e => e.Message.Contains("Models built per federation", StringComparison.Ordinal)).Select(e => e.Message));
         Assert.DoesNotContain(after.Publication.Datasets.Single().Manifest.Inputs, i => i is { Federation: "granmo", Period: "2025-03", Kind: "participants" });
 
         // An export accepted with no rows changes a partition as well: built again, then nothing new.

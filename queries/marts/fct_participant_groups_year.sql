@@ -8,11 +8,10 @@
 -- registrations and volume counts are of the federation-years its figures include (dim_scope_members:
 -- deltagare and volym). Grain: one row per scope, scope_id, year and kon
 -- (scope, scope_id, year, kon).
-with registrations as (
-    select r.federation_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_id, s.scope, s.scope_id
-    from int_registration_years as r
-    join dim_scope_members as s
-        on s.federation_id = r.federation_id and s.year = r.year and s.area = 'deltagare' and s.included
+-- The levels whose figures include each federation-year (all of them unless an error withholds its participant
+-- figures).
+with members as (
+    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
 volumes as (
     select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
@@ -21,18 +20,25 @@ volumes as (
         on s.federation_id = v.federation_id and s.year = v.year and s.area = 'volym' and s.included
 ),
 -- Registrations with personal data in individual interventions, as fct_participants_year counts them
--- (deltagare): they add up, so T is K + M.
-registration_counts as (
-    select scope, scope_id, year, coalesce(kon, 'T') as kon, count(*) as registreringar
-    from registrations
+-- (deltagare): they add up, so they are counted per federation and summed to each level, and T is K + M.
+federation_registrations as (
+    select federation_id, year, kon, count(*) as registreringar
+    from int_registration_years
     where insats_typ = 'individ' and not anonym
-    group by grouping sets ((scope, scope_id, year, kon), (scope, scope_id, year))
+    group by federation_id, year, kon
+),
+registration_counts as (
+    select s.scope, s.scope_id, r.year, coalesce(r.kon, 'T') as kon, sum(r.registreringar) as registreringar
+    from federation_registrations as r
+    join members as s on s.federation_id = r.federation_id and s.year = r.year
+    group by grouping sets ((s.scope, s.scope_id, r.year, r.kon), (s.scope, s.scope_id, r.year))
 ),
 -- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than
 -- count(distinct).
 scope_persons as (
-    select distinct scope, scope_id, year, kon, insats_typ, anonym, person_id
-    from registrations
+    select distinct s.scope, s.scope_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_id
+    from int_registration_years as r
+    join members as s on s.federation_id = r.federation_id and s.year = r.year
 ),
 person_counts as (
     select
@@ -65,7 +71,9 @@ volume_counts as (
 ),
 -- The federation-years with participants (registered or by volume), and the latest month of each level.
 federation_years as (
-    select scope, scope_id, federation_id, year from registrations
+    select s.scope, s.scope_id, r.federation_id, r.year
+    from (select distinct federation_id, year from int_registration_years) as r
+    join members as s on s.federation_id = r.federation_id and s.year = r.year
     union
     select scope, scope_id, federation_id, year from volumes
 ),

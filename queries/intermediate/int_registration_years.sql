@@ -24,9 +24,9 @@ select
     y.year,
     y.through_period,
     r.registrering_id,
-    r.person_key,
-    -- The person as a 128-bit number (from the key's MD5), which the marts count faster than the 64-character text; two
-    -- persons would have to share one for a count to change: less than 1 in 10^26 among a million persons.
+    -- The person (stg_registrations' person_key) as a 128-bit number, from the key's MD5, which the marts count faster
+    -- than the text key; two persons would have to share one for a count to change: less than 1 in 10^26 among a
+    -- million persons.
     md5_number(r.person_key) as person_id,
     r.anonym,
     r.kon,

@@ -173,6 +173,8 @@ public sealed class FederationModels
         }
     }
 
+    /// <summary>The federation-years, from int_federation_years: before <see cref="Keep"/> replaces the tables, those computed;
+    /// after, every federation's (it is kept, as models over every federation read it).</summary>
     private long CountFederationYears(DuckDbSession db) =>
         _models.Any(m => m.Name == FederationYearsModel) ? Convert.ToInt64(db.Query($"select count(*) from {FederationYearsModel}").Rows[0][0]) : 0;
 

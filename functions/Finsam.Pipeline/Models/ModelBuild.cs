@@ -22,7 +22,7 @@ public sealed class ModelBuild : IDisposable
     private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, string? perFederation,
         WorkFolderLock workLock)
     {
-        PerFederation = perFederation;
+        PerFederationSummary = perFederation;
         _workLock = workLock;
         Project = project;
         Session = session;
@@ -36,7 +36,7 @@ public sealed class ModelBuild : IDisposable
     public CuratedCache.SyncResult CacheSync { get; }
 
     /// <summary>What the build computed and kept of the models built per federation (<see cref="FederationModels.Keep"/>), for the log; null without such models.</summary>
-    public string? PerFederation { get; }
+    public string? PerFederationSummary { get; }
 
     /// <summary>Builds; the work folder is this build's until it is disposed (<see cref="WorkFolderLock"/>).</summary>
     public static async Task<ModelBuild> RunAsync(IBlobStore store, ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)

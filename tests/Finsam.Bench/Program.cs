@@ -13,11 +13,12 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
 //        dotnet run --project tests/Finsam.Bench -c Release -- sizing [workstation|server] [--size MB] [--concurrent N] [--kind participants|sie] [--scale S]
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-memory [workstation|server] [--heap-limit MB] [--size MB] [cases…]   (peak memory, a process per case)
+// The SQL project beside the sources: bin/Release/net10.0/linux-x64 is six folders below the repository.
+var queriesFolder = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
 if (args.Length > 0 && args[0] == "models")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
     var scales = args.Length > 1 ? args[1..].Select(int.Parse).ToArray() : [1, 2, 5, 10];
-    ModelBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queries, scales);
+    ModelBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queriesFolder, scales);
     return;
 }
 if (args.Length > 0 && args[0] == "models-generate")
@@ -27,20 +28,17 @@ if (args.Length > 0 && args[0] == "models-generate")
 }
 if (args.Length > 0 && args[0] == "models-tick")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    ModelBenchmark.Tick(args[1], queries, args.Length > 2 && args[2] != "--reuse" ? int.Parse(args[2]) : 1, args.Contains("--reuse"));
+    ModelBenchmark.Tick(args[1], queriesFolder, ScaleOf(args), args.Contains("--reuse"));
     return;
 }
 if (args.Length > 0 && args[0] == "models-dump")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    ModelBenchmark.Dump(args[1], args.Length > 3 ? Path.GetFullPath(args[3]) : queries, args[2]);
+    ModelBenchmark.Dump(args[1], args.Length > 3 ? Path.GetFullPath(args[3]) : queriesFolder, args[2]);
     return;
 }
 if (args.Length > 0 && args[0] == "models-publish")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    ModelBenchmark.Publish(args[1], queries, args.Length > 2 && args[2] != "--reuse" ? int.Parse(args[2]) : 1, args.Contains("--reuse"));
+    ModelBenchmark.Publish(args[1], queriesFolder, ScaleOf(args), args.Contains("--reuse"));
     return;
 }
 if (args.Length > 0 && args[0] == "ingest-profile")
@@ -55,14 +53,12 @@ if (args.Length > 0 && args[0] == "ingest-loop")
 }
 if (args.Length > 0 && args[0] == "shortcut")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    ShortcutBenchmark.Run(queries, args.Length > 1 ? int.Parse(args[1]) : 51_000, args.Length > 2 ? int.Parse(args[2]) : 5);
+    ShortcutBenchmark.Run(queriesFolder, args.Length > 1 ? int.Parse(args[1]) : 51_000, args.Length > 2 ? int.Parse(args[2]) : 5);
     return;
 }
 if (args.Length > 0 && args[0] == "sizing")
 {
-    var queries = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "..", "queries"));
-    SizingBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queries, args[1..]);
+    SizingBenchmark.Run(Path.Combine(Path.GetTempPath(), "finsam-bench"), queriesFolder, args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "sizing-one")
@@ -120,6 +116,9 @@ finally
 {
     Directory.Delete(work, recursive: true);
 }
+
+// `DIR [scale] [--reuse]`: the scale, 1 unless given.
+static int ScaleOf(string[] args) => args.Length > 2 && args[2] != "--reuse" ? int.Parse(args[2]) : 1;
 
 static void Report(string input, int rows, int bytes, Timing.PairedResult result) =>
     Console.WriteLine($"| {input} | {rows:N0} | {bytes / 1e6:F1} | {result.A.TotalSeconds:F2} | {rows / result.A.TotalSeconds:N0} | {result.B.TotalSeconds:F2} | " +

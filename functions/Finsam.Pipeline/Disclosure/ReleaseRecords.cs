@@ -72,9 +72,15 @@ public sealed class ReleaseRecords(IBlobStore store)
             var path = Path.Combine(folder, $"v{release.Version}", file);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllBytesAsync(path, bytes, ct);
-            if (await store.GetInfoAsync(Containers.Published, Folder(release.Version) + ReasonsFile, ct) is not null)
-                await File.WriteAllBytesAsync(Path.Combine(Path.GetDirectoryName(path)!, ReasonsFile),
-                    (await store.ReadAsync(Containers.Published, Folder(release.Version) + ReasonsFile, ct)).Bytes, ct);
+            try
+            {
+                var reasons = await store.ReadAsync(Containers.Published, Folder(release.Version) + ReasonsFile, ct);
+                await File.WriteAllBytesAsync(Path.Combine(Path.GetDirectoryName(path)!, ReasonsFile), reasons.Bytes, ct);
+            }
+            catch (BlobNotFoundException)
+            {
+                // A record made before the reasons were kept: the audit reads that release's hidden counts as unknown.
+            }
             paths.Add(path);
         }
         return paths;

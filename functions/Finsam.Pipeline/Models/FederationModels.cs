@@ -179,6 +179,7 @@ public sealed class FederationModels
         _models.Any(m => m.Name == FederationYearsModel) ? Convert.ToInt64(db.Query($"select count(*) from {FederationYearsModel}").Rows[0][0]) : 0;
 
     private static string Literal(string text) => $"'{DuckDbSession.Quote(text)}'";
+
     /// <summary>What every federation's rows are made from besides its own data: the pipeline, the SQL and the reference files the models read.</summary>
     private static string CommonSignature(DuckDbSession db, ModelProject project, CuratedCache cache, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept)
     {

@@ -62,9 +62,8 @@ public sealed partial class ModelProject
             Dependencies = Identifiers(m.Sql).Where(n => names.Contains(n) && n != m.Name).ToList(),
             Inputs = InputsOf(m.Sql).Where(n => !names.Contains(n)).ToList(),
         }).ToList();
-        var assertions = Read(root, "assertions").Select(a => a with { Dependencies = Identifiers(a.Sql).Where(names.Contains).ToList() }).ToList();
-        var release = Read(root, CuratedReleaseFolder)
-            .Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..], Dependencies = Identifiers(t.Sql).Where(names.Contains).ToList() }).ToList();
+        var assertions = Read(root, "assertions");
+        var release = Read(root, CuratedReleaseFolder).Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..] }).ToList();
         return new ModelProject(root, macros, CheckPerFederation(WithReadsCurated(Sort(withDependencies))), assertions, release);
     }
 

@@ -1,4 +1,5 @@
 -- Assertion: mapping keeps every ledger row and opening balance (returns the counts when it does not).
+-- Checked per federation: the models it counts are built per federation, and it is run on the rows a build computes.
 select staged, mapped
 from (
     select

@@ -133,6 +133,27 @@ public static class ModelBenchmark
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{seconds:F2} {self.PeakWorkingSet64 / (1 << 20)} {kpiRows}"));
     }
 
+    /// <summary>
+    /// `sql-time [--build DIR QUERIES] SQL…`: each query timed in one DuckDB session, after a build of DIR's data with the SQL project
+    /// QUERIES (its models and views to query), or in a session of its own; prints the seconds, the rows and the first row.
+    /// </summary>
+    public static void SqlTime(string[] args)
+    {
+        var build = args.Length > 2 && args[0] == "--build"
+            ? ModelBuild.RunAsync(new LocalFolderBlobStore(Path.Combine(args[1], "storage")), new ModelOptions(args[2], Path.Combine(args[1], "work"))).GetAwaiter().GetResult()
+            : null;
+        using var own = build is null ? new DuckDbSession(new ModelOptions(Path.GetTempPath(), Path.Combine(Path.GetTempPath(), "finsam-sql-time"))) : null;
+        var session = build?.Session ?? own!;
+        foreach (var sql in args.Skip(build is null ? 0 : 3))
+        {
+            var sw = Stopwatch.StartNew();
+            var rows = session.Query(sql);
+            var first = rows.Rows.Count > 0 ? string.Join(" | ", rows.Rows[0]) : "";
+            Console.WriteLine($"{sw.Elapsed.TotalSeconds:F3} s  {rows.Rows.Count} row(s)  {first}  <- {sql[..Math.Min(90, sql.Length)]}");
+        }
+        build?.Dispose();
+    }
+
     /// <summary>`models-dump DIR OUT`: one build of DIR's data, then every mart, the findings and the KPI table sorted into OUT/{model}.parquet,
     /// to compare two versions of the SQL byte for byte.</summary>
     public static void Dump(string root, string queries, string output)

@@ -7,6 +7,7 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- models [scales…]   (the model build at national scale)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-tick DIR [scale] [--reuse]   (a first, full and warm build, then one federation's new month and the tick after it)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-dump DIR OUT [QUERIES]   (the marts and the KPI table of DIR's data, sorted, to compare two versions of the SQL)
+//        dotnet run --project tests/Finsam.Bench -c Release -- sql-time [--build DIR QUERIES] SQL…   (each query timed, in one session: after a build of DIR's data, or on its own)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds] [cache MB]   (finsam api under load, after models-publish; cache 0: every answer made anew)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
@@ -80,6 +81,11 @@ if (args.Length > 0 && args[0] == "api-load")
 {
     ApiLoadBenchmark.Run(Path.GetFullPath(args[1]), args.Length > 2 ? int.Parse(args[2]) : 50, args.Length > 3 ? int.Parse(args[3]) : 30,
         args.Length > 4 ? int.Parse(args[4]) : 64);
+    return;
+}
+if (args.Length > 0 && args[0] == "sql-time")
+{
+    ModelBenchmark.SqlTime([.. args.Skip(1)]);
     return;
 }
 if (args.Length > 0 && args[0] == "models-one")

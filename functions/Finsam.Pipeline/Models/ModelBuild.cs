@@ -89,10 +89,12 @@ public sealed class ModelBuild : IDisposable
             }
             foreach (var macros in project.Macros) Run(session, macros, macros.Sql);
             foreach (var model in perFederation) Build(session, model, progress, ct);
+            // The assertions checked per federation, over the rows just computed: the kept rows were checked when they were.
+            var failures = Check(session, project.Assertions.Where(a => a.PerFederation));
             string? kept;
             try
             {
-                kept = byFederation.Keep(session);
+                kept = byFederation.Keep(session, passed: failures.Count == 0);
             }
             catch (Exception e) when (e is not ModelException)
             {
@@ -109,12 +111,7 @@ public sealed class ModelBuild : IDisposable
                 throw Failure("Reading the curated data failed", e, session);
             }
             foreach (var model in project.Models.Except(perFederation)) Build(session, model, progress, ct);
-            var failures = new List<AssertionFailure>();
-            foreach (var assertion in project.Assertions)
-            {
-                var rows = Query(session, assertion);
-                if (rows.Rows.Count > 0) failures.Add(new AssertionFailure(assertion.Name, assertion.RelativePath, rows));
-            }
+            failures.AddRange(Check(session, project.Assertions.Where(a => !a.PerFederation)));
             return new ModelBuild(project, session, failures, sync, kept, workLock);
         }
         catch
@@ -168,6 +165,18 @@ public sealed class ModelBuild : IDisposable
             ? $"{e.Message.Split('\n')[0]} DuckDB's memory limit ({session.MemoryLimit}) is too small for this much data: run again with a higher --memory-limit (e.g. 2GB); docs/benchmarks.md gives sizes."
             : e.Message;
         return new ModelException($"{where}: {message}", e);
+    }
+
+    /// <summary>Runs the assertions; those that return rows fail.</summary>
+    private static List<AssertionFailure> Check(DuckDbSession session, IEnumerable<SqlModel> assertions)
+    {
+        var failures = new List<AssertionFailure>();
+        foreach (var assertion in assertions)
+        {
+            var rows = Query(session, assertion);
+            if (rows.Rows.Count > 0) failures.Add(new AssertionFailure(assertion.Name, assertion.RelativePath, rows));
+        }
+        return failures;
     }
 
     private static QueryResult Query(DuckDbSession session, SqlModel model)

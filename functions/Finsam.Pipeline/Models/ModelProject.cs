@@ -62,9 +62,21 @@ public sealed partial class ModelProject
             Dependencies = Identifiers(m.Sql).Where(n => names.Contains(n) && n != m.Name).ToList(),
             Inputs = InputsOf(m.Sql).Where(n => !names.Contains(n)).ToList(),
         }).ToList();
-        var assertions = Read(root, "assertions");
+        var sorted = CheckPerFederation(WithReadsCurated(Sort(withDependencies)));
+        var readsCurated = sorted.Where(m => m.ReadsCurated).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var assertions = Read(root, "assertions").Select(a =>
+        {
+            var dependencies = Identifiers(a.Sql).Where(names.Contains).ToList();
+            var inputs = InputsOf(a.Sql).Where(n => !names.Contains(n)).ToList();
+            return a with
+            {
+                Dependencies = dependencies,
+                Inputs = inputs,
+                ReadsCurated = inputs.Any(i => i.StartsWith("src_", StringComparison.Ordinal)) || dependencies.Any(readsCurated.Contains),
+            };
+        }).ToList();
         var release = Read(root, CuratedReleaseFolder).Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..] }).ToList();
-        return new ModelProject(root, macros, CheckPerFederation(WithReadsCurated(Sort(withDependencies))), assertions, release);
+        return new ModelProject(root, macros, sorted, CheckPerFederation(assertions, sorted), release);
     }
 
     /// <summary>Marks the models that read curated data (a src_* input, or a model that does), in build order.</summary>
@@ -85,17 +97,20 @@ public sealed partial class ModelProject
     /// A model built per federation may read curated data only through models that are built per federation too: a model
     /// over every federation's rows would give a federation's rows that depend on the others'.
     /// </summary>
-    private static List<SqlModel> CheckPerFederation(List<SqlModel> models)
+    /// <remarks>The same holds for an assertion checked per federation (<paramref name="checkedModels"/>: what <paramref name="models"/> read).</remarks>
+    private static List<SqlModel> CheckPerFederation(List<SqlModel> models, List<SqlModel>? checkedModels = null)
     {
-        var byName = models.ToDictionary(m => m.Name);
+        var byName = (checkedModels ?? models).ToDictionary(m => m.Name);
         foreach (var model in models.Where(m => m.PerFederation))
         {
+            var marker = checkedModels is null ? "-- Built per federation" : "-- Checked per federation";
+            var what = checkedModels is null ? "is built" : "is checked";
             if (!model.ReadsCurated)
-                throw new ModelException($"{model.RelativePath} is built per federation, but it reads no curated data: remove the line '-- Built per federation' from it.");
+                throw new ModelException($"{model.RelativePath} {what} per federation, but it reads no curated data: remove the line '{marker}' from it.");
             var wrong = model.Dependencies.FirstOrDefault(d => byName[d].ReadsCurated && !byName[d].PerFederation);
             if (wrong is not null)
-                throw new ModelException($"{model.RelativePath} is built per federation, but it reads {wrong}, which is built over every federation's data. " +
-                                         $"Build {wrong} per federation too, or remove the line '-- Built per federation' from {model.RelativePath}.");
+                throw new ModelException($"{model.RelativePath} {what} per federation, but it reads {wrong}, which is built over every federation's data. " +
+                                         $"Build {wrong} per federation too, or remove the line '{marker}' from {model.RelativePath}.");
         }
         return models;
     }

@@ -17,6 +17,8 @@ public sealed partial record SqlModel(string Name, string Layer, string Relative
     /// Declared in the model's header by a comment line <c>-- Built per federation: …</c>: each federation's rows come from
     /// that federation's data alone (and from reference files), so a build computes them only for the federations whose data
     /// changed and keeps the others' rows (<see cref="FederationModels"/>). The model has a federation_id column.
+    /// An assertion's line <c>-- Checked per federation: …</c> says the same of what it checks: it reads only models built per
+    /// federation, and is run over the federations a build computes, before their rows are kept.
     /// </summary>
     public bool PerFederation => Header.Any(l => PerFederationMarker().IsMatch(l));
 
@@ -26,6 +28,6 @@ public sealed partial record SqlModel(string Name, string Layer, string Relative
     /// <summary>The comment lines the file begins with.</summary>
     private IEnumerable<string> Header => Sql.Split('\n').TakeWhile(l => l.TrimStart().StartsWith("--"));
 
-    [GeneratedRegex(@"^\s*--\s*Built per federation\b")]
+    [GeneratedRegex(@"^\s*--\s*(Built|Checked) per federation\b")]
     private static partial Regex PerFederationMarker();
 }

@@ -124,6 +124,39 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(e.Message, again.Message);
     }
 
+    [Fact]
+    public async Task An_assertion_checked_per_federation_that_fails_is_checked_again_by_the_next_build()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await Samples.IngestAllAsync(store);
+        var queries = CopyQueries("queries", keep: _ => true);
+        await File.WriteAllTextAsync(Path.Combine(queries, "assertions", "assert_no_granmo.sql"),
+            "-- Assertion: (a test's) Granmo has no ledger rows.\n-- Checked per federation: it reads a model built per federation.\n" +
+            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' group by federation_id");
+        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+
+        foreach (var build in new[] { "first", "second" })
+        {
+            var progress = new List<string>();
+            using var failed = await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(progress.Add));
+            // It failed on the rows of the federations this build computed: they are kept without their signatures, so that the
+            // next build computes and checks them again instead of keeping rows that failed.
+            var failure = Assert.Single(failed.AssertionFailures);
+            Assert.Equal("assert_no_granmo", failure.Name);
+            Assert.Equal("granmo", failure.Rows.Rows.Single()[0]);
+            Assert.Equal("Models built per federation: 4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)).",
+                Assert.Single(progress, p => p.StartsWith("Models built per federation", StringComparison.Ordinal)));
+            output.WriteLine($"{build} build: {failure.Name} failed");
+        }
+
+        // Without the assertion (its SQL is in every signature) every federation is computed again, and then kept.
+        File.Delete(Path.Combine(queries, "assertions", "assert_no_granmo.sql"));
+        using (var passed = await ModelBuild.RunAsync(store, options)) Assert.Empty(passed.AssertionFailures);
+        var reports = new List<string>();
+        using (await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add))) { }
+        Assert.Contains("Models built per federation: 0 federation(s) computed (0 federation-year(s)), 4 kept from the last build (4 federation-year(s)).", reports);
+    }
+
     private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
 
     private static Task WriteAsync(IBlobStore store, string container, string name, string text) =>
@@ -141,12 +174,15 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(dropped, summary.Accepted);
     }
 
-    /// <summary>A copy of the SQL project without the lines '-- Built per federation': every model is built over every federation's data.</summary>
+    /// <summary>A copy of the SQL project without the lines '-- Built per federation' and '-- Checked per federation': every model is built, and
+    /// every assertion checked, over every federation's data.</summary>
     private string QueriesBuiltWhole()
     {
         if (Directory.Exists(Path.Combine(_folder.Path, "queries-whole"))) return Path.Combine(_folder.Path, "queries-whole");
-        var queries = CopyQueries("queries-whole", keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal));
-        Assert.DoesNotContain(ModelProject.Load(queries).Models, m => m.PerFederation);
+        var queries = CopyQueries("queries-whole", keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal) &&
+                                                                 !line.StartsWith("-- Checked per federation", StringComparison.Ordinal));
+        var project = ModelProject.Load(queries);
+        Assert.DoesNotContain(project.Models.Concat(project.Assertions), m => m.PerFederation);
         return queries;
     }
 

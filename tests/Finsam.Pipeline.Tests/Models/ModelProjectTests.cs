@@ -72,6 +72,28 @@ public class ModelProjectTests
     }
 
     [Fact]
+    public void An_assertion_checked_per_federation_reads_curated_data_only_through_models_built_per_federation()
+    {
+        using var folder = new TempFolder();
+        const string perFederation = "-- Built per federation: a federation's rows come from its own data alone.\n";
+        const string checkedPerFederation = "-- Assertion: no row is lost.\n-- Checked per federation: it counts models built per federation.\n";
+        Project(folder,
+            ("staging/stg_a.sql", perFederation + "select federation as federation_id from src_ledger"),
+            ("marts/fct_all.sql", "select count(*) as n from stg_a"));
+
+        Directory.CreateDirectory(Path.Combine(folder.Path, "assertions"));
+        File.WriteAllText(Path.Combine(folder.Path, "assertions", "assert_a.sql"), checkedPerFederation + "select * from stg_a where federation_id is null");
+        var project = ModelProject.Load(folder.Path);
+        Assert.True(project.Assertions.Single().PerFederation);
+        Assert.Equal(["stg_a"], project.Assertions.Single().Dependencies);
+
+        File.WriteAllText(Path.Combine(folder.Path, "assertions", "assert_a.sql"), checkedPerFederation + "select * from fct_all where n < 0");
+        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("assertions/assert_a.sql is checked per federation, but it reads fct_all, which is built over every federation's data. " +
+                     "Build fct_all per federation too, or remove the line '-- Checked per federation' from assertions/assert_a.sql.", e.Message);
+    }
+
+    [Fact]
     public void The_real_project_has_a_quality_union_after_every_rule_and_kpi_last()
     {
         var project = ModelProject.Load(Path.Combine(RepoPaths.Root, "queries"));

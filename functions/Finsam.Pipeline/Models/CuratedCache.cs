@@ -29,6 +29,8 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     private const string CompactionVersion = "finsam-compaction-1";
     private const string CompactedFolder = "compacted";
     private const string SignatureFile = "signature.txt";
+    /// <summary>Beside the signature: the partitions (<see cref="Group.Listing"/>) the local file was made from.</summary>
+    private const string PartitionsFile = "partitions.txt";
     private const string DataFile = "data.parquet";
     private const string ReferenceIndexFile = ".reference-etags.json";
 
@@ -50,7 +52,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// <param name="Current">Federation files already in the local cache.</param>
     /// <param name="Downloaded">Federation files fetched already compacted from storage.</param>
     /// <param name="Compacted">Federation files compacted here from their monthly partitions.</param>
-    /// <param name="PartitionsRead">Monthly partition files fetched for that.</param>
+    /// <param name="PartitionsRead">Monthly partition files read for that: every one of a federation's, or only its changed months' where the rest of its file is kept.</param>
     /// <param name="Removed">Federation files dropped because their partitions are gone.</param>
     /// <param name="ReferenceFilesFetched">Reference files fetched because their ETag changed.</param>
     public sealed record SyncResult(int Current, int Downloaded, int Compacted, int PartitionsRead, int Removed, int ReferenceFilesFetched)
@@ -63,10 +65,15 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     /// <summary>The monthly partitions of one data set and federation, and the signature they give.</summary>
     private sealed record Group(string Dataset, string FederationFolder, IReadOnlyList<BlobInfo> Partitions)
     {
-        public string Signature { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            CompactionVersion + "\n" + string.Join('\n', Partitions.Select(p => $"{p.Name} {p.ETag}")))));
+        /// <summary>Each partition's name and ETag, a line each: what the compacted file is made from.</summary>
+        public string Listing { get; } = string.Join('\n', Partitions.Select(p => $"{p.Name} {p.ETag}"));
+
+        public string Signature => SignatureOf(Listing);
 
         public string StoredName => $"{StoredPrefix}{Dataset}/{FederationFolder}/{Signature}.parquet";
+
+        public static string SignatureOf(string listing) =>
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CompactionVersion + "\n" + listing)));
     }
 
     /// <summary>
@@ -107,8 +114,7 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         // One federation at a time, on the compaction database the build gives.
         foreach (var group in toCompact)
         {
-            await CompactAsync(group, db, progress, ct);
-            partitionsRead += group.Partitions.Count;
+            partitionsRead += await CompactAsync(group, db, progress, ct);
             compacted++;
             if (compacted % 20 == 0 || compacted == toCompact.Count) progress?.Report($"Cache: compacted {compacted} of {toCompact.Count} federation file(s).");
         }
@@ -161,42 +167,97 @@ public sealed class CuratedCache(IBlobStore store, string folder)
     }
 
     /// <summary>
-    /// Joins the group's monthly partitions into one file, and shares it in storage. Partitions are
-    /// read where they are on a local folder store, or fetched into a scratch folder first. The
-    /// local file is committed (data, then signature) only when complete.
+    /// Joins the group's monthly partitions into one file, and shares it in storage. Where the local file was made from most
+    /// of the same partitions (a federation's new or corrected month), it is kept but for the months whose partitions changed,
+    /// and only those months' partitions are read (<see cref="MonthsToRead"/>); otherwise every partition is read. Partitions are
+    /// read where they are on a local folder store, or fetched into a scratch folder first. The local file is committed (data,
+    /// then what it was made from) only when complete.
     /// </summary>
-    private async Task CompactAsync(Group group, DuckDbSession db, IProgress<string>? progress, CancellationToken ct)
+    private async Task<int> CompactAsync(Group group, DuckDbSession db, IProgress<string>? progress, CancellationToken ct)
     {
         // Partitions fetched keep their Hive path below the data set (federation=…/period=…/file) for DuckDB.
         var datasetScratch = Path.Combine(folder, "partitions", group.Dataset);
         var scratch = Path.Combine(datasetScratch, group.FederationFolder);
         try
         {
-            var files = store is ILocalFileStore local
-                ? group.Partitions.Select(p => (Partition: p, Path: local.LocalPath(Containers.Curated, p.Name))).ToList()
-                : await FetchAsync(group, datasetScratch, ct);
-            var temp = TempFile(group);
-            var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f.Path)}'"));
-            try
+            var months = MonthsToRead(group);
+            if (months is not null)
             {
-                db.Execute($"copy (select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, union_by_name = true)) " +
-                           $"to '{DuckDbSession.Quote(temp)}' (format parquet)");
+                try
+                {
+                    return await CompactAsync(group, months, db, datasetScratch, progress, ct);
+                }
+                catch (DuckDB.NET.Data.DuckDBException)
+                {
+                    // The local file cannot be read after all (or a changed month cannot): every partition is read below.
+                }
             }
-            catch (DuckDB.NET.Data.DuckDBException e) when (UnreadablePartition(files, db) is { } damaged)
-            {
-                throw new ModelException(
-                    $"The curated file {Containers.Curated}/{damaged.Name} cannot be read ({e.Message.Split('\n')[0]}). " +
-                    "Drop that month's export in landing again to rewrite it, or delete the file and ingest the month again; " +
-                    "the original is kept in raw/.", e);
-            }
-            var bytes = await File.ReadAllBytesAsync(temp, ct);
-            Commit(group, temp);
-            await ShareAsync(group, bytes, progress, ct);
+            return await CompactAsync(group, months: null, db, datasetScratch, progress, ct);
         }
         finally
         {
             if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         }
+    }
+
+    /// <summary>One compaction: of <paramref name="months"/>' partitions and the rest of the local file, or of every partition (null).</summary>
+    private async Task<int> CompactAsync(Group group, HashSet<string>? months, DuckDbSession db, string datasetScratch, IProgress<string>? progress, CancellationToken ct)
+    {
+        var partitions = months is null ? group.Partitions : [.. group.Partitions.Where(p => months.Contains(PeriodOf(p.Name)!))];
+        var files = store is ILocalFileStore local
+            ? partitions.Select(p => (Partition: p, Path: local.LocalPath(Containers.Curated, p.Name))).ToList()
+            : await FetchAsync(group, partitions, datasetScratch, ct);
+        var temp = TempFile(group);
+        var list = string.Join(", ", files.Select(f => $"'{DuckDbSession.Quote(f.Path)}'"));
+        var read = $"select * exclude (federation) from read_parquet([{list}], hive_partitioning = true, hive_types = {{'period': 'VARCHAR'}}, union_by_name = true)";
+        if (months is not null)
+        {
+            var kept = $"select * from read_parquet('{DuckDbSession.Quote(Path.Combine(GroupFolder(group), DataFile))}')" +
+                       (months.Count > 0 ? $" where period not in ({string.Join(", ", months.Order(StringComparer.Ordinal).Select(m => $"'{DuckDbSession.Quote(m)}'"))})" : "");
+            read = files.Count > 0 ? $"{kept} union all by name {read}" : kept;
+        }
+        try
+        {
+            db.Execute($"copy ({read}) to '{DuckDbSession.Quote(temp)}' (format parquet)");
+        }
+        catch (DuckDB.NET.Data.DuckDBException e) when (months is null && UnreadablePartition(files, db) is { } damaged)
+        {
+            throw new ModelException(
+                $"The curated file {Containers.Curated}/{damaged.Name} cannot be read ({e.Message.Split('\n')[0]}). " +
+                "Drop that month's export in landing again to rewrite it, or delete the file and ingest the month again; " +
+                "the original is kept in raw/.", e);
+        }
+        var bytes = await File.ReadAllBytesAsync(temp, ct);
+        Commit(group, temp);
+        await ShareAsync(group, bytes, progress, ct);
+        return files.Count;
+    }
+
+    /// <summary>
+    /// The months whose partitions were added, changed or removed since the local file was made, when the rest of it can be
+    /// kept: its record of what it was made from is whole (it gives the signature committed beside it), every partition is
+    /// named by its month, and the changed months are at most half. Null when every partition is to be read.
+    /// </summary>
+    private HashSet<string>? MonthsToRead(Group group)
+    {
+        var groupFolder = GroupFolder(group);
+        var (signature, listing) = (Path.Combine(groupFolder, SignatureFile), Path.Combine(groupFolder, PartitionsFile));
+        if (!File.Exists(signature) || !File.Exists(listing) || !File.Exists(Path.Combine(groupFolder, DataFile))) return null;
+        var made = File.ReadAllText(listing);
+        if (Group.SignatureOf(made) != File.ReadAllText(signature)) return null;
+        var before = made.Length == 0 ? [] : made.Split('\n').ToHashSet(StringComparer.Ordinal);
+        var now = group.Listing.Split('\n').ToHashSet(StringComparer.Ordinal);
+        var periods = before.Concat(now).Select(line => PeriodOf(line.Split(' ')[0])).ToList();
+        if (periods.Any(p => p is null)) return null;
+        var changed = before.Except(now).Concat(now.Except(before)).Select(line => PeriodOf(line.Split(' ')[0])!).ToHashSet(StringComparer.Ordinal);
+        return changed.Count * 2 <= periods.Distinct().Count() ? changed : null;
+    }
+
+    /// <summary>The month of a partition's name (data set/federation=…/period=YYYY-MM/file), or null for another name.</summary>
+    private static string? PeriodOf(string name)
+    {
+        var parts = name.Split('/');
+        return parts.Length == 4 && parts[2].StartsWith("period=", StringComparison.Ordinal) ? parts[2]["period=".Length..] : null;
     }
 
     /// <summary>
@@ -220,13 +281,13 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         return null;
     }
 
-    /// <summary>Downloads the group's partitions below <paramref name="datasetScratch"/>, replacing what an interrupted build left there.</summary>
-    private async Task<List<(BlobInfo Partition, string Path)>> FetchAsync(Group group, string datasetScratch, CancellationToken ct)
+    /// <summary>Downloads <paramref name="partitions"/> of the group below <paramref name="datasetScratch"/>, replacing what an interrupted build left there.</summary>
+    private async Task<List<(BlobInfo Partition, string Path)>> FetchAsync(Group group, IReadOnlyList<BlobInfo> partitions, string datasetScratch, CancellationToken ct)
     {
         var scratch = Path.Combine(datasetScratch, group.FederationFolder);
         if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
         var files = new ConcurrentBag<(BlobInfo, string)>();
-        await Parallel.ForEachAsync(group.Partitions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (partition, token) =>
         {
             var content = await store.ReadAsync(Containers.Curated, partition.Name, token);
             var local = Path.Combine(datasetScratch, partition.Name[(group.Dataset.Length + 1)..].Replace('/', Path.DirectorySeparatorChar));
@@ -244,10 +305,17 @@ public sealed class CuratedCache(IBlobStore store, string folder)
         return Path.Combine(GroupFolder(group), DataFile + ".tmp");
     }
 
+    /// <summary>
+    /// Moves the new file into place, then records what it was made from and its signature. The signature goes first and
+    /// comes last, so that a build stopped halfway leaves no signature, and a record that does not give the signature
+    /// committed is not trusted (<see cref="MonthsToRead"/>).
+    /// </summary>
     private void Commit(Group group, string temp)
     {
         var target = GroupFolder(group);
+        File.Delete(Path.Combine(target, SignatureFile));
         File.Move(temp, Path.Combine(target, DataFile), overwrite: true);
+        File.WriteAllText(Path.Combine(target, PartitionsFile), group.Listing);
         File.WriteAllText(Path.Combine(target, SignatureFile), group.Signature);
     }
 

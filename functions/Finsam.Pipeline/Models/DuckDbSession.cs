@@ -26,7 +26,6 @@ public sealed class DuckDbSession : IDisposable
             set autoinstall_known_extensions = false;
             set autoload_known_extensions = false;
             set preserve_insertion_order = false;
-            set parquet_metadata_cache = true;
             """);
     }
 

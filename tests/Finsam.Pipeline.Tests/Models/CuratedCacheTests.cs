@@ -78,8 +78,8 @@ public class CuratedCacheTests
         var after = await BuildAsync(store, host);
         var fresh = await BuildAsync(store, newHost);
 
-        // ekstrand's ledger compacted again from its two remaining months; granmo's opening balances gone.
-        Assert.Equal(new CuratedCache.SyncResult(12, 0, 1, 2, 1, 0), after.Sync);
+        // ekstrand's ledger compacted again: its local file without March, and no monthly file read; granmo's opening balances gone.
+        Assert.Equal(new CuratedCache.SyncResult(12, 0, 1, 0, 1, 0), after.Sync);
         Assert.Equal(before.Ledger.Where(l => l != before.Ledger.Single(x => x.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal))), after.Ledger);
         Assert.DoesNotContain(after.Ledger, l => l.StartsWith("ekstrand|2025-03|", StringComparison.Ordinal));
         var storedAfter = await StoredAsync(store);
@@ -89,6 +89,39 @@ public class CuratedCacheTests
         Assert.Equal(new CuratedCache.SyncResult(0, 13, 0, 0, 0, 5), fresh.Sync);
         Assert.Equal(after.Kpis, fresh.Kpis);
         Assert.Equal(after.Ledger, fresh.Ledger);
+    }
+
+    [Fact]
+    public async Task A_new_or_corrected_month_is_compacted_into_the_local_file_unless_its_record_is_not_whole()
+    {
+        using var storage = new TempFolder();
+        using var host = new TempFolder();
+        using var newHost = new TempFolder();
+        var store = await IngestedSamplesAsync(storage);
+        await BuildAsync(store, host);
+        // Ekstrand's February ledger written again (as a re-drop does): a new ETag, the same rows.
+        const string february = "ledger/federation=ekstrand/period=2025-02/data.parquet";
+        await Task.Delay(20);
+        await store.WriteAsync(Containers.Curated, february, (await store.ReadAsync(Containers.Curated, february)).Bytes, WriteCondition.Overwrite);
+
+        var after = await BuildAsync(store, host);
+
+        // February's file alone is read; the rest of ekstrand's ledger is kept from its local file.
+        Assert.Equal(new CuratedCache.SyncResult(13, 0, 1, 1, 0, 0), after.Sync);
+        // A new host that compacts every month itself gives the same rows.
+        var fresh = await BuildAsync(new CompactingStore(store), newHost);
+        Assert.Equal(new CuratedCache.SyncResult(0, 0, 14, 41, 0, 5), fresh.Sync);
+        Assert.Equal(fresh.Ledger, after.Ledger);
+        Assert.Equal(fresh.Kpis, after.Kpis);
+
+        // A record of what the local file was made from that does not give its signature is not trusted: every month is read.
+        var record = Path.Combine(host.Path, "cache", "compacted", "ledger", "federation=ekstrand", "partitions.txt");
+        await File.WriteAllTextAsync(record, string.Join('\n', (await File.ReadAllTextAsync(record)).Split('\n').Skip(1)));
+        await Task.Delay(20);
+        await store.WriteAsync(Containers.Curated, february, (await store.ReadAsync(Containers.Curated, february)).Bytes, WriteCondition.Overwrite);
+        var untrusted = await BuildAsync(store, host);
+        Assert.Equal(new CuratedCache.SyncResult(13, 0, 1, 3, 0, 0), untrusted.Sync);
+        Assert.Equal(fresh.Ledger, untrusted.Ledger);
     }
 
     [Fact]
@@ -170,6 +203,16 @@ public class CuratedCacheTests
 
         Assert.StartsWith($"The curated file curated/{damaged} cannot be read (", error.Message);
         Assert.EndsWith("Drop that month's export in landing again to rewrite it, or delete the file and ingest the month again; the original is kept in raw/.", error.Message);
+    }
+
+    /// <summary>A store whose compacted files are not listed: a new host compacts every month itself.</summary>
+    private sealed class CompactingStore(IBlobStore inner) : DelegatingBlobStore(inner)
+    {
+        public override async IAsyncEnumerable<BlobInfo> ListAsync(string container, string prefix = "", [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+        {
+            await foreach (var blob in base.ListAsync(container, prefix, ct))
+                if (!blob.Name.StartsWith(CuratedCache.StoredPrefix, StringComparison.Ordinal)) yield return blob;
+        }
     }
 
     /// <summary>A store whose writes and deletes are refused, like an identity with read access only.</summary>

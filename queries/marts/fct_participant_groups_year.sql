@@ -13,6 +13,17 @@
 with members as (
     select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
+-- Each level as a number, for counting persons: grouping by one integer instead of two texts halves the time of the
+-- largest step (every registration at each of its levels).
+scope_keys as (
+    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
+    from (select distinct scope, scope_id from members)
+),
+member_keys as (
+    select m.federation_id, m.year, k.scope_key
+    from members as m
+    join scope_keys as k on k.scope = m.scope and k.scope_id = m.scope_id
+),
 volumes as (
     select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
     from stg_volumes as v
@@ -36,27 +47,32 @@ registration_counts as (
 -- Each person once per level, year, gender and kind of intervention: counting these rows is cheaper than
 -- count(distinct).
 scope_persons as (
-    select distinct s.scope, s.scope_id, r.year, r.kon, r.insats_typ, r.anonym, r.person_id
+    select distinct s.scope_key, r.year, r.kon, r.insats_typ, r.anonym, r.person_id
     from int_registration_years as r
-    join members as s on s.federation_id = r.federation_id and s.year = r.year
+    join member_keys as s on s.federation_id = r.federation_id and s.year = r.year
 ),
-person_counts as (
+person_key_counts as (
     select
-        scope, scope_id, year, kon,
+        scope_key, year, kon,
         count(*) filter (where insats_typ = 'individ' and not anonym) as deltagare_med_personuppgifter,
         count(*) filter (where insats_typ = 'individ' and anonym) as deltagare_anonyma,
         count(*) filter (where insats_typ = 'struktur') as struktur_registrerade
     from scope_persons
-    group by scope, scope_id, year, kon
+    group by scope_key, year, kon
     union all
     -- A person registered as K in one registration and M in another counts once in T.
     select
-        scope, scope_id, year, 'T' as kon,
+        scope_key, year, 'T' as kon,
         count(distinct person_id) filter (where insats_typ = 'individ' and not anonym),
         count(distinct person_id) filter (where insats_typ = 'individ' and anonym),
         count(distinct person_id) filter (where insats_typ = 'struktur')
     from scope_persons
-    group by scope, scope_id, year
+    group by scope_key, year
+),
+person_counts as (
+    select k.scope, k.scope_id, c.* exclude (scope_key)
+    from person_key_counts as c
+    join scope_keys as k on k.scope_key = c.scope_key
 ),
 volume_counts as (
     select

@@ -22,29 +22,44 @@ with episodes as (
 members as (
     select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
 ),
--- Each person once per level and year, in the age group of the earliest start (the date first, so
+-- Each level as a number, for counting persons: grouping by one integer instead of two texts halves the time of the
+-- largest step (every registration at each of its levels).
+scope_keys as (
+    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
+    from (select distinct scope, scope_id from members)
+),
+member_keys as (
+    select m.federation_id, m.year, k.scope_key
+    from members as m
+    join scope_keys as k on k.scope = m.scope and k.scope_id = m.scope_id
+),
+-- Each person once per level and year, in the age group of the earliest start (the date first, then the group, so
 -- that a tie between equal dates is broken the same way every time).
-scope_persons as (
+scope_key_persons as (
     select
-        s.scope,
-        s.scope_id,
+        s.scope_key,
         e.year,
         e.person_id,
-        arg_min(e.age_group, strftime(e.startdatum, '%Y%m%d') || e.age_group) as age_group
+        arg_min(e.age_group, (e.startdatum, e.age_group)) as age_group
     from episodes as e
-    join members as s on s.federation_id = e.federation_id and s.year = e.year
-    group by s.scope, s.scope_id, e.year, e.person_id
+    join member_keys as s on s.federation_id = e.federation_id and s.year = e.year
+    group by s.scope_key, e.year, e.person_id
 ),
+-- The latest month of each level's federation-years with participants.
 scope_through_periods as (
     select s.scope, s.scope_id, e.year, max(e.through_period) as through_period
-    from episodes as e
+    from (select distinct federation_id, year, through_period from episodes) as e
     join members as s on s.federation_id = e.federation_id and s.year = e.year
     group by s.scope, s.scope_id, e.year
 ),
 group_counts as (
-    select scope, scope_id, year, age_group, count(*) as deltagare_unika
-    from scope_persons
-    group by scope, scope_id, year, age_group
+    select k.scope, k.scope_id, c.year, c.age_group, c.deltagare_unika
+    from (
+        select scope_key, year, age_group, count(*) as deltagare_unika
+        from scope_key_persons
+        group by scope_key, year, age_group
+    ) as c
+    join scope_keys as k on k.scope_key = c.scope_key
 ),
 every_group as (
     select t.scope, t.scope_id, t.year, t.through_period, g.age_group

@@ -397,7 +397,9 @@ public sealed class CuratedCache(IBlobStore store, string folder)
             var content = await store.ReadAsync(Containers.Reference, blob.Name, ct);
             Directory.CreateDirectory(Path.GetDirectoryName(local)!);
             await File.WriteAllBytesAsync(local, content.Bytes, ct);
-            index[blob.Name] = content.Info.ETag;
+            // The listed ETag, as the next build compares it: Azure lists an ETag without the quotes a read gives it, so an index of
+            // read ETags fetched every reference file again on every build there.
+            index[blob.Name] = blob.ETag;
             fetched++;
         }
         var gone = index.Keys.Where(k => !seen.Contains(k)).ToList();

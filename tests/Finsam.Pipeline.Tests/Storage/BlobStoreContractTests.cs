@@ -78,14 +78,22 @@ public abstract class BlobStoreContractTests(IStoreFactory factory)
     [Fact]
     public async Task Listing_is_by_prefix_in_name_order()
     {
-        foreach (var name in new[] { "b/2025-02/x", "a/2025-01/y", "a/2025-01/x", "ab/2025-01/z" })
+        foreach (var name in new[] { "b/2025-02/x", "a/2025-01/y", "a/2025-01/x", "ab/2025-01/z", "top" })
             await _store.WriteAsync(Containers.Landing, name, B(name), WriteCondition.Overwrite);
 
-        var all = await _store.ListAsync(Containers.Landing).Select(b => b.Name).ToListAsync();
+        var listed = await _store.ListAsync(Containers.Landing).ToListAsync();
         var underA = await _store.ListAsync(Containers.Landing, "a/").Select(b => b.Name).ToListAsync();
 
-        Assert.Equal(["a/2025-01/x", "a/2025-01/y", "ab/2025-01/z", "b/2025-02/x"], all);
+        Assert.Equal(["a/2025-01/x", "a/2025-01/y", "ab/2025-01/z", "b/2025-02/x", "top"], listed.Select(b => b.Name));
         Assert.Equal(["a/2025-01/x", "a/2025-01/y"], underA);
+        // A listed blob has the ETag (Azure lists it without the quotes its info gives) and length its own info gives, and a
+        // read on the condition of its listed ETag holds.
+        foreach (var blob in listed)
+        {
+            var info = await _store.GetInfoAsync(Containers.Landing, blob.Name);
+            Assert.Equal((info!.ETag.Trim('"'), info.Length), (blob.ETag.Trim('"'), blob.Length));
+            Assert.Equal(B(blob.Name), (await _store.ReadVersionAsync(Containers.Landing, blob.Name, blob.ETag)).Bytes);
+        }
         Assert.Empty(await _store.ListAsync(Containers.Quarantine).ToListAsync());
     }
 

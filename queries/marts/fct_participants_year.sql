@@ -66,17 +66,26 @@ scope_counts as (
     join members as s on s.federation_id = c.federation_id and s.year = c.year
     group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
 ),
+-- Each level as a number for the medians' groups: one integer instead of two texts.
+scope_keys as (
+    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
+    from (select distinct scope, scope_id from members)
+),
 scope_median_days as (
-    select
-        s.scope,
-        s.scope_id,
-        e.year,
-        coalesce(e.kon, 'T') as kon,
-        median(e.days_in_insats) as median_dagar
-    from episodes as e
-    join members as s on s.federation_id = e.federation_id and s.year = e.year
-    where e.is_ended
-    group by grouping sets ((s.scope, s.scope_id, e.year, e.kon), (s.scope, s.scope_id, e.year))
+    select k.scope, k.scope_id, m.year, m.kon, m.median_dagar
+    from (
+        select
+            s.scope_key,
+            e.year,
+            coalesce(e.kon, 'T') as kon,
+            median(e.days_in_insats) as median_dagar
+        from episodes as e
+        join members as m on m.federation_id = e.federation_id and m.year = e.year
+        join scope_keys as s on s.scope = m.scope and s.scope_id = m.scope_id
+        where e.is_ended
+        group by grouping sets ((s.scope_key, e.year, e.kon), (s.scope_key, e.year))
+    ) as m
+    join scope_keys as k on k.scope_key = m.scope_key
 )
 select
     c.scope,

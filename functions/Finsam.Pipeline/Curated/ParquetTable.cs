@@ -73,7 +73,9 @@ public sealed class ParquetTable<T>
         if (rows.Count < ParallelFromRows || Environment.ProcessorCount < 2 || !ParquetColumnJoin.Available)
             return await EncodeAsync(rows, Enumerable.Range(0, _columns.Count), ct);
         var parts = new byte[_columns.Count][];
-        await Parallel.ForEachAsync(Enumerable.Range(0, _columns.Count),
+        // The string columns, which take longest (their dictionaries), first: a short column then ends the encoding on each core
+        // rather than a long one keeping one core busy while the other has nothing left. Their order in the file is as declared.
+        await Parallel.ForEachAsync(Enumerable.Range(0, _columns.Count).OrderByDescending(c => _columns[c].Dictionary),
             new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = ct },
             async (column, token) => parts[column] = await EncodeAsync(rows, [column], token));
         return await ParquetColumnJoin.JoinAsync(parts, ct);

@@ -43,7 +43,7 @@ public static class ParticipantParser
         Task.WaitAll(chunks);
 
         var result = new ParsedParticipants();
-        var seenIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenIds = new Dictionary<string, int>(chunks.Sum(c => c.Result.Rows.Count), StringComparer.Ordinal);
         foreach (var (rows, chunkReport, masked) in chunks.Select(c => c.Result))
         {
             report.Merge(chunkReport);

@@ -35,11 +35,10 @@ public static class ParticipantParser
         {
             records.Add(record);
             if (records.Count < ChunkRows) continue;
-            var full = records;
-            chunks.Add(Task.Run(() => Check(full, period)));
+            chunks.Add(CheckOnPool(records, period));
             records = new List<DelimitedRecord>(ChunkRows);
         }
-        if (records.Count > 0) chunks.Add(Task.Run(() => Check(records, period)));
+        if (records.Count > 0) chunks.Add(CheckOnPool(records, period));
         Task.WaitAll(chunks);
 
         var result = new ParsedParticipants();
@@ -63,6 +62,9 @@ public static class ParticipantParser
         }
         return result;
     }
+
+    /// <summary>A chunk checked on the thread pool. A method of its own: a lambda in the reading loop that captured the chunk would be allocated for every record read.</summary>
+    private static Task<CheckedChunk> CheckOnPool(List<DelimitedRecord> records, Period period) => Task.Run(() => Check(records, period));
 
     private static CheckedChunk Check(List<DelimitedRecord> records, Period period)
     {
@@ -248,13 +250,16 @@ public static class ParticipantParser
             var raw = Get(column);
             if (raw.Length == 0) return null;
             var codes = raw.Split('|', StringSplitOptions.TrimEntries);
-            var invalid = codes.Where(c => Array.IndexOf(ParticipantCodes.Forsorjning, c) < 0).ToList();
-            if (invalid.Count == 0) return codes.Length == 1 ? codes[0] : raw.Contains(' ') ? string.Join('|', codes) : raw;
+            // Valid codes, the common case, are checked without allocating; the invalid ones are listed only for the message.
+            if (Array.TrueForAll(codes, IsSupportCode)) return codes.Length == 1 ? codes[0] : raw.Contains(' ') ? string.Join('|', codes) : raw;
+            var invalid = codes.Where(c => !IsSupportCode(c)).ToList();
             Error("code_invalid", column, raw,
                 $"Okänd försörjningskod '{string.Join("', '", invalid)}'; tillåtna är: {string.Join(", ", ParticipantCodes.Forsorjning)}.",
                 $"Unknown support code '{string.Join("', '", invalid)}'; allowed are: {string.Join(", ", ParticipantCodes.Forsorjning)}.");
             return null;
         }
+
+        private static bool IsSupportCode(string code) => Array.IndexOf(ParticipantCodes.Forsorjning, code) >= 0;
 
         private void CheckDates(DateOnly? start, DateOnly? end)
         {

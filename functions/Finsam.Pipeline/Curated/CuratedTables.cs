@@ -9,8 +9,15 @@ namespace Finsam.Pipeline.Curated;
 // Spark add them as columns when reading with hive partitioning. Every row points back to its
 // input file (source_sha256, source_line).
 
-/// <summary>A transaction with its voucher and the file it came from.</summary>
-public readonly record struct LedgerEntry(ParsedVoucher Voucher, ParsedTransaction Transaction, string Format, string Sha256);
+/// <summary>
+/// A transaction with its voucher and the file it came from. The transaction is read where it lies, row
+/// <paramref name="Row"/> of the array its voucher's rows are a slice of: each column of the ledger's Parquet reads every
+/// row, and an entry that points at its transaction is half the size of one that holds a copy.
+/// </summary>
+public readonly record struct LedgerEntry(ParsedVoucher Voucher, ParsedTransaction[] Rows, int Row, string Format, string Sha256)
+{
+    public ref readonly ParsedTransaction Transaction => ref Rows[Row];
+}
 
 /// <summary>An opening balance and the file it came from.</summary>
 public readonly record struct OpeningBalanceEntry(ParsedOpeningBalance Balance, string Sha256);

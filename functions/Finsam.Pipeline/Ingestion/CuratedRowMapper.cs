@@ -44,7 +44,8 @@ public static class CuratedRowMapper
             {
                 var v = _voucherOfRow[index];
                 var voucher = _vouchers[v];
-                return new LedgerEntry(voucher, voucher.Transactions[index - _firstRow[v]], _format, _sha256);
+                var rows = voucher.Transactions;
+                return new LedgerEntry(voucher, rows.Array!, rows.Offset + index - _firstRow[v], _format, _sha256);
             }
         }
 

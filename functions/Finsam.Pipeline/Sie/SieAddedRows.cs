@@ -33,7 +33,7 @@ internal sealed class SieAddedRows(ValidationReport report)
         _justAdded = null;
         if (_waiting.Count == 0) return false;
         var objects = Canonical(row.CostObjects);
-        var at = justAdded is { } last && Same(last, row, objects) ? _waiting.LastIndexOf(last) : _waiting.FindIndex(added => Same(added, row, objects));
+        var at = justAdded is { } last && Same(last, row, objects) ? _waiting.LastIndexOf(last) : IndexOfSame(row, objects);
         if (at < 0) return false;
         var original = _waiting[at];
         _waiting.RemoveAt(at);
@@ -58,6 +58,17 @@ internal sealed class SieAddedRows(ValidationReport report)
             "Raden räknas en gång. Gäller den första sådana raden i filen.",
             "An added row (#RTRANS) has no copy (#TRANS with the same account, object list and amount) in its voucher, as SIE 4 requires. " +
             "The row counts once. Said of the first such row in the file.");
+    }
+
+    /// <summary>
+    /// The first waiting added row that <paramref name="row"/> is a copy of, or -1. A loop rather than a lambda: a lambda that
+    /// captured the row would be allocated on every call of <see cref="IsCopy"/>, once for each #TRANS of the file.
+    /// </summary>
+    private int IndexOfSame(ParsedTransaction row, string rowObjects)
+    {
+        for (var i = 0; i < _waiting.Count; i++)
+            if (Same(_waiting[i], row, rowObjects)) return i;
+        return -1;
     }
 
     private static bool Same(ParsedTransaction added, ParsedTransaction row, string rowObjects) =>

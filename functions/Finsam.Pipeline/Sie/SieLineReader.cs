@@ -20,6 +20,7 @@ internal static class SieLineReader
         Func<ReadOnlyMemory<char>, bool> onLine, Func<ReadOnlyMemory<char>, long, bool> onTooLong)
     {
         var buffer = new char[BlockBytes + 1];
+        var decoder = SingleByteDecoder.For(encoding);
         var end = offset + length;
         for (var blockStart = offset; blockStart < end;)
         {
@@ -35,7 +36,7 @@ internal static class SieLineReader
                     var lineLength = next < 0 ? end - blockStart : next;
                     var keepLength = lineLength <= maxLine ? lineLength : Math.Min(lineLength, TextOverLimit.StartLength);
                     if (buffer.Length < keepLength) buffer = new char[keepLength];
-                    var line = buffer.AsMemory(0, encoding.GetChars(content, blockStart, keepLength, buffer, 0));
+                    var line = buffer.AsMemory(0, Decode(content.AsSpan(blockStart, keepLength), buffer, encoding, decoder));
                     if (!(lineLength <= maxLine ? onLine(line) : onTooLong(line, lineLength))) return;
                     blockStart += lineLength;
                     if (blockStart < end) blockStart += content[blockStart] == '\r' && blockStart + 1 < end && content[blockStart + 1] == '\n' ? 2 : 1;
@@ -45,7 +46,7 @@ internal static class SieLineReader
                 // A \r\n stays in one block, or the \n would count as a line of its own.
                 if (content[blockStart + lastBreak] == '\r' && blockStart + blockLength < end && content[blockStart + blockLength] == '\n') blockLength++;
             }
-            var text = buffer.AsMemory(0, encoding.GetChars(content, blockStart, blockLength, buffer, 0));
+            var text = buffer.AsMemory(0, Decode(content.AsSpan(blockStart, blockLength), buffer, encoding, decoder));
             for (var start = 0; start < text.Length;)
             {
                 var at = text.Span[start..].IndexOfAny('\r', '\n');
@@ -57,4 +58,8 @@ internal static class SieLineReader
             blockStart += blockLength;
         }
     }
+
+    /// <summary>Codepage 437 and Windows-1252 through a table (the encodings' own decoders go byte by byte); UTF-8 as it is.</summary>
+    private static int Decode(ReadOnlySpan<byte> bytes, char[] buffer, Encoding encoding, SingleByteDecoder? decoder) =>
+        decoder?.GetChars(bytes, buffer) ?? encoding.GetChars(bytes, buffer);
 }

@@ -111,7 +111,7 @@ internal sealed class SieParseState(Period period, ValidationReport report, Text
                 break;
             case "#RAR": ReadFiscalYear(n); break;
             case "#IB": ReadOpeningBalance(n); break;
-            case "#UB": TryAmount(_line[3], n, $"{label} saldo", out _); break; // årsnr konto saldo
+            case "#UB": TryAmount(_line[3], n, label, "saldo", out _); break; // årsnr konto saldo
             case "#RES": ReadResult(n); break;
             case "#VER": StartVoucher(n); break;
             case "#TRANS":
@@ -203,14 +203,14 @@ internal sealed class SieParseState(Period period, ValidationReport report, Text
     private void ReadOpeningBalance(int n)
     {
         // #IB årsnr konto saldo kvantitet
-        if (!TryAmount(_line[3], n, "#IB saldo", out var amount) || !TryAccount(_line[2], n, out var account)) return;
+        if (!TryAmount(_line[3], n, "#IB", "saldo", out var amount) || !TryAccount(_line[2], n, out var account)) return;
         if (_line[1] is "0") OpeningBalances.Add((n, account, amount));
     }
 
     private void ReadResult(int n)
     {
         // #RES årsnr konto saldo: the result accounts' balances; year -1 is the previous year.
-        if (TryAmount(_line[3], n, "#RES saldo", out var amount) && _line[1] is "-1") PreviousYearResult = (PreviousYearResult ?? 0m) + amount;
+        if (TryAmount(_line[3], n, "#RES", "saldo", out var amount) && _line[1] is "-1") PreviousYearResult = (PreviousYearResult ?? 0m) + amount;
     }
 
     private void StartVoucher(int n)
@@ -254,7 +254,7 @@ internal sealed class SieParseState(Period period, ValidationReport report, Text
                 "Objektlistan ska bestå av par: dimension och objekt.", "The object list must consist of pairs: dimension and object.");
             return null;
         }
-        if (!TryAmount(_line[3], n, $"{label} belopp", out var amount)) return null;
+        if (!TryAmount(_line[3], n, label, "belopp", out var amount)) return null;
         var date = _voucher!.Date;
         if (!_line[4].IsEmpty && !CompactDate.TryParseCompact(_line[4], out date))
         {
@@ -313,10 +313,11 @@ internal sealed class SieParseState(Period period, ValidationReport report, Text
         return false;
     }
 
-    private bool TryAmount(ReadOnlySpan<char> text, int n, string column, out decimal amount)
+    /// <param name="label">The record's label and <paramref name="field"/> the amount's name in it: the column of an error, made only for one.</param>
+    private bool TryAmount(ReadOnlySpan<char> text, int n, string label, string field, out decimal amount)
     {
         if (MoneyParser.TryParse(text, allowDecimalComma: false, out amount)) return true;
-        report.Error("amount_invalid", n, column, text.ToString(),
+        report.Error("amount_invalid", n, $"{label} {field}", text.ToString(),
             "Beloppet ska vara ett tal med högst 15 siffror före och högst två decimaler efter decimaltecknet, och punkt som decimaltecken, t.ex. -1234.50.",
             "The amount must be a number with at most 15 digits before and two decimals after the decimal separator, and a point as decimal separator, e.g. -1234.50.");
         return false;

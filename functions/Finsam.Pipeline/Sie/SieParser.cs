@@ -79,11 +79,12 @@ public sealed class SieParser
     }
 
     /// <summary>Whether the file has a #KSUMMA record (as exporters write the label: in capitals).</summary>
-    private static bool HasChecksum(byte[] content)
+    /// <remarks>Labels are read in any case: every "#K" and every "#k" is looked at (two vectorised searches; a file has few).</remarks>
+    private static bool HasChecksum(byte[] content) => HasChecksum(content, "#K"u8) || HasChecksum(content, "#k"u8);
+
+    private static bool HasChecksum(ReadOnlySpan<byte> rest, ReadOnlySpan<byte> start)
     {
-        // Labels are read in any case: look at every '#' (a vectorised search), not only for the capitals exporters write.
-        var rest = content.AsSpan();
-        for (var at = rest.IndexOf((byte)'#'); at >= 0; at = rest.IndexOf((byte)'#'))
+        for (var at = rest.IndexOf(start); at >= 0; at = rest.IndexOf(start))
         {
             if (rest.Length - at >= 7 && System.Text.Ascii.EqualsIgnoreCase(rest.Slice(at, 7), "#KSUMMA"u8)) return true;
             rest = rest[(at + 1)..];

@@ -45,8 +45,12 @@ public static class DelimitedText
     /// <paramref name="maxLine"/> characters is never held whole: it is given to <paramref name="onOverLimit"/> and read as a blank
     /// line. A record with a field longer than <paramref name="maxField"/> is given to it and left out. A quoted field that grows
     /// past twice that over several lines (a quote never closed) ends the reading, as nothing after it can be told apart.
+    /// <paramref name="shareRepeatedFields"/>: a field equal to one read before is the same string (CsvHelper looks each one
+    /// up as it is read); without, each field is a string of its own, and the reader is a third faster, for a caller that
+    /// shares what it keeps itself, away from the reading thread.
     /// </summary>
-    public static IEnumerable<DelimitedRecord> Read(DelimitedSource text, char delimiter, int maxLine, int maxField, Action<TextOverLimit>? onOverLimit)
+    public static IEnumerable<DelimitedRecord> Read(DelimitedSource text, char delimiter, int maxLine, int maxField, Action<TextOverLimit>? onOverLimit,
+        bool shareRepeatedFields = true)
     {
         var limited = maxField < int.MaxValue / 4;
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
@@ -57,7 +61,7 @@ public static class DelimitedText
             BadDataFound = null,
             DetectColumnCountChanges = false,
             TrimOptions = TrimOptions.None,
-            CacheFields = true,
+            CacheFields = shareRepeatedFields,
             // Counted as written, quotes included ("" is two), so a field within the limit never reaches it.
             MaxFieldSize = limited ? 2.0 * maxField + 2 : 0,
         };

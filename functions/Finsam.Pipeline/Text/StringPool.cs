@@ -17,4 +17,14 @@ public sealed class StringPool(int capacity = 50_000)
         if (_strings.Count < capacity) _strings[created] = created;
         return created;
     }
+
+    /// <summary>The shared string equal to <paramref name="value"/>: <paramref name="value"/> itself when it is the first.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(value))]
+    public string? Get(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return value;
+        if (_strings.TryGetValue(value, out var existing)) return existing;
+        if (_strings.Count < capacity) _strings[value] = value;
+        return value;
+    }
 }

@@ -65,6 +65,19 @@ public class MalformedInputTests
     }
 
     [Fact]
+    public void A_control_character_far_into_a_file_is_on_its_line_whatever_the_line_breaks_and_letters_before_it()
+    {
+        // The check looks first for the first byte worth a look (here the dash's 0xE2), then reads on from its line.
+        var rows = string.Concat(Enumerable.Range(0, 3000).Select(i => $"alfa-{i};individ;2025-01;K;4" + (i % 3 == 0 ? "\r\n" : i % 3 == 1 ? "\r" : "\n")));
+        var bytes = Csv.Utf8("insats_id;insats_typ;manad;kon;antal\r\n" + rows + "alfa-Å–é;individ;2025-01;K;1\r\n" + rows + "alfa-MT\u0007;individ;2025-01;K;4\n");
+
+        var file = FileValidator.Validate(bytes, new Period(2025, 1), null);
+
+        var error = Assert.Single(file.Report.Errors, e => e.Code == "control_character");
+        Assert.Equal((2 + 3000 + 1 + 3000, "insats_id", "alfa-MT\\x07"), (error.Line ?? 0, error.Column, error.Value));
+    }
+
+    [Fact]
     public void Invisible_direction_overrides_and_c1_controls_in_a_csv_file_are_errors_but_letters_are_not()
     {
         // "alfa-\u202ETM" shows as "alfa-MT" reversed in a report; U+0085 is a C1 control. Å, ä, ö, é and – stay letters.

@@ -11,6 +11,23 @@ public class SieParserTests
     private static ValidatedFile Validate(string body, string? expectedOrgNr = "222000-0018") =>
         FileValidator.Validate(Support.Sie.File(body), January, expectedOrgNr);
 
+
+    [Fact]
+    public void An_amount_that_cannot_be_read_is_an_error_naming_its_record_and_field()
+    {
+        var file = FileValidator.Validate(Support.Sie.File("""
+            #IB 0 1930 12,50
+            #UB 0 1930 x
+            #VER A 1 20250110 "Hyra" 20250110
+            {
+               #TRANS 6110 {} 10.001 20250110
+               #TRANS 1930 {} -10.00
+            }
+            """), January, "222000-0018");
+
+        Assert.Equal([("amount_invalid", "#IB saldo", "12,50"), ("amount_invalid", "#UB saldo", "x"), ("amount_invalid", "#TRANS belopp", "10.001")],
+            file.Report.Errors.Where(e => e.Code == "amount_invalid").Select(e => (e.Code, e.Column, e.Value)));
+    }
     [Theory]
     [InlineData("utf-8", "UTF-8")]
     [InlineData("utf-8-bom", "UTF-8")]

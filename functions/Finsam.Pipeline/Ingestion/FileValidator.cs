@@ -137,6 +137,11 @@ public static class FileValidator
             "It cannot be read without changing some of its text. Save it again as CSV UTF-8.");
     }
 
+    /// <summary>å ä ö Å Ä Ö é as codepage 437 writes them (searched for at once, vectorised).</summary>
+    private static readonly SearchValues<byte> Cp437Letters = SearchValues.Create([0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82]);
+    /// <summary>The same letters as Windows-1252 writes them (a SIE file in codepage 437 has none).</summary>
+    private static readonly SearchValues<byte> Latin1Letters = SearchValues.Create([0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9]);
+
     /// <summary>
     /// SIE 4 is codepage 437 (#FORMAT PC8), but a file may come in UTF-8 or in Windows-1252/ISO 8859-1 (an export setting, or
     /// a file edited and saved again): read as codepage 437 its letters would change (Före as F├╢re or F÷re). Such a file is
@@ -145,9 +150,6 @@ public static class FileValidator
     /// as that encoding writes them (in codepage 437 σ Σ ÷ ┼ ─ ╓ Θ) and none as codepage 437 writes them.
     /// Returns the encoding to read with and the bytes to read (without a BOM).
     /// </summary>
-    /// <summary>å ä ö Å Ä Ö é as codepage 437 writes them, and as Windows-1252 does (searched for at once, vectorised: a SIE file has none of the second).</summary>
-    private static readonly SearchValues<byte> Cp437Letters = SearchValues.Create([0x86, 0x84, 0x94, 0x8F, 0x8E, 0x99, 0x82]);
-    private static readonly SearchValues<byte> Latin1Letters = SearchValues.Create([0xE5, 0xE4, 0xF6, 0xC5, 0xC4, 0xD6, 0xE9]);
 
     private static (System.Text.Encoding Encoding, byte[] Bytes) SieEncoding(byte[] bytes, ValidationReport report)
     {

@@ -251,7 +251,9 @@ public static class ParticipantParser
             if (raw.Length == 0) return null;
             var codes = raw.Split('|', StringSplitOptions.TrimEntries);
             // Valid codes, the common case, are checked without allocating; the invalid ones are listed only for the message.
-            if (Array.TrueForAll(codes, IsSupportCode)) return codes.Length == 1 ? codes[0] : raw.Contains(' ') ? string.Join('|', codes) : raw;
+            // The codes as trimmed: the text as written where trimming took nothing from it (no space or tab around a code).
+            if (Array.TrueForAll(codes, IsSupportCode))
+                return codes.Length == 1 ? codes[0] : codes.Length - 1 + codes.Sum(c => c.Length) == raw.Length ? raw : string.Join('|', codes);
             var invalid = codes.Where(c => !IsSupportCode(c)).ToList();
             Error("code_invalid", column, raw,
                 $"Okänd försörjningskod '{string.Join("', '", invalid)}'; tillåtna är: {string.Join(", ", ParticipantCodes.Forsorjning)}.",

@@ -110,7 +110,9 @@ public sealed class SieParser
         {
             var end = i + 1 < starts.Count ? starts[i + 1] : content.Length;
             parts.Add((starts[i], end - starts[i], line));
-            line += content.AsSpan(starts[i], end - starts[i]).Count((byte)'\n');
+            // Lines end at \r\n, \n or a lone \r, as the line reader counts them (a part starts after a \n, so no \r\n is split).
+            var part = content.AsSpan(starts[i], end - starts[i]);
+            line += part.Count((byte)'\n') + part.Count((byte)'\r') - part.Count("\r\n"u8);
         }
         return parts;
     }

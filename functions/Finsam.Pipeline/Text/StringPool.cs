@@ -3,6 +3,7 @@ namespace Finsam.Pipeline.Text;
 /// <summary>
 /// Gives one shared string per distinct value (accounts, cost objects, repeated texts), looked up
 /// from a span without allocating. Large files repeat the same few values hundreds of thousands of times.
+/// Not thread-safe: one pool per thread (per chunk of a participant file, per part of a SIE file).
 /// </summary>
 public sealed class StringPool(int capacity = 50_000)
 {

@@ -11,22 +11,25 @@ public class SieParserTests
     private static ValidatedFile Validate(string body, string? expectedOrgNr = "222000-0018") =>
         FileValidator.Validate(Support.Sie.File(body), January, expectedOrgNr);
 
-
     [Fact]
-    public void An_amount_that_cannot_be_read_is_an_error_naming_its_record_and_field()
+    public void An_amount_that_cannot_be_read_is_an_error_naming_its_record_field_and_line()
     {
-        var file = FileValidator.Validate(Support.Sie.File("""
+        var file = Validate("""
             #IB 0 1930 12,50
             #UB 0 1930 x
+            #RES 0 3010 1,5
             #VER A 1 20250110 "Hyra" 20250110
             {
                #TRANS 6110 {} 10.001 20250110
+               #RTRANS 6110 {} 1e3 20250110
                #TRANS 1930 {} -10.00
             }
-            """), January, "222000-0018");
+            """);
 
-        Assert.Equal([("amount_invalid", "#IB saldo", "12,50"), ("amount_invalid", "#UB saldo", "x"), ("amount_invalid", "#TRANS belopp", "10.001")],
-            file.Report.Errors.Where(e => e.Code == "amount_invalid").Select(e => (e.Code, e.Column, e.Value)));
+        var first = Support.Sie.Header().Split('\n').Length + 1; // the line of #IB, after the header's
+        Assert.Equal([("#IB saldo", "12,50", first), ("#UB saldo", "x", first + 1), ("#RES saldo", "1,5", first + 2),
+                      ("#TRANS belopp", "10.001", first + 5), ("#RTRANS belopp", "1e3", first + 6)],
+            file.Report.Errors.Where(e => e.Code == "amount_invalid").Select(e => (e.Column, e.Value, e.Line)));
     }
     [Theory]
     [InlineData("utf-8", "UTF-8")]

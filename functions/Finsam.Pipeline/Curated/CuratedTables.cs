@@ -10,13 +10,20 @@ namespace Finsam.Pipeline.Curated;
 // input file (source_sha256, source_line).
 
 /// <summary>
-/// A transaction with its voucher and the file it came from. The transaction is read where it lies, row
-/// <paramref name="Row"/> of the array its voucher's rows are a slice of: each column of the ledger's Parquet reads every
-/// row, and an entry that points at its transaction is half the size of one that holds a copy.
+/// A transaction with its voucher and the file it came from. The transaction is read where it lies, a row of the array its
+/// voucher's rows are a slice of: each column of the ledger's Parquet reads every row, and an entry that points at its
+/// transaction is half the size of one that holds a copy. The array and the row stay inside: an entry gives its
+/// transaction, read-only.
 /// </summary>
-public readonly record struct LedgerEntry(ParsedVoucher Voucher, ParsedTransaction[] Rows, int Row, string Format, string Sha256)
+public readonly struct LedgerEntry(ParsedVoucher voucher, ParsedTransaction[] rows, int row, string format, string sha256)
 {
-    public ref readonly ParsedTransaction Transaction => ref Rows[Row];
+    private readonly ParsedTransaction[] _rows = rows;
+    private readonly int _row = row;
+
+    public ParsedVoucher Voucher { get; } = voucher;
+    public string Format { get; } = format;
+    public string Sha256 { get; } = sha256;
+    public ref readonly ParsedTransaction Transaction => ref _rows[_row];
 }
 
 /// <summary>An opening balance and the file it came from.</summary>

@@ -317,6 +317,34 @@ public class SieExportPatternTests
         Assert.True(file.IsValid, Issues(file));
     }
 
+    /// <summary>
+    /// A file over 2 MB with a checksum is read whole (its parts cannot each check it): the label is looked for at every "#K"
+    /// and "#k", so it is found in any case.
+    /// </summary>
+    [Theory]
+    [InlineData("#KSUMMA")]
+    [InlineData("#ksumma")]
+    [InlineData("#kSumma")]
+    public void A_large_file_with_a_checksum_in_any_case_is_read_whole_and_its_checksum_matches(string label)
+    {
+        var text = new System.Text.StringBuilder($"#FLAGGA 0\n{label}\n#FORMAT PC8\n#SIETYP 4\n#PROGRAM \"Test\" 1.0\n#ORGNR 222000-0018\n#RAR 0 20250101 20251231\n");
+        var crc = new Crc32();
+        crc.Append(SieParser.Codepage437.GetBytes("#FORMATPC8#SIETYP4#PROGRAMTest1.0#ORGNR222000-0018#RAR02025010120251231"));
+        for (var v = 1; v <= 40_000; v++)
+        {
+            text.Append($"#VER A {v} 20250115 \"Faktura\" 20250115\n{{\n   #TRANS 6110 {{}} {v}.00\n   #TRANS 1930 {{}} -{v}.00\n}}\n");
+            crc.Append(SieParser.Codepage437.GetBytes($"#VERA{v}20250115Faktura20250115#TRANS6110{v}.00#TRANS1930-{v}.00"));
+        }
+        text.Append($"{label} {crc.GetCurrentHashAsUInt32()}\n");
+        var bytes = SieParser.Codepage437.GetBytes(text.ToString());
+        Assert.True(bytes.Length > 2 << 20);
+
+        var file = FileValidator.Validate(bytes, January, "222000-0018");
+
+        Assert.True(file.IsValid, Issues(file));
+        Assert.Equal(80_000, file.Ledger!.TransactionCount);
+    }
+
     [Fact]
     public void A_file_cut_before_its_checksum_and_a_record_after_it_are_errors()
     {

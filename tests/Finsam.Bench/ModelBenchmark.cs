@@ -108,6 +108,8 @@ public static class ModelBenchmark
         // Under `dotnet Finsam.Bench.dll` the host needs the assembly; the apphost does not.
         if (Path.GetFileName(Environment.ProcessPath!).StartsWith("dotnet")) start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Finsam.Bench.dll"));
         foreach (var arg in new[] { "models-one", root, queries }) start.ArgumentList.Add(arg);
+        // DuckDB's memory limit for each build: FINSAM_BENCH_MEMORY_LIMIT, or the default (512MB).
+        if (Environment.GetEnvironmentVariable("FINSAM_BENCH_MEMORY_LIMIT") is { Length: > 0 } limit) start.ArgumentList.Add(limit);
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
@@ -136,11 +138,13 @@ public static class ModelBenchmark
     /// <summary>
     /// `sql-time [--build DIR QUERIES] SQL…`: each query timed in one DuckDB session, after a build of DIR's data with the SQL project
     /// QUERIES (its models and views to query), or in a session of its own; prints the seconds, the rows and the first row.
+    /// The build's DuckDB memory limit is FINSAM_BENCH_MEMORY_LIMIT (default 512MB); a query may set another.
     /// </summary>
     public static void SqlTime(string[] args)
     {
         var build = args.Length > 2 && args[0] == "--build"
-            ? ModelBuild.RunAsync(new LocalFolderBlobStore(Path.Combine(args[1], "storage")), new ModelOptions(args[2], Path.Combine(args[1], "work"))).GetAwaiter().GetResult()
+            ? ModelBuild.RunAsync(new LocalFolderBlobStore(Path.Combine(args[1], "storage")), new ModelOptions(args[2], Path.Combine(args[1], "work"))
+                { MemoryLimit = Environment.GetEnvironmentVariable("FINSAM_BENCH_MEMORY_LIMIT") ?? "512MB" }).GetAwaiter().GetResult()
             : null;
         using var own = build is null ? new DuckDbSession(new ModelOptions(Path.GetTempPath(), Path.Combine(Path.GetTempPath(), "finsam-sql-time"))) : null;
         var session = build?.Session ?? own!;

@@ -8,6 +8,7 @@
 -- registrations and volume counts are of the federation-years its figures include (dim_scope_members:
 -- deltagare and volym). Grain: one row per scope, scope_id, year and kon
 -- (scope, scope_id, year, kon).
+-- Built per year: a year's rows come from that year's rows of the models it reads.
 -- The levels whose figures include each federation-year (all of them unless an error withholds its participant
 -- figures).
 with members as (

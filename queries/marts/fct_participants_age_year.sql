@@ -6,6 +6,7 @@
 -- member that a suppressed group holds at least one person ('okand', registrations curated before the age was kept,
 -- only where there are any).
 -- Grain: one row per scope, scope_id, year and age group (scope, scope_id, year, age_group).
+-- Built per year: a year's rows come from that year's rows of the models it reads.
 with episodes as (
     select
         r.federation_id,

@@ -4,6 +4,7 @@
 -- followed up (anonymous ones are never registered out); the annual reports' groups of participants
 -- (with personal data, anonymous, by volume) are in fct_participant_groups_year.
 -- Grain: one row per scope, scope_id, year and kon (scope, scope_id, year, kon).
+-- Built per year: a year's rows come from that year's rows of the models it reads.
 -- Counts of registrations add up, so they are counted per federation and summed to each level; the
 -- median does not, so it is computed at each level from the episodes.
 with episodes as (

@@ -63,8 +63,8 @@ public static class GeneratedInputs
     /// <summary>A participant export for January 2025 with fictitious, Luhn-valid identity numbers.</summary>
     public static byte[] ParticipantCsv(int rows) => ParticipantCsv(rows, 2025);
 
-    /// <summary>The same, for January of <paramref name="year"/>.</summary>
-    public static byte[] ParticipantCsv(int rows, int year)
+    /// <summary>The same, for January of <paramref name="year"/>, the registrations' ids made of <paramref name="idPrefix"/> and a number from 0.</summary>
+    public static byte[] ParticipantCsv(int rows, int year, string idPrefix = "R")
     {
         var random = new Random(7);
         var sb = new StringBuilder("registrering_id;personnummer;anonym;kon;fodelsear;kommun;insats_id;insats_namn;insats_typ;startdatum;slutdatum;utbildning;forsorjning_fore;forsorjning_efter;avslutsorsak\n");
@@ -79,7 +79,7 @@ public static class GeneratedInputs
             var end = ended ? new DateOnly(year, 1, 1 + random.Next(31)) : (DateOnly?)null;
             if (end < start) end = start;
             sb.Append(CultureInfo.InvariantCulture,
-                $"R{i};{pnr};nej;{(i % 2 == 0 ? "K" : "M")};;{9901 + random.Next(12)};MT;Mottagningsteam;individ;{start:yyyy-MM-dd};{end:yyyy-MM-dd};gymnasium;forsorjningsstod|aktivitetsstod;{(ended ? "lon" : "")};{(ended ? exits[random.Next(exits.Length)] : "")}\n");
+                $"{idPrefix}{i};{pnr};nej;{(i % 2 == 0 ? "K" : "M")};;{9901 + random.Next(12)};MT;Mottagningsteam;individ;{start:yyyy-MM-dd};{end:yyyy-MM-dd};gymnasium;forsorjningsstod|aktivitetsstod;{(ended ? "lon" : "")};{(ended ? exits[random.Next(exits.Length)] : "")}\n");
         }
         return Encoding.UTF8.GetBytes(sb.ToString());
     }

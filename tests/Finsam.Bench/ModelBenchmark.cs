@@ -73,7 +73,9 @@ public static class ModelBenchmark
         var store = new LocalFolderBlobStore(storage);
         var participants = 350 * scale; // about as many as a federation of the generated data has active in a month
         store.WriteAsync(Containers.Landing, "f07/2026-01/huvudbok.se", GeneratedInputs.SieLedger(208 * scale, 2026), WriteCondition.Overwrite).GetAwaiter().GetResult();
-        store.WriteAsync(Containers.Landing, "f07/2026-01/deltagare.csv", GeneratedInputs.ParticipantCsv(participants, 2026), WriteCondition.Overwrite).GetAwaiter().GetResult();
+        // Registrations new to f07 (N0, N1 …; some started in 2025 and are reported late): the history's ids are R0, R1 …, and an export that
+        // listed those with other start dates would correct registrations of every year, which a month's export does not.
+        store.WriteAsync(Containers.Landing, "f07/2026-01/deltagare.csv", GeneratedInputs.ParticipantCsv(participants, 2026, idPrefix: "N"), WriteCondition.Overwrite).GetAwaiter().GetResult();
         var ingest = Stopwatch.StartNew();
         var summary = new Finsam.Pipeline.Ingestion.IngestionService(store, new Finsam.Pipeline.Privacy.Pseudonymizer(Enumerable.Range(0, 32).Select(i => (byte)i).ToArray()))
             .IngestAllAsync().GetAwaiter().GetResult();

@@ -15,9 +15,15 @@ namespace Finsam.Pipeline.Models;
 public sealed class FederationModels
 {
     /// <summary>Part of every signature: a change to how the rows are kept makes every kept row stale.</summary>
-    private const string Version = "finsam-by-federation-1";
+    private const string Version = "finsam-by-federation-2";
     /// <summary>The attached database's name in the session, and its table of signatures.</summary>
-    private const string Kept = "kept", Signatures = "finsam_signatures";
+    private const string Kept = KeptDatabase, Signatures = "finsam_signatures";
+    /// <summary>The kept rows' database in the session (the models built per year keep theirs there too, <see cref="YearModels"/>).</summary>
+    internal const string KeptDatabase = "kept";
+    /// <summary>The kept database's table of each federation's rows' hash by year, of the models a model built per year reads (<see cref="HashedByYear"/>).</summary>
+    internal const string YearHashes = "finsam_year_hashes";
+    /// <summary>A hash of a group of rows of the table aliased t, whatever their order: their hashes' sum and their count.</summary>
+    internal const string RowsHash = "cast(sum(hash(t)) as varchar) || '/' || count(*)";
     /// <summary>The model whose rows are the federation-years, for the build's report.</summary>
     private const string FederationYearsModel = "int_federation_years";
 
@@ -26,16 +32,20 @@ public sealed class FederationModels
     /// <summary>The models whose rows are kept: those a model over every federation reads. The others are views over every
     /// federation's data once the build is done, for the assertions and `finsam sql`.</summary>
     private readonly IReadOnlyList<SqlModel> _kept;
+    /// <summary>The tables of the kept database that are not the models kept here: the signatures, and what <see cref="YearModels"/> keeps.</summary>
+    private readonly IReadOnlyList<string> _otherTables;
     private readonly IReadOnlyDictionary<string, string> _signatures;
     /// <summary>Federations with kept rows and no curated data any more.</summary>
     private readonly IReadOnlyList<string> _gone;
 
-    private FederationModels(string file, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyDictionary<string, string> signatures,
-        IReadOnlySet<string> changed, IReadOnlyList<string> gone)
+    private FederationModels(string file, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyList<string> otherTables,
+        IReadOnlySet<string> hashedByYear, IReadOnlyDictionary<string, string> signatures, IReadOnlySet<string> changed, IReadOnlyList<string> gone)
     {
         _file = file;
         _models = models;
         _kept = kept;
+        _otherTables = otherTables;
+        HashedByYear = hashedByYear;
         _signatures = signatures;
         _gone = gone;
         Changed = changed;
@@ -43,6 +53,15 @@ public sealed class FederationModels
 
     /// <summary>The federations whose rows this build computes: new ones, and those whose data or models changed.</summary>
     public IReadOnlySet<string> Changed { get; }
+
+    /// <summary>
+    /// The kept models a model built per year reads: for each, every federation's rows of each year have a hash in <see cref="YearHashes"/>,
+    /// made when they were computed, so that a build knows which years of them changed without reading them.
+    /// </summary>
+    public IReadOnlySet<string> HashedByYear { get; }
+
+    /// <summary>Whether <see cref="Keep"/> wrote every federation's rows.</summary>
+    private bool _wroteEvery;
 
     /// <summary>
     /// Attaches the kept rows' database to <paramref name="db"/> (a new one where there is none, or where this DuckDB cannot
@@ -78,10 +97,13 @@ public sealed class FederationModels
         var models = project.Models.Where(m => m.PerFederation).ToList();
         var readElsewhere = project.Models.Where(m => !m.PerFederation).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
         var keep = models.Where(m => readElsewhere.Contains(m.Name)).ToList();
-        var common = CommonSignature(db, project, cache, models, keep);
+        var readPerYear = project.Models.Where(m => m.PerYear).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
+        var hashed = keep.Where(m => readPerYear.Contains(m.Name)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var common = CommonSignature(db, project, cache, models, keep) + string.Join(',', hashed.Order(StringComparer.Ordinal)) + "\n";
         var signatures = cache.FederationInputs.ToDictionary(f => f.Key, f => Hash(common + "\n" + f.Value), StringComparer.Ordinal);
         var changed = signatures.Where(f => kept.GetValueOrDefault(f.Key) != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        return new FederationModels(file, models, keep, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+        List<string> otherTables = [Signatures, YearHashes, YearModels.SignaturesTable, .. project.Models.Where(m => m.PerYear).Select(m => m.Name)];
+        return new FederationModels(file, models, keep, otherTables, hashed, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
     }
 
     /// <summary>Attaches the database and reads its signatures, federation by federation.</summary>
@@ -89,6 +111,7 @@ public sealed class FederationModels
     {
         db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
         db.Execute($"create table if not exists {Kept}.{Signatures} (federation_id varchar, signature varchar)");
+        db.Execute($"create table if not exists {Kept}.{YearHashes} (model varchar, federation_id varchar, year bigint, hash varchar)");
         return db.Query($"select federation_id, signature from {Kept}.{Signatures}").Rows
             .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
     }
@@ -120,7 +143,11 @@ public sealed class FederationModels
                 if (stale.Length > 0)
                     db.Execute($"delete from {Kept}.{model.Name} where federation_id in ({stale}); insert into {Kept}.{model.Name} by name select * from {model.Name}");
             }
-            var models = string.Join(", ", _kept.Select(m => Literal(m.Name)).Append(Literal(Signatures)));
+            if (all) db.Execute($"delete from {Kept}.{YearHashes}");
+            else if (stale.Length > 0) db.Execute($"delete from {Kept}.{YearHashes} where federation_id in ({stale})");
+            foreach (var model in HashedByYear.Order(StringComparer.Ordinal))
+                db.Execute($"insert into {Kept}.{YearHashes} select '{model}', federation_id, year, {RowsHash} from {model} as t group by federation_id, year");
+            var models = string.Join(", ", _kept.Select(m => m.Name).Concat(_otherTables).Select(Literal));
             foreach (var gone in db.Query($"select table_name from duckdb_tables() where database_name = '{Kept}' and table_name not in ({models})").Rows)
                 db.Execute($"drop table {Kept}.{gone[0]}"); // a model no longer built per federation
             db.Execute($"delete from {Kept}.{Signatures}");
@@ -141,18 +168,26 @@ public sealed class FederationModels
             }
             throw;
         }
-        // Read-only from here: what `finsam sql` or a later step does in this session cannot change the kept rows.
-        // A build that wrote every federation's rows writes them into the database file now; a tick's few rows stay in the
-        // write-ahead log, which the next attach reads (DuckDB checkpoints it by itself once it is large): checkpointing at detach
-        // rewrote the tables' changed row groups, 0.8 s of a national tick.
-        if (all) db.Execute($"checkpoint {Kept}");
-        db.Execute("pragma disable_checkpoint_on_shutdown");
-        db.Execute($"detach {Kept}; attach '{DuckDbSession.Quote(_file)}' as {Kept} (read_only)");
+        _wroteEvery = all;
         foreach (var model in _kept) db.Execute($"drop table {model.Name}; create view {model.Name} as select * from {Kept}.{model.Name}");
         var allYears = CountFederationYears(db);
         return $"Models built per federation: {Changed.Count} federation(s) computed ({computedYears} federation-year(s)), " +
                $"{_signatures.Count - Changed.Count} kept from the last build ({allYears - computedYears} federation-year(s))" +
                (_gone.Count > 0 ? $", {_gone.Count} removed (no curated data any more)." : ".");
+    }
+
+    /// <summary>
+    /// Once every model is built: the kept rows' database is read-only from here, so that what `finsam sql` or a later step does in this
+    /// session cannot change the kept rows.
+    /// </summary>
+    public void Seal(DuckDbSession db)
+    {
+        // A build that wrote every federation's rows writes them into the database file now; a tick's few rows stay in the
+        // write-ahead log, which the next attach reads (DuckDB checkpoints it by itself once it is large): checkpointing at detach
+        // rewrote the tables' changed row groups, 0.8 s of a national tick.
+        if (_wroteEvery) db.Execute($"checkpoint {Kept}");
+        db.Execute("pragma disable_checkpoint_on_shutdown");
+        db.Execute($"detach {Kept}; attach '{DuckDbSession.Quote(_file)}' as {Kept} (read_only)");
     }
 
     /// <summary>

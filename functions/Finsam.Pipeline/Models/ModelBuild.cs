@@ -35,7 +35,8 @@ public sealed class ModelBuild : IDisposable
     public IReadOnlyList<AssertionFailure> AssertionFailures { get; }
     public CuratedCache.SyncResult CacheSync { get; }
 
-    /// <summary>What the build computed and kept of the models built per federation (<see cref="FederationModels.Keep"/>), for the log; null without such models.</summary>
+    /// <summary>What the build computed and kept of the models built per federation (<see cref="FederationModels.Keep"/>) and per year
+    /// (<see cref="YearModels"/>), for the log; null without such models.</summary>
     public string? PerFederationSummary { get; }
 
     /// <summary>Builds; the work folder is this build's until it is disposed (<see cref="WorkFolderLock"/>).</summary>
@@ -110,9 +111,17 @@ public sealed class ModelBuild : IDisposable
             {
                 throw Failure("Reading the curated data failed", e, session);
             }
-            foreach (var model in project.Models.Except(perFederation)) Build(session, model, progress, ct);
+            var byYear = new YearModels(project, byFederation);
+            foreach (var model in project.Models.Except(perFederation))
+            {
+                if (model.PerYear) Build(session, model, progress, ct, byYear);
+                else Build(session, model, progress, ct);
+            }
+            if (byYear.Summary is { } years) progress?.Report(years);
+            byFederation.Seal(session);
             failures.AddRange(Check(session, project.Assertions.Where(a => !a.PerFederation)));
-            return new ModelBuild(project, session, failures, sync, kept, workLock);
+            var summary = string.Join(' ', new[] { kept, byYear.Summary }.OfType<string>());
+            return new ModelBuild(project, session, failures, sync, summary.Length > 0 ? summary : null, workLock);
         }
         catch
         {
@@ -138,11 +147,22 @@ public sealed class ModelBuild : IDisposable
         return written;
     }
 
-    private static void Build(DuckDbSession session, SqlModel model, IProgress<string>? progress, CancellationToken ct)
+    private static void Build(DuckDbSession session, SqlModel model, IProgress<string>? progress, CancellationToken ct, YearModels? byYear = null)
     {
         ct.ThrowIfCancellationRequested();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
+        if (byYear is null) Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
+        else
+        {
+            try
+            {
+                byYear.Build(session, model);
+            }
+            catch (Exception e) when (e is not ModelException)
+            {
+                throw Failure(model.RelativePath, e, session);
+            }
+        }
         progress?.Report($"built {model.Layer}/{model.Name} in {started.Elapsed.TotalSeconds:F1} s");
     }
 

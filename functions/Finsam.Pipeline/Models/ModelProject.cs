@@ -62,7 +62,7 @@ public sealed partial class ModelProject
             Dependencies = Identifiers(m.Sql).Where(n => names.Contains(n) && n != m.Name).ToList(),
             Inputs = InputsOf(m.Sql).Where(n => !names.Contains(n)).ToList(),
         }).ToList();
-        var sorted = CheckPerFederation(WithReadsCurated(Sort(withDependencies)));
+        var sorted = CheckPerFederation(CheckPerYear(WithReadsCurated(Sort(withDependencies))));
         var readsCurated = sorted.Where(m => m.ReadsCurated).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var assertions = Read(root, "assertions").Select(a =>
         {
@@ -111,6 +111,23 @@ public sealed partial class ModelProject
             if (wrong is not null)
                 throw new ModelException($"{model.RelativePath} {what} per federation, but it reads {wrong}, which is built over every federation's data. " +
                                          $"Build {wrong} per federation too, or remove the line '{marker}' from {model.RelativePath}.");
+        }
+        return models;
+    }
+
+    /// <summary>
+    /// A model built per year reads models alone (each with a year column, checked when it is built): a year's rows of a curated
+    /// input or a reference file are not what a build compares to know whether the year changed.
+    /// </summary>
+    private static List<SqlModel> CheckPerYear(List<SqlModel> models)
+    {
+        foreach (var model in models.Where(m => m.PerYear))
+        {
+            if (model.PerFederation)
+                throw new ModelException($"{model.RelativePath} is built both per federation and per year: keep one of the lines '-- Built per federation' and '-- Built per year'.");
+            if (model.Inputs.Count > 0)
+                throw new ModelException($"{model.RelativePath} is built per year, but it reads {model.Inputs[0]} directly: a model built per year reads only models " +
+                                         "(with a year column). Read it through a model, or remove the line '-- Built per year'.");
         }
         return models;
     }

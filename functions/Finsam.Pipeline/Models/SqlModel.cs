@@ -22,6 +22,13 @@ public sealed partial record SqlModel(string Name, string Layer, string Relative
     /// </summary>
     public bool PerFederation => Header.Any(l => PerFederationMarker().IsMatch(l));
 
+    /// <summary>
+    /// Declared in the model's header by a comment line <c>-- Built per year: …</c>: each year's rows come from that year's rows of
+    /// the models it reads (each has a year column), so a build computes a year again only where what it reads of that year
+    /// changed, and keeps the other years' rows (<see cref="YearModels"/>). The model has a year column.
+    /// </summary>
+    public bool PerYear => Header.Any(l => PerYearMarker().IsMatch(l));
+
     /// <summary>The first comment lines: what the model is and its grain.</summary>
     public string Description => string.Join(' ', Header.Select(l => l.Trim().TrimStart('-').Trim()));
 
@@ -30,4 +37,7 @@ public sealed partial record SqlModel(string Name, string Layer, string Relative
 
     [GeneratedRegex(@"^\s*--\s*(Built|Checked) per federation\b")]
     private static partial Regex PerFederationMarker();
+
+    [GeneratedRegex(@"^\s*--\s*Built per year\b")]
+    private static partial Regex PerYearMarker();
 }

@@ -32,45 +32,65 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
 
         // Months 1–10 of every federation: the first build computes all five (one year each).
         await DropAsync(store, landing.Where(f => Month(f.Key) <= 10));
-        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
         // Norräng delivers November: only Norräng is computed again.
         await DropAsync(store, landing.Where(f => f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
-        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 4 kept from the last build (4 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 4 kept from the last build (4 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
         // Nothing changed: nothing is computed.
-        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (5 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (5 federation-year(s)). " +
+                     "Models built per year: 0 year(s) computed, 1 kept from the last build.", await BuildAndCompareAsync(store));
 
         // The rest of the year.
         await DropAsync(store, landing.Where(f => Month(f.Key) >= 11 && !f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
-        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
-        // Norräng corrects October: a registration that ended in October is ongoing in it.
+        // Norräng's participants of January 2026, those still in an intervention after December: Norräng is computed again, and of the
+        // models built per year only 2026, as Norräng's rows of 2025 are what they were.
+        const string december = "norrang/2025-12/deltagare.csv";
+        var january = string.Join('\n', landing[december].Split('\n').Where((l, i) => i == 0 || l.Split(';') is { Length: > 10 } c && c[10].Length == 0)) + "\n";
+        await DropAsync(store, [new("norrang/2026-01/deltagare.csv", january)]);
+        Assert.Equal("1 federation(s) computed (2 federation-year(s)), 4 kept from the last build (4 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2026), 1 kept from the last build.", await BuildAndCompareAsync(store));
+
+        // Norräng corrects October: a registration that ended in October is ongoing in it, and so, with no end, in 2026 too: both years
+        // are computed again.
         const string october = "norrang/2025-10/deltagare.csv";
         var line = landing[october].Split('\n').First(l => l.Split(';') is { Length: > 10 } c && c[10].StartsWith("2025-10-", StringComparison.Ordinal));
         var cells = line.Split(';');
         var ongoing = string.Join(';', cells.Take(10).Append("").Append(cells[11]).Append(cells[12]).Append("").Append(""));
         await DropAsync(store, [new(october, landing[october].Replace(line, ongoing))]);
-        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 4 kept from the last build (4 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("1 federation(s) computed (2 federation-year(s)), 4 kept from the last build (4 federation-year(s)). " +
+                     "Models built per year: 2 year(s) computed (2025, 2026), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
         // Population is read only by models over every federation: nothing per federation is computed, the coverage changes.
         var population = files.Single(f => f.Name == "population.csv").Text;
         await WriteAsync(store, Containers.Reference, "population.csv", population.Replace(";2025;", ";2025;1", StringComparison.Ordinal));
-        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (5 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 5 kept from the last build (6 federation-year(s)). " +
+                     "Models built per year: 0 year(s) computed, 2 kept from the last build.", await BuildAndCompareAsync(store));
 
-        // The account mapping is read per federation: every federation is computed again.
+        // The account mapping is read per federation: every federation is computed again. The registrations are what they were, but
+        // an account no rule maps withholds 2025's finance figures, which dim_scope_members (read by the models built per year) says:
+        // 2025 is computed again, 2026 kept.
         var mapping = files.Single(f => f.Name == "account_mapping.csv").Text;
         await WriteAsync(store, Containers.Reference, "account_mapping.csv", string.Join('\n', mapping.Split('\n').Where((l, i) => i != 1)));
-        Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("5 federation(s) computed (6 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2025), 1 kept from the last build.", await BuildAndCompareAsync(store));
 
         // Sydvik's curated data is gone: its rows go with it.
         await foreach (var blob in store.ListAsync(Containers.Curated, ""))
             if (blob.Name.Contains("federation=sydvik/", StringComparison.Ordinal)) await store.DeleteAsync(Containers.Curated, blob.Name);
-        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 4 kept from the last build (4 federation-year(s)), 1 removed (no curated data any more).", await BuildAndCompareAsync(store));
+        Assert.Equal("0 federation(s) computed (0 federation-year(s)), 4 kept from the last build (5 federation-year(s)), 1 removed (no curated data any more). " +
+                     "Models built per year: 1 year(s) computed (2025), 1 kept from the last build.", await BuildAndCompareAsync(store));
 
-        // The kept rows are damaged: every federation is computed again.
+        // The kept rows are damaged: every federation and every year is computed again.
         await File.WriteAllTextAsync(Path.Combine(_folder.Path, "work", "by-federation", "models.duckdb"), "not a database");
-        Assert.Equal("4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)).", await BuildAndCompareAsync(store));
+        Assert.Equal("4 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 2 year(s) computed (2025, 2026), 0 kept from the last build.", await BuildAndCompareAsync(store));
     }
 
     [Fact]
@@ -125,6 +145,36 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_model_built_per_year_that_gives_another_years_rows_or_reads_a_model_without_years_is_refused()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await Samples.IngestAllAsync(store);
+        var queries = CopyQueries("queries", keep: _ => true);
+        const string perYear = "-- Mart: (a test's) registrations per year.\n-- Built per year: a year's rows come from that year's rows of the models it reads.\n";
+        var mart = Path.Combine(queries, "marts", "fct_test_years.sql");
+        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+
+        await File.WriteAllTextAsync(mart, perYear + "select year + 1 as year, count(*) as registrations from int_registration_years group by year");
+        var e = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
+        Assert.Equal("marts/fct_test_years.sql is built per year, but, computed over the rows of 2025, it gave a row of year 2026: " +
+                     "a year's rows must come from that year's rows alone.", e.Message);
+
+        await File.WriteAllTextAsync(mart, perYear + "select r.year, count(*) as registrations from int_registration_years as r cross join stg_federations group by r.year");
+        e = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
+        Assert.Equal("marts/fct_test_years.sql is built per year, but it reads stg_federations, which has no year column of whole numbers: " +
+                     "a year's rows are found by it. Remove the line '-- Built per year' from marts/fct_test_years.sql.", e.Message);
+
+        // Right, it is built, and the next build keeps its year.
+        await File.WriteAllTextAsync(mart, perYear + "select year, count(*) as registrations from int_registration_years group by year");
+        using (var built = await ModelBuild.RunAsync(store, options))
+            Assert.Equal(Convert.ToInt64(built.Session.Query("select count(*) from int_registration_years").Rows[0][0]),
+                Convert.ToInt64(built.Session.Query("select cast(sum(registrations) as bigint) from fct_test_years").Rows[0][0]));
+        var reports = new List<string>();
+        using (await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add))) { }
+        Assert.Contains("Models built per year: 0 year(s) computed, 1 kept from the last build.", reports);
+    }
+
+    [Fact]
     public async Task An_assertion_checked_per_federation_that_fails_is_checked_again_by_the_next_build()
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
@@ -174,15 +224,16 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal(dropped, summary.Accepted);
     }
 
-    /// <summary>A copy of the SQL project without the lines '-- Built per federation' and '-- Checked per federation': every model is built, and
+    /// <summary>A copy of the SQL project without the lines '-- Built per federation', '-- Built per year' and '-- Checked per federation': every model is built, and
     /// every assertion checked, over every federation's data.</summary>
     private string QueriesBuiltWhole()
     {
         if (Directory.Exists(Path.Combine(_folder.Path, "queries-whole"))) return Path.Combine(_folder.Path, "queries-whole");
         var queries = CopyQueries("queries-whole", keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal) &&
+                                                                 !line.StartsWith("-- Built per year", StringComparison.Ordinal) &&
                                                                  !line.StartsWith("-- Checked per federation", StringComparison.Ordinal));
         var project = ModelProject.Load(queries);
-        Assert.DoesNotContain(project.Models.Concat(project.Assertions), m => m.PerFederation);
+        Assert.DoesNotContain(project.Models.Concat(project.Assertions), m => m.PerFederation || m.PerYear);
         return queries;
     }
 
@@ -216,7 +267,9 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         foreach (var model in full.Project.Models)
             Assert.True(Rows(full, model.Name) == Rows(incremental, model.Name), $"{model.RelativePath}: the incremental build's rows differ from the full build's.");
 
-        var report = reports.Single(r => r.StartsWith("Models built per federation: ", StringComparison.Ordinal));
+        var report = reports.Single(r => r.StartsWith("Models built per federation: ", StringComparison.Ordinal)) + " " +
+                     reports.Single(r => r.StartsWith("Models built per year: ", StringComparison.Ordinal));
+        Assert.Equal(report, incremental.PerFederationSummary);
         output.WriteLine(report);
         return report["Models built per federation: ".Length..];
     }

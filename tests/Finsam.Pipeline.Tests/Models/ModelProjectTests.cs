@@ -94,6 +94,27 @@ public class ModelProjectTests
     }
 
     [Fact]
+    public void A_model_built_per_year_reads_only_models_and_is_not_built_per_federation_too()
+    {
+        using var folder = new TempFolder();
+        const string perYear = "-- Mart: counts per year.\n-- Built per year: a year's rows come from that year's rows of the models it reads.\n";
+        var project = Project(folder,
+            ("staging/stg_a.sql", "select federation as federation_id, 2025 as year from src_ledger"),
+            ("marts/fct_year.sql", perYear + "select year, count(*) as n from stg_a group by year"));
+        Assert.Equal([false, true], project.Models.Select(m => m.PerYear));
+
+        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"), perYear + "select year, count(*) as n from src_ledger group by year");
+        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("marts/fct_year.sql is built per year, but it reads src_ledger directly: a model built per year reads only models (with a year column). " +
+                     "Read it through a model, or remove the line '-- Built per year'.", e.Message);
+
+        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"),
+            "-- Built per federation: a federation's rows come from its own data alone.\n" + perYear + "select federation_id, year from stg_a");
+        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("marts/fct_year.sql is built both per federation and per year: keep one of the lines '-- Built per federation' and '-- Built per year'.", e.Message);
+    }
+
+    [Fact]
     public void The_real_project_has_a_quality_union_after_every_rule_and_kpi_last()
     {
         var project = ModelProject.Load(Path.Combine(RepoPaths.Root, "queries"));

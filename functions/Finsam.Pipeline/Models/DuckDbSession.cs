@@ -39,6 +39,29 @@ public sealed class DuckDbSession : IDisposable
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Runs <paramref name="work"/> in one transaction: committed whole, or rolled back, the first error thrown again.</summary>
+    public void InTransaction(Action work)
+    {
+        Execute("begin transaction");
+        try
+        {
+            work();
+            Execute("commit");
+        }
+        catch
+        {
+            try
+            {
+                Execute("rollback");
+            }
+            catch (DuckDBException)
+            {
+                // A commit that failed has ended the transaction already; the first error is the one to report.
+            }
+            throw;
+        }
+    }
+
     public QueryResult Query(string sql)
     {
         using var command = _connection.CreateCommand();

@@ -22,8 +22,11 @@ public sealed class FederationModels
     internal const string KeptDatabase = "kept";
     /// <summary>The kept database's table of each federation's rows' hash by year, of the models a model built per year reads (<see cref="HashedByYear"/>).</summary>
     internal const string YearHashes = "finsam_year_hashes";
-    /// <summary>A hash of a group of rows of the table aliased t, whatever their order: their hashes' sum and their count.</summary>
-    internal const string RowsHash = "cast(sum(hash(t)) as varchar) || '/' || count(*)";
+    /// <summary>A hash of a group of rows of the table aliased <see cref="RowAlias"/>, whatever their order: their hashes' sum and their count.</summary>
+    internal const string RowsHash = $"cast(sum(hash({RowAlias})) as varchar) || '/' || count(*)", RowAlias = "finsam_row";
+    /// <summary>The signature kept for a federation whose rows failed an assertion checked per federation: never a signature computed, so
+    /// they are computed again, and the federation is still known (gone when its data is).</summary>
+    private const string Unchecked = "unchecked";
     /// <summary>The model whose rows are the federation-years, for the build's report.</summary>
     private const string FederationYearsModel = "int_federation_years";
 
@@ -32,19 +35,19 @@ public sealed class FederationModels
     /// <summary>The models whose rows are kept: those a model over every federation reads. The others are views over every
     /// federation's data once the build is done, for the assertions and `finsam sql`.</summary>
     private readonly IReadOnlyList<SqlModel> _kept;
-    /// <summary>The tables of the kept database that are not the models kept here: the signatures, and what <see cref="YearModels"/> keeps.</summary>
-    private readonly IReadOnlyList<string> _otherTables;
+    /// <summary>The models built per year, whose rows <see cref="YearModels"/> keeps in the same database.</summary>
+    private readonly IReadOnlyList<string> _perYear;
     private readonly IReadOnlyDictionary<string, string> _signatures;
     /// <summary>Federations with kept rows and no curated data any more.</summary>
     private readonly IReadOnlyList<string> _gone;
 
-    private FederationModels(string file, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyList<string> otherTables,
+    private FederationModels(string file, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept, IReadOnlyList<string> perYear,
         IReadOnlySet<string> hashedByYear, IReadOnlyDictionary<string, string> signatures, IReadOnlySet<string> changed, IReadOnlyList<string> gone)
     {
         _file = file;
         _models = models;
         _kept = kept;
-        _otherTables = otherTables;
+        _perYear = perYear;
         HashedByYear = hashedByYear;
         _signatures = signatures;
         _gone = gone;
@@ -102,8 +105,8 @@ public sealed class FederationModels
         var common = CommonSignature(db, project, cache, models, keep) + string.Join(',', hashed.Order(StringComparer.Ordinal)) + "\n";
         var signatures = cache.FederationInputs.ToDictionary(f => f.Key, f => Hash(common + "\n" + f.Value), StringComparer.Ordinal);
         var changed = signatures.Where(f => kept.GetValueOrDefault(f.Key) != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        List<string> otherTables = [Signatures, YearHashes, YearModels.SignaturesTable, .. project.Models.Where(m => m.PerYear).Select(m => m.Name)];
-        return new FederationModels(file, models, keep, otherTables, hashed, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+        var perYear = project.Models.Where(m => m.PerYear).Select(m => m.Name).ToList();
+        return new FederationModels(file, models, keep, perYear, hashed, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
     }
 
     /// <summary>Attaches the database and reads its signatures, federation by federation.</summary>
@@ -112,6 +115,7 @@ public sealed class FederationModels
         db.Execute($"attach '{DuckDbSession.Quote(file)}' as {Kept}");
         db.Execute($"create table if not exists {Kept}.{Signatures} (federation_id varchar, signature varchar)");
         db.Execute($"create table if not exists {Kept}.{YearHashes} (model varchar, federation_id varchar, year bigint, hash varchar)");
+        db.Execute($"create table if not exists {Kept}.{YearModels.SignaturesTable} (model varchar, year bigint, signature varchar)");
         return db.Query($"select federation_id, signature from {Kept}.{Signatures}").Rows
             .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
     }
@@ -129,8 +133,7 @@ public sealed class FederationModels
         var computedYears = CountFederationYears(db);
         var all = Changed.Count == _signatures.Count;
         var stale = string.Join(", ", Changed.Concat(_gone).Select(Literal));
-        db.Execute("begin transaction");
-        try
+        db.InTransaction(() =>
         {
             foreach (var model in _models) Check(db, model);
             foreach (var model in _kept)
@@ -146,28 +149,18 @@ public sealed class FederationModels
             if (all) db.Execute($"delete from {Kept}.{YearHashes}");
             else if (stale.Length > 0) db.Execute($"delete from {Kept}.{YearHashes} where federation_id in ({stale})");
             foreach (var model in HashedByYear.Order(StringComparer.Ordinal))
-                db.Execute($"insert into {Kept}.{YearHashes} select '{model}', federation_id, year, {RowsHash} from {model} as t group by federation_id, year");
-            var models = string.Join(", ", _kept.Select(m => m.Name).Concat(_otherTables).Select(Literal));
-            foreach (var gone in db.Query($"select table_name from duckdb_tables() where database_name = '{Kept}' and table_name not in ({models})").Rows)
-                db.Execute($"drop table {Kept}.{gone[0]}"); // a model no longer built per federation
+                db.Execute($"insert into {Kept}.{YearHashes} select {Literal(model)}, federation_id, year, {RowsHash} from {model} as {RowAlias} group by federation_id, year");
+            // A model no longer built per federation or per year: its kept rows go, and so do its years' signatures.
+            var tables = string.Join(", ", _kept.Select(m => m.Name).Concat(_perYear).Concat([Signatures, YearHashes, YearModels.SignaturesTable]).Select(Literal));
+            foreach (var gone in db.Query($"select table_name from duckdb_tables() where database_name = '{Kept}' and table_name not in ({tables})").Rows)
+                db.Execute($"drop table {Kept}.{gone[0]}");
+            db.Execute($"delete from {Kept}.{YearModels.SignaturesTable} where model not in ({string.Join(", ", _perYear.Select(Literal).Append("''"))})");
             db.Execute($"delete from {Kept}.{Signatures}");
-            var signatures = _signatures.Where(s => passed || !Changed.Contains(s.Key)).ToList();
+            // A federation whose rows failed an assertion is kept as unchecked: computed and checked again by the next build.
+            var signatures = _signatures.Select(s => passed || !Changed.Contains(s.Key) ? s : new KeyValuePair<string, string>(s.Key, Unchecked)).ToList();
             if (signatures.Count > 0)
                 db.Execute($"insert into {Kept}.{Signatures} values {string.Join(", ", signatures.Select(s => $"({Literal(s.Key)}, {Literal(s.Value)})"))}");
-            db.Execute("commit");
-        }
-        catch
-        {
-            try
-            {
-                db.Execute("rollback");
-            }
-            catch (DuckDB.NET.Data.DuckDBException)
-            {
-                // A commit that failed has ended the transaction already; the first error is the one to report.
-            }
-            throw;
-        }
+        });
         _wroteEvery = all;
         foreach (var model in _kept) db.Execute($"drop table {model.Name}; create view {model.Name} as select * from {Kept}.{model.Name}");
         var allYears = CountFederationYears(db);
@@ -239,15 +232,30 @@ public sealed class FederationModels
             .Append(typeof(FederationModels).Assembly.ManifestModule.ModuleVersionId).Append('\n')
             .Append(string.Join(',', models.Select(m => m.Name))).Append('\n')
             .Append(string.Join(',', kept.Select(m => m.Name))).Append('\n');
-        foreach (var macros in project.Macros) text.Append(macros.RelativePath).Append('\n').Append(macros.Sql).Append('\n');
         foreach (var model in read.Values) text.Append(model.RelativePath).Append('\n').Append(model.Sql).Append('\n');
         // The kept rows passed the assertions checked per federation: a changed one checks every federation again.
         foreach (var assertion in project.Assertions.Where(a => a.PerFederation)) text.Append(assertion.RelativePath).Append('\n').Append(assertion.Sql).Append('\n');
-        var inputs = read.Values.Concat(project.Macros).SelectMany(m => m.Inputs).ToHashSet(StringComparer.Ordinal);
-        foreach (var (view, path, _, _) in SourceViews.ReferenceFiles(cache, project.Root).Where(r => inputs.Contains(r.View)))
-            text.Append(view).Append(' ').Append(File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "none").Append('\n');
+        text.Append(MacrosSignature(project, cache));
+        ReferenceFiles(text, project, cache, read.Values.SelectMany(m => m.Inputs));
         return text.ToString();
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    /// <summary>The macro files and the reference files they read: part of what every model's rows are made from.</summary>
+    internal static string MacrosSignature(ModelProject project, CuratedCache cache)
+    {
+        var text = new StringBuilder();
+        foreach (var macros in project.Macros) text.Append(macros.RelativePath).Append('\n').Append(macros.Sql).Append('\n');
+        ReferenceFiles(text, project, cache, project.Macros.SelectMany(m => m.Inputs));
+        return text.ToString();
+    }
+
+    /// <summary>The content's hash of each reference file among <paramref name="inputs"/>.</summary>
+    private static void ReferenceFiles(StringBuilder text, ModelProject project, CuratedCache cache, IEnumerable<string> inputs)
+    {
+        var read = inputs.ToHashSet(StringComparer.Ordinal);
+        foreach (var (view, path, _, _) in SourceViews.ReferenceFiles(cache, project.Root).Where(r => read.Contains(r.View)))
+            text.Append(view).Append(' ').Append(File.Exists(path) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))) : "none").Append('\n');
+    }
+
+    internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

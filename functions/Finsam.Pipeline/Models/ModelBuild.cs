@@ -22,7 +22,7 @@ public sealed class ModelBuild : IDisposable
     private ModelBuild(ModelProject project, DuckDbSession session, IReadOnlyList<AssertionFailure> failures, CuratedCache.SyncResult sync, string? perFederation,
         WorkFolderLock workLock)
     {
-        PerFederationSummary = perFederation;
+        IncrementalSummary = perFederation;
         _workLock = workLock;
         Project = project;
         Session = session;
@@ -37,7 +37,7 @@ public sealed class ModelBuild : IDisposable
 
     /// <summary>What the build computed and kept of the models built per federation (<see cref="FederationModels.Keep"/>) and per year
     /// (<see cref="YearModels"/>), for the log; null without such models.</summary>
-    public string? PerFederationSummary { get; }
+    public string? IncrementalSummary { get; }
 
     /// <summary>Builds; the work folder is this build's until it is disposed (<see cref="WorkFolderLock"/>).</summary>
     public static async Task<ModelBuild> RunAsync(IBlobStore store, ModelOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
@@ -111,14 +111,21 @@ public sealed class ModelBuild : IDisposable
             {
                 throw Failure("Reading the curated data failed", e, session);
             }
-            var byYear = new YearModels(project, byFederation);
+            var byYear = new YearModels(project, cache, byFederation);
             foreach (var model in project.Models.Except(perFederation))
             {
                 if (model.PerYear) Build(session, model, progress, ct, byYear);
                 else Build(session, model, progress, ct);
             }
             if (byYear.Summary is { } years) progress?.Report(years);
-            byFederation.Seal(session);
+            try
+            {
+                byFederation.Seal(session);
+            }
+            catch (Exception e) when (e is not ModelException)
+            {
+                throw Failure("Keeping the rows of the models built per federation and per year failed", e, session);
+            }
             failures.AddRange(Check(session, project.Assertions.Where(a => !a.PerFederation)));
             var summary = string.Join(' ', new[] { kept, byYear.Summary }.OfType<string>());
             return new ModelBuild(project, session, failures, sync, summary.Length > 0 ? summary : null, workLock);

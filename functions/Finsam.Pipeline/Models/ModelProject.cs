@@ -125,6 +125,8 @@ public sealed partial class ModelProject
         {
             if (model.PerFederation)
                 throw new ModelException($"{model.RelativePath} is built both per federation and per year: keep one of the lines '-- Built per federation' and '-- Built per year'.");
+            if (!model.ReadsCurated)
+                throw new ModelException($"{model.RelativePath} is built per year, but it reads no curated data: remove the line '-- Built per year' from it.");
             if (model.Inputs.Count > 0)
                 throw new ModelException($"{model.RelativePath} is built per year, but it reads {model.Inputs[0]} directly: a model built per year reads only models " +
                                          "(with a year column). Read it through a model, or remove the line '-- Built per year'.");

@@ -58,7 +58,7 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
             return new BuildAndPublishResult(BuildAndPublishStatus.Unchanged, latest, []);
         }
         using var build = await builder.BuildAsync(progress, saveOutputs: true, ct);
-        if (build.PerFederationSummary is { } perFederation) _logger.LogInformation("{Job}: {Models}", job, perFederation);
+        if (build.IncrementalSummary is { } perFederation) _logger.LogInformation("{Job}: {Models}", job, perFederation);
         if (build.AssertionFailures.Count > 0)
         {
             foreach (var failure in build.AssertionFailures)

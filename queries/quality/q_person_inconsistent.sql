@@ -2,16 +2,33 @@
 -- comes from the identity number and cannot differ) (error): counted as both K and M, the counts by
 -- gender are off. Counted per federation and year in which such a person's registrations are active.
 -- Grain: one row per federation and year (federation_id, year, finding_key).
-with persons as (
+-- The hashes of pseudonyms registered with more than one gender, in one federation or across federations (a shared hash
+-- can make a candidate of persons who are not: persons below decides on the pseudonyms).
+with candidates as (
+    select person_hash
+    from int_person_genders
+    group by person_hash
+    having min(kon_min) <> max(kon_max)
+),
+-- The registrations of the candidates, from the federations that have any.
+candidate_registrations as (
+    select r.*
+    from stg_registrations as r
+    where r.federation_id in (
+            select g.federation_id from int_person_genders as g join candidates as c on c.person_hash = g.person_hash
+        )
+        and hash(r.person_pseudonym) in (select person_hash from candidates)
+),
+persons as (
     select person_pseudonym
-    from stg_registrations
+    from candidate_registrations
     where person_pseudonym is not null
     group by person_pseudonym
     having count(distinct kon) > 1
 ),
 affected as (
     select r.federation_id, y.year, r.person_pseudonym, r.registrering_id
-    from stg_registrations as r
+    from candidate_registrations as r
     join persons as p on p.person_pseudonym = r.person_pseudonym
     join int_federation_years as y
         on y.federation_id = r.federation_id

@@ -66,14 +66,12 @@ public sealed partial class ModelProject
         var readsCurated = sorted.Where(m => m.ReadsCurated).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var assertions = Read(root, "assertions").Select(a =>
         {
-            var dependencies = Identifiers(a.Sql).Where(names.Contains).ToList();
-            var inputs = InputsOf(a.Sql).Where(n => !names.Contains(n)).ToList();
-            return a with
+            var assertion = a with
             {
-                Dependencies = dependencies,
-                Inputs = inputs,
-                ReadsCurated = inputs.Any(i => i.StartsWith("src_", StringComparison.Ordinal)) || dependencies.Any(readsCurated.Contains),
+                Dependencies = Identifiers(a.Sql).Where(names.Contains).ToList(),
+                Inputs = InputsOf(a.Sql).Where(n => !names.Contains(n)).ToList(),
             };
+            return assertion with { ReadsCurated = ReadsCurated(assertion, readsCurated) };
         }).ToList();
         var release = Read(root, CuratedReleaseFolder).Select(t => t with { Name = t.Name[(t.Name.IndexOf('_') + 1)..] }).ToList();
         return new ModelProject(root, macros, sorted, CheckPerFederation(assertions, sorted), release);
@@ -86,12 +84,16 @@ public sealed partial class ModelProject
         var marked = new List<SqlModel>();
         foreach (var model in sorted)
         {
-            var readsCurated = model.Inputs.Any(i => i.StartsWith("src_", StringComparison.Ordinal)) || model.Dependencies.Any(reads.Contains);
+            var readsCurated = ReadsCurated(model, reads);
             if (readsCurated) reads.Add(model.Name);
             marked.Add(model with { ReadsCurated = readsCurated });
         }
         return marked;
     }
+
+    /// <summary>Whether <paramref name="model"/> names a src_* input or one of the models <paramref name="reading"/> (those that read curated data).</summary>
+    private static bool ReadsCurated(SqlModel model, IReadOnlySet<string> reading) =>
+        model.Inputs.Any(i => i.StartsWith("src_", StringComparison.Ordinal)) || model.Dependencies.Any(reading.Contains);
 
     /// <summary>
     /// A model built per federation may read curated data only through models that are built per federation too: a model

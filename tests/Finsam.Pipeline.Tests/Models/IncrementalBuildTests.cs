@@ -101,7 +101,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         using var all = await ModelBuild.RunAsync(store, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, "work-all")) { Threads = 2 });
         var perFederation = ModelProject.Load(RepoPaths.Queries).Models.Where(m => m.PerFederation).ToList();
-        Assert.Equal(26, perFederation.Count);
+        Assert.Equal(27, perFederation.Count);
 
         foreach (var federation in CountyData.Federations.Select(f => f.Id))
         {

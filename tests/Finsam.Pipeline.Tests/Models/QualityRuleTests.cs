@@ -220,6 +220,25 @@ public class QualityRuleTests
     }
 
     [Fact]
+    public async Task One_person_with_different_gender_in_two_federations_is_reported_in_both()
+    {
+        // Person 101 is K in alfa and M in beta; person 202 is K in both, and person 303 is in alfa alone.
+        using var scenario = new ModelScenario()
+            .Participants("alfa", "2025-01", $"""
+                R1;{Person(101)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+                R2;{Person(202)};nej;K;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+                R3;{Person(303)};nej;M;;9901;alfa-MT;MT;individ;2025-01-05;;;;;
+                """)
+            .Participants("beta", "2025-01", $"""
+                B1;{Person(101)};nej;M;;9903;beta-MT;MT;individ;2025-01-07;;;;;
+                B2;{Person(202)};nej;K;;9903;beta-MT;MT;individ;2025-01-07;;;;;
+                """);
+
+        Assert.Equal([("alfa", 2025, (string?)null, "person_inconsistent", "error", 1L), ("beta", 2025, null, "person_inconsistent", "error", 1L)],
+            (await FindingsAsync(scenario)).Where(f => f.Item4 == "person_inconsistent"));
+    }
+
+    [Fact]
     public async Task Overlapping_registrations_in_the_same_intervention_are_reported()
     {
         using var scenario = new ModelScenario().Participants("alfa", "2025-01", $"""

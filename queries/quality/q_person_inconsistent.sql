@@ -10,7 +10,8 @@ with candidates as (
     group by person_hash
     having min(kon_min) <> max(kon_max)
 ),
--- The registrations of the candidates, from the federations that have any.
+-- The registrations of the candidates (the federations that have any first: a cheap test that spares hashing the
+-- other federations' pseudonyms).
 candidate_registrations as (
     select r.*
     from stg_registrations as r

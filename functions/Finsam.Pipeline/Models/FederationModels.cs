@@ -124,8 +124,9 @@ public sealed class FederationModels
     /// After the models built per federation were computed for <see cref="Changed"/>: their rows replace those federations'
     /// kept rows, the rows of federations that are gone are removed, and each model becomes a view over every federation's rows.
     /// </summary>
-    /// <param name="passed">Whether the assertions checked per federation passed on the rows computed: when not, their federations'
-    /// signatures are not kept, so that the next build computes and checks them again instead of keeping rows that failed.</param>
+    /// <param name="passed">Whether the assertions checked per federation passed on the rows computed: when not, their federations are
+    /// kept as unchecked (<see cref="Unchecked"/>), so that the next build computes and checks them again instead of keeping rows that
+    /// failed, and removes their rows when their data is gone.</param>
     /// <returns>What was computed and what kept, for the build's report; null when no model is built per federation.</returns>
     public string? Keep(DuckDbSession db, bool passed = true)
     {

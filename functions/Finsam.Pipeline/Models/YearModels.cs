@@ -83,15 +83,19 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
             {
                 db.Execute(sql);
             }
-            finally
+            catch
             {
                 Quietly(db, "reset search_path");
+                throw;
             }
+            db.Execute("reset search_path");
         }
         db.Execute($"create schema if not exists {YearSchema}");
         try
         {
-            Run(null, $"create or replace table {memory}.main.{Rows} as select * from (\n{model.Sql}\n) limit 0"); // its columns
+            // Its columns: the model over no year's rows, emptied.
+            Run(null, $"create or replace table {memory}.main.{Rows} as\n{model.Sql}");
+            db.Execute($"delete from {memory}.main.{Rows}");
             foreach (var year in years)
             {
                 Run(year, $"create or replace table {memory}.main.{Part} as\n{model.Sql}");
@@ -99,10 +103,13 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
                 db.Execute($"insert into {memory}.main.{Rows} by name select * from {memory}.main.{Part}; drop table {memory}.main.{Part}");
             }
         }
-        finally
+        catch
         {
             Quietly(db, $"drop schema if exists {YearSchema} cascade");
+            throw;
         }
+        // Not quietly: a view of one year's rows left behind would be read in place of the model by every later one.
+        db.Execute($"drop schema {YearSchema} cascade");
     }
 
     /// <summary>Each year's signature: what the model's rows of that year are made from.</summary>
@@ -139,7 +146,7 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
     private static string ColumnsOf(DuckDbSession db, SqlModel model, string read)
     {
         var columns = db.Query($"describe {read}").Rows.Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
-        if (!columns.Any(c => c.Item1 == "year" && c.Item2 is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "UTINYINT" or "USMALLINT" or "UINTEGER"))
+        if (!columns.Any(c => c.Item1 == "year" && c.Item2 is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT"))
             throw new ModelException($"{model.RelativePath} is built per year, but it reads {read}, which has no year column of whole numbers: " +
                                      $"a year's rows are found by it. Remove the line '-- Built per year' from {model.RelativePath}.");
         return string.Join(", ", columns.Select(c => c.Item1 + " " + c.Item2));
@@ -156,7 +163,7 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
                                      $"{stray[0][0] ?? "(none)"}: a year's rows must come from that year's rows alone.");
     }
 
-    /// <summary>Cleans up after a step; an error here must not hide the step's own.</summary>
+    /// <summary>Cleans up after a step that failed; an error here must not hide the step's own.</summary>
     private static void Quietly(DuckDbSession db, string sql)
     {
         try

@@ -87,10 +87,15 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal("0 federation(s) computed (0 federation-year(s)), 4 kept from the last build (5 federation-year(s)), 1 removed (no curated data any more). " +
                      "Models built per year: 1 year(s) computed (2025), 1 kept from the last build.", await BuildAndCompareAsync(store));
 
+        // Norräng's January 2026 is gone: Norräng is computed again, and 2026 goes from the models built per year without being computed.
+        await store.DeleteAsync(Containers.Curated, (await ListAsync(store, "registrations/federation=norrang/period=2026-01/")).Single());
+        Assert.Equal("1 federation(s) computed (1 federation-year(s)), 3 kept from the last build (3 federation-year(s)). " +
+                     "Models built per year: 0 year(s) computed, 1 kept from the last build.", await BuildAndCompareAsync(store));
+
         // The kept rows are damaged: every federation and every year is computed again.
         await File.WriteAllTextAsync(Path.Combine(_folder.Path, "work", "by-federation", "models.duckdb"), "not a database");
-        Assert.Equal("4 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
-                     "Models built per year: 2 year(s) computed (2025, 2026), 0 kept from the last build.", await BuildAndCompareAsync(store));
+        Assert.Equal("4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
     }
 
     [Fact]
@@ -164,6 +169,14 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.Equal("marts/fct_test_years.sql is built per year, but it reads stg_federations, which has no year column of whole numbers: " +
                      "a year's rows are found by it. Remove the line '-- Built per year' from marts/fct_test_years.sql.", e.Message);
 
+        await File.WriteAllTextAsync(Path.Combine(queries, "intermediate", "int_test_no_year.sql"),
+            "select federation_id, cast(null as integer) as year from int_registration_years");
+        await File.WriteAllTextAsync(mart, perYear + "select year, count(*) as registrations from int_test_no_year group by year");
+        e = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
+        Assert.Equal("marts/fct_test_years.sql is built per year, but int_test_no_year has rows without a year: they would be in no year's rows. " +
+                     "Give them a year, or remove the line '-- Built per year' from marts/fct_test_years.sql.", e.Message);
+        File.Delete(Path.Combine(queries, "intermediate", "int_test_no_year.sql"));
+
         // Right, it is built, and the next build keeps its year.
         await File.WriteAllTextAsync(mart, perYear + "select year, count(*) as registrations from int_registration_years group by year");
         using (var built = await ModelBuild.RunAsync(store, options))
@@ -188,6 +201,44 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     [Fact]
+    public async Task A_federation_whose_rows_failed_an_assertion_and_whose_data_is_then_gone_leaves_no_row()
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await Samples.IngestAllAsync(store);
+        var queries = CopyQueries("queries", keep: _ => true);
+        await File.WriteAllTextAsync(Path.Combine(queries, "assertions", "assert_no_granmo_march.sql"),
+            "-- Assertion: (a test's) Granmo has no ledger rows of March 2025.\n-- Checked per federation: it reads a model built per federation.\n" +
+            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' and period = '2025-03' group by federation_id");
+        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+        var march = await ListAsync(store, "ledger/federation=granmo/period=2025-03/");
+        var bytes = new List<byte[]>();
+        foreach (var name in march)
+        {
+            bytes.Add((await store.ReadAsync(Containers.Curated, name)).Bytes);
+            await store.DeleteAsync(Containers.Curated, name);
+        }
+        using (var passed = await ModelBuild.RunAsync(store, options)) Assert.Empty(passed.AssertionFailures);
+
+        // Granmo's March comes back: Granmo alone is computed, fails, and is kept as unchecked.
+        for (var i = 0; i < march.Count; i++) await store.WriteAsync(Containers.Curated, march[i], bytes[i], WriteCondition.Overwrite);
+        using (var failed = await ModelBuild.RunAsync(store, options))
+        {
+            Assert.Equal("assert_no_granmo_march", Assert.Single(failed.AssertionFailures).Name);
+            Assert.StartsWith("Models built per federation: 1 federation(s) computed (1 federation-year(s)), 3 kept", failed.IncrementalSummary);
+        }
+
+        // Granmo's data is gone: its rows go, though the others are kept.
+        foreach (var name in await ListAsync(store, ""))
+            if (name.Contains("federation=granmo/", StringComparison.Ordinal)) await store.DeleteAsync(Containers.Curated, name);
+        using var gone = await ModelBuild.RunAsync(store, options);
+        Assert.Empty(gone.AssertionFailures);
+        Assert.StartsWith("Models built per federation: 0 federation(s) computed (0 federation-year(s)), 3 kept from the last build (3 federation-year(s)), " +
+                          "1 removed (no curated data any more).", gone.IncrementalSummary);
+        foreach (var table in new[] { "int_registration_years", "stg_ledger", "kept.finsam_year_hashes" })
+            Assert.Equal(0L, Convert.ToInt64(gone.Session.Query($"select count(*) from {table} where federation_id = 'granmo'").Rows[0][0]));
+    }
+
+    [Fact]
     public async Task An_assertion_checked_per_federation_that_fails_is_checked_again_by_the_next_build()
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
@@ -202,8 +253,8 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         {
             var progress = new List<string>();
             using var failed = await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(progress.Add));
-            // It failed on the rows of the federations this build computed: they are kept without their signatures, so that the
-            // next build computes and checks them again instead of keeping rows that failed.
+            // It failed on the rows of the federations this build computed: they are kept as unchecked, so that the next build
+            // computes and checks them again instead of keeping rows that failed.
             var failure = Assert.Single(failed.AssertionFailures);
             Assert.Equal("assert_no_granmo", failure.Name);
             Assert.Equal("granmo", failure.Rows.Rows.Single()[0]);
@@ -230,6 +281,13 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         var reports = new List<string>();
         using (await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add))) { }
         Assert.Contains("Models built per federation: 0 federation(s) computed (0 federation-year(s)), 3 kept from the last build (3 federation-year(s)).", reports);
+    }
+
+    private static async Task<List<string>> ListAsync(IBlobStore store, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var blob in store.ListAsync(Containers.Curated, prefix)) names.Add(blob.Name);
+        return names;
     }
 
     private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);

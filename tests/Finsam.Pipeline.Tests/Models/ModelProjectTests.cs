@@ -108,6 +108,10 @@ public class ModelProjectTests
         Assert.Equal("marts/fct_year.sql is built per year, but it reads src_ledger directly: a model built per year reads only models (with a year column). " +
                      "Read it through a model, or remove the line '-- Built per year'.", e.Message);
 
+        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"), perYear + "select 2025 as year, 1 as n");
+        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
+        Assert.Equal("marts/fct_year.sql is built per year, but it reads no curated data: remove the line '-- Built per year' from it.", e.Message);
+
         File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"),
             "-- Built per federation: a federation's rows come from its own data alone.\n" + perYear + "select federation_id, year from stg_a");
         e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));

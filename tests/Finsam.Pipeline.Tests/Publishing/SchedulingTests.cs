@@ -60,10 +60,12 @@ public class SchedulingTests : IDisposable
         var after = await job.RunAsync(progress);
         Assert.Contains(steps, s => s.StartsWith("built "));
         Assert.Equal((BuildAndPublishStatus.Published, 2), (after.Status, after.Publication!.Datasets.Single().Version));
-        // The timer's log says what the build computed: Granmo alone.
+        // The timer's log says what the build computed: Granmo alone, and the levels' participant marts for its year.
         Assert.Equal(
-            ["Build and publish: Models built per federation: 4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)).",
-             "Build and publish: Models built per federation: 1 federation(s) computed (1 federation-year(s)), 3 kept from the last build (3 federation-year(s))."],
+            ["Build and publish: Models built per federation: 4 federation(s) computed (4 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+             "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.",
+             "Build and publish: Models built per federation: 1 federation(s) computed (1 federation-year(s)), 3 kept from the last build (3 federation-year(s)). " +
+             "Models built per year: 1 year(s) computed (2025), 0 kept from the last build."],
             _logs.Entries.Where(e => e.Message.Contains("Models built per federation", StringComparison.Ordinal)).Select(e => e.Message));
         Assert.DoesNotContain(after.Publication.Datasets.Single().Manifest.Inputs, i => i is { Federation: "granmo", Period: "2025-03", Kind: "participants" });
 

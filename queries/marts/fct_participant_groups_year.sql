@@ -9,21 +9,13 @@
 -- deltagare and volym). Grain: one row per scope, scope_id, year and kon
 -- (scope, scope_id, year, kon).
 -- Built per year: a year's rows come from that year's rows of the models it reads.
--- The levels whose figures include each federation-year (all of them unless an error withholds its participant
--- figures).
+-- The levels whose figures include each federation-year, each with its number.
 with members as (
-    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
+    select federation_id, year, scope, scope_id, scope_key from dim_participant_levels
 ),
--- Each level as a number, for counting persons: grouping by one integer instead of two texts halves the time of the
--- largest step (every registration at each of its levels).
+-- Each level's number within its year.
 scope_keys as (
-    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
-    from (select distinct scope, scope_id from members)
-),
-member_keys as (
-    select m.federation_id, m.year, k.scope_key
-    from members as m
-    join scope_keys as k on k.scope = m.scope and k.scope_id = m.scope_id
+    select distinct year, scope, scope_id, scope_key from members
 ),
 volumes as (
     select v.federation_id, v.year, v.kon, v.insats_typ, v.antal, s.scope, s.scope_id
@@ -50,7 +42,7 @@ registration_counts as (
 scope_persons as (
     select distinct s.scope_key, r.year, r.kon, r.insats_typ, r.anonym, r.person_id
     from int_registration_years as r
-    join member_keys as s on s.federation_id = r.federation_id and s.year = r.year
+    join members as s on s.federation_id = r.federation_id and s.year = r.year
 ),
 person_key_counts as (
     select
@@ -73,7 +65,7 @@ person_key_counts as (
 person_counts as (
     select k.scope, k.scope_id, c.* exclude (scope_key)
     from person_key_counts as c
-    join scope_keys as k on k.scope_key = c.scope_key
+    join scope_keys as k on k.year = c.year and k.scope_key = c.scope_key
 ),
 volume_counts as (
     select

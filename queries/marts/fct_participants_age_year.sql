@@ -18,21 +18,13 @@ with episodes as (
     from int_registration_years as r
     where r.insats_typ = 'individ'
 ),
--- The levels whose figures include each federation-year (all of them unless an error withholds its participant
--- figures).
+-- The levels whose figures include each federation-year, each with its number.
 members as (
-    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
+    select federation_id, year, scope, scope_id, scope_key from dim_participant_levels
 ),
--- Each level as a number, for counting persons: grouping by one integer instead of two texts halves the time of the
--- largest step (every registration at each of its levels).
+-- Each level's number within its year.
 scope_keys as (
-    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
-    from (select distinct scope, scope_id from members)
-),
-member_keys as (
-    select m.federation_id, m.year, k.scope_key
-    from members as m
-    join scope_keys as k on k.scope = m.scope and k.scope_id = m.scope_id
+    select distinct year, scope, scope_id, scope_key from members
 ),
 -- Each person once per level and year, in the age group of the earliest start (the date first, then the group, so
 -- that a tie between equal dates is broken the same way every time).
@@ -43,7 +35,7 @@ scope_key_persons as (
         e.person_id,
         arg_min(e.age_group, (e.startdatum, e.age_group)) as age_group
     from episodes as e
-    join member_keys as s on s.federation_id = e.federation_id and s.year = e.year
+    join members as s on s.federation_id = e.federation_id and s.year = e.year
     group by s.scope_key, e.year, e.person_id
 ),
 -- The latest month of each level's federation-years with participants.
@@ -60,7 +52,7 @@ group_counts as (
         from scope_key_persons
         group by scope_key, year, age_group
     ) as c
-    join scope_keys as k on k.scope_key = c.scope_key
+    join scope_keys as k on k.year = c.year and k.scope_key = c.scope_key
 ),
 every_group as (
     select t.scope, t.scope_id, t.year, t.through_period, g.age_group

@@ -12,10 +12,9 @@ with episodes as (
     from int_registration_years
     where insats_typ = 'individ' and not anonym
 ),
--- The levels whose figures include each federation-year (all of them unless an error withholds its participant
--- figures).
+-- The levels whose figures include each federation-year, each with its number.
 members as (
-    select federation_id, year, scope, scope_id from dim_scope_members where area = 'deltagare' and included
+    select federation_id, year, scope, scope_id, scope_key from dim_participant_levels
 ),
 federation_counts as (
     select
@@ -67,26 +66,24 @@ scope_counts as (
     join members as s on s.federation_id = c.federation_id and s.year = c.year
     group by grouping sets ((s.scope, s.scope_id, c.year, c.kon), (s.scope, s.scope_id, c.year))
 ),
--- Each level as a number for the medians' groups: one integer instead of two texts.
+-- Each level's number within its year, for the medians' groups.
 scope_keys as (
-    select scope, scope_id, dense_rank() over (order by scope, scope_id) as scope_key
-    from (select distinct scope, scope_id from members)
+    select distinct year, scope, scope_id, scope_key from members
 ),
 scope_median_days as (
     select k.scope, k.scope_id, m.year, m.kon, m.median_dagar
     from (
         select
-            s.scope_key,
+            m.scope_key,
             e.year,
             coalesce(e.kon, 'T') as kon,
             median(e.days_in_insats) as median_dagar
         from episodes as e
         join members as m on m.federation_id = e.federation_id and m.year = e.year
-        join scope_keys as s on s.scope = m.scope and s.scope_id = m.scope_id
         where e.is_ended
-        group by grouping sets ((s.scope_key, e.year, e.kon), (s.scope_key, e.year))
+        group by grouping sets ((m.scope_key, e.year, e.kon), (m.scope_key, e.year))
     ) as m
-    join scope_keys as k on k.scope_key = m.scope_key
+    join scope_keys as k on k.year = m.year and k.scope_key = m.scope_key
 )
 select
     c.scope,

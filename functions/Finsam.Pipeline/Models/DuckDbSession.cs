@@ -91,6 +91,9 @@ public sealed class DuckDbSession : IDisposable
 
     public static string Quote(string text) => text.Replace("'", "''");
 
+    /// <summary>A text as an SQL string literal.</summary>
+    public static string Literal(string text) => $"'{Quote(text)}'";
+
     public void Dispose() => _connection.Dispose();
 }
 

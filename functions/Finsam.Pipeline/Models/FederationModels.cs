@@ -100,13 +100,13 @@ public sealed class FederationModels
         var models = project.Models.Where(m => m.PerFederation).ToList();
         var readElsewhere = project.Models.Where(m => !m.PerFederation).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
         var keep = models.Where(m => readElsewhere.Contains(m.Name)).ToList();
-        var readPerYear = project.Models.Where(m => m.PerYear).SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
+        var perYear = project.Models.Where(m => m.PerYear).ToList();
+        var readPerYear = perYear.SelectMany(m => m.Dependencies).ToHashSet(StringComparer.Ordinal);
         var hashed = keep.Where(m => readPerYear.Contains(m.Name)).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         var common = CommonSignature(db, project, cache, models, keep) + string.Join(',', hashed.Order(StringComparer.Ordinal)) + "\n";
         var signatures = cache.FederationInputs.ToDictionary(f => f.Key, f => Hash(common + "\n" + f.Value), StringComparer.Ordinal);
         var changed = signatures.Where(f => kept.GetValueOrDefault(f.Key) != f.Value).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        var perYear = project.Models.Where(m => m.PerYear).Select(m => m.Name).ToList();
-        return new FederationModels(file, models, keep, perYear, hashed, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
+        return new FederationModels(file, models, keep, [.. perYear.Select(m => m.Name)], hashed, signatures, changed, [.. kept.Keys.Where(f => !signatures.ContainsKey(f))]);
     }
 
     /// <summary>Attaches the database and reads its signatures, federation by federation.</summary>
@@ -215,7 +215,7 @@ public sealed class FederationModels
     private long CountFederationYears(DuckDbSession db) =>
         _models.Any(m => m.Name == FederationYearsModel) ? Convert.ToInt64(db.Query($"select count(*) from {FederationYearsModel}").Rows[0][0]) : 0;
 
-    private static string Literal(string text) => $"'{DuckDbSession.Quote(text)}'";
+    private static string Literal(string text) => DuckDbSession.Literal(text);
 
     /// <summary>What every federation's rows are made from besides its own data: the pipeline, the SQL and the reference files the models read.</summary>
     private static string CommonSignature(DuckDbSession db, ModelProject project, CuratedCache cache, IReadOnlyList<SqlModel> models, IReadOnlyList<SqlModel> kept)
@@ -228,9 +228,7 @@ public sealed class FederationModels
             foreach (var dependency in model.Dependencies) Add(byName[dependency]);
         }
         foreach (var model in models) Add(model);
-        var text = new StringBuilder(Version).Append('\n')
-            .Append(db.Query("select library_version from pragma_version()").Rows[0][0]).Append('\n')
-            .Append(typeof(FederationModels).Assembly.ManifestModule.ModuleVersionId).Append('\n')
+        var text = new StringBuilder(Version).Append('\n').Append(EngineSignature(db))
             .Append(string.Join(',', models.Select(m => m.Name))).Append('\n')
             .Append(string.Join(',', kept.Select(m => m.Name))).Append('\n');
         foreach (var model in read.Values) text.Append(model.RelativePath).Append('\n').Append(model.Sql).Append('\n');
@@ -240,6 +238,10 @@ public sealed class FederationModels
         ReferenceFiles(text, project, cache, read.Values.SelectMany(m => m.Inputs));
         return text.ToString();
     }
+
+    /// <summary>DuckDB's version and the pipeline's (its assembly's build): part of what every kept row is made from.</summary>
+    internal static string EngineSignature(DuckDbSession db) =>
+        $"{db.Query("select library_version from pragma_version()").Rows[0][0]}\n{typeof(FederationModels).Assembly.ManifestModule.ModuleVersionId}\n";
 
     /// <summary>The macro files and the reference files they read: part of what every model's rows are made from.</summary>
     internal static string MacrosSignature(ModelProject project, CuratedCache cache)

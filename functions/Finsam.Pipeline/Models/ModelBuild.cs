@@ -159,25 +159,18 @@ public sealed class ModelBuild : IDisposable
         ct.ThrowIfCancellationRequested();
         var started = System.Diagnostics.Stopwatch.StartNew();
         if (byYear is null) Run(session, model, $"create or replace table {model.Name} as\n{model.Sql}");
-        else
-        {
-            try
-            {
-                byYear.Build(session, model);
-            }
-            catch (Exception e) when (e is not ModelException)
-            {
-                throw Failure(model.RelativePath, e, session);
-            }
-        }
+        else Run(session, model, () => byYear.Build(session, model));
         progress?.Report($"built {model.Layer}/{model.Name} in {started.Elapsed.TotalSeconds:F1} s");
     }
 
-    private static void Run(DuckDbSession session, SqlModel model, string sql)
+    private static void Run(DuckDbSession session, SqlModel model, string sql) => Run(session, model, () => session.Execute(sql));
+
+    /// <summary>Runs a step of <paramref name="model"/>; an error says which model it was, in plain words.</summary>
+    private static void Run(DuckDbSession session, SqlModel model, Action step)
     {
         try
         {
-            session.Execute(sql);
+            step();
         }
         catch (Exception e) when (e is not ModelException)
         {

@@ -21,6 +21,9 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
     internal const string SignaturesTable = "finsam_year_signatures";
 
     private readonly SortedSet<long> _computed = [], _all = [];
+    /// <summary>Each model read so far: its columns, and its rows' hash by year. A model several models built per year read is hashed once
+    /// (a model's rows do not change once it is built).</summary>
+    private readonly Dictionary<string, (string Columns, List<(long Year, string Hash)> Years)> _reads = new(StringComparer.Ordinal);
     private string? _common;
 
     /// <summary>What the build computed and kept (years computed for any of the models), for the log; null when it built no model per year.</summary>
@@ -38,9 +41,7 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
         const string kept = FederationModels.KeptDatabase;
         var name = Literal(model.Name);
         var reads = model.Dependencies.Order(StringComparer.Ordinal).ToList();
-        // What it reads, as columns and types: a change to them computes every year (and makes the table anew).
-        var columns = string.Concat(reads.Select(read => read + ": " + ColumnsOf(db, model, read) + "\n"));
-        var now = SignaturesNow(db, model, reads, columns);
+        var now = SignaturesNow(db, model, reads);
         var exists = Convert.ToInt64(db.Query(
             $"select count(*) from duckdb_tables() where database_name = '{kept}' and schema_name = 'main' and table_name = {name}").Rows[0][0]) > 0;
         // Without its kept table no year is kept, whatever signatures are left (of a model that was not built per year for a while).
@@ -113,43 +114,50 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
     }
 
     /// <summary>Each year's signature: what the model's rows of that year are made from.</summary>
-    private Dictionary<long, string> SignaturesNow(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads, string columns)
+    private Dictionary<long, string> SignaturesNow(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads)
     {
         var byYear = new SortedDictionary<long, StringBuilder>();
+        // What it reads, as columns and types: a change to them computes every year (and makes the table anew).
+        var columns = new StringBuilder();
         foreach (var read in reads)
         {
-            // A model built per federation: its rows' hashes, kept for each federation when its rows were computed. Any other: hashed now.
-            var sql = byFederation.HashedByYear.Contains(read)
-                ? $"select year, string_agg(federation_id || '=' || hash, ',' order by federation_id) from {FederationModels.KeptDatabase}.{FederationModels.YearHashes} " +
-                  $"where model = {Literal(read)} group by year"
-                : $"select cast(year as bigint), {FederationModels.RowsHash} from {read} as {FederationModels.RowAlias} group by all";
-            foreach (var row in db.Query(sql).Rows)
+            var (readColumns, years) = Read(db, model, read);
+            columns.Append(read).Append(": ").Append(readColumns).Append('\n');
+            foreach (var (year, hash) in years)
             {
-                if (row[0] is null)
-                    throw new ModelException($"{model.RelativePath} is built per year, but {read} has rows without a year: they would be in no year's rows. " +
-                                             $"Give them a year, or remove the line '-- Built per year' from {model.RelativePath}.");
-                var year = Convert.ToInt64(row[0]);
                 if (!byYear.TryGetValue(year, out var text)) byYear[year] = text = new StringBuilder();
-                text.Append(read).Append(':').Append(row[1]).Append('\n');
+                text.Append(read).Append(':').Append(hash).Append('\n');
             }
         }
-        _common ??= new StringBuilder(Version).Append('\n')
-            .Append(db.Query("select library_version from pragma_version()").Rows[0][0]).Append('\n')
-            .Append(typeof(YearModels).Assembly.ManifestModule.ModuleVersionId).Append('\n')
-            .Append(FederationModels.MacrosSignature(project, cache))
-            .ToString();
+        _common ??= Version + "\n" + FederationModels.EngineSignature(db) + FederationModels.MacrosSignature(project, cache);
         var common = _common + model.RelativePath + "\n" + model.Sql + "\n" + columns;
         return byYear.ToDictionary(y => y.Key, y => FederationModels.Hash(common + y.Value));
     }
 
-    /// <summary>A model built per year reads models whose rows each belong to a year: a column year of whole numbers. Returns the model's columns.</summary>
-    private static string ColumnsOf(DuckDbSession db, SqlModel model, string read)
+    /// <summary>
+    /// A model that <paramref name="model"/> reads: its columns (a column year of whole numbers, and no row without a year, or it is refused),
+    /// and its rows' hash by year. For a model built per federation, the hashes kept for each federation when its rows were computed.
+    /// </summary>
+    private (string Columns, List<(long Year, string Hash)> Years) Read(DuckDbSession db, SqlModel model, string read)
     {
+        if (_reads.TryGetValue(read, out var known)) return known;
         var columns = db.Query($"describe {read}").Rows.Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
         if (!columns.Any(c => c.Item1 == "year" && c.Item2 is "TINYINT" or "SMALLINT" or "INTEGER" or "BIGINT" or "HUGEINT" or "UTINYINT" or "USMALLINT" or "UINTEGER" or "UBIGINT"))
             throw new ModelException($"{model.RelativePath} is built per year, but it reads {read}, which has no year column of whole numbers: " +
                                      $"a year's rows are found by it. Remove the line '-- Built per year' from {model.RelativePath}.");
-        return string.Join(", ", columns.Select(c => c.Item1 + " " + c.Item2));
+        var sql = byFederation.HashedByYear.Contains(read)
+            ? $"select year, string_agg(federation_id || '=' || hash, ',' order by federation_id) from {FederationModels.KeptDatabase}.{FederationModels.YearHashes} " +
+              $"where model = {Literal(read)} group by year"
+            : $"select cast(year as bigint), {FederationModels.RowsHash} from {read} as {FederationModels.RowAlias} group by all";
+        var years = new List<(long, string)>();
+        foreach (var row in db.Query(sql).Rows)
+        {
+            if (row[0] is null)
+                throw new ModelException($"{model.RelativePath} is built per year, but {read} has rows without a year: they would be in no year's rows. " +
+                                         $"Give them a year, or remove the line '-- Built per year' from {model.RelativePath}.");
+            years.Add((Convert.ToInt64(row[0]), (string)row[1]!));
+        }
+        return _reads[read] = (string.Join(", ", columns.Select(c => c.Item1 + " " + c.Item2)), years);
     }
 
     /// <summary>A model built per year gives a year's rows from that year's rows alone: computed over a year's rows, it gives rows of that year only.</summary>
@@ -179,5 +187,5 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
 
     private static string Years(IEnumerable<long> years) => string.Join(", ", years.Select(Year));
 
-    private static string Literal(string text) => $"'{DuckDbSession.Quote(text)}'";
+    private static string Literal(string text) => DuckDbSession.Literal(text);
 }

@@ -128,12 +128,8 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     [Fact]
     public async Task A_model_built_per_federation_that_gives_another_federations_rows_is_refused()
     {
-        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        await Samples.IngestAllAsync(store);
-        var queries = CopyQueries("queries", keep: _ => true);
-        await File.WriteAllTextAsync(Path.Combine(queries, "staging", "stg_elsewhere.sql"),
-            "-- Built per federation: a federation's rows come from its own data alone.\nselect 'granmo' as federation_id, period from src_ledger");
-        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+        var (store, _, options) = await SamplesAsync(("staging/stg_elsewhere.sql",
+            "-- Built per federation: a federation's rows come from its own data alone.\nselect 'granmo' as federation_id, period from src_ledger"));
         using (await ModelBuild.RunAsync(store, options)) { }
         // Åspdalen's data changes (its March volumes are gone): the second build computes Åspdalen alone.
         await foreach (var blob in store.ListAsync(Containers.Curated, "volumes/federation=aspdalen/period=2025-03/"))
@@ -152,12 +148,9 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     [Fact]
     public async Task A_model_built_per_year_that_gives_another_years_rows_or_reads_a_model_without_years_is_refused()
     {
-        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        await Samples.IngestAllAsync(store);
-        var queries = CopyQueries("queries", keep: _ => true);
+        var (store, queries, options) = await SamplesAsync();
         const string perYear = "-- Mart: (a test's) registrations per year.\n-- Built per year: a year's rows come from that year's rows of the models it reads.\n";
         var mart = Path.Combine(queries, "marts", "fct_test_years.sql");
-        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
 
         await File.WriteAllTextAsync(mart, perYear + "select year + 1 as year, count(*) as registrations from int_registration_years group by year");
         var e = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
@@ -179,9 +172,10 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
 
         // Right, it is built, and the next build keeps its year.
         await File.WriteAllTextAsync(mart, perYear + "select year, count(*) as registrations from int_registration_years group by year");
-        using (var built = await ModelBuild.RunAsync(store, options))
-            Assert.Equal(Convert.ToInt64(built.Session.Query("select count(*) from int_registration_years").Rows[0][0]),
-                Convert.ToInt64(built.Session.Query("select cast(sum(registrations) as bigint) from fct_test_years").Rows[0][0]));
+        static void CountsEveryRegistration(ModelBuild build) =>
+            Assert.Equal(Convert.ToInt64(build.Session.Query("select count(*) from int_registration_years").Rows[0][0]),
+                Convert.ToInt64(build.Session.Query("select cast(sum(registrations) as bigint) from fct_test_years").Rows[0][0]));
+        using (var built = await ModelBuild.RunAsync(store, options)) CountsEveryRegistration(built);
         var reports = new List<string>();
         using (await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add))) { }
         Assert.Contains("Models built per year: 0 year(s) computed, 1 kept from the last build.", reports);
@@ -195,21 +189,16 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         using (var again = await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add)))
         {
             Assert.Contains("Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", reports);
-            Assert.Equal(Convert.ToInt64(again.Session.Query("select count(*) from int_registration_years").Rows[0][0]),
-                Convert.ToInt64(again.Session.Query("select cast(sum(registrations) as bigint) from fct_test_years").Rows[0][0]));
+            CountsEveryRegistration(again);
         }
     }
 
     [Fact]
     public async Task A_federation_whose_rows_failed_an_assertion_and_whose_data_is_then_gone_leaves_no_row()
     {
-        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        await Samples.IngestAllAsync(store);
-        var queries = CopyQueries("queries", keep: _ => true);
-        await File.WriteAllTextAsync(Path.Combine(queries, "assertions", "assert_no_granmo_march.sql"),
+        var (store, _, options) = await SamplesAsync(("assertions/assert_no_granmo_march.sql",
             "-- Assertion: (a test's) Granmo has no ledger rows of March 2025.\n-- Checked per federation: it reads a model built per federation.\n" +
-            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' and period = '2025-03' group by federation_id");
-        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' and period = '2025-03' group by federation_id"));
         var march = await ListAsync(store, "ledger/federation=granmo/period=2025-03/");
         var bytes = new List<byte[]>();
         foreach (var name in march)
@@ -241,13 +230,9 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     [Fact]
     public async Task An_assertion_checked_per_federation_that_fails_is_checked_again_by_the_next_build()
     {
-        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        await Samples.IngestAllAsync(store);
-        var queries = CopyQueries("queries", keep: _ => true);
-        await File.WriteAllTextAsync(Path.Combine(queries, "assertions", "assert_no_granmo.sql"),
+        var (store, queries, options) = await SamplesAsync(("assertions/assert_no_granmo.sql",
             "-- Assertion: (a test's) Granmo has no ledger rows.\n-- Checked per federation: it reads a model built per federation.\n" +
-            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' group by federation_id");
-        var options = new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
+            "select federation_id, count(*) as rows from stg_ledger where federation_id = 'granmo' group by federation_id"));
 
         foreach (var build in new[] { "first", "second" })
         {
@@ -281,6 +266,17 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         var reports = new List<string>();
         using (await ModelBuild.RunAsync(store, options, new SynchronousProgress<string>(reports.Add))) { }
         Assert.Contains("Models built per federation: 0 federation(s) computed (0 federation-year(s)), 3 kept from the last build (3 federation-year(s)).", reports);
+    }
+
+    /// <summary>The samples ingested into a store of the test's, a copy of the SQL project with <paramref name="files"/> (paths in it) added,
+    /// and options to build it in the test's work folder.</summary>
+    private async Task<(LocalFolderBlobStore Store, string Queries, ModelOptions Options)> SamplesAsync(params (string Path, string Sql)[] files)
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
+        await Samples.IngestAllAsync(store);
+        var queries = CopyQueries("queries", keep: _ => true);
+        foreach (var (path, sql) in files) await File.WriteAllTextAsync(Path.Combine(queries, path), sql);
+        return (store, queries, new ModelOptions(queries, Path.Combine(_folder.Path, "work")) { Threads = 2 });
     }
 
     private static async Task<List<string>> ListAsync(IBlobStore store, string prefix)

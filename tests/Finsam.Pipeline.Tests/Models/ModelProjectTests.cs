@@ -16,6 +16,13 @@ public class ModelProjectTests
         return ModelProject.Load(folder.Path);
     }
 
+    /// <summary>Writes <paramref name="path"/> into the project and loads it, which must be refused: the message.</summary>
+    private static string Refused(TempFolder folder, string path, string sql)
+    {
+        File.WriteAllText(Path.Combine(folder.Path, path), sql);
+        return Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path)).Message;
+    }
+
     [Fact]
     public void Build_order_comes_from_the_models_themselves()
     {
@@ -61,14 +68,12 @@ public class ModelProjectTests
         Assert.Equal([true, false, true, true], project.Models.Select(m => m.ReadsCurated));
         Assert.Equal(["src_ledger"], project.Models[0].Inputs);
 
-        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_c.sql"), perFederation + "select b.federation_id from int_b as b cross join fct_all");
-        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
         Assert.Equal("marts/fct_c.sql is built per federation, but it reads fct_all, which is built over every federation's data. " +
-                     "Build fct_all per federation too, or remove the line '-- Built per federation' from marts/fct_c.sql.", e.Message);
+                     "Build fct_all per federation too, or remove the line '-- Built per federation' from marts/fct_c.sql.",
+            Refused(folder, "marts/fct_c.sql", perFederation + "select b.federation_id from int_b as b cross join fct_all"));
 
-        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_c.sql"), perFederation + "select federation_id from stg_ref");
-        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
-        Assert.Equal("marts/fct_c.sql is built per federation, but it reads no curated data: remove the line '-- Built per federation' from it.", e.Message);
+        Assert.Equal("marts/fct_c.sql is built per federation, but it reads no curated data: remove the line '-- Built per federation' from it.",
+            Refused(folder, "marts/fct_c.sql", perFederation + "select federation_id from stg_ref"));
     }
 
     [Fact]
@@ -87,10 +92,9 @@ public class ModelProjectTests
         Assert.True(project.Assertions.Single().PerFederation);
         Assert.Equal(["stg_a"], project.Assertions.Single().Dependencies);
 
-        File.WriteAllText(Path.Combine(folder.Path, "assertions", "assert_a.sql"), checkedPerFederation + "select * from fct_all where n < 0");
-        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
         Assert.Equal("assertions/assert_a.sql is checked per federation, but it reads fct_all, which is built over every federation's data. " +
-                     "Build fct_all per federation too, or remove the line '-- Checked per federation' from assertions/assert_a.sql.", e.Message);
+                     "Build fct_all per federation too, or remove the line '-- Checked per federation' from assertions/assert_a.sql.",
+            Refused(folder, "assertions/assert_a.sql", checkedPerFederation + "select * from fct_all where n < 0"));
     }
 
     [Fact]
@@ -103,19 +107,16 @@ public class ModelProjectTests
             ("marts/fct_year.sql", perYear + "select year, count(*) as n from stg_a group by year"));
         Assert.Equal([false, true], project.Models.Select(m => m.PerYear));
 
-        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"), perYear + "select year, count(*) as n from src_ledger group by year");
-        var e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
         Assert.Equal("marts/fct_year.sql is built per year, but it reads src_ledger directly: a model built per year reads only models (with a year column). " +
-                     "Read it through a model, or remove the line '-- Built per year'.", e.Message);
+                     "Read it through a model, or remove the line '-- Built per year'.",
+            Refused(folder, "marts/fct_year.sql", perYear + "select year, count(*) as n from src_ledger group by year"));
 
-        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"), perYear + "select 2025 as year, 1 as n");
-        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
-        Assert.Equal("marts/fct_year.sql is built per year, but it reads no curated data: remove the line '-- Built per year' from it.", e.Message);
+        Assert.Equal("marts/fct_year.sql is built per year, but it reads no curated data: remove the line '-- Built per year' from it.",
+            Refused(folder, "marts/fct_year.sql", perYear + "select 2025 as year, 1 as n"));
 
-        File.WriteAllText(Path.Combine(folder.Path, "marts", "fct_year.sql"),
-            "-- Built per federation: a federation's rows come from its own data alone.\n" + perYear + "select federation_id, year from stg_a");
-        e = Assert.Throws<ModelException>(() => ModelProject.Load(folder.Path));
-        Assert.Equal("marts/fct_year.sql is built both per federation and per year: keep one of the lines '-- Built per federation' and '-- Built per year'.", e.Message);
+        Assert.Equal("marts/fct_year.sql is built both per federation and per year: keep one of the lines '-- Built per federation' and '-- Built per year'.",
+            Refused(folder, "marts/fct_year.sql",
+                "-- Built per federation: a federation's rows come from its own data alone.\n" + perYear + "select federation_id, year from stg_a"));
     }
 
     [Fact]

@@ -21,6 +21,8 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
 {
     private readonly TempFolder _folder = new();
     private int _fullBuilds;
+    /// <summary>The SQL project the builds of <see cref="BuildAndCompareAsync"/> run: the repository's, or a changed copy.</summary>
+    private string _queries = RepoPaths.Queries;
 
     [Fact]
     public async Task Builds_after_drops_redrops_and_reference_changes_equal_a_full_build_of_the_same_inputs()
@@ -80,6 +82,20 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         await WriteAsync(store, Containers.Reference, "account_mapping.csv", string.Join('\n', mapping.Split('\n').Where((l, i) => i != 1)));
         Assert.Equal("5 federation(s) computed (6 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
                      "Models built per year: 1 year(s) computed (2025), 1 kept from the last build.", await BuildAndCompareAsync(store));
+
+        // The counties' file (lan.csv, read by the macro lan_region_id and by stg_federations) names Örebro län otherwise: Lindby and
+        // Norräng, which write the county by its code, are in it under the new name; Mossa and Oxhalla, which write its old name, are
+        // counties of their own. Every federation and every year is computed again (the project is a copy: its place is in no signature).
+        _queries = CopyQueries("queries-lan", keep: _ => true);
+        var lan = Path.Combine(_queries, "lan.csv");
+        var counties = await File.ReadAllLinesAsync(lan);
+        counties[Array.IndexOf(counties, "18;0018;Örebro län")] = "18;0018;Region Örebro län";
+        await File.WriteAllLinesAsync(lan, counties);
+        Assert.Equal("5 federation(s) computed (6 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
+                     "Models built per year: 2 year(s) computed (2025, 2026), 0 kept from the last build.", await BuildAndCompareAsync(store));
+        using (var renamed = await ModelBuild.RunAsync(store, new ModelOptions(_queries, Path.Combine(_folder.Path, "work")) { Threads = 2 }))
+            Assert.Equal(["0018 Region Örebro län", "0019 Västmanlands län", "ÖREBRO LÄN ÖREBRO LÄN", "Örebro län Örebro län"],
+                renamed.Session.Query("select distinct scope_id || ' ' || scope_namn from kpi where scope = 'lan' order by 1").Rows.Select(r => (string)r[0]!));
 
         // Sydvik's curated data is gone: its rows go with it.
         await foreach (var blob in store.ListAsync(Containers.Curated, ""))
@@ -307,8 +323,9 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     /// every assertion checked, over every federation's data.</summary>
     private string QueriesBuiltWhole()
     {
-        if (Directory.Exists(Path.Combine(_folder.Path, "queries-whole"))) return Path.Combine(_folder.Path, "queries-whole");
-        var queries = CopyQueries("queries-whole", keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal) &&
+        var name = "queries-whole-" + Path.GetFileName(_queries);
+        if (Directory.Exists(Path.Combine(_folder.Path, name))) return Path.Combine(_folder.Path, name);
+        var queries = CopyQueries(name, keep: line => !line.StartsWith("-- Built per federation", StringComparison.Ordinal) &&
                                                                  !line.StartsWith("-- Built per year", StringComparison.Ordinal) &&
                                                                  !line.StartsWith("-- Checked per federation", StringComparison.Ordinal));
         var project = ModelProject.Load(queries);
@@ -316,13 +333,13 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         return queries;
     }
 
-    /// <summary>The SQL project copied into the test's folder, with the lines <paramref name="keep"/> keeps.</summary>
+    /// <summary>The SQL project (<see cref="_queries"/>) copied into the test's folder, with the lines <paramref name="keep"/> keeps.</summary>
     private string CopyQueries(string name, Func<string, bool> keep)
     {
         var queries = Path.Combine(_folder.Path, name);
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(_queries, "*", SearchOption.AllDirectories))
         {
-            var copy = Path.Combine(queries, Path.GetRelativePath(RepoPaths.Queries, file));
+            var copy = Path.Combine(queries, Path.GetRelativePath(_queries, file));
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
             File.WriteAllLines(copy, File.ReadAllLines(file).Where(keep));
         }
@@ -336,7 +353,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     private async Task<string> BuildAndCompareAsync(IBlobStore store)
     {
         var reports = new List<string>();
-        using var incremental = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work")) { Threads = 2 },
+        using var incremental = await ModelBuild.RunAsync(store, new ModelOptions(_queries, Path.Combine(_folder.Path, "work")) { Threads = 2 },
             new SynchronousProgress<string>(reports.Add));
         using var full = await ModelBuild.RunAsync(store, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, $"full-{_fullBuilds++}")) { Threads = 2 });
         Assert.Empty(incremental.AssertionFailures);

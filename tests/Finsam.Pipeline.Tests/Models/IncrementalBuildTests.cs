@@ -13,9 +13,9 @@ namespace Finsam.Pipeline.Tests.Models;
 /// A build that computes the models built per federation only for the federations whose data changed gives what a full
 /// build of the same inputs gives: the KPI table byte for byte, and every model's rows. One work folder is built again
 /// after each of a series of drops on the county's data (a new month of one federation, the rest of the year, a corrected
-/// month, two reference changes, a federation whose curated data is gone, a damaged database); after each, a fresh work
-/// folder is built in full from the SQL without its '-- Built per federation' lines. And every model built per federation
-/// gives a federation's rows from that federation's data alone.
+/// month, three reference changes, one of them the counties' file a macro reads, a federation whose curated data is gone, a
+/// damaged database); after each, a fresh work folder is built in full from the SQL without its '-- Built per federation'
+/// lines. And every model built per federation gives a federation's rows from that federation's data alone.
 /// </summary>
 public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {

@@ -228,6 +228,82 @@ public static class ModelBenchmark
         }
     }
 
+    /// <summary>
+    /// Two member releases a month apart at national scale: the data without every federation's last month (its curated
+    /// partitions set aside) is built and released, then the month comes back and the next release is protected and audited
+    /// together with the first, as the member calendar cuts them.
+    /// </summary>
+    public static void ReleaseMonth(string root, string queries, int scale, bool reuse)
+    {
+        GenerateOrReuse(root, scale, reuse);
+        var storage = Path.Combine(root, "storage");
+        foreach (var dataset in Finsam.Pipeline.Models.CuratedCache.Datasets.Append(Finsam.Pipeline.Curated.CuratedLayout.IngestionLog))
+            foreach (var dropped in Directory.Exists(Path.Combine(storage, Containers.Curated, dataset))
+                         ? Directory.EnumerateDirectories(Path.Combine(storage, Containers.Curated, dataset), "period=2026-01", SearchOption.AllDirectories).ToList() : [])
+                Directory.Delete(dropped, recursive: true);
+        foreach (var stale in new[] { Path.Combine(storage, Containers.Published), Path.Combine(root, "work"), Path.Combine(root, "held") })
+            if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
+        // Every federation's last month, set aside.
+        var held = new List<(string From, string To)>();
+        foreach (var dataset in Finsam.Pipeline.Models.CuratedCache.Datasets)
+        {
+            var folder = Path.Combine(storage, Containers.Curated, dataset);
+            if (!Directory.Exists(folder)) continue;
+            foreach (var month in Directory.EnumerateDirectories(folder, "period=2025-12", SearchOption.AllDirectories).ToList())
+            {
+                var to = Path.Combine(root, "held", Path.GetRelativePath(storage, month));
+                Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                Directory.Move(month, to);
+                held.Add((to, month));
+            }
+        }
+        Console.WriteLine($"set aside {held.Count} partitions of 2025-12");
+        var store = new LocalFolderBlobStore(storage);
+        var options = new ModelOptions(queries, Path.Combine(root, "work"));
+        var publisher = new Finsam.Pipeline.Publishing.Publisher(store);
+        var steps = Stopwatch.StartNew();
+        var progress = new Progress<string>(step => Console.WriteLine($"{steps.Elapsed.TotalSeconds,6:F1} s {step}"));
+        try
+        {
+            foreach (var release in new[] { "through 2025-11", "through 2025-12" })
+            {
+                using (var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult())
+                {
+                    steps.Restart();
+                    Console.WriteLine($"release {release}:");
+                    var published = publisher.PublishAsync(build, options, progress: progress).GetAwaiter().GetResult();
+                    Console.WriteLine($"  {steps.Elapsed.TotalSeconds:F1} s: " + string.Join("; ", published.Datasets.Select(d => d.Describe())));
+                    var cells = build.Session.Query($"""
+                        with cells as ({Finsam.Pipeline.Disclosure.PublishedTables.CellsSelect})
+                        select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
+                            count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla'))
+                        from cells
+                        """).Rows.Single();
+                    Console.WriteLine($"  participant-count cells {cells[0]:N0}, hidden {cells[1]:N0}, from 5 {cells[2]:N0}, from 50 {cells[3]:N0}, " +
+                                      $"a county's or all federations' from 5 {cells[4]:N0}");
+                }
+                foreach (var (from, to) in held) Directory.Move(from, to);
+                held.Clear();
+            }
+        }
+        finally
+        {
+            foreach (var (from, to) in held) Directory.Move(from, to);
+        }
+    }
+
+    /// <summary>The protection and audit alone of DIR's data as it is now, against the earlier releases' member kpi.parquet files given.</summary>
+    public static void ProtectAgainst(string root, string queries, string[] earlier)
+    {
+        var store = new LocalFolderBlobStore(Path.Combine(root, "storage"));
+        var options = new ModelOptions(queries, Path.Combine(root, "work"));
+        using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
+        var sw = Stopwatch.StartNew();
+        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier);
+        Console.WriteLine($"protection + audit, {earlier.Length} earlier release(s): {sw.Elapsed.TotalSeconds:F1} s; passed {result.Passed}, suppressed cells {result.SuppressedCells}, " +
+                          $"audit alone {result.Elapsed.TotalSeconds:F1} s, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}");
+    }
+
     /// <summary>Samples the process's working set every 20 ms: the peak while it runs, against the working set when it started.</summary>
     private sealed class PeakSampler : IDisposable
     {

@@ -9,6 +9,8 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-dump DIR OUT [QUERIES]   (the marts and the KPI table of DIR's data, sorted, to compare two versions of the SQL)
 //        dotnet run --project tests/Finsam.Bench -c Release -- sql-time [--build DIR QUERIES] SQL…   (each query timed, in one session: after a build of DIR's data, or on its own)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
+//        dotnet run --project tests/Finsam.Bench -c Release -- models-release-month DIR [scale] [--reuse]   (two member releases a month apart)
+//        dotnet run --project tests/Finsam.Bench -c Release -- protect-against DIR KPI_PARQUET…   (protection and audit of DIR's data alone, against earlier releases' member files)
 //        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds] [cache MB]   (finsam api under load, after models-publish; cache 0: every answer made anew)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-loop N [participants]   (for dotnet-trace)
@@ -35,6 +37,16 @@ if (args.Length > 0 && args[0] == "models-tick")
 if (args.Length > 0 && args[0] == "models-dump")
 {
     ModelBenchmark.Dump(args[1], args.Length > 3 ? Path.GetFullPath(args[3]) : queriesFolder, args[2]);
+    return;
+}
+if (args.Length > 0 && args[0] == "protect-against")
+{
+    ModelBenchmark.ProtectAgainst(args[1], queriesFolder, args[2..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "models-release-month")
+{
+    ModelBenchmark.ReleaseMonth(args[1], queriesFolder, ScaleOf(args), args.Contains("--reuse"));
     return;
 }
 if (args.Length > 0 && args[0] == "models-publish")

@@ -35,6 +35,7 @@ internal sealed class IntervalAudit : IDisposable
     private readonly IReadOnlyCollection<int> _constraints;
     private readonly bool _relaxationOnly;
     private readonly IReadOnlySet<int>? _nodes;
+    private readonly IReadOnlySet<int>? _only;
     private readonly bool _guessNotZero;
 
     /// <param name="around">Only the relations and counts around some counts (<see cref="Around"/>): what publishing them can
@@ -43,9 +44,13 @@ internal sealed class IntervalAudit : IDisposable
     /// hidden count whose exact value is known and not zero starts at 1 instead of 0 (the audit's second figure).</param>
     /// <param name="relaxationOnly">The linear programmes' rounded bounds only, no integer programme (a trial whose verdict a
     /// whole audit with them confirms).</param>
+    /// <param name="only">Only these counts, and the changes of these counts, are checked (null: every one): those that failed an
+    /// audit before more counts were hidden, which cannot make any other count fail (hiding a published count only widens
+    /// the intervals: its value stays one the unknown can take).</param>
     public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false,
-        bool relaxationOnly = false)
+        bool relaxationOnly = false, IReadOnlySet<int>? only = null)
     {
+        _only = only;
         _relaxationOnly = relaxationOnly;
         _graph = graph;
         _exact = exact;
@@ -251,12 +256,15 @@ internal sealed class IntervalAudit : IDisposable
         var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
         var candidate = _graph.CandidateVersion;
         var suppressed = new List<int>();
-        foreach (var node in _graph.Nodes)
+        // A trial looks at the version being made first (its counts are the ones a trial's published counts bind most), so that one
+        // that fails stops early; the order changes nothing else.
+        foreach (var node in _firstOnly ? Enumerable.Reverse(_graph.Nodes) : _graph.Nodes)
         {
             if (node.Published) continue;
             var component = _component[node.Index];
             if (node.Version == candidate && !node.Hidden) suppressed.Add(node.Index);
             if (component < 0 || !touched.Contains(component)) continue;
+            if (_only is not null && !_only.Contains(node.Index) && !_only.Contains(_rep[node.Index])) continue;
             // One variable with a count of the version being made: audited as that count.
             if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
             // A count the publisher knows to be 0 or 5 and more (suppressed, or never published; of an earlier release, by its
@@ -274,10 +282,13 @@ internal sealed class IntervalAudit : IDisposable
         }
         foreach (var d in _graph.Differences)
         {
-            if (_nodes is null || _nodes.Contains(d.Candidate) || _nodes.Contains(d.Earlier)) CheckDifference(d, failures);
+            if ((_nodes is null || _nodes.Contains(d.Candidate) || _nodes.Contains(d.Earlier))
+                && (_only is null || _only.Contains(d.Candidate) || _only.Contains(d.Earlier)))
+                CheckDifference(d, failures);
             if (_firstOnly && failures.Count > 0) return new Outcome(failures, suppressed.Count, null);
         }
-        if (_firstOnly) return new Outcome(failures, suppressed.Count, null);
+        // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.
+        if (_firstOnly || _only is not null) return new Outcome(failures, suppressed.Count, null);
         return new Outcome(failures, suppressed.Count, SmallestWidth(suppressed));
     }
 
@@ -323,9 +334,16 @@ internal sealed class IntervalAudit : IDisposable
         }
         (double Low, double High) interval;
         if (!earlier.Published && !later.Published && _component[d.Earlier] >= 0 && _component[d.Earlier] == _component[d.Candidate])
-            interval = _rep[d.Earlier] == _rep[d.Candidate] ? (0, 0) : Solve(_component[d.Candidate], [(_rep[d.Candidate], 1), (_rep[d.Earlier], -1)]);
+        {
+            if (_rep[d.Earlier] == _rep[d.Candidate]) interval = (0, 0);
+            // Decided by the solutions already solved, as a count is (Decided): the change's interval holds every value they gave it.
+            else if (_changeInner.TryGetValue((_rep[d.Candidate], _rep[d.Earlier]), out var seen) && ChangeOk(InnerRounded(seen))) return;
+            else interval = Solve(_component[d.Candidate], [(_rep[d.Candidate], 1), (_rep[d.Earlier], -1)]);
+        }
         else
         {
+            // Counts in separate components (or one published) move independently: the values solutions gave each, combined.
+            if (Seen(later) is { } ls && Seen(earlier) is { } es && ChangeOk(InnerRounded((ls.Low - es.High, ls.High - es.Low)))) return;
             var l = later.Published ? ((double)later.Value!.Value, (double)later.Value!.Value) : Full(d.Candidate);
             var e = earlier.Published ? ((double)earlier.Value!.Value, (double)earlier.Value!.Value) : Full(d.Earlier);
             interval = (l.Item1 - e.Item2, l.Item2 - e.Item1);
@@ -360,6 +378,12 @@ internal sealed class IntervalAudit : IDisposable
         return double.IsPositiveInfinity(best) ? null : (decimal)best;
     }
 
+    /// <summary>A count's value as published, or the values solutions already solved gave it (null: none yet).</summary>
+    private (double Low, double High)? Seen(Node node) =>
+        node.Published ? ((double)node.Value!.Value, (double)node.Value!.Value)
+        : _full.TryGetValue(_rep[node.Index], out var full) ? full
+        : _inner.TryGetValue(_rep[node.Index], out var inner) ? inner : null;
+
     private (double Low, double High) Full(int n)
     {
         var node = _rep[n];
@@ -383,7 +407,37 @@ internal sealed class IntervalAudit : IDisposable
     {
         if (_programs.TryGetValue(component, out var program)) return program;
         Programs++;
-        return _programs[component] = new ComponentProgram(_componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList(), Lower);
+        return _programs[component] = new ComponentProgram(component, _componentNodes[component], _componentConstraints[component].Select(e => _effective[e]).ToList(), Lower);
+    }
+
+    /// <summary>
+    /// The changes audited between two unknown counts of one component (a count and its other self in an earlier release, each
+    /// by its representative), by component; made when first needed.
+    /// </summary>
+    private Dictionary<int, List<(int Candidate, int Earlier)>>? _changesByComponent;
+
+    /// <summary>Per change of <see cref="_changesByComponent"/>: the values of the change that solutions already solved give.</summary>
+    private readonly Dictionary<(int Candidate, int Earlier), (double Low, double High)> _changeInner = [];
+
+    /// <summary>
+    /// Records the values a solution of a component's linear programme gives the changes in it (any solution: the change's
+    /// audit is the relaxation's, its bounds rounded inwards).
+    /// </summary>
+    private void ObserveChanges(int component, IReadOnlyDictionary<int, int> position, IReadOnlyList<double> values)
+    {
+        _changesByComponent ??= _graph.Differences
+            .Where(d => !_graph.Nodes[d.Earlier].Published && !_graph.Nodes[d.Candidate].Published && _component[d.Earlier] >= 0
+                        && _component[d.Earlier] == _component[d.Candidate] && _rep[d.Earlier] != _rep[d.Candidate])
+            .Select(d => (Component: _component[d.Candidate], Change: (_rep[d.Candidate], _rep[d.Earlier])))
+            .Distinct()
+            .GroupBy(c => c.Component)
+            .ToDictionary(g => g.Key, g => g.Select(c => c.Change).ToList());
+        if (!_changesByComponent.TryGetValue(component, out var changes)) return;
+        foreach (var change in changes)
+        {
+            var v = values[position[change.Candidate]] - values[position[change.Earlier]];
+            _changeInner[change] = _changeInner.TryGetValue(change, out var r) ? (Math.Min(r.Low, v), Math.Max(r.High, v)) : (v, v);
+        }
     }
 
     /// <summary>Records a solution's values: each count can take them.</summary>
@@ -429,14 +483,18 @@ internal sealed class IntervalAudit : IDisposable
     private sealed class ComponentProgram : IDisposable
     {
         private readonly Solver _solver;
+        private readonly int _component;
         private readonly List<int> _nodes;
+        private readonly Dictionary<int, int> _position;
         private readonly Dictionary<int, Variable> _variables = [];
         private readonly List<(int Index, Google.OrTools.LinearSolver.Constraint Row)> _rows = [];
 
-        public ComponentProgram(List<int> nodes, List<Effective> constraints, Func<int, double> lower)
+        public ComponentProgram(int component, List<int> nodes, List<Effective> constraints, Func<int, double> lower)
         {
             _solver = Solver.CreateSolver("GLOP") ?? throw new InvalidOperationException("OR-Tools' GLOP solver is not available.");
+            _component = component;
             _nodes = nodes;
+            _position = nodes.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i);
             foreach (var n in nodes) _variables[n] = _solver.MakeNumVar(lower(n), double.PositiveInfinity, "x" + n);
             foreach (var c in constraints)
             {
@@ -461,6 +519,7 @@ internal sealed class IntervalAudit : IDisposable
                     var values = _nodes.Select(n => _variables[n].SolutionValue()).ToList();
                     var integral = values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance);
                     if (integral || audit._relaxationOnly) audit.Observe(_nodes, values);
+                    audit.ObserveChanges(_component, _position, values);
                     if (integral) audit._lastIntegral++;
                     return objective.Value();
                 case Solver.ResultStatus.UNBOUNDED:

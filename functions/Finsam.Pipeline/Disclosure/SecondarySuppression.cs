@@ -122,16 +122,30 @@ internal static class SecondarySuppression
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves, components) = (0, 0, 0);
+        var partners = IntervalAudit.Partners(graph);
+        // After the first round's whole audit, each round checks only the counts that failed the round before: the counts hidden
+        // since then only widen every interval, so what passed still passes. The whole audit runs again once they pass.
+        IReadOnlySet<int>? failed = null;
         for (var round = 1; ; round++)
         {
             do secondary += Substitute(graph, adjacency);
             while (WithTheirRows(graph) > 0);
-            using var audit = new IntervalAudit(graph, exact: true);
+            using var audit = failed is null
+                ? new IntervalAudit(graph, exact: true)
+                : new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, failed), only: failed);
             var outcome = audit.Run();
             programs += audit.Programs;
             solves += audit.Solves;
             components = audit.Components;
+            if (outcome.Failures.Count == 0 && failed is not null)
+            {
+                // The counts that failed pass now: the whole audit, for the verdict and the smallest interval (not a round of its own).
+                failed = null;
+                round--;
+                continue;
+            }
             if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            failed = outcome.Failures.Select(f => f.Node).ToHashSet();
             // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
             // hidden count this round waits for the next audit (that count may be enough for both).
             var added = 0;

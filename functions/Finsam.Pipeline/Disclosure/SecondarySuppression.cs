@@ -124,7 +124,9 @@ internal static class SecondarySuppression
         var (programs, solves, components) = (0, 0, 0);
         var partners = IntervalAudit.Partners(graph);
         // After the first round's whole audit, each round checks only the counts that failed the round before: the counts hidden
-        // since then only widen every interval, so what passed still passes. The whole audit runs again once they pass.
+        // since then only widen every interval, so what passed still passes. (Not quite always: a programme that the releases make
+        // infeasible counts as unbounded, and hiding a count can make it feasible; an integer programme out of time falls back to
+        // the relaxation.) The whole audit runs again once they pass, and decides: a count it finds failing starts the rounds again.
         IReadOnlySet<int>? failed = null;
         for (var round = 1; ; round++)
         {
@@ -144,7 +146,16 @@ internal static class SecondarySuppression
                 round--;
                 continue;
             }
-            if (outcome.Failures.Count == 0 || round == maxRounds) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            if (outcome.Failures.Count == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            // A refusal reports what the whole audit finds (every failure, and the smallest interval), not a round's few counts.
+            var partial = failed is not null;
+            Result Refused()
+            {
+                if (!partial) return new Result(outcome, round, primary, secondary, components, programs, solves);
+                using var whole = new IntervalAudit(graph, exact: true);
+                return new Result(whole.Run(), round, primary, secondary, whole.Components, programs + whole.Programs, solves + whole.Solves);
+            }
+            if (round == maxRounds) return Refused();
             failed = outcome.Failures.Select(f => f.Node).ToHashSet();
             // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
             // hidden count this round waits for the next audit (that count may be enough for both).
@@ -162,7 +173,7 @@ internal static class SecondarySuppression
             // Each such round hides at least one more published count, and a widened count is never published again, so the
             // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
             if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
-            if (added == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            if (added == 0) return Refused();
             secondary += added;
         }
     }

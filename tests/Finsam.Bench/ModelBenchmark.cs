@@ -217,15 +217,21 @@ public static class ModelBenchmark
                               $"passed {result.Passed}, suppressed cells {result.SuppressedCells}, smallest interval {result.SmallestIntervalWidth}, " +
                               $"relations {result.Relations:N0}, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}, audit alone {result.Elapsed.TotalSeconds:F1} s; " +
                               $"narrowed if guessed not zero {result.NotZeroGuessNarrowed}");
-            var cells = build.Session.Query($"""
-                with cells as ({Finsam.Pipeline.Disclosure.PublishedTables.CellsSelect})
-                select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
-                    count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla'))
-                from cells
-                """).Rows.Single();
-            Console.WriteLine($"  participant-count cells {cells[0]:N0}, hidden {cells[1]:N0}, from 5 {cells[2]:N0}, from 50 {cells[3]:N0}, " +
-                              $"a county's or all federations' from 5 {cells[4]:N0}");
+            PrintHiddenCells(build);
         }
+    }
+
+    /// <summary>What the member tables of a build hide: the participant-count cells, those hidden, and how large.</summary>
+    private static void PrintHiddenCells(ModelBuild build)
+    {
+        var cells = build.Session.Query($"""
+            with cells as ({Finsam.Pipeline.Disclosure.PublishedTables.CellsSelect})
+            select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
+                count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla'))
+            from cells
+            """).Rows.Single();
+        Console.WriteLine($"  participant-count cells {cells[0]:N0}, hidden {cells[1]:N0}, from 5 {cells[2]:N0}, from 50 {cells[3]:N0}, " +
+                          $"a county's or all federations' from 5 {cells[4]:N0}");
     }
 
     /// <summary>
@@ -273,22 +279,20 @@ public static class ModelBenchmark
                     Console.WriteLine($"release {release}:");
                     var published = publisher.PublishAsync(build, options, progress: progress).GetAwaiter().GetResult();
                     Console.WriteLine($"  {steps.Elapsed.TotalSeconds:F1} s: " + string.Join("; ", published.Datasets.Select(d => d.Describe())));
-                    var cells = build.Session.Query($"""
-                        with cells as ({Finsam.Pipeline.Disclosure.PublishedTables.CellsSelect})
-                        select count(*), count(*) filter (where hidden), count(*) filter (where hidden and value >= 5), count(*) filter (where hidden and value >= 50),
-                            count(*) filter (where hidden and value >= 5 and scope in ('lan', 'alla'))
-                        from cells
-                        """).Rows.Single();
-                    Console.WriteLine($"  participant-count cells {cells[0]:N0}, hidden {cells[1]:N0}, from 5 {cells[2]:N0}, from 50 {cells[3]:N0}, " +
-                                      $"a county's or all federations' from 5 {cells[4]:N0}");
+                    PrintHiddenCells(build);
                 }
-                foreach (var (from, to) in held) Directory.Move(from, to);
-                held.Clear();
+                PutBack();
             }
         }
         finally
         {
+            PutBack();
+        }
+
+        void PutBack()
+        {
             foreach (var (from, to) in held) Directory.Move(from, to);
+            held.Clear();
         }
     }
 

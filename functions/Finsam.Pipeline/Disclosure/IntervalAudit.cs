@@ -35,15 +35,15 @@ internal sealed class IntervalAudit : IDisposable
     private readonly IReadOnlyCollection<int> _constraints;
     private readonly bool _relaxationOnly;
     private readonly IReadOnlySet<int>? _nodes;
-    private readonly IReadOnlySet<int>? _only;
+    /// <summary>The representatives of the counts a round checks (null: every count is checked).</summary>
+    private readonly HashSet<int>? _only;
+    private readonly bool _guessNotZero;
 
     /// <summary>
     /// Whether a count or a change is decided, where it can be, from the values that solutions already solved give it (true), or
     /// always by its own programmes (false: the tests' measure of that shortcut; the verdicts are the same).
     /// </summary>
     internal bool DecideFromSolutions { get; init; } = true;
-    private readonly HashSet<int>? _onlyRepresentatives;
-    private readonly bool _guessNotZero;
 
     /// <param name="around">Only the relations and counts around some counts (<see cref="Around"/>): what publishing them can
     /// change; null: every relation and count.</param>
@@ -57,7 +57,6 @@ internal sealed class IntervalAudit : IDisposable
     public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false,
         bool relaxationOnly = false, IReadOnlySet<int>? only = null)
     {
-        _only = only;
         _relaxationOnly = relaxationOnly;
         _graph = graph;
         _exact = exact;
@@ -69,7 +68,7 @@ internal sealed class IntervalAudit : IDisposable
         Array.Fill(_component, -1);
         _rep = Representatives();
         // A count checked by a round is followed to its representative: a count hidden since may have become that.
-        _onlyRepresentatives = only?.Select(n => _rep[n]).ToHashSet();
+        _only = only?.Select(n => _rep[n]).ToHashSet();
         if (guessNotZero)
             _notZero = graph.Nodes.Where(n => !n.Published && n.Value is > 0).Select(n => _rep[n.Index]).ToHashSet();
         BuildEffective();
@@ -274,7 +273,7 @@ internal sealed class IntervalAudit : IDisposable
             var component = _component[node.Index];
             if (node.Version == candidate && !node.Hidden) suppressed.Add(node.Index);
             if (component < 0 || !touched.Contains(component)) continue;
-            if (_onlyRepresentatives is not null && !_onlyRepresentatives.Contains(_rep[node.Index])) continue;
+            if (_only is not null && !_only.Contains(_rep[node.Index])) continue;
             // One variable with a count of the version being made: audited as that count.
             if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
             // A count the publisher knows to be 0 or 5 and more (suppressed, or never published; of an earlier release, by its
@@ -293,7 +292,7 @@ internal sealed class IntervalAudit : IDisposable
         foreach (var d in _graph.Differences)
         {
             if ((_nodes is null || _nodes.Contains(d.Candidate) || _nodes.Contains(d.Earlier))
-                && (_onlyRepresentatives is null || _onlyRepresentatives.Contains(_rep[d.Candidate]) || _onlyRepresentatives.Contains(_rep[d.Earlier])))
+                && (_only is null || _only.Contains(_rep[d.Candidate]) || _only.Contains(_rep[d.Earlier])))
                 CheckDifference(d, failures);
             if (_firstOnly && failures.Count > 0) return new Outcome(failures, suppressed.Count, null);
         }

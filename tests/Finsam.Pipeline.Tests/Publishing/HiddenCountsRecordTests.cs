@@ -34,19 +34,26 @@ public class HiddenCountsRecordTests : IDisposable
         Assert.All(summary.Files, f => Assert.Equal(FileStatus.Accepted, f.Status));
     }
 
+    /// <summary>The first release (its record read) and the exact version after it, as an audit draws them.</summary>
+    private static CellGraph AfterTheFirstRelease(ModelBuild build, string earlierKpi)
+    {
+        var graph = DisclosureAudit.NewGraph(build.Session, Queries);
+        DisclosureAudit.AddEarlier(graph, DisclosureAudit.ReadEarlier(build.Session, [earlierKpi]));
+        graph.AddVersion("ny", DisclosureAudit.ReadRows(build.Session, "kpi"), exact: true);
+        DisclosureAudit.LinkCandidate(graph, 1);
+        return graph;
+    }
+
     /// <summary>
     /// The relations between the first release (its record read) and the exact version after it, as an audit draws them,
     /// checked on the exact values wherever the publisher knows them all: a false one would mislead the audit.
     /// </summary>
     private static void AssertRelationsBetweenReleasesHold(ModelBuild build, string earlierKpi)
     {
-        var graph = DisclosureAudit.NewGraph(build.Session, Queries);
-        DisclosureAudit.AddEarlier(graph, DisclosureAudit.ReadEarlier(build.Session, [earlierKpi]));
+        var graph = AfterTheFirstRelease(build, earlierKpi);
         var hiddenInFirst = graph.Nodes.Count(n => n.Version == 0 && !n.Hidden && !n.Published);
         Assert.True(hiddenInFirst > 100, $"{hiddenInFirst} counts hidden in the first release");
         Assert.Equal(hiddenInFirst, graph.Nodes.Count(n => n.Version == 0 && !n.Hidden && !n.Published && n.Value is not null));
-        graph.AddVersion("ny", DisclosureAudit.ReadRows(build.Session, "kpi"), exact: true);
-        DisclosureAudit.LinkCandidate(graph, 1);
         var between = graph.Constraints.Where(c => c.Terms.Any(t => graph.Nodes[t.Node].Version == 0) && c.Terms.Any(t => graph.Nodes[t.Node].Version == 1)).ToList();
         var known = between.Where(c => c.Terms.All(t => graph.Nodes[t.Node].Value is not null)).ToList();
         Assert.True(known.Count > 50, $"{known.Count} relations between the releases with every value known");
@@ -60,10 +67,7 @@ public class HiddenCountsRecordTests : IDisposable
     /// </summary>
     private static void AssertTheAuditsShortcutsFindWhatItsProgrammesFind(ModelBuild build, string earlierKpi)
     {
-        var graph = DisclosureAudit.NewGraph(build.Session, Queries);
-        DisclosureAudit.AddEarlier(graph, DisclosureAudit.ReadEarlier(build.Session, [earlierKpi]));
-        graph.AddVersion("ny", DisclosureAudit.ReadRows(build.Session, "kpi"), exact: true);
-        DisclosureAudit.LinkCandidate(graph, 1);
+        var graph = AfterTheFirstRelease(build, earlierKpi);
         foreach (var node in graph.Nodes.Where(n => n.Version == graph.CandidateVersion && !n.Hidden)) node.Published = node.Value is not (>= 1 and < 5);
         // The binding relations are left out: where a programme is degenerate, more than one set binds.
         static List<string> Found(IntervalAudit.Outcome outcome) =>

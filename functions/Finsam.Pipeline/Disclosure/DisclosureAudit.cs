@@ -37,6 +37,12 @@ public sealed record DisclosureAuditResult(
     /// </summary>
     public int? NotZeroGuessNarrowed { get; init; }
 
+    /// <summary>
+    /// Rows of complements that the protection did not try to publish again, its budget of work spent (none of them shows a
+    /// total members lead with): they stay hidden. Zero when every row was tried, or when the audit did not come from a protection.
+    /// </summary>
+    public int ComplementRowsNotTried { get; init; }
+
     public ManifestDisclosureAudit ToManifest() => new(Passed, SuppressedCells, SmallestIntervalWidth, EarlierReleases, NotZeroGuessNarrowed);
 }
 

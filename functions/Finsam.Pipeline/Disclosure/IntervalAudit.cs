@@ -34,7 +34,9 @@ internal sealed class IntervalAudit : IDisposable
 
     private readonly IReadOnlyCollection<int> _constraints;
     private readonly bool _relaxationOnly;
-    private readonly IReadOnlySet<int>? _nodes;
+    private IReadOnlySet<int>? _nodes;
+    /// <summary>The counts of <see cref="_nodes"/>, nearest to those published first: the order of a trial's checks.</summary>
+    private IReadOnlyList<int>? _nearest;
     /// <summary>The representatives of the counts a round checks (null: every count is checked).</summary>
     private readonly HashSet<int>? _only;
     private readonly bool _guessNotZero;
@@ -54,7 +56,7 @@ internal sealed class IntervalAudit : IDisposable
     /// <param name="only">Only these counts, and the changes of these counts, are checked (null: every one): those that failed an
     /// audit before more counts were hidden, which cannot make any other count fail (hiding a published count only widens
     /// the intervals: its value stays one the unknown can take).</param>
-    public IntervalAudit(CellGraph graph, bool exact, (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes)? around = null, bool guessNotZero = false,
+    public IntervalAudit(CellGraph graph, bool exact, Region? around = null, bool guessNotZero = false,
         bool relaxationOnly = false, IReadOnlySet<int>? only = null)
     {
         _relaxationOnly = relaxationOnly;
@@ -64,6 +66,7 @@ internal sealed class IntervalAudit : IDisposable
         // In the relations' order, as for a whole audit: the representatives and which of two equal relations is kept are the same.
         _constraints = around?.Constraints.Order().ToList() ?? Enumerable.Range(0, graph.Constraints.Count).ToList();
         _nodes = around?.Nodes;
+        _nearest = around?.Nearest;
         _component = new int[graph.Nodes.Count];
         Array.Fill(_component, -1);
         _rep = Representatives();
@@ -81,9 +84,14 @@ internal sealed class IntervalAudit : IDisposable
         _programs.Clear();
     }
 
-    /// <summary>Counts whose LP bounds were both reached by integral solutions (no integer programme needed), and how many of the last solve's two were.</summary>
-    private readonly HashSet<int> _integral = [];
-    private int _lastIntegral;
+    /// <summary>
+    /// Per count, which of its LP bounds a solution in whole counts reached (that bound is the integer one: no integer
+    /// programme needed for it), and which of the last solve's two did.
+    /// </summary>
+    private readonly Dictionary<int, (bool Low, bool High)> _integral = [];
+    private (bool Low, bool High) _lastIntegral;
+    /// <summary>The integer interval of each variable whose integer programmes were solved.</summary>
+    private readonly Dictionary<int, (double Low, double High)> _integerBounds = [];
     public int Programs { get; private set; }
     /// <summary>Integer programmes (CP-SAT) solved to confirm narrow intervals.</summary>
     public int IntegerSolves { get; private set; }
@@ -96,15 +104,22 @@ internal sealed class IntervalAudit : IDisposable
     private (double Low, double High) Integer(int node, (double Low, double High) rounded)
     {
         if (_relaxationOnly) return rounded;
-        // Both bounds reached by whole counts (the solutions found were integral): the integer interval is the relaxation's.
-        if (_integral.Contains(_rep[node])) return rounded;
+        // A bound reached by whole counts (the solution found was integral) is the integer one. Both: the integer interval is the
+        // relaxation's. A low bound of 0 or a high one of 5 and more so reached: the rule holds whatever the other is.
+        var reached = _integral.GetValueOrDefault(_rep[node]);
+        if ((reached.Low && reached.High) || (reached.Low && rounded.Low < 1) || (reached.High && rounded.High >= SmallCountProtection.MinPublished))
+            return rounded;
         if (double.IsInfinity(rounded.High) || double.IsInfinity(rounded.Low) || rounded.High - rounded.Low > 4 || _component[node] < 0) return rounded;
+        // One variable, one integer interval: counts that are one variable (the same count in several releases) share it.
+        if (_integerBounds.TryGetValue(_rep[node], out var solved)) return solved;
         var constraints = _componentConstraints[_component[node]].Select(e => _effective[e]).ToList();
         if (constraints.Any(c => c.Constant != Math.Round(c.Constant))) return rounded;
         long? Bound(bool maximise)
         {
             var model = new Google.OrTools.Sat.CpModel();
-            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => model.NewIntVar((long)Lower(n), 1_000_000_000, "x" + n));
+            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => _fixed.TryGetValue(n, out var v)
+                ? model.NewConstant((long)Math.Round(v))
+                : model.NewIntVar((long)Lower(n), 1_000_000_000, "x" + n));
             foreach (var c in constraints)
             {
                 var expression = Google.OrTools.Sat.LinearExpr.WeightedSum(c.Terms.Select(t => variables[t.Node]), c.Terms.Select(t => (long)t.Coefficient));
@@ -116,10 +131,10 @@ internal sealed class IntervalAudit : IDisposable
             IntegerSolves++;
             return solver.Solve(model) == Google.OrTools.Sat.CpSolverStatus.Optimal ? (long)Math.Round(solver.ObjectiveValue) : null;
         }
-        var low = Bound(false);
-        var high = Bound(true);
+        var low = reached.Low ? (long)rounded.Low : Bound(false);
+        var high = reached.High ? (long)rounded.High : Bound(true);
         // Not solved in time: the LP's bounds, which contain the integer ones.
-        return (Math.Max(rounded.Low, low ?? rounded.Low), Math.Min(rounded.High, high ?? rounded.High));
+        return _integerBounds[_rep[node]] = (Math.Max(rounded.Low, low ?? rounded.Low), Math.Min(rounded.High, high ?? rounded.High));
     }
     public int Solves { get; private set; }
     public int Components => _componentNodes.Count;
@@ -211,31 +226,42 @@ internal sealed class IntervalAudit : IDisposable
     }
 
     /// <summary>
+    /// Relations and counts around some counts (<see cref="Around"/>); <see cref="Nearest"/> holds the counts in the order they
+    /// were reached, nearest first.
+    /// </summary>
+    public sealed record Region(IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes, IReadOnlyList<int> Nearest);
+
+    /// <summary>
     /// What publishing <paramref name="counts"/> can change: the relations they are in, and every relation and count linked to
     /// those through counts that stay unknown (their connected component once the counts are published), with the counts
     /// themselves; a count's other self in another release (<see cref="CellGraph.Differences"/>, by <see cref="Partners"/>)
     /// is linked too, since their change is audited (null: no other selves followed).
     /// </summary>
-    public static (IReadOnlyCollection<int> Constraints, IReadOnlySet<int> Nodes) Around(CellGraph graph, List<int>[] adjacency, ILookup<int, int>? partners,
-        IEnumerable<int> counts)
+    public static Region Around(CellGraph graph, List<int>[] adjacency, ILookup<int, int>? partners, IEnumerable<int> counts)
     {
-        var nodes = new HashSet<int>(counts);
+        var nearest = counts.Distinct().ToList();
+        var nodes = new HashSet<int>(nearest);
         var constraints = new HashSet<int>();
-        var frontier = new Queue<int>(nodes);
+        var frontier = new Queue<int>(nearest);
+        void Reach(int n)
+        {
+            nearest.Add(n);
+            if (!graph.Nodes[n].Published) frontier.Enqueue(n);
+        }
         while (frontier.Count > 0)
         {
             var node = frontier.Dequeue();
             // A published other self is a constant: its change is checked, nothing is reached through it.
             foreach (var p in partners?[node] ?? [])
-                if (nodes.Add(p) && !graph.Nodes[p].Published) frontier.Enqueue(p);
+                if (nodes.Add(p)) Reach(p);
             foreach (var c in adjacency[node])
             {
                 if (!constraints.Add(c)) continue;
                 foreach (var (n, _) in graph.Constraints[c].Terms)
-                    if (!graph.Nodes[n].Published && nodes.Add(n)) frontier.Enqueue(n);
+                    if (!graph.Nodes[n].Published && nodes.Add(n)) Reach(n);
             }
         }
-        return (constraints, nodes);
+        return new Region(constraints, nodes, nearest);
     }
 
     /// <summary>Each count's other selves in the releases it is compared with (both ends of every <see cref="CellGraph.Differences"/>).</summary>
@@ -254,50 +280,121 @@ internal sealed class IntervalAudit : IDisposable
     public bool Passes()
     {
         _firstOnly = true;
-        return Run().Failures.Count == 0;
+        return Run(withWidth: false).Failures.Count == 0;
     }
 
     private bool _firstOnly;
+    private HashSet<int>? _touched;
+    private ILookup<int, int>? _changesOf;
 
-    public Outcome Run()
+    /// <summary>Counts a trial published (by representative), at their exact values: fixed in the programmes.</summary>
+    private readonly Dictionary<int, double> _fixed = [];
+
+    /// <summary>
+    /// A trial of an audit made before the trials (<see cref="SecondarySuppression"/>'s step 6): whether the audit still passes
+    /// once <paramref name="published"/> (counts this audit saw unknown, now marked published in the graph) are published,
+    /// checking what <paramref name="region"/> says that can change (<see cref="Around"/>). Each count is fixed at its exact
+    /// value in the programmes this audit keeps, which start from their last solution, instead of being built again without
+    /// it; the programmes' values are the same. A trial that passes keeps them fixed; one that fails frees them (the caller
+    /// marks them unknown again).
+    /// </summary>
+    public bool PassesWith(IReadOnlyCollection<int> published, Region region)
+    {
+        var fixedNow = new List<int>();
+        foreach (var cell in published)
+        {
+            var node = _graph.Nodes[cell];
+            if (!node.Published || node.Value is not { } value)
+                throw new InvalidOperationException($"A trial publishes {node}, which the graph does not hold published with its value.");
+            var rep = _rep[cell];
+            if (_component[rep] < 0 || _fixed.ContainsKey(rep)) continue;
+            Program(_component[rep]).Fix(rep, (double)value);
+            _fixed[rep] = (double)value;
+            fixedNow.Add(rep);
+        }
+        // What the solutions before showed held before these counts were fixed: forgotten.
+        _inner.Clear();
+        _full.Clear();
+        _integral.Clear();
+        _integerBounds.Clear();
+        _changeInner.Clear();
+        (_nodes, _nearest, _firstOnly) = (region.Nodes, region.Nearest, true);
+        var passes = Run(withWidth: false).Failures.Count == 0;
+        if (!passes)
+        {
+            foreach (var rep in fixedNow)
+            {
+                Program(_component[rep]).Free(rep, Lower(rep));
+                _fixed.Remove(rep);
+            }
+            _inner.Clear();
+            _full.Clear();
+            _integral.Clear();
+            _integerBounds.Clear();
+            _changeInner.Clear();
+        }
+        return passes;
+    }
+
+    /// <param name="withWidth">Whether a whole audit also reports the smallest interval (a solve for nearly every suppressed
+    /// count): the verdict of record does, a round of the protection's choice does not need it.</param>
+    public Outcome Run(bool withWidth = true)
     {
         var failures = new List<(DisclosureFailure, int, int[])>();
-        var touched = Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
+        var touched = _touched ??= Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
         var candidate = _graph.CandidateVersion;
         var suppressed = new List<int>();
-        // A trial looks at the version being made first (its counts are the ones a trial's published counts bind most), so that one
-        // that fails stops early; the order changes nothing else.
-        foreach (var node in _firstOnly ? Enumerable.Reverse(_graph.Nodes) : _graph.Nodes)
+        // Checks a count; true when a trial can stop (it failed).
+        bool CheckCount(Node node)
         {
-            if (node.Published) continue;
+            if (node.Published) return false;
             var component = _component[node.Index];
             if (node.Version == candidate && !node.Hidden) suppressed.Add(node.Index);
-            if (component < 0 || !touched.Contains(component)) continue;
-            if (_only is not null && !_only.Contains(_rep[node.Index])) continue;
+            if (component < 0 || !touched.Contains(component)) return false;
+            if (_only is not null && !_only.Contains(_rep[node.Index])) return false;
             // One variable with a count of the version being made: audited as that count.
-            if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) continue;
+            if (_rep[node.Index] != node.Index && _graph.Nodes[_rep[node.Index]].Version == candidate) return false;
             // A count the publisher knows to be 0 or 5 and more (suppressed, or never published; of an earlier release, by its
             // record) has an interval that holds that value, never one inside 1–4: it may be derived, as a published count is.
-            if (PublisherValue(node) is { } v && v is < 1 or >= SmallCountProtection.MinPublished) continue;
-            if (DecideFromSolutions && Decided(node.Index, SmallRangeOk)) continue;
+            if (PublisherValue(node) is { } v && v is < 1 or >= SmallCountProtection.MinPublished) return false;
+            if (DecideFromSolutions && Decided(node.Index, SmallRangeOk)) return false;
             var (low, high) = Full(node.Index);
             // A trial needs no integer programme where the relaxation already fails (the integer interval lies within it).
             var rounded = _firstOnly && !SmallRangeOk(Round(low, high)) ? Round(low, high) : Integer(node.Index, Round(low, high));
-            if (!SmallRangeOk(rounded))
-            {
-                failures.Add(Failure(node.Index, rounded.Low, rounded.High, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
-                if (_firstOnly) return new Outcome(failures, suppressed.Count, null);
-            }
+            if (SmallRangeOk(rounded)) return false;
+            failures.Add(Failure(node.Index, rounded.Low, rounded.High, rounded.Low == rounded.High ? "is pinned to one value" : "lies within 1–4"));
+            return _firstOnly;
         }
-        foreach (var d in _graph.Differences)
+        // Checks a change; true when a trial can stop (it failed).
+        bool CheckChange(Difference d)
         {
             if ((_nodes is null || _nodes.Contains(d.Candidate) || _nodes.Contains(d.Earlier))
                 && (_only is null || _only.Contains(_rep[d.Candidate]) || _only.Contains(_rep[d.Earlier])))
                 CheckDifference(d, failures);
-            if (_firstOnly && failures.Count > 0) return new Outcome(failures, suppressed.Count, null);
+            return _firstOnly && failures.Count > 0;
         }
+        if (_firstOnly && _nearest is not null)
+        {
+            // A trial looks at the counts nearest to those it publishes first, each with its changes: a trial that fails mostly
+            // fails there, and stops early. The order changes nothing else.
+            var changesOf = _changesOf ??= _graph.Differences.SelectMany((d, i) => new[] { (Node: d.Earlier, Change: i), (Node: d.Candidate, Change: i) })
+                .ToLookup(x => x.Node, x => x.Change);
+            var checkedChanges = new HashSet<int>();
+            foreach (var n in _nearest)
+            {
+                if (CheckCount(_graph.Nodes[n])) return new Outcome(failures, suppressed.Count, null);
+                foreach (var d in changesOf[n])
+                    if (checkedChanges.Add(d) && CheckChange(_graph.Differences[d])) return new Outcome(failures, suppressed.Count, null);
+            }
+            return new Outcome(failures, suppressed.Count, null);
+        }
+        // Otherwise, a trial (without a region) looks at the version being made first; the order changes nothing else.
+        foreach (var node in _firstOnly ? Enumerable.Reverse(_graph.Nodes) : _graph.Nodes)
+            if (CheckCount(node)) return new Outcome(failures, suppressed.Count, null);
+        foreach (var d in _graph.Differences)
+            if (CheckChange(d)) return new Outcome(failures, suppressed.Count, null);
         // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.
-        if (_firstOnly || _only is not null) return new Outcome(failures, suppressed.Count, null);
+        if (_firstOnly || _only is not null || !withWidth) return new Outcome(failures, suppressed.Count, null);
         return new Outcome(failures, suppressed.Count, SmallestWidth(suppressed));
     }
 
@@ -367,6 +464,10 @@ internal sealed class IntervalAudit : IDisposable
         }
     }
 
+    /// <summary>The smallest interval width among the suppressed counts of the version being made, as a whole audit reports it.</summary>
+    public decimal? SmallestWidth() =>
+        SmallestWidth(_graph.Nodes.Where(n => !n.Published && n.Version == _graph.CandidateVersion && !n.Hidden).Select(n => n.Index).ToList());
+
     /// <summary>The smallest interval width among the suppressed counts of the version being made, leaving out those pinned at 0 (null: none, or none bounded).</summary>
     private decimal? SmallestWidth(List<int> suppressed)
     {
@@ -399,14 +500,14 @@ internal sealed class IntervalAudit : IDisposable
         if (_full.TryGetValue(node, out var known)) return known;
         if (_component[node] < 0) return _full[node] = (0, double.PositiveInfinity);
         var bounds = _full[node] = Solve(_component[node], [(node, 1)]);
-        if (_lastIntegral == 2) _integral.Add(node);
+        if (_lastIntegral.Low || _lastIntegral.High) _integral[node] = _lastIntegral;
         return bounds;
     }
 
     private (double Low, double High) Solve(int component, (int Node, int Coefficient)[] objective)
     {
         var program = Program(component);
-        _lastIntegral = 0;
+        _lastIntegral = (false, false);
         var low = program.Optimise(objective, maximise: false, this);
         var high = program.Optimise(objective, maximise: true, this);
         return (low, high);
@@ -529,7 +630,7 @@ internal sealed class IntervalAudit : IDisposable
                     var integral = values.All(v => Math.Abs(v - Math.Round(v)) < Tolerance);
                     if (integral || audit._relaxationOnly) audit.Observe(_nodes, values);
                     audit.ObserveChanges(_component, _position, values);
-                    if (integral) audit._lastIntegral++;
+                    if (integral) audit._lastIntegral = maximise ? (audit._lastIntegral.Low, true) : (true, audit._lastIntegral.High);
                     return objective.Value();
                 case Solver.ResultStatus.UNBOUNDED:
                     return maximise ? double.PositiveInfinity : double.NegativeInfinity;
@@ -543,6 +644,12 @@ internal sealed class IntervalAudit : IDisposable
         }
 
         public void Dispose() => _solver.Dispose();
+
+        /// <summary>A count published by a trial: its value, fixed.</summary>
+        public void Fix(int node, double value) => _variables[node].SetBounds(value, value);
+
+        /// <summary>A trial's count that stays hidden: free again, from its smallest value.</summary>
+        public void Free(int node, double lower) => _variables[node].SetBounds(lower, double.PositiveInfinity);
 
         public IEnumerable<int> BindingConstraints() => _rows.Where(r => Math.Abs(r.Row.DualValue()) > 1e-9).Select(r => r.Index);
     }

@@ -38,7 +38,8 @@ public static class PublishedTables
         var relations = DisclosureRelation.Read(Path.Combine(queriesFolder, RelationsFile));
         var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), relations, DisclosureAudit.ReadScopes(session));
         var earlier = DisclosureAudit.ReadEarlier(session, earlierFiles);
-        var result = protection.Apply(rows, earlier);
+        // The smallest interval is reported by the audit of the member table below.
+        var result = protection.Apply(rows, earlier, withWidth: false);
 
         session.Execute("create or replace table kpi_suppression (row_id bigint, suppression varchar)");
         session.Append("kpi_suppression", result.Suppressed.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
@@ -61,7 +62,7 @@ public static class PublishedTables
         CreateQuality(session);
         // The verdict that counts is the audit of what members get, read back from the member table.
         return result.Audit.Passed
-            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered") with { TotalsHidden = result.Audit.TotalsHidden }
+            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered") with { TotalsHidden = result.Audit.TotalsHidden, ComplementRowsNotTried = result.Audit.ComplementRowsNotTried }
             : result.Audit;
     }
 

@@ -15,22 +15,30 @@ namespace Finsam.Pipeline.Disclosure;
 /// </summary>
 internal static class SecondarySuppression
 {
-    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves, int Released = 0);
+    /// <param name="NotTried">Rows of complements that step 6 did not try to publish again, its budget spent (<see cref="ReleaseSolveBudget"/>).</param>
+    public sealed record Result(IntervalAudit.Outcome Audit, int Rounds, int Primary, int Secondary, int Components, int Programs, int Solves, int Released = 0,
+        int NotTried = 0);
 
-    public static Result Protect(CellGraph graph, int maxRounds = 500)
+    /// <param name="withWidth">Whether a verdict that passes reports the smallest interval (a solve for nearly every suppressed
+    /// count; a caller that audits the release again for its record needs none).</param>
+    /// <param name="solveBudget">The solves step 6 may spend on rows without a total members lead with (<see cref="ReleaseSolveBudget"/>).</param>
+    public static Result Protect(CellGraph graph, int maxRounds = 500, bool withWidth = true, int solveBudget = ReleaseSolveBudget)
     {
         var adjacency = Adjacency(graph);
-        var result = Choose(graph, adjacency, maxRounds);
+        var (result, chosen) = Choose(graph, adjacency, maxRounds);
+        // The choice's last audit (it passed), kept for the smallest interval: only the verdict returned reports it.
+        using var last = chosen;
         if (result.Audit.Failures.Count > 0) return result;
         // The trials are judged by the linear programmes alone (their rounded bounds), and the whole audit after them adds the
         // integer programmes where those are narrow. Should it disagree (an integer interval narrower than the relaxation's:
         // rare), the trials are made again with them; should the whole audit disagree again, the choice before stands.
         foreach (var relaxationOnly in new[] { true, false })
         {
-            var released = Release(graph, adjacency, relaxationOnly);
-            if (released.Count == 0) return result;
+            var released = Release(graph, adjacency, relaxationOnly, solveBudget, out var notTried);
+            result = result with { NotTried = notTried };
+            if (released.Count == 0) break;
             using var audit = new IntervalAudit(graph, exact: true);
-            var outcome = audit.Run();
+            var outcome = audit.Run(withWidth);
             if (outcome.Failures.Count == 0)
                 return result with
                 {
@@ -43,7 +51,8 @@ internal static class SecondarySuppression
                 graph.Nodes[node].Reason = reason;
             }
         }
-        return result;
+        // The graph is as the choice left it, which its last audit saw.
+        return withWidth ? result with { Audit = result.Audit with { SmallestWidth = last!.SmallestWidth() } } : result;
     }
 
     /// <summary>What hiding a count costs members, highest first: the order in which complements are published again.</summary>
@@ -56,8 +65,16 @@ internal static class SecondarySuppression
     /// <summary>The counts the report leads with: registrations, new and ended participants, and all participants.</summary>
     internal static readonly HashSet<string> KeyMeasures = ["deltagare", "nya", "avslutade", "deltagare_totalt"];
 
-    /// <summary>How many rows of complements <see cref="Release"/> tries at once.</summary>
+    /// <summary>How many rows of complements <see cref="Release"/> tries at once, at most.</summary>
     private const int ReleaseBatch = 8;
+
+    /// <summary>
+    /// How many solves of the linear programmes the trials of <see cref="Release"/> may spend on rows that show no total members
+    /// lead with (those are always tried). A budget of work, not of time, so that a release's protection is the same on
+    /// every machine: it bounds a release whose trials would otherwise take many minutes (every federation's month released
+    /// at once nationally, docs/benchmarks.md), and leaves the rows not tried hidden, which is safe.
+    /// </summary>
+    internal const int ReleaseSolveBudget = 20_000;
 
     /// <summary>
     /// The complements' second look, most costly first: each suppressed row whose hidden counts are all complements is
@@ -66,10 +83,12 @@ internal static class SecondarySuppression
     /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
     /// with the reason they had.
     /// </summary>
-    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly)
+    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly, int solveBudget, out int notTried)
     {
         var released = new List<(int, string?)>();
         var partners = IntervalAudit.Partners(graph);
+        // One audit for every trial, made before them: a trial fixes the counts it publishes in its programmes.
+        using var trials = new IntervalAudit(graph, exact: true, relaxationOnly: relaxationOnly);
         var rows = graph.RowCells
             .Select(r => (Row: r.Key, Hidden: r.Value.Distinct().Where(c => !graph.Nodes[c].Published).ToList()))
             .Where(r => r.Hidden.Count > 0 && r.Hidden.All(c => ForAnother(graph.Nodes[c]) && !graph.Nodes[c].Hidden))
@@ -78,15 +97,16 @@ internal static class SecondarySuppression
             .ToList();
         // Rows are tried in batches, and a batch that fails is halved until each row is decided: the same rows are published
         // again as one by one in this order (publishing fewer counts never fails an audit that more passed), with fewer
-        // audits that pass, which are the costly ones (every count of the component is checked).
+        // audits that pass, which are the costly ones (every count of the component is checked). Where most rows fail, as
+        // when a month of every federation is released at once, a batch costs more trials than its rows: the batches grow
+        // after one that passed whole, and shrink to single rows after one that did not.
         bool Try(IReadOnlyList<List<int>> batch)
         {
             var hidden = batch.SelectMany(cells => cells).Distinct().Where(c => !graph.Nodes[c].Published && ForAnother(graph.Nodes[c])).ToList();
             if (hidden.Count == 0) return true;
             var reasons = hidden.Select(c => graph.Nodes[c].Reason).ToList();
             foreach (var c in hidden) graph.Nodes[c].Published = true;
-            using var audit = new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, hidden), relaxationOnly: relaxationOnly);
-            if (audit.Passes())
+            if (trials.PassesWith(hidden, IntervalAudit.Around(graph, adjacency, partners, hidden)))
             {
                 for (var i = 0; i < hidden.Count; i++)
                 {
@@ -98,17 +118,31 @@ internal static class SecondarySuppression
             foreach (var c in hidden) graph.Nodes[c].Published = false;
             return false;
         }
-        void Decide(List<List<int>> batch)
+        bool Decide(List<List<int>> batch)
         {
-            if (batch.Count == 0 || Try(batch) || batch.Count == 1) return;
+            if (batch.Count == 0 || Try(batch)) return true;
+            if (batch.Count == 1) return false;
             Decide(batch[..(batch.Count / 2)]);
             Decide(batch[(batch.Count / 2)..]);
+            return false;
         }
-        foreach (var batch in rows.Select(r => r.Hidden).Chunk(ReleaseBatch)) Decide([.. batch]);
+        var size = ReleaseBatch;
+        var next = 0;
+        while (next < rows.Count)
+        {
+            // Rows without a total members lead with are tried while the budget lasts (they come after every such total).
+            if (rows[next].Cost.Level == 0 && trials.Solves >= solveBudget) break;
+            var batch = rows.Skip(next).Take(size).TakeWhile(r => r.Cost.Level == rows[next].Cost.Level).Select(r => r.Hidden).ToList();
+            next += batch.Count;
+            size = Decide(batch) ? Math.Min(ReleaseBatch, size * 2) : Math.Max(1, size / 2);
+        }
+        // A row not tried whose counts a total's trial published meanwhile is hidden no more.
+        notTried = rows.Skip(next).Count(r => r.Hidden.Any(c => !graph.Nodes[c].Published));
         return released;
     }
 
-    private static Result Choose(CellGraph graph, List<int>[] adjacency, int maxRounds)
+    /// <summary>Steps 1–5; returns the result and, when it passed, the whole audit that passed it (the caller disposes of it).</summary>
+    private static (Result Result, IntervalAudit? Passed) Choose(CellGraph graph, List<int>[] adjacency, int maxRounds)
     {
         var candidate = graph.CandidateVersion;
         var primary = 0;
@@ -132,30 +166,32 @@ internal static class SecondarySuppression
         {
             do secondary += Substitute(graph, adjacency);
             while (WithTheirRows(graph) > 0);
-            using var audit = failed is null
+            var audit = failed is null
                 ? new IntervalAudit(graph, exact: true)
                 : new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, failed), only: failed);
-            var outcome = audit.Run();
+            // No smallest interval in the rounds: it costs a solve for nearly every suppressed count, and is reported once, at the end.
+            var outcome = audit.Run(withWidth: false);
             programs += audit.Programs;
             solves += audit.Solves;
             components = audit.Components;
             if (outcome.Failures.Count == 0 && failed is not null)
             {
-                // The counts that failed pass now: the whole audit, for the verdict and the smallest interval (not a round of its own).
+                // The counts that failed pass now: the whole audit, for the verdict (not a round of its own).
+                audit.Dispose();
                 failed = null;
                 round--;
                 continue;
             }
-            if (outcome.Failures.Count == 0) return new Result(outcome, round, primary, secondary, components, programs, solves);
+            if (outcome.Failures.Count == 0) return (new Result(outcome, round, primary, secondary, components, programs, solves), audit);
             // A refusal reports what the whole audit finds (every failure, and the smallest interval), not a round's few counts.
             var partial = failed is not null;
             Result Refused()
             {
-                if (!partial) return new Result(outcome, round, primary, secondary, components, programs, solves);
+                if (!partial) return new Result(outcome with { SmallestWidth = audit.SmallestWidth() }, round, primary, secondary, components, programs, solves);
                 using var whole = new IntervalAudit(graph, exact: true);
                 return new Result(whole.Run(), round, primary, secondary, whole.Components, programs + whole.Programs, solves + whole.Solves);
             }
-            if (round == maxRounds) return Refused();
+            if (round == maxRounds) { using (audit) return (Refused(), null); }
             failed = outcome.Failures.Select(f => f.Node).ToHashSet();
             // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
             // hidden count this round waits for the next audit (that count may be enough for both).
@@ -173,8 +209,9 @@ internal static class SecondarySuppression
             // Each such round hides at least one more published count, and a widened count is never published again, so the
             // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
             if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
-            if (added == 0) return Refused();
+            if (added == 0) { using (audit) return (Refused(), null); }
             secondary += added;
+            audit.Dispose();
         }
     }
 

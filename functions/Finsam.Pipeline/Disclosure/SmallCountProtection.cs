@@ -50,7 +50,9 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
     private readonly List<KpiProtection> _catalog = catalog.ToList();
 
     /// <summary>Protects the rows of the version being made; <paramref name="earlier"/> are the releases readers still have, oldest first.</summary>
-    public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null)
+    /// <param name="withWidth">Whether an audit that passes reports the smallest interval (false: the caller audits the member
+    /// table again, and that audit reports it).</param>
+    public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null, bool withWidth = true)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var graph = new CellGraph(_catalog, relations, scopes);
@@ -59,7 +61,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
             r.Numerator, r.Denominator)).ToList(), exact: true);
         DisclosureAudit.LinkCandidate(graph, releases.Count);
-        var protection = SecondarySuppression.Protect(graph);
+        var protection = SecondarySuppression.Protect(graph, withWidth: withWidth);
 
         var suppressed = new Dictionary<long, string>();
         bool Total(Node n) => SecondarySuppression.Cost(n).Level > 0 && n.Value >= MinPublished;
@@ -82,7 +84,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
             .Select(n => n.Key.ToString()).Order(StringComparer.Ordinal).ToList();
         var audit = DisclosureAudit.Result(graph, protection.Audit, releases.Count, protection.Components, protection.Programs, protection.Solves, started.Elapsed);
         var cellCount = graph.Nodes.Count(n => n.Version == graph.CandidateVersion && !n.Hidden);
-        return new ProtectionResult(suppressed, audit with { TotalsHidden = totalsHidden }, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
+        return new ProtectionResult(suppressed, audit with { TotalsHidden = totalsHidden, ComplementRowsNotTried = protection.NotTried }, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }
 
     private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.DerivableTotal, Suppression.Derivable];

@@ -76,6 +76,9 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         if (audit.TotalsHidden.Count > 0)
                             progress?.Report($"{audit.TotalsHidden.Count} total(s) that members lead with are hidden, because publishing any of them lets a count " +
                                              $"from 1 to 4 be worked out: {string.Join(", ", audit.TotalsHidden)}");
+                        if (audit.ComplementRowsNotTried > 0)
+                            progress?.Report($"{audit.ComplementRowsNotTried} row(s) hidden to protect others were not tried for publishing again (the " +
+                                             $"protection's budget of work was spent; none shows a total members lead with): they stay hidden");
                     }
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;

@@ -85,6 +85,44 @@ public class HiddenCountsRecordTests : IDisposable
         Assert.Equal(expected, Found(round.Run()));
     }
 
+    /// <summary>
+    /// Step 6 with no budget for rows without a total: those rows stay hidden and are counted, and the release passes. Then
+    /// each of them tried in turn, as step 6 would: one audit made before the trials, fixing what each trial publishes, judges
+    /// every trial as a new audit of the trial's region does (some pass, some fail).
+    /// </summary>
+    private static void AssertTrialsOfOneAuditJudgeAsNewAudits(ModelBuild build, string earlierKpi)
+    {
+        var graph = AfterTheFirstRelease(build, earlierKpi);
+        var protection = SecondarySuppression.Protect(graph, solveBudget: 0);
+        Assert.Empty(protection.Audit.Failures);
+        var complements = graph.RowCells.Select(r => r.Value.Distinct().Where(c => !graph.Nodes[c].Published).ToList())
+            .Where(h => h.Count > 0 && h.All(c => SecondarySuppression.ForAnother(graph.Nodes[c]) && !graph.Nodes[c].Hidden))
+            .ToList();
+        var untried = complements.Where(h => h.All(c => SecondarySuppression.Cost(graph.Nodes[c]).Level == 0)).ToList();
+        Assert.Equal(untried.Count, protection.NotTried);
+        Assert.True(untried.Count > 10, $"{untried.Count} rows not tried");
+
+        var adjacency = SecondarySuppression.Adjacency(graph);
+        var partners = IntervalAudit.Partners(graph);
+        using var trials = new IntervalAudit(graph, exact: true, relaxationOnly: true);
+        var (passed, failed) = (0, 0);
+        foreach (var cells in untried)
+        {
+            foreach (var c in cells) graph.Nodes[c].Published = true;
+            var region = IntervalAudit.Around(graph, adjacency, partners, cells);
+            bool expected;
+            using (var fresh = new IntervalAudit(graph, exact: true, region, relaxationOnly: true)) expected = fresh.Passes();
+            Assert.Equal(expected, trials.PassesWith(cells, region));
+            if (expected) passed++;
+            else
+            {
+                failed++;
+                foreach (var c in cells) graph.Nodes[c].Published = false;
+            }
+        }
+        Assert.True(passed > 0 && failed > 0, $"{passed} trials passed, {failed} failed");
+    }
+
     [Fact]
     public async Task A_release_cut_mid_delivery_keeps_what_it_hid_for_the_audit_of_the_next_which_passes_on_true_relations()
     {
@@ -109,6 +147,7 @@ public class HiddenCountsRecordTests : IDisposable
         using var build = await ModelBuild.RunAsync(store, new ModelOptions(Queries, Path.Combine(_folder.Path, "check")) { Threads = 2 });
         AssertRelationsBetweenReleasesHold(build, earlier[0]);
         AssertTheAuditsShortcutsFindWhatItsProgrammesFind(build, earlier[0]);
+        AssertTrialsOfOneAuditJudgeAsNewAudits(build, earlier[0]);
 
         // A record that does not name exactly the rows the release suppressed (here one row less) is not used: its hidden
         // counts are audited as unknown.

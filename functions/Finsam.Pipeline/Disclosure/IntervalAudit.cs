@@ -136,7 +136,10 @@ internal sealed class IntervalAudit : IDisposable
         // Not solved in time: the LP's bounds, which contain the integer ones.
         return _integerBounds[_rep[node]] = (Math.Max(rounded.Low, low ?? rounded.Low), Math.Min(rounded.High, high ?? rounded.High));
     }
+    /// <summary>Solutions recorded (each bound of each count or change solved, in whole counts unless relaxation only).</summary>
     public int Solves { get; private set; }
+    /// <summary>Every solve of a linear programme, whatever its solution: the work step 6's budget counts.</summary>
+    public int LinearSolves { get; private set; }
     public int Components => _componentNodes.Count;
 
     private bool Unknown(int node) => !_graph.Nodes[node].Published;
@@ -284,6 +287,8 @@ internal sealed class IntervalAudit : IDisposable
     }
 
     private bool _firstOnly;
+    /// <summary>Whether a programme was infeasible since a trial began.</summary>
+    private bool _infeasible;
     private HashSet<int>? _touched;
     private ILookup<int, int>? _changesOf;
 
@@ -319,7 +324,17 @@ internal sealed class IntervalAudit : IDisposable
         _integerBounds.Clear();
         _changeInner.Clear();
         (_nodes, _nearest, _firstOnly) = (region.Nodes, region.Nearest, true);
+        _infeasible = false;
         var passes = Run(withWidth: false).Failures.Count == 0;
+        if (_infeasible)
+        {
+            // A programme the releases make infeasible is audited as unbounded. Fixed counts split a component into parts that
+            // are still one programme here, so a contradiction in a part outside the region would pass every count of the
+            // others: the verdict is a new audit's of the region, whose programmes are its own.
+            using var region1 = new IntervalAudit(_graph, _exact, region, relaxationOnly: _relaxationOnly);
+            passes = region1.Passes();
+            LinearSolves += region1.LinearSolves;
+        }
         if (!passes)
         {
             foreach (var rep in fixedNow)
@@ -620,6 +635,7 @@ internal sealed class IntervalAudit : IDisposable
             objective.Clear();
             foreach (var (node, coefficient) in terms) objective.SetCoefficient(_variables[node], coefficient);
             if (maximise) objective.SetMaximization(); else objective.SetMinimization();
+            audit.LinearSolves++;
             var status = _solver.Solve();
             switch (status)
             {
@@ -637,6 +653,7 @@ internal sealed class IntervalAudit : IDisposable
                 case Solver.ResultStatus.INFEASIBLE:
                     // The releases contradict a relation (their data changed in a way the relations cannot see): the attacker learns
                     // nothing certain from it, and this component is audited as if it were unbounded.
+                    audit._infeasible = true;
                     return maximise ? double.PositiveInfinity : double.NegativeInfinity;
                 default:
                     throw new InvalidOperationException($"The disclosure audit's linear programme ended {status}.");

@@ -21,13 +21,15 @@ internal static class SecondarySuppression
 
     /// <param name="withWidth">Whether a verdict that passes reports the smallest interval (a solve for nearly every suppressed
     /// count; a caller that audits the release again for its record needs none).</param>
-    /// <param name="solveBudget">The solves step 6 may spend on rows without a total members lead with (<see cref="ReleaseSolveBudget"/>).</param>
+    /// <param name="solveBudget">The solves of step 6's trials after which rows without a total members lead with are no longer
+    /// tried (<see cref="ReleaseSolveBudget"/>).</param>
     public static Result Protect(CellGraph graph, int maxRounds = 500, bool withWidth = true, int solveBudget = ReleaseSolveBudget)
     {
         var adjacency = Adjacency(graph);
         var (result, chosen) = Choose(graph, adjacency, maxRounds);
-        // The choice's last audit (it passed), kept for the smallest interval: only the verdict returned reports it.
-        using var last = chosen;
+        // The choice's last audit (it passed), kept for the smallest interval where the verdict returned reports it.
+        if (!withWidth) chosen?.Dispose();
+        using var last = withWidth ? chosen : null;
         if (result.Audit.Failures.Count > 0) return result;
         // The trials are judged by the linear programmes alone (their rounded bounds), and the whole audit after them adds the
         // integer programmes where those are narrow. Should it disagree (an integer interval narrower than the relaxation's:
@@ -35,6 +37,7 @@ internal static class SecondarySuppression
         foreach (var relaxationOnly in new[] { true, false })
         {
             var released = Release(graph, adjacency, relaxationOnly, solveBudget, out var notTried);
+            // Rows not tried are counted where the trials' result stands; where it is undone (below), every row is hidden as chosen.
             result = result with { NotTried = notTried };
             if (released.Count == 0) break;
             using var audit = new IntervalAudit(graph, exact: true);
@@ -50,6 +53,7 @@ internal static class SecondarySuppression
                 graph.Nodes[node].Published = false;
                 graph.Nodes[node].Reason = reason;
             }
+            result = result with { NotTried = 0 };
         }
         // The graph is as the choice left it, which its last audit saw.
         return withWidth ? result with { Audit = result.Audit with { SmallestWidth = last!.SmallestWidth() } } : result;
@@ -69,10 +73,11 @@ internal static class SecondarySuppression
     private const int ReleaseBatch = 8;
 
     /// <summary>
-    /// How many solves of the linear programmes the trials of <see cref="Release"/> may spend on rows that show no total members
-    /// lead with (those are always tried). A budget of work, not of time, so that a release's protection is the same on
-    /// every machine: it bounds a release whose trials would otherwise take many minutes (every federation's month released
-    /// at once nationally, docs/benchmarks.md), and leaves the rows not tried hidden, which is safe.
+    /// The solves of the linear programmes, by the trials of <see cref="Release"/> (totals first), after which rows that show no
+    /// total members lead with are no longer tried (those rows are always tried). A budget of work, not of time, so that a
+    /// release's protection is the same on every machine: it bounds a release whose trials would otherwise take many minutes
+    /// (every federation's month released at once nationally, docs/benchmarks.md), and leaves the rows not tried hidden, which
+    /// is safe.
     /// </summary>
     internal const int ReleaseSolveBudget = 20_000;
 
@@ -131,7 +136,7 @@ internal static class SecondarySuppression
         while (next < rows.Count)
         {
             // Rows without a total members lead with are tried while the budget lasts (they come after every such total).
-            if (rows[next].Cost.Level == 0 && trials.Solves >= solveBudget) break;
+            if (rows[next].Cost.Level == 0 && trials.LinearSolves >= solveBudget) break;
             var batch = rows.Skip(next).Take(size).TakeWhile(r => r.Cost.Level == rows[next].Cost.Level).Select(r => r.Hidden).ToList();
             next += batch.Count;
             size = Decide(batch) ? Math.Min(ReleaseBatch, size * 2) : Math.Max(1, size / 2);
@@ -169,49 +174,60 @@ internal static class SecondarySuppression
             var audit = failed is null
                 ? new IntervalAudit(graph, exact: true)
                 : new IntervalAudit(graph, exact: true, IntervalAudit.Around(graph, adjacency, partners, failed), only: failed);
-            // No smallest interval in the rounds: it costs a solve for nearly every suppressed count, and is reported once, at the end.
-            var outcome = audit.Run(withWidth: false);
-            programs += audit.Programs;
-            solves += audit.Solves;
-            components = audit.Components;
-            if (outcome.Failures.Count == 0 && failed is not null)
+            var kept = false;
+            try
             {
-                // The counts that failed pass now: the whole audit, for the verdict (not a round of its own).
-                audit.Dispose();
-                failed = null;
-                round--;
-                continue;
+                // No smallest interval in the rounds: it costs a solve for nearly every suppressed count, and is reported once, at the end.
+                var outcome = audit.Run(withWidth: false);
+                programs += audit.Programs;
+                solves += audit.Solves;
+                components = audit.Components;
+                if (outcome.Failures.Count == 0 && failed is not null)
+                {
+                    // The counts that failed pass now: the whole audit, for the verdict (not a round of its own).
+                    failed = null;
+                    round--;
+                    continue;
+                }
+                if (outcome.Failures.Count == 0)
+                {
+                    // Handed to the caller, which disposes of it.
+                    kept = true;
+                    return (new Result(outcome, round, primary, secondary, components, programs, solves), audit);
+                }
+                // A refusal reports what the whole audit finds (every failure, and the smallest interval), not a round's few counts.
+                var partial = failed is not null;
+                Result Refused()
+                {
+                    if (!partial) return new Result(outcome with { SmallestWidth = audit.SmallestWidth() }, round, primary, secondary, components, programs, solves);
+                    using var whole = new IntervalAudit(graph, exact: true);
+                    return new Result(whole.Run(), round, primary, secondary, whole.Components, programs + whole.Programs, solves + whole.Solves);
+                }
+                if (round == maxRounds) return (Refused(), null);
+                failed = outcome.Failures.Select(f => f.Node).ToHashSet();
+                // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
+                // hidden count this round waits for the next audit (that count may be enough for both).
+                var added = 0;
+                var touched = new HashSet<int>();
+                foreach (var (failure, node, binding) in outcome.Failures)
+                {
+                    if (binding.Any(touched.Contains)) continue;
+                    if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
+                    Hide(graph.Nodes[chosen], "complement (audit)");
+                    touched.UnionWith(adjacency[chosen]);
+                    added++;
+                }
+                // The greedy choice is stuck (the relations that bind a failure have no count left to choose one at a time): widen.
+                // Each such round hides at least one more published count, and a widened count is never published again, so the
+                // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
+                if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
+                if (added == 0) return (Refused(), null);
+                secondary += added;
             }
-            if (outcome.Failures.Count == 0) return (new Result(outcome, round, primary, secondary, components, programs, solves), audit);
-            // A refusal reports what the whole audit finds (every failure, and the smallest interval), not a round's few counts.
-            var partial = failed is not null;
-            Result Refused()
+            finally
             {
-                if (!partial) return new Result(outcome with { SmallestWidth = audit.SmallestWidth() }, round, primary, secondary, components, programs, solves);
-                using var whole = new IntervalAudit(graph, exact: true);
-                return new Result(whole.Run(), round, primary, secondary, whole.Components, programs + whole.Programs, solves + whole.Solves);
+                if (!kept) audit.Dispose();
             }
-            if (round == maxRounds) { using (audit) return (Refused(), null); }
-            failed = outcome.Failures.Select(f => f.Node).ToHashSet();
-            // One complement per failure, in the relations that bind it; a failure whose binding relations already got a new
-            // hidden count this round waits for the next audit (that count may be enough for both).
-            var added = 0;
-            var touched = new HashSet<int>();
-            foreach (var (failure, node, binding) in outcome.Failures)
-            {
-                if (binding.Any(touched.Contains)) continue;
-                if (Complement(graph, adjacency, node, binding) is not { } chosen) continue;
-                Hide(graph.Nodes[chosen], "complement (audit)");
-                touched.UnionWith(adjacency[chosen]);
-                added++;
-            }
-            // The greedy choice is stuck (the relations that bind a failure have no count left to choose one at a time): widen.
-            // Each such round hides at least one more published count, and a widened count is never published again, so the
-            // loop ends: with an audit that passes, or with nothing left to hide (publishing then refuses).
-            if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
-            if (added == 0) { using (audit) return (Refused(), null); }
-            secondary += added;
-            audit.Dispose();
         }
     }
 

@@ -317,12 +317,8 @@ internal sealed class IntervalAudit : IDisposable
             _fixed[rep] = (double)value;
             fixedNow.Add(rep);
         }
-        // What the solutions before showed held before these counts were fixed: forgotten.
-        _inner.Clear();
-        _full.Clear();
-        _integral.Clear();
-        _integerBounds.Clear();
-        _changeInner.Clear();
+        // What the solutions before showed held before these counts were fixed.
+        ForgetSolutions();
         (_nodes, _nearest, _firstOnly) = (region.Nodes, region.Nearest, true);
         _infeasible = false;
         var passes = Run(withWidth: false).Failures.Count == 0;
@@ -331,9 +327,9 @@ internal sealed class IntervalAudit : IDisposable
             // A programme the releases make infeasible is audited as unbounded. Fixed counts split a component into parts that
             // are still one programme here, so a contradiction in a part outside the region would pass every count of the
             // others: the verdict is a new audit's of the region, whose programmes are its own.
-            using var region1 = new IntervalAudit(_graph, _exact, region, relaxationOnly: _relaxationOnly);
-            passes = region1.Passes();
-            LinearSolves += region1.LinearSolves;
+            using var fresh = new IntervalAudit(_graph, _exact, region, relaxationOnly: _relaxationOnly);
+            passes = fresh.Passes();
+            LinearSolves += fresh.LinearSolves;
         }
         if (!passes)
         {
@@ -342,13 +338,19 @@ internal sealed class IntervalAudit : IDisposable
                 Program(_component[rep]).Free(rep, Lower(rep));
                 _fixed.Remove(rep);
             }
-            _inner.Clear();
-            _full.Clear();
-            _integral.Clear();
-            _integerBounds.Clear();
-            _changeInner.Clear();
+            ForgetSolutions();
         }
         return passes;
+    }
+
+    /// <summary>Forgets what solutions showed, and the intervals solved: they held for the counts fixed when they were found.</summary>
+    private void ForgetSolutions()
+    {
+        _inner.Clear();
+        _full.Clear();
+        _integral.Clear();
+        _integerBounds.Clear();
+        _changeInner.Clear();
     }
 
     /// <param name="withWidth">Whether a whole audit also reports the smallest interval (a solve for nearly every suppressed
@@ -403,8 +405,7 @@ internal sealed class IntervalAudit : IDisposable
             }
             return new Outcome(failures, suppressed.Count, null);
         }
-        // Otherwise, a trial (without a region) looks at the version being made first; the order changes nothing else.
-        foreach (var node in _firstOnly ? Enumerable.Reverse(_graph.Nodes) : _graph.Nodes)
+        foreach (var node in _graph.Nodes)
             if (CheckCount(node)) return new Outcome(failures, suppressed.Count, null);
         foreach (var d in _graph.Differences)
             if (CheckChange(d)) return new Outcome(failures, suppressed.Count, null);

@@ -47,7 +47,8 @@ public static class PipelineRegistration
         services.TryAddSingleton<Erasure.PersonErasure>();
         services.TryAddSingleton<ModelBuilder>();
         services.TryAddSingleton<BuildAndPublish>();
-        services.TryAddSingleton(provider => new Publisher(provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new Publisher(provider.GetRequiredService<IBlobStore>(), provider.GetRequiredService<TimeProvider>(),
+            Options(provider).Publishing.ParticipantYearsChoice));
         services.TryAddSingleton<DatasetVersions>();
         services.TryAddSingleton<VersionPuller>();
         services.TryAddSingleton<VersionDiff>();

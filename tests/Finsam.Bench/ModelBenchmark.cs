@@ -239,7 +239,8 @@ public static class ModelBenchmark
     /// partitions set aside) is built and released, then the month comes back and the next release is protected and audited
     /// together with the first, as the member calendar cuts them.
     /// </summary>
-    public static void ReleaseMonth(string root, string queries, int scale, bool reuse)
+    /// <param name="years">Which years' participant counts the releases publish (<c>--complete-years</c>: complete years only).</param>
+    public static void ReleaseMonth(string root, string queries, int scale, bool reuse, Finsam.Pipeline.Disclosure.ParticipantYears years)
     {
         GenerateOrReuse(root, scale, reuse);
         var storage = Path.Combine(root, "storage");
@@ -247,6 +248,10 @@ public static class ModelBenchmark
             foreach (var dropped in Directory.Exists(Path.Combine(storage, Containers.Curated, dataset))
                          ? Directory.EnumerateDirectories(Path.Combine(storage, Containers.Curated, dataset), "period=2026-01", SearchOption.AllDirectories).ToList() : [])
                 Directory.Delete(dropped, recursive: true);
+        // A run stopped before it put the months it set aside back leaves them in held/: they go back first.
+        if (Directory.Exists(Path.Combine(root, "held")))
+            foreach (var month in Directory.EnumerateDirectories(Path.Combine(root, "held"), "period=2025-12", SearchOption.AllDirectories).ToList())
+                Directory.Move(month, Path.Combine(storage, Path.GetRelativePath(Path.Combine(root, "held"), month)));
         foreach (var stale in new[] { Path.Combine(storage, Containers.Published), Path.Combine(root, "work"), Path.Combine(root, "held") })
             if (Directory.Exists(stale)) Directory.Delete(stale, recursive: true);
         // Every federation's last month, set aside.
@@ -266,7 +271,8 @@ public static class ModelBenchmark
         Console.WriteLine($"set aside {held.Count} partitions of 2025-12");
         var store = new LocalFolderBlobStore(storage);
         var options = new ModelOptions(queries, Path.Combine(root, "work"));
-        var publisher = new Finsam.Pipeline.Publishing.Publisher(store);
+        var publisher = new Finsam.Pipeline.Publishing.Publisher(store, participantYears: years);
+        Console.WriteLine($"participant counts: {years}");
         var steps = Stopwatch.StartNew();
         var progress = new Progress<string>(step => Console.WriteLine($"{steps.Elapsed.TotalSeconds,6:F1} s {step}"));
         try

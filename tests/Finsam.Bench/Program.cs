@@ -9,7 +9,7 @@ using Finsam.Bench;
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-dump DIR OUT [QUERIES]   (the marts and the KPI table of DIR's data, sorted, to compare two versions of the SQL)
 //        dotnet run --project tests/Finsam.Bench -c Release -- sql-time [--build DIR QUERIES] SQL…   (each query timed, in one session: after a build of DIR's data, or on its own)
 //        dotnet run --project tests/Finsam.Bench -c Release -- models-publish DIR [scale] [--reuse]   (build, publish twice, then protection and audit alone)
-//        dotnet run --project tests/Finsam.Bench -c Release -- models-release-month DIR [scale] [--reuse]   (two member releases a month apart)
+//        dotnet run --project tests/Finsam.Bench -c Release -- models-release-month DIR [scale] [--reuse] [--complete-years]   (two member releases a month apart)
 //        dotnet run --project tests/Finsam.Bench -c Release -- protect-against DIR KPI_PARQUET…   (protection and audit of DIR's data alone, against earlier releases' member files)
 //        dotnet run --project tests/Finsam.Bench -c Release -- api-load STORAGE [clients] [seconds] [cache MB]   (finsam api under load, after models-publish; cache 0: every answer made anew)
 //        dotnet run --project tests/Finsam.Bench -c Release -- ingest-profile [runs]   (each ingest step timed alone)
@@ -46,7 +46,8 @@ if (args.Length > 0 && args[0] == "protect-against")
 }
 if (args.Length > 0 && args[0] == "models-release-month")
 {
-    ModelBenchmark.ReleaseMonth(args[1], queriesFolder, ScaleOf(args), args.Contains("--reuse"));
+    ModelBenchmark.ReleaseMonth(args[1], queriesFolder, ScaleOf(args), args.Contains("--reuse"),
+        args.Contains("--complete-years") ? Finsam.Pipeline.Disclosure.ParticipantYears.CompleteYears : Finsam.Pipeline.Disclosure.ParticipantYears.YearToDate);
     return;
 }
 if (args.Length > 0 && args[0] == "models-publish")

@@ -1,4 +1,5 @@
 using Finsam.Pipeline.Contract;
+using Finsam.Pipeline.Disclosure;
 
 namespace Finsam.Pipeline.Configuration;
 
@@ -90,6 +91,18 @@ public sealed class PublishingSettings
     /// day on, the Functions app's daily delivery check warns of each one that has not.
     /// </summary>
     public int DeliveryDueDay { get; set; } = DefaultDeliveryDueDay;
+
+    /// <summary>
+    /// Which years' participant counts a member release publishes (docs/publishing.md, "Two calendars"): every year's, the
+    /// running year to date included (<see cref="ParticipantYears.YearToDate"/>, the default), or only the years that are
+    /// complete (<see cref="ParticipantYears.CompleteYears"/>), so that a month of 1 to 4 participants cannot hide a year's
+    /// total for good. The controller's choice; money is published either way. Written as the choice's name
+    /// (<c>YearToDate</c>, <c>CompleteYears</c>), so that a wrong one is named with what is expected when a host starts.
+    /// </summary>
+    public string ParticipantYears { get; set; } = nameof(Disclosure.ParticipantYears.YearToDate);
+
+    /// <summary>The choice of <see cref="ParticipantYears"/> (validated when a host starts).</summary>
+    public ParticipantYears ParticipantYearsChoice => Enum.Parse<ParticipantYears>(ParticipantYears.Trim(), ignoreCase: true);
 }
 
 /// <summary>Secrets for privacy. Comes from configuration (Key Vault in Azure), never from the repository.</summary>

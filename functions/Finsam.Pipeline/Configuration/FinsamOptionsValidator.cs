@@ -3,6 +3,7 @@ using Cronos;
 using Finsam.Pipeline.Privacy;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Failures;
 
 namespace Finsam.Pipeline.Configuration;
@@ -62,6 +63,10 @@ public sealed partial class FinsamOptionsValidator(IConfiguration configuration)
         if (publishing.KeepDays is < 0) problems.Add(Setting(o => o.Publishing.KeepDays, publishing.KeepDays, "must be at least 0 (or empty: keep all)"));
         if (publishing.DeliveryDueDay is < 1 or > 28)
             problems.Add(Setting(o => o.Publishing.DeliveryDueDay, publishing.DeliveryDueDay, "must be a day of the month from 1 to 28"));
+        if (!Enum.GetNames<ParticipantYears>().Contains(publishing.ParticipantYears?.Trim(), StringComparer.OrdinalIgnoreCase))
+            problems.Add(Setting(o => o.Publishing.ParticipantYears, publishing.ParticipantYears,
+                $"must be {nameof(ParticipantYears.YearToDate)} (every year's participant counts, the running year to date included) or " +
+                $"{nameof(ParticipantYears.CompleteYears)} (a year's participant counts once the year is complete)"));
     }
 
     private static void CheckPrivacy(PrivacySettings privacy, List<string> problems)

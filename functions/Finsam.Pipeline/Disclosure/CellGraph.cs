@@ -9,7 +9,7 @@ namespace Finsam.Pipeline.Disclosure;
 /// </summary>
 public sealed record ReleaseRow(long RowId, string KpiId, string Scope, string ScopeId, string Period, string ThroughPeriod,
     string Kon, string Dimension, decimal? Numerator, decimal? Denominator, bool Suppressed = false,
-    decimal? HiddenNumerator = null, decimal? HiddenDenominator = null);
+    decimal? HiddenNumerator = null, decimal? HiddenDenominator = null, bool Withheld = false);
 
 /// <summary>One count of one release: a variable of the attacker's linear programme, or a constant when published.</summary>
 internal sealed class Node(int index, int version, CellKey key, bool hidden, string through)
@@ -29,6 +29,12 @@ internal sealed class Node(int index, int version, CellKey key, bool hidden, str
     public bool Frozen { get; set; }
     /// <summary>Why the count must be hidden, when it must: a count from 1 to 4, its change since an earlier release, or hidden there.</summary>
     public string? Reason { get; set; }
+    /// <summary>
+    /// Hidden only because its year is not complete (<see cref="ParticipantYears.CompleteYears"/>): in the version being made, by that
+    /// rule; in an earlier release, as its record says, and a later release may then publish it for the same period, since that release
+    /// hid every count of the year. Left out of the smallest interval a release reports (the audit's verdict checks it as any count).
+    /// </summary>
+    public bool Withheld { get; set; }
 
     public decimal? KnownValue => Published ? Value : null;
     public override string ToString() => Key.ToString();
@@ -121,6 +127,7 @@ internal sealed class CellGraph
                 if (value is not null && node.Value is null && (exact || published)) node.Value = value;
                 // What an earlier release hid, from its record: known to the publisher, still unknown to readers.
                 if (!exact && row.Suppressed && hidden is not null && node.Value is null) node.Value = hidden;
+                if (!exact && row.Withheld) node.Withheld = true;
                 if (published) node.Published = true;
                 revealed.Add(index);
                 if (isNumerator && row.Dimension != "")
@@ -344,7 +351,7 @@ internal sealed class CellGraph
                 if (later == CandidateVersion && !nb.Hidden)
                 {
                     if (na.Published) nb.Frozen = true;
-                    else nb.Reason ??= "hidden in " + VersionLabels[earlier];
+                    else if (!na.Withheld) nb.Reason ??= "hidden in " + VersionLabels[earlier];
                 }
             }
             else if (differences && change is not null && later == CandidateVersion)

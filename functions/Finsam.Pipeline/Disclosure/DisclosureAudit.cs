@@ -60,8 +60,10 @@ public static class DisclosureAudit
     /// <c>kpi.parquet</c> files (local paths, oldest first). <paramref name="exactKpiTable"/> (e.g. <c>kpi</c>), when given,
     /// holds the exact values of the same rows: relations they contradict are left out, as the protection did.
     /// </summary>
+    /// <param name="years">The release's choice of years (<see cref="ParticipantYears"/>): with complete years only, the counts of years not
+    /// complete are left out of the smallest interval reported (<see cref="IntervalAudit.SmallestWidth()"/>); the verdict is the same.</param>
     public static DisclosureAuditResult Run(DuckDbSession session, string candidateKpiTable, IReadOnlyList<string> earlierReleaseKpiParquets,
-        string queriesFolder, string? exactKpiTable = null)
+        string queriesFolder, string? exactKpiTable = null, ParticipantYears years = ParticipantYears.YearToDate)
     {
         var started = Stopwatch.StartNew();
         var graph = NewGraph(session, queriesFolder);
@@ -76,6 +78,7 @@ public static class DisclosureAudit
                 """);
         graph.AddVersion("ny", rows, exact: exactKpiTable is not null);
         LinkCandidate(graph, earlier.Count);
+        if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
         int? guessed = null;
@@ -120,7 +123,7 @@ public static class DisclosureAudit
         var view = $"earlier_release_{index + 1}";
         session.Execute($"""
             create or replace temp view {view} as
-            select k.*, r.numerator as hidden_numerator, r.denominator as hidden_denominator
+            select k.*, r.numerator as hidden_numerator, r.denominator as hidden_denominator, r.suppression as hidden_reason
             from {kpi} as k
             left join {reasons} as r
                 on r.kpi_id = k.kpi_id and r.scope = k.scope and r.scope_id = k.scope_id and r.period = k.period and r.kon = k.kon
@@ -185,11 +188,12 @@ public static class DisclosureAudit
         session.Query($"""
             select kpi_id, scope, scope_id, period, through_period, kon, dimension,
                 cast(numerator as decimal(38, 6)), cast(denominator as decimal(38, 6)), suppressed,
-                cast(hidden_numerator as decimal(38, 6)), cast(hidden_denominator as decimal(38, 6))
+                cast(hidden_numerator as decimal(38, 6)), cast(hidden_denominator as decimal(38, 6)), hidden_reason
             from {(source.TrimStart().StartsWith('(') ? source : Source(session, source, withSuppressed: true, countiesByToday))}
             order by kpi_id, scope, scope_id, period, kon, dimension
             """).Rows.Select((r, i) => new ReleaseRow(i + 1, (string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string?)r[4] ?? "",
-                (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true, (decimal?)r[10], (decimal?)r[11])).ToList();
+                (string)r[5]!, (string?)r[6] ?? "", (decimal?)r[7], (decimal?)r[8], r[9] is true, (decimal?)r[10], (decimal?)r[11],
+                r[12] is Suppression.IncompleteYear)).ToList();
 
     /// <summary>
     /// A subquery with the columns the audit reads, and <c>suppressed</c> from the source or from an older file's <c>suppression</c>.
@@ -203,7 +207,8 @@ public static class DisclosureAudit
             : columns.Contains("suppressed") ? "coalesce(suppressed, false)"
             : columns.Contains("suppression") ? "coalesce(suppression, '') <> ''"
             : "false";
-        var hidden = columns.Contains("hidden_numerator") ? "hidden_numerator, hidden_denominator" : "null as hidden_numerator, null as hidden_denominator";
+        var hidden = columns.Contains("hidden_numerator") ? "hidden_numerator, hidden_denominator, hidden_reason"
+            : "null as hidden_numerator, null as hidden_denominator, null as hidden_reason";
         var county = countiesByToday ? "case when s.scope = 'lan' then coalesce(lan_region_id(s.scope_id), trim(s.scope_id)) else s.scope_id end" : "s.scope_id";
         return $"(select kpi_id, scope, {county} as scope_id, period, through_period, kon, coalesce(dimension, '') as dimension, numerator, denominator, " +
                $"{suppressed} as suppressed, {hidden} from {source} as s)";

@@ -411,7 +411,7 @@ internal sealed class IntervalAudit : IDisposable
             if (CheckChange(d)) return new Outcome(failures, suppressed.Count, null);
         // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.
         if (_firstOnly || _only is not null || !withWidth) return new Outcome(failures, suppressed.Count, null);
-        return new Outcome(failures, suppressed.Count, SmallestWidth(suppressed));
+        return new Outcome(failures, suppressed.Count, SmallestWidth());
     }
 
     private static (double Low, double High) Round(double low, double high) =>
@@ -473,16 +473,27 @@ internal sealed class IntervalAudit : IDisposable
         var rounded = (Math.Ceiling(interval.Low - Tolerance), Math.Floor(interval.High + Tolerance));
         if (!ChangeOk(rounded))
         {
-            var subject = later.Published ? d.Earlier : d.Candidate;
-            var binding = _firstOnly ? [] : Binding(subject);
+            // The relations that narrow the hidden side. The failure is the count of the version being made even where it is the
+            // published side (an earlier release hid the count, and its relations pin it): that count is what the protection can
+            // hide, as it hides a count whose change since a release that published it is from 1 to 4.
+            var binding = _firstOnly ? [] : Binding(later.Published ? d.Earlier : d.Candidate);
             failures.Add((new DisclosureFailure($"{later} [{_graph.VersionLabels[later.Version]} − {_graph.VersionLabels[earlier.Version]}]",
-                ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Describe(binding)), subject, binding));
+                ToDecimal(interval.Low), ToDecimal(interval.High), "its change since an earlier release lies within 1–4", Describe(binding)), d.Candidate, binding));
         }
     }
 
-    /// <summary>The smallest interval width among the suppressed counts of the version being made, as a whole audit reports it.</summary>
-    public decimal? SmallestWidth() =>
-        SmallestWidth(_graph.Nodes.Where(n => !n.Published && n.Version == _graph.CandidateVersion && !n.Hidden).Select(n => n.Index).ToList());
+    /// <summary>
+    /// The smallest interval width among the suppressed counts of the version being made, as a whole audit reports it. Counts withheld
+    /// because their year is not complete are left out, and so are the counts of their components: every count of such a year is
+    /// hidden, and its relations join the whole country's counts of that year, and of the year before, into one programme, which a
+    /// solve for each count would take many minutes over nationally. The verdict checks them all.
+    /// </summary>
+    public decimal? SmallestWidth()
+    {
+        var candidate = _graph.Nodes.Where(n => !n.Published && n.Version == _graph.CandidateVersion && !n.Hidden).ToList();
+        var withheld = candidate.Where(n => n.Withheld).Select(n => _component[_rep[n.Index]]).Where(c => c >= 0).ToHashSet();
+        return SmallestWidth(candidate.Where(n => !n.Withheld && !withheld.Contains(_component[_rep[n.Index]])).Select(n => n.Index).ToList());
+    }
 
     /// <summary>The smallest interval width among the suppressed counts of the version being made, leaving out those pinned at 0 (null: none, or none bounded).</summary>
     private decimal? SmallestWidth(List<int> suppressed)

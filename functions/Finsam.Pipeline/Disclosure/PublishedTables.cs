@@ -22,7 +22,9 @@ public static class PublishedTables
     /// this version is protected and audited together with them. Returns the audit of kpi_published (the caller refuses
     /// to publish when it did not pass).
     /// </summary>
-    public static DisclosureAuditResult Create(DuckDbSession session, string queriesFolder, IReadOnlyList<string>? earlierReleaseKpiParquets = null)
+    /// <param name="years">Which years' participant counts the release publishes (<see cref="ParticipantYears"/>).</param>
+    public static DisclosureAuditResult Create(DuckDbSession session, string queriesFolder, IReadOnlyList<string>? earlierReleaseKpiParquets = null,
+        ParticipantYears years = ParticipantYears.YearToDate)
     {
         var earlierFiles = earlierReleaseKpiParquets ?? [];
         session.Execute("""
@@ -39,7 +41,7 @@ public static class PublishedTables
         var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), relations, DisclosureAudit.ReadScopes(session));
         var earlier = DisclosureAudit.ReadEarlier(session, earlierFiles);
         // The smallest interval is reported by the audit of the member table below.
-        var result = protection.Apply(rows, earlier, withWidth: false);
+        var result = protection.Apply(rows, earlier, withWidth: false, years);
 
         session.Execute("create or replace table kpi_suppression (row_id bigint, suppression varchar)");
         session.Append("kpi_suppression", result.Suppressed.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
@@ -62,7 +64,7 @@ public static class PublishedTables
         CreateQuality(session);
         // The verdict that counts is the audit of what members get, read back from the member table.
         return result.Audit.Passed
-            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered") with { TotalsHidden = result.Audit.TotalsHidden, ComplementRowsNotTried = result.Audit.ComplementRowsNotTried }
+            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered", years) with { TotalsHidden = result.Audit.TotalsHidden, ComplementRowsNotTried = result.Audit.ComplementRowsNotTried }
             : result.Audit;
     }
 

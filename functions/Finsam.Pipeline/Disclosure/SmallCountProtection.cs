@@ -21,6 +21,11 @@ public static class Suppression
     /// audit refused it.
     /// </summary>
     public const string DerivableTotal = "harledbar_summa";
+    /// <summary>
+    /// A count of a year that is not complete at its level yet, or of one of its months, where the release publishes complete
+    /// years only (<see cref="ParticipantYears.CompleteYears"/>).
+    /// </summary>
+    public const string IncompleteYear = "ofullstandigt_ar";
 }
 
 /// <summary>An earlier member release that readers still have: its kpi rows as published (suppressed rows reveal nothing).</summary>
@@ -52,7 +57,10 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
     /// <summary>Protects the rows of the version being made; <paramref name="earlier"/> are the releases readers still have, oldest first.</summary>
     /// <param name="withWidth">Whether an audit that passes reports the smallest interval (false: the caller audits the member
     /// table again, and that audit reports it).</param>
-    public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null, bool withWidth = true)
+    /// <param name="years">Which years' counts the release may publish: with <see cref="ParticipantYears.CompleteYears"/> every count of
+    /// a year not complete at its level, and of its months, is hidden (<see cref="WithholdIncompleteYears"/>).</param>
+    public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null, bool withWidth = true,
+        ParticipantYears years = ParticipantYears.YearToDate)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var graph = new CellGraph(_catalog, relations, scopes);
@@ -61,6 +69,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
             r.Numerator, r.Denominator)).ToList(), exact: true);
         DisclosureAudit.LinkCandidate(graph, releases.Count);
+        if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph);
         var protection = SecondarySuppression.Protect(graph, withWidth: withWidth);
 
         var suppressed = new Dictionary<long, string>();
@@ -74,6 +83,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
                     "1–4" => Suppression.SmallCount,
                     { } r when r.StartsWith("change", StringComparison.Ordinal) => Suppression.Change,
                     { } r when r.StartsWith("hidden in", StringComparison.Ordinal) => Suppression.Earlier,
+                    IncompleteYearReason => Suppression.IncompleteYear,
                     _ when Total(cell) => Suppression.DerivableTotal,
                     _ => Suppression.Derivable,
                 });
@@ -87,7 +97,33 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         return new ProtectionResult(suppressed, audit with { TotalsHidden = totalsHidden, ComplementRowsNotTried = protection.NotTried }, cellCount, protection.Primary, protection.Secondary, protection.Rounds);
     }
 
-    private static readonly string[] Strength = [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.DerivableTotal, Suppression.Derivable];
+    /// <summary>Why a count of a year not complete at its level is hidden (<see cref="WithholdIncompleteYears"/>).</summary>
+    internal const string IncompleteYearReason = "year not complete";
+
+    /// <summary>
+    /// Hides, as a primary count, every count of the version being made whose year is not complete at its level (a year's count
+    /// whose latest month is before December, and every month of such a year): the release publishes complete years only. The
+    /// rule reads only the latest month each level has delivered, which members see, so it tells nothing of the counts.
+    /// </summary>
+    internal static void WithholdIncompleteYears(CellGraph graph)
+    {
+        var candidate = graph.Nodes.Where(n => n.Version == graph.CandidateVersion && !n.Hidden).ToList();
+        var yearThrough = candidate.Where(n => n.Key.Period.Length == 4)
+            .GroupBy(n => (n.Key.Scope, n.Key.ScopeId, n.Key.Period))
+            .ToDictionary(g => g.Key, g => g.Select(n => n.Through).Min(StringComparer.Ordinal));
+        foreach (var node in candidate)
+        {
+            var year = node.Key.Period[..4];
+            var through = node.Key.Period.Length == 4 ? node.Through : yearThrough.GetValueOrDefault((node.Key.Scope, node.Key.ScopeId, year));
+            // A month whose year has no count at its level is withheld too: nothing says that the year is complete.
+            if (through is not null && string.CompareOrdinal(through, year + "-12") >= 0) continue;
+            node.Reason ??= IncompleteYearReason;
+            node.Withheld = true;
+        }
+    }
+
+    private static readonly string[] Strength =
+        [Suppression.SmallCount, Suppression.Change, Suppression.Earlier, Suppression.IncompleteYear, Suppression.DerivableTotal, Suppression.Derivable];
 
     private static string Stronger(string? a, string b) => a is null || Array.IndexOf(Strength, b) < Array.IndexOf(Strength, a) ? b : a;
 }

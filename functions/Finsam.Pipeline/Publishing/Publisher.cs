@@ -18,7 +18,9 @@ public sealed record PublishResult(IReadOnlyList<CommitResult> Datasets, IReadOn
 /// report) and <c>curated</c> for the controller (the exact, pseudonymised data, reference tables and KPIs,
 /// and a DuckDB database file with views over them).
 /// </summary>
-public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
+/// <param name="participantYears">Which years' participant counts a member release publishes (the setting
+/// <c>Finsam:Publishing:ParticipantYears</c>).</param>
+public sealed class Publisher(IBlobStore store, TimeProvider? clock = null, ParticipantYears participantYears = ParticipantYears.YearToDate)
 {
     public static string PipelineVersion { get; } =
         typeof(Publisher).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -69,7 +71,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                         await records.KeepAllAsync(ct);
                         var earlier = await records.DownloadKpiFilesAsync(Path.Combine(folder, "earlier-releases"), ct);
                         progress?.Report($"applying small-count protection and auditing it against {earlier.Count} earlier release(s)");
-                        audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier);
+                        audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier, participantYears);
                         progress?.Report($"disclosure audit: {(audit.Passed ? "passed" : "FAILED")}, {audit.SuppressedCells} suppressed cell(s), " +
                                          $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s" +
                                          (audit.NotZeroGuessNarrowed is { } guessed ? $"; an attacker who guesses that no hidden count is zero narrows {guessed} to within 1–4" : ""));
@@ -83,7 +85,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
                     progress?.Report($"{dataset}: writing the files");
                     var datasetFolder = Directory.CreateDirectory(Path.Combine(folder, dataset)).FullName;
                     var release = dataset == PublishedLayout.KpiDataset
-                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit!, progress)
+                        ? KpiRelease(session, datasetFolder, inputs, models, references, quality, audit!, participantYears, progress)
                         : CuratedRelease(session, build.Project.CuratedRelease, datasetFolder, inputs, models, references, quality);
                     result = await committer.CommitAsync(release, progress, ct);
                     if (dataset == PublishedLayout.KpiDataset)
@@ -120,7 +122,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
 
     private static DatasetRelease KpiRelease(DuckDbSession session, string folder, IReadOnlyList<ManifestInput> inputs,
         IReadOnlyList<ManifestSource> models, IReadOnlyList<ManifestSource> references, QualitySummary quality,
-        DisclosureAuditResult audit, IProgress<string>? progress)
+        DisclosureAuditResult audit, ParticipantYears participantYears, IProgress<string>? progress)
     {
         if (!audit.Passed)
             throw new PublishingException("The member files were not published: the small-count audit failed. " + audit.Describe());
@@ -140,7 +142,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null)
         }
         progress?.Report("kpi: Parquet and CSV written; writing the workbook");
         files.Add(new PublicationFile(PublishedLayout.WorkbookFile, KpiWorkbook.Write(session)));
-        var report = ReportData.Read(session, inputs);
+        var report = ReportData.Read(session, inputs) with { CompleteYearsOnly = participantYears == ParticipantYears.CompleteYears };
         return new DatasetRelease(PublishedLayout.KpiDataset, files,
             version => [new PublicationFile(PublishedLayout.ReportFile, HtmlReport.Render(report, PublishedLayout.KpiDataset, version), VersionDependent: true)],
             inputs, models, references, quality, PipelineVersion) { DisclosureAudit = audit.ToManifest() };

@@ -26,6 +26,9 @@ public sealed record ReportData(
     IReadOnlyList<ReportFinding> Findings,
     IReadOnlyList<ManifestInput> Inputs)
 {
+    /// <summary>The release publishes a year's participant counts only once the year is complete (<see cref="Disclosure.ParticipantYears.CompleteYears"/>).</summary>
+    public bool CompleteYearsOnly { get; init; }
+
     private Dictionary<(string, string, string, string, string, string), ReportKpi>? _index;
     private ILookup<(string Scope, string ScopeId, string Period), ReportKpi>? _byLevel;
 

@@ -351,7 +351,9 @@ internal sealed class CellGraph
                 if (later == CandidateVersion && !nb.Hidden)
                 {
                     if (na.Published) nb.Frozen = true;
-                    else if (!na.Withheld) nb.Reason ??= "hidden in " + VersionLabels[earlier];
+                    // Withheld then only because its year was not complete (every count of the year was), and unchanged: a first
+                    // release of the year may publish it. Changed since (a corrected month), it stays hidden, as any count hidden then.
+                    else if (!na.Withheld || na.Value != nb.Value) nb.Reason ??= "hidden in " + VersionLabels[earlier];
                 }
             }
             else if (differences && change is not null && later == CandidateVersion)

@@ -78,7 +78,7 @@ public static class DisclosureAudit
                 """);
         graph.AddVersion("ny", rows, exact: exactKpiTable is not null);
         LinkCandidate(graph, earlier.Count);
-        if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph);
+        if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph, ReadScopes(session));
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
         int? guessed = null;

@@ -69,7 +69,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
             r.Numerator, r.Denominator)).ToList(), exact: true);
         DisclosureAudit.LinkCandidate(graph, releases.Count);
-        if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph);
+        if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph, scopes);
         var protection = SecondarySuppression.Protect(graph, withWidth: withWidth);
 
         var suppressed = new Dictionary<long, string>();
@@ -101,22 +101,27 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
     internal const string IncompleteYearReason = "year not complete";
 
     /// <summary>
-    /// Hides, as a primary count, every count of the version being made whose year is not complete at its level (a year's count
-    /// whose latest month is before December, and every month of such a year): the release publishes complete years only. The
-    /// rule reads only the latest month each level has delivered, which members see, so it tells nothing of the counts.
+    /// Hides, as a primary count, every count of the version being made whose year is not complete at its level, and every count of
+    /// that year's months: the release publishes complete years only. A federation's year is complete when its counts of the year
+    /// run through December; a county's, and all federations', when theirs do and so does every federation of theirs with counts
+    /// that year (their latest month is their latest federation's, and a total published before its last federation's December
+    /// would change with it). The rule reads only the latest months delivered, which members see, so it tells nothing of the counts.
     /// </summary>
-    internal static void WithholdIncompleteYears(CellGraph graph)
+    internal static void WithholdIncompleteYears(CellGraph graph, IReadOnlyList<ScopeMembership> scopes)
     {
         var candidate = graph.Nodes.Where(n => n.Version == graph.CandidateVersion && !n.Hidden).ToList();
-        var yearThrough = candidate.Where(n => n.Key.Period.Length == 4)
-            .GroupBy(n => (n.Key.Scope, n.Key.ScopeId, n.Key.Period))
-            .ToDictionary(g => g.Key, g => g.Select(n => n.Through).Min(StringComparer.Ordinal));
+        var through = candidate.Where(n => n.Key.Period.Length == 4)
+            .GroupBy(n => (n.Key.Scope, n.Key.ScopeId, Year: n.Key.Period))
+            .ToDictionary(g => g.Key, g => g.Select(n => n.Through).Min(StringComparer.Ordinal)!);
+        bool December((string Scope, string ScopeId, string Year) level) =>
+            through.TryGetValue(level, out var latest) && string.CompareOrdinal(latest, level.Year + "-12") >= 0;
+        var members = scopes.ToLookup(s => (s.Scope, s.ScopeId), s => s.FederationId);
+        var complete = through.Keys.ToDictionary(level => level, level => December(level) && (level.Scope == "forbund" ||
+            members[(level.Scope, level.ScopeId)].All(f => !through.ContainsKey(("forbund", f, level.Year)) || December(("forbund", f, level.Year)))));
         foreach (var node in candidate)
         {
-            var year = node.Key.Period[..4];
-            var through = node.Key.Period.Length == 4 ? node.Through : yearThrough.GetValueOrDefault((node.Key.Scope, node.Key.ScopeId, year));
             // A month whose year has no count at its level is withheld too: nothing says that the year is complete.
-            if (through is not null && string.CompareOrdinal(through, year + "-12") >= 0) continue;
+            if (node.Key.Period.Length >= 4 && complete.GetValueOrDefault((node.Key.Scope, node.Key.ScopeId, node.Key.Period[..4]))) continue;
             node.Reason ??= IncompleteYearReason;
             node.Withheld = true;
         }

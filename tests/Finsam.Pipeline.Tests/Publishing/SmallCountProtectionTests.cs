@@ -204,6 +204,57 @@ public class SmallCountProtectionTests
         Row("avslut_ovrigt_andel", "alfa", "T", 1m, numerator: ended, denominator: ended),
     ];
 
+    /// <summary>A participant count of one level and period, with the latest month it covers.</summary>
+    private KpiRow Count(string scope, string scopeId, string period, decimal value, string through) =>
+        new(++_nextId, "deltagare", scope, scopeId, period, period.Length == 4 ? "ar" : "manad", through, "T", "", value, "antal", value, null, "");
+
+    [Fact]
+    public void With_complete_years_only_a_county_waits_for_its_last_federation_and_a_federation_for_its_december()
+    {
+        KpiRow[] rows =
+        [
+            Count("forbund", "alfa", "2025", 40, "2025-12"), Count("forbund", "beta", "2025", 30, "2025-11"),
+            // A county's and all federations' latest month is their latest federation's.
+            Count("lan", "L1", "2025", 70, "2025-12"), Count("alla", "alla", "2025", 70, "2025-12"),
+            Count("forbund", "alfa", "2025-12", 9, "2025-12"), Count("forbund", "beta", "2025-11", 8, "2025-11"),
+            Count("forbund", "alfa", "2024", 25, "2024-12"), Count("forbund", "beta", "2024", 20, "2024-12"),
+            Count("lan", "L1", "2024", 45, "2024-12"), Count("alla", "alla", "2024", 45, "2024-12"),
+        ];
+
+        var result = new SmallCountProtection(Catalog, Relations, Scopes).Apply(rows, years: ParticipantYears.CompleteYears);
+
+        Assert.True(result.Audit.Passed, result.Audit.Describe());
+        Assert.Equal(["deltagare L1 2025 T:ofullstandigt_ar", "deltagare alla 2025 T:ofullstandigt_ar", "deltagare beta 2025 T:ofullstandigt_ar",
+            "deltagare beta 2025-11 T:ofullstandigt_ar"], Suppressed(result, rows));
+        Assert.Empty(new SmallCountProtection(Catalog, Relations, Scopes).Apply(rows).Suppressed);
+    }
+
+    [Theory]
+    [InlineData(6, null)]
+    [InlineData(8, "tidigare")]
+    public void A_month_withheld_for_its_year_is_published_with_the_complete_year_unless_it_changed(int march, string? reason)
+    {
+        // The earlier release withheld the year through November and its March (the record keeps their values and why).
+        var earlier = new EarlierRelease("v1",
+        [
+            new ReleaseRow(1, "deltagare", "forbund", "alfa", "2025", "2025-11", "T", "", null, null, Suppressed: true, HiddenNumerator: 38, Withheld: true),
+            new ReleaseRow(2, "deltagare", "forbund", "alfa", "2025-03", "2025-03", "T", "", null, null, Suppressed: true, HiddenNumerator: 6, Withheld: true),
+        ]);
+        KpiRow[] rows = [Count("forbund", "alfa", "2025", 40, "2025-12"), Count("forbund", "alfa", "2025-03", march, "2025-03")];
+
+        DisclosureRelation[] relations =
+        [
+            .. Relations, Relation("samma_period", RelationAxis.Versions, "*"),
+            new("andring", RelationAxis.Versions, RelationKind.Change, ["*"], [], ""),
+        ];
+
+        var result = new SmallCountProtection(Catalog, relations, Scopes).Apply(rows, [earlier], years: ParticipantYears.CompleteYears);
+
+        Assert.True(result.Audit.Passed, result.Audit.Describe());
+        Assert.Equal(reason, result.Suppressed.GetValueOrDefault(rows[1].RowId));
+        Assert.False(result.Suppressed.ContainsKey(rows[0].RowId));
+    }
+
     /// <summary>The rows as a release gives them, with the exit groups' rows suppressed.</summary>
     private static List<ReleaseRow> WithExitGroupsHidden(IEnumerable<KpiRow> rows) =>
         rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,

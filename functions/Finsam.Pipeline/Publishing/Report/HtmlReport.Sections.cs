@@ -49,7 +49,7 @@ public static partial class HtmlReport
         // The marker's legend only where the report hides a value.
         var protection = data.Kpis.Any(k => k.Suppression != "")
             ? "Antal deltagare 1–4, och värden som bygger på eller kan räknas fram ur sådana antal, är skyddade och visas som <b>..</b> (röjandeskydd). " +
-              (data.CompleteYearsOnly ? "Antal deltagare publiceras för hela år: ett år som inte är komplett (december inte levererad) visas som <b>..</b>. " : "")
+              (data.CompleteYearsOnly ? "Antal deltagare publiceras för hela år: ett år som inte är komplett (december inte levererad, för ett län eller alla förbund av varje förbund) visas som <b>..</b>. " : "")
             : "";
         html.Append("<p class=\"note\">Alla belopp i kronor. " + protection +
                     "Status vid varje värde: <sup class=\"status status-prel\">p</sup> preliminärt (året är inte komplett), " +

@@ -127,6 +127,22 @@ public class CliTests
     }
 
     [Fact]
+    public async Task A_release_of_complete_years_only_says_how_many_rows_wait_for_their_year()
+    {
+        using var folder = new TempFolder();
+        var env = new Dictionary<string, string> { ["FINSAM_PSEUDONYM_KEY"] = TestPersons.KeyBase64, ["Finsam:Publishing:ParticipantYears"] = "CompleteYears" };
+        await RunAsync(env, "demo", "--storage", folder.Path);
+
+        var (exit, output) = await RunAsync(env, "release", "--storage", folder.Path, "--work", Path.Combine(folder.Path, ".work"));
+
+        // The samples run January to March 2025: every row that shows a participant count of 2025 waits for December.
+        Assert.Equal(0, exit);
+        Assert.Contains("disclosure audit: passed, 468 suppressed cell(s)", output);
+        Assert.Contains("496 row(s) of participant counts are withheld until their year is complete (the release publishes complete years only)", output);
+        Assert.Contains("kpi: published v1", output);
+    }
+
+    [Fact]
     public async Task Build_prints_the_kpi_table_and_findings_and_writes_the_outputs()
     {
         using var folder = new TempFolder();

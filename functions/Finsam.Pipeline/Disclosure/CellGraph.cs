@@ -351,9 +351,9 @@ internal sealed class CellGraph
                 if (later == CandidateVersion && !nb.Hidden)
                 {
                     if (na.Published) nb.Frozen = true;
-                    // Withheld then only because its year was not complete (every count of the year was), and unchanged: a first
-                    // release of the year may publish it. Changed since (a corrected month), it stays hidden, as any count hidden then.
-                    else if (!na.Withheld || na.Value != nb.Value) nb.Reason ??= "hidden in " + VersionLabels[earlier];
+                    // Withheld then only because its year was not complete (every count of the year was), and unchanged (a changed
+                    // one makes its period changed, below): a first release of the year may publish it.
+                    else if (!na.Withheld) nb.Reason ??= "hidden in " + VersionLabels[earlier];
                 }
             }
             else if (differences && change is not null && later == CandidateVersion)
@@ -395,6 +395,10 @@ internal sealed class CellGraph
             var nb = Nodes[ib];
             if (na.Through != nb.Through) changed.Add(slice);
             else if (na.Published && nb.Value is { } vb && vb != na.Value) changed.Add(slice);
+            // A count withheld for its year that has changed since (a county's when its last federation delivered December, a
+            // corrected month): its period is changed, and the change is audited as any change is, instead of the counts being
+            // taken for the same.
+            else if (na.Withheld && nb.Value != na.Value) changed.Add(slice);
         }
         foreach (var (key, ib) in b)
             if (!Nodes[ib].Hidden && !a.ContainsKey(key)) changed.Add((key.Scope, key.ScopeId, key.Period));

@@ -78,7 +78,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null, Part
                         if (audit.TotalsHidden.Count > 0)
                             progress?.Report($"{audit.TotalsHidden.Count} total(s) that members lead with are hidden, because publishing any of them lets a count " +
                                              $"from 1 to 4 be worked out: {string.Join(", ", audit.TotalsHidden)}");
-                        if (participantYears == ParticipantYears.CompleteYears
+                        if (audit.Passed && participantYears == ParticipantYears.CompleteYears
                             && Convert.ToInt64(session.Query($"select count(*) from kpi_suppression where suppression = '{Suppression.IncompleteYear}'").Rows[0][0]) is > 0 and var withheld)
                             progress?.Report($"{withheld} row(s) of participant counts are withheld until their year is complete (the release publishes complete years only)");
                         if (audit.ComplementRowsNotTried > 0)

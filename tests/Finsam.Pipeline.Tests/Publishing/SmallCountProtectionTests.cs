@@ -229,30 +229,60 @@ public class SmallCountProtectionTests
         Assert.Empty(new SmallCountProtection(Catalog, Relations, Scopes).Apply(rows).Suppressed);
     }
 
+    /// <summary>The relations, with those between two releases.</summary>
+    private static readonly DisclosureRelation[] WithVersions =
+    [
+        .. Relations, Relation("samma_period", RelationAxis.Versions, "*"),
+        new("andring", RelationAxis.Versions, RelationKind.Change, ["*"], [], ""),
+    ];
+
+    /// <summary>A release's row as its member file and record give it: suppressed only because its year was not complete, with its value.</summary>
+    private static ReleaseRow Withheld(long id, string scope, string scopeId, string period, decimal value, string through) =>
+        new(id, "deltagare", scope, scopeId, period, through, "T", "", null, null, Suppressed: true, HiddenNumerator: value, Withheld: true);
+
+    private static ReleaseRow Published(long id, string scope, string scopeId, string period, decimal value, string through) =>
+        new(id, "deltagare", scope, scopeId, period, through, "T", "", value, null);
+
     [Theory]
-    [InlineData(6, null)]
-    [InlineData(8, "tidigare")]
-    public void A_month_withheld_for_its_year_is_published_with_the_complete_year_unless_it_changed(int march, string? reason)
+    [InlineData(6)]
+    [InlineData(8)]
+    public void A_month_withheld_for_its_year_is_published_with_the_complete_year_also_when_corrected_since(int march)
     {
-        // The earlier release withheld the year through November and its March (the record keeps their values and why).
+        // The earlier release withheld the year through November and its March (the record keeps their values and why). A March
+        // corrected since (8) is a change of a hidden count, audited as one, not the same count hidden for good.
         var earlier = new EarlierRelease("v1",
-        [
-            new ReleaseRow(1, "deltagare", "forbund", "alfa", "2025", "2025-11", "T", "", null, null, Suppressed: true, HiddenNumerator: 38, Withheld: true),
-            new ReleaseRow(2, "deltagare", "forbund", "alfa", "2025-03", "2025-03", "T", "", null, null, Suppressed: true, HiddenNumerator: 6, Withheld: true),
-        ]);
+            [Withheld(1, "forbund", "alfa", "2025", 38, "2025-11"), Withheld(2, "forbund", "alfa", "2025-03", 6, "2025-03")]);
         KpiRow[] rows = [Count("forbund", "alfa", "2025", 40, "2025-12"), Count("forbund", "alfa", "2025-03", march, "2025-03")];
 
-        DisclosureRelation[] relations =
-        [
-            .. Relations, Relation("samma_period", RelationAxis.Versions, "*"),
-            new("andring", RelationAxis.Versions, RelationKind.Change, ["*"], [], ""),
-        ];
-
-        var result = new SmallCountProtection(Catalog, relations, Scopes).Apply(rows, [earlier], years: ParticipantYears.CompleteYears);
+        var result = new SmallCountProtection(Catalog, WithVersions, Scopes).Apply(rows, [earlier], years: ParticipantYears.CompleteYears);
 
         Assert.True(result.Audit.Passed, result.Audit.Describe());
-        Assert.Equal(reason, result.Suppressed.GetValueOrDefault(rows[1].RowId));
-        Assert.False(result.Suppressed.ContainsKey(rows[0].RowId));
+        Assert.Empty(result.Suppressed);
+        // Unchanged, the two Marches are one count (samma_period, the only relation here); corrected, two counts and their change.
+        Assert.Equal(march == 6 ? 1 : 0, result.Audit.Relations);
+    }
+
+    [Fact]
+    public void A_county_withheld_until_its_last_federation_delivers_december_is_then_published()
+    {
+        // v1: alfa had delivered December, beta November: the county's latest month was already December, its counts withheld.
+        var earlier = new EarlierRelease("v1",
+        [
+            Published(1, "forbund", "alfa", "2025", 40, "2025-12"), Withheld(2, "forbund", "beta", "2025", 30, "2025-11"),
+            Withheld(3, "lan", "L1", "2025", 70, "2025-12"), Withheld(4, "alla", "alla", "2025", 70, "2025-12"),
+        ]);
+        KpiRow[] rows =
+        [
+            Count("forbund", "alfa", "2025", 40, "2025-12"), Count("forbund", "beta", "2025", 33, "2025-12"),
+            Count("lan", "L1", "2025", 73, "2025-12"), Count("alla", "alla", "2025", 73, "2025-12"),
+        ];
+
+        var result = new SmallCountProtection(Catalog, WithVersions, Scopes).Apply(rows, [earlier], years: ParticipantYears.CompleteYears);
+
+        // The county's total changed by beta's December (3) since v1 withheld it: v1 hid it, so the change is no count anyone can
+        // work out, and the total is published, not kept hidden as if v1 had hidden it for itself.
+        Assert.True(result.Audit.Passed, result.Audit.Describe());
+        Assert.Empty(result.Suppressed);
     }
 
     /// <summary>The rows as a release gives them, with the exit groups' rows suppressed.</summary>

@@ -327,7 +327,8 @@ internal sealed class CellGraph
     /// <summary>
     /// Relates an earlier release to a later one. A level and period whose latest month is the same in both and whose
     /// counts the earlier release published are all unchanged is the same data: its counts are the same variables
-    /// (<c>samma_period</c>). Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
+    /// (<c>samma_period</c>), except a count the earlier release withheld only because its year was not complete and whose value
+    /// has changed since. Otherwise every count in both changed by a count of its own (<c>andring</c>), and a
     /// federation's year to date grew by the flows of the months between (<c>ackumulerat</c>) when the earlier months did not change.
     /// </summary>
     public void Link(int earlier, int later, bool identities, bool differences)
@@ -343,16 +344,21 @@ internal sealed class CellGraph
             if (!b.TryGetValue(key, out var ib)) continue;
             var (na, nb) = (Nodes[ia], Nodes[ib]);
             // The rule is public: a reader takes the counts of such a period for the same counts, also where the record says
-            // one of them changed (hidden then and hidden now, the reader cannot tell), so the audit does too.
-            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)))
+            // one of them changed (hidden then and hidden now, the reader cannot tell), so the audit does too. Except a count
+            // withheld then only for its year, whose value (the record's, and the exact one now) has changed since: a county's,
+            // when its last federation delivered December, or a corrected month. It is a new count, and its change since that
+            // release is audited as any change is (a reader who takes the two for one is wrong by that change, and can learn no
+            // more than it); hiding it for good as hidden then would keep a county's year hidden once its year is complete.
+            var renewed = na.Withheld && na.Value is { } withheld && nb.Value is { } current && withheld != current;
+            if (unchanged.Contains((key.Scope, key.ScopeId, key.Period)) && !renewed)
             {
                 if (same is null || !identities) continue;
                 if (!na.Published || !nb.Published) Constraints.Add(new Constraint(same.Name, [(ib, 1), (ia, -1)], true));
                 if (later == CandidateVersion && !nb.Hidden)
                 {
                     if (na.Published) nb.Frozen = true;
-                    // Withheld then only because its year was not complete (every count of the year was), and unchanged (a changed
-                    // one makes its period changed, below): a first release of the year may publish it.
+                    // Withheld then only because its year was not complete (every count of the year was), and unchanged: a first
+                    // release of the year may publish it.
                     else if (!na.Withheld) nb.Reason ??= "hidden in " + VersionLabels[earlier];
                 }
             }
@@ -395,10 +401,6 @@ internal sealed class CellGraph
             var nb = Nodes[ib];
             if (na.Through != nb.Through) changed.Add(slice);
             else if (na.Published && nb.Value is { } vb && vb != na.Value) changed.Add(slice);
-            // A count withheld for its year that has changed since (a county's when its last federation delivered December, a
-            // corrected month): its period is changed, and the change is audited as any change is, instead of the counts being
-            // taken for the same.
-            else if (na.Withheld && nb.Value != na.Value) changed.Add(slice);
         }
         foreach (var (key, ib) in b)
             if (!Nodes[ib].Hidden && !a.ContainsKey(key)) changed.Add((key.Scope, key.ScopeId, key.Period));

@@ -258,7 +258,8 @@ public class SmallCountProtectionTests
 
         Assert.True(result.Audit.Passed, result.Audit.Describe());
         Assert.Empty(result.Suppressed);
-        // Unchanged, the two Marches are one count (samma_period, the only relation here); corrected, two counts and their change.
+        // Unchanged, the two Marches are one count (samma_period, the only relation of this graph); corrected, two counts and their
+        // change.
         Assert.Equal(march == 6 ? 1 : 0, result.Audit.Relations);
     }
 
@@ -279,8 +280,8 @@ public class SmallCountProtectionTests
 
         var result = new SmallCountProtection(Catalog, WithVersions, Scopes).Apply(rows, [earlier], years: ParticipantYears.CompleteYears);
 
-        // The county's total changed by beta's December (3) since v1 withheld it: v1 hid it, so the change is no count anyone can
-        // work out, and the total is published, not kept hidden as if v1 had hidden it for itself.
+        // The county's total changed by beta's December (3) since v1 withheld it: it is a new count, published where the audit of
+        // its change passes (here nothing relates v1's counts to others), not kept hidden as if v1 had hidden it for itself.
         Assert.True(result.Audit.Passed, result.Audit.Describe());
         Assert.Empty(result.Suppressed);
     }

@@ -65,6 +65,8 @@ internal sealed class CellGraph
     private readonly Dictionary<string, KpiProtection> _catalog;
     private readonly IReadOnlyList<DisclosureRelation> _relations;
     private readonly ILookup<(string Scope, string ScopeId), string> _federationsOf;
+    /// <summary>The federations of a county, or of all federations, by its scope and id.</summary>
+    public IEnumerable<string> FederationsOf(string scope, string scopeId) => _federationsOf[(scope, scopeId)];
     private readonly HashSet<string> _revealed;
     private readonly HashSet<string> _hiddenMeasures;
     private readonly List<Dictionary<CellKey, int>> _versions = [];

@@ -78,7 +78,7 @@ public static class DisclosureAudit
                 """);
         graph.AddVersion("ny", rows, exact: exactKpiTable is not null);
         LinkCandidate(graph, earlier.Count);
-        if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph, ReadScopes(session));
+        if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
         var outcome = audit.Run();
         int? guessed = null;

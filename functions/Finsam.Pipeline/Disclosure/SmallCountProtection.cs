@@ -69,7 +69,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         graph.AddVersion("ny", rows.Select(r => new ReleaseRow(r.RowId, r.KpiId, r.Scope, r.ScopeId, r.Period, r.ThroughPeriod, r.Kon, r.Dimension,
             r.Numerator, r.Denominator)).ToList(), exact: true);
         DisclosureAudit.LinkCandidate(graph, releases.Count);
-        if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph, scopes);
+        if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph);
         var protection = SecondarySuppression.Protect(graph, withWidth: withWidth);
 
         var suppressed = new Dictionary<long, string>();
@@ -107,7 +107,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
     /// that year (their latest month is their latest federation's, and a total published before its last federation's December
     /// would change with it). The rule reads only the latest months delivered, which members see, so it tells nothing of the counts.
     /// </summary>
-    internal static void WithholdIncompleteYears(CellGraph graph, IReadOnlyList<ScopeMembership> scopes)
+    internal static void WithholdIncompleteYears(CellGraph graph)
     {
         var candidate = graph.Nodes.Where(n => n.Version == graph.CandidateVersion && !n.Hidden).ToList();
         var through = candidate.Where(n => n.Key.Period.Length == 4)
@@ -115,9 +115,8 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
             .ToDictionary(g => g.Key, g => g.Select(n => n.Through).Min(StringComparer.Ordinal)!);
         bool December((string Scope, string ScopeId, string Year) level) =>
             through.TryGetValue(level, out var latest) && string.CompareOrdinal(latest, level.Year + "-12") >= 0;
-        var members = scopes.ToLookup(s => (s.Scope, s.ScopeId), s => s.FederationId);
         var complete = through.Keys.ToDictionary(level => level, level => December(level) && (level.Scope == "forbund" ||
-            members[(level.Scope, level.ScopeId)].All(f => !through.ContainsKey(("forbund", f, level.Year)) || December(("forbund", f, level.Year)))));
+            graph.FederationsOf(level.Scope, level.ScopeId).All(f => !through.ContainsKey(("forbund", f, level.Year)) || December(("forbund", f, level.Year)))));
         foreach (var node in candidate)
         {
             // A month whose year has no count at its level is withheld too: nothing says that the year is complete.

@@ -33,7 +33,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Reference)) await WriteAsync(store, container, name, text);
 
         // Months 1–10 of every federation: the first build computes all five (one year each).
-        await DropAsync(store, landing.Where(f => Month(f.Key) <= 10));
+        await DropAsync(store, landing.Where(f => CountyData.Month(f.Key) <= 10));
         Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
                      "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
@@ -47,7 +47,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
                      "Models built per year: 0 year(s) computed, 1 kept from the last build.", await BuildAndCompareAsync(store));
 
         // The rest of the year.
-        await DropAsync(store, landing.Where(f => Month(f.Key) >= 11 && !f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
+        await DropAsync(store, landing.Where(f => CountyData.Month(f.Key) >= 11 && !f.Key.StartsWith("norrang/2025-11/", StringComparison.Ordinal)));
         Assert.Equal("5 federation(s) computed (5 federation-year(s)), 0 kept from the last build (0 federation-year(s)). " +
                      "Models built per year: 1 year(s) computed (2025), 0 kept from the last build.", await BuildAndCompareAsync(store));
 
@@ -302,7 +302,6 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         return names;
     }
 
-    private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
 
     private static Task WriteAsync(IBlobStore store, string container, string name, string text) =>
         store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Ingestion;
@@ -26,10 +25,8 @@ public sealed class CompleteYearsReleaseTests(ITestOutputHelper output) : IDispo
     public async Task A_year_withheld_until_it_is_complete_is_released_as_a_whole_year_is_and_keeps_the_totals_a_year_to_date_hides()
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        var files = CountyData.Files();
-        foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Reference))
-            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
-        var november = await DeliverAndBuildAsync(store, files, from: 1, through: 11);
+        await CountyData.WriteReferenceAsync(store);
+        var november = await DeliverAndBuildAsync(store, from: 1, through: 11);
 
         // November, complete years only: the year is not complete, so none of its participant counts is published, and every
         // row that shows one says why in the record; money is published.
@@ -54,7 +51,7 @@ public sealed class CompleteYearsReleaseTests(ITestOutputHelper output) : IDispo
         Assert.True(PublishedTables.Create(november.Session, RepoPaths.Queries).Passed);
         var novemberToDate = Release(november, "november-to-date");
 
-        var december = await DeliverAndBuildAsync(store, files, from: 12, through: 12);
+        var december = await DeliverAndBuildAsync(store, from: 12, through: 12);
         var alone = PublishedTables.Create(december.Session, RepoPaths.Queries);
         Assert.True(alone.Passed, alone.Describe());
         var hiddenAlone = Hidden(december);
@@ -82,10 +79,9 @@ public sealed class CompleteYearsReleaseTests(ITestOutputHelper output) : IDispo
     }
 
     /// <summary>The federations deliver the months <paramref name="from"/>–<paramref name="through"/> of 2025; they are ingested and built.</summary>
-    private async Task<ModelBuild> DeliverAndBuildAsync(IBlobStore store, IReadOnlyList<(string Container, string Name, string Text)> files, int from, int through)
+    private async Task<ModelBuild> DeliverAndBuildAsync(IBlobStore store, int from, int through)
     {
-        foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Landing && Month(f.Name) >= from && Month(f.Name) <= through))
-            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+        await CountyData.DeliverAsync(store, from, through);
         var summary = await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         Assert.DoesNotContain(summary.Files, f => f.Status != FileStatus.Accepted);
         var build = await ModelBuild.RunAsync(store, new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work-" + _builds.Count)) { Threads = 2 });
@@ -93,8 +89,6 @@ public sealed class CompleteYearsReleaseTests(ITestOutputHelper output) : IDispo
         Assert.Empty(build.AssertionFailures);
         return build;
     }
-
-    private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
 
     /// <summary>The member table of the session's last protection as a member release's kpi.parquet, with its record beside it.</summary>
     private string Release(ModelBuild build, string name)

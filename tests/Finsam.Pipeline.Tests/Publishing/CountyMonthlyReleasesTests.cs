@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Finsam.Pipeline.Configuration;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
@@ -26,19 +24,12 @@ public sealed class CountyMonthlyReleasesTests(ITestOutputHelper output) : IDisp
     public async Task Three_monthly_releases_each_pass_their_audit_with_every_earlier_release()
     {
         var store = new LocalFolderBlobStore(Path.Combine(_folder.Path, "storage"));
-        var files = CountyData.Files();
-        foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Reference))
-            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+        await CountyData.WriteReferenceAsync(store);
         var options = new ModelOptions(RepoPaths.Queries, Path.Combine(_folder.Path, "work")) { Threads = 2 };
         var job = new BuildAndPublish(store, new Publisher(store), new ModelBuilder(store, options), Options.Create(new FinsamOptions()));
         for (var month = 1; month <= 3; month++)
         {
-            var delivered = 0;
-            foreach (var (container, name, text) in files.Where(f => f.Container == Containers.Landing && Month(f.Name) == month))
-            {
-                await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
-                delivered++;
-            }
+            var delivered = await CountyData.DeliverAsync(store, month, month);
             Assert.Equal(delivered, (await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync()).Accepted);
             var clock = Stopwatch.StartNew();
             Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
@@ -50,8 +41,6 @@ public sealed class CountyMonthlyReleasesTests(ITestOutputHelper output) : IDisp
             Assert.Equal(month - 1, audit.EarlierReleases);
         }
     }
-
-    private static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
 
     public void Dispose() => _folder.Dispose();
 }

@@ -76,6 +76,29 @@ public static class CountyData
             await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
     }
 
+    /// <summary>Writes the reference files into the store: the county before any federation delivers.</summary>
+    public static async Task WriteReferenceAsync(IBlobStore store)
+    {
+        foreach (var (container, name, text) in Files().Where(f => f.Container == Containers.Reference))
+            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+    }
+
+    /// <summary>The federations deliver the months <paramref name="from"/>–<paramref name="through"/>: their landing files are written into
+    /// the store. Returns how many.</summary>
+    public static async Task<int> DeliverAsync(IBlobStore store, int from, int through)
+    {
+        var delivered = 0;
+        foreach (var (container, name, text) in Files().Where(f => f.Container == Containers.Landing && Month(f.Name) >= from && Month(f.Name) <= through))
+        {
+            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
+            delivered++;
+        }
+        return delivered;
+    }
+
+    /// <summary>The month of a landing file's name ({federation}/{yyyy-MM}/…).</summary>
+    public static int Month(string landingName) => int.Parse(landingName.Split('/')[1][5..], CultureInfo.InvariantCulture);
+
     private sealed record Registration(string Id, string? Person, string Kon, string Kommun, string InsatsId, string InsatsName,
         DateOnly Start, DateOnly? End, string Utbildning, string SupportBefore, string? SupportAfter, string? Outcome);
 

@@ -6,9 +6,8 @@
 -- Built per federation: a federation's rows come from its own data alone.
 select
     federation_id,
-    hash(person_pseudonym) as person_hash,
+    person_hash,
     min(kon) as kon_min,
     max(kon) as kon_max
-from stg_registrations
-where person_pseudonym is not null
-group by federation_id, hash(person_pseudonym)
+from int_person_registrations
+group by federation_id, person_hash

@@ -18,12 +18,20 @@ gaps as (
     where not m.delivered
     group by m.federation_id, m.period
 ),
+-- The listings of the exports on either side of a gap, alone: most federations have no gap, and the joins below
+-- then read no listing at all (they read every one of every federation before, 0.4 s nationally).
+gap_listings as (
+    select l.federation_id, l.period, l.registrering_id, l.slutdatum
+    from stg_registration_listings as l
+    semi join gaps as g
+        on g.federation_id = l.federation_id and (l.period = g.export_before or l.period = g.export_after)
+),
 possibly_ended as (
     select g.federation_id, g.period, b.registrering_id
     from gaps as g
-    join stg_registration_listings as b
+    join gap_listings as b
         on b.federation_id = g.federation_id and b.period = g.export_before and b.slutdatum is null
-    anti join stg_registration_listings as a
+    anti join gap_listings as a
         on a.federation_id = g.federation_id and a.period = g.export_after and a.registrering_id = b.registrering_id
 ),
 named as (

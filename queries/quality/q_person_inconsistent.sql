@@ -10,20 +10,19 @@ with candidates as (
     group by person_hash
     having min(kon_min) <> max(kon_max)
 ),
--- The registrations of the candidates (the federations that have any first: a cheap test that spares hashing the
--- other federations' pseudonyms).
+-- The registrations of the candidates (the federations that have any first: a cheap test that spares reading the
+-- other federations' registrations).
 candidate_registrations as (
     select r.*
-    from stg_registrations as r
+    from int_person_registrations as r
     where r.federation_id in (
             select g.federation_id from int_person_genders as g join candidates as c on c.person_hash = g.person_hash
         )
-        and hash(r.person_pseudonym) in (select person_hash from candidates)
+        and r.person_hash in (select person_hash from candidates)
 ),
 persons as (
     select person_pseudonym
     from candidate_registrations
-    where person_pseudonym is not null
     group by person_pseudonym
     having count(distinct kon) > 1
 ),

@@ -59,6 +59,11 @@ select
     count(*) as affected_rows,
     a.period as finding_key
 from active_by_dates as a
-anti join stg_registration_listings as l
+anti join (
+        -- The suspects' listings alone: a hash table of every listing cost more than the rest of the rule.
+        select l.federation_id, l.period, l.registrering_id
+        from stg_registration_listings as l
+        semi join suspects as s on s.federation_id = l.federation_id and s.registrering_id = l.registrering_id
+    ) as l
     on l.federation_id = a.federation_id and l.period = a.period and l.registrering_id = a.registrering_id
 group by a.federation_id, a.period

@@ -8,8 +8,8 @@ namespace Finsam.Pipeline.Models;
 /// <see cref="FederationModels"/>, beside each year's signature: what that year's rows of the models it reads hold (a hash of
 /// their rows; for a model built per federation, of each federation's rows, kept when they were computed), with the model's SQL,
 /// the macros and the pipeline. A build computes a year again only where its signature changed (a federation's new month
-/// changes that year's rows alone, and the other years' are kept), one year at a time, each over that year's rows alone,
-/// so that a build's memory is one year's and not the whole history's.
+/// changes that year's rows alone, and the other years' are kept), a few years at a time, each batch over its years' rows
+/// alone (<see cref="BatchRows"/>), so that a build's memory is a batch's and not the whole history's.
 /// </summary>
 public sealed class YearModels(ModelProject project, CuratedCache cache, FederationModels byFederation)
 {
@@ -20,10 +20,18 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
     /// <summary>The kept database's table of each model's and year's signature.</summary>
     internal const string SignaturesTable = "finsam_year_signatures";
 
+    /// <summary>
+    /// The rows of what a model reads that one computation takes at most: consecutive years are computed together up to it (a year
+    /// of more rows alone). Each computation has a fixed cost (a national full build computed ten years one at a time in 1.3 s,
+    /// all ten at once in 0.8 s), and all years at once ran out of DuckDB's default 512 MB at ten times the national data
+    /// (7.6 million registration-years; docs/benchmarks.md, "Incremental builds").
+    /// </summary>
+    internal const long BatchRows = 1_000_000;
+
     private readonly SortedSet<long> _computed = [], _all = [];
-    /// <summary>Each model read so far: its columns, and its rows' hash by year. A model several models built per year read is hashed once
-    /// (a model's rows do not change once it is built).</summary>
-    private readonly Dictionary<string, (string Columns, List<(long Year, string Hash)> Years)> _reads = new(StringComparer.Ordinal);
+    /// <summary>Each model read so far: its columns, and its rows' hash and count by year. A model several models built per year read is
+    /// hashed once (a model's rows do not change once it is built).</summary>
+    private readonly Dictionary<string, (string Columns, List<(long Year, string Hash, long Rows)> Years)> _reads = new(StringComparer.Ordinal);
     private string? _common;
 
     /// <summary>What the build computed and kept (years computed for any of the models), for the log; null when it built no model per year.</summary>
@@ -33,15 +41,15 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
           $", {_all.Except(_computed).Count()} kept from the last build.";
 
     /// <summary>
-    /// Builds <paramref name="model"/>: the years whose signature changed are computed, one at a time, over that year's rows of
-    /// the models it reads, and replace their kept rows in one transaction; the model is then a view of the kept rows.
+    /// Builds <paramref name="model"/>: the years whose signature changed are computed, a batch of years at a time, over those years'
+    /// rows of the models it reads, and replace their kept rows in one transaction; the model is then a view of the kept rows.
     /// </summary>
     public void Build(DuckDbSession db, SqlModel model)
     {
         const string kept = FederationModels.KeptDatabase;
         var name = Literal(model.Name);
         var reads = model.Dependencies.Order(StringComparer.Ordinal).ToList();
-        var now = SignaturesNow(db, model, reads);
+        var (now, rows) = SignaturesNow(db, model, reads);
         var exists = Convert.ToInt64(db.Query(
             $"select count(*) from duckdb_tables() where database_name = '{kept}' and schema_name = 'main' and table_name = {name}").Rows[0][0]) > 0;
         // Without its kept table no year is kept, whatever signatures are left (of a model that was not built per year for a while).
@@ -55,7 +63,7 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
 
         if (changed.Count > 0 || !exists)
         {
-            Compute(db, model, reads, compute);
+            Compute(db, model, reads, Batches(compute, rows));
             // Every kept year changed (its SQL or what it reads did, or nothing was kept): the table is made anew, its columns too.
             var anew = !exists || before.Keys.All(changed.Contains);
             db.InTransaction(() =>
@@ -71,14 +79,33 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
         db.Execute($"create or replace view {model.Name} as select * from {kept}.{model.Name}");
     }
 
-    /// <summary>The model's rows of <paramref name="years"/> into <see cref="Rows"/>, one year at a time over that year's rows of what it reads.</summary>
-    private static void Compute(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads, IReadOnlyList<long> years)
+    /// <summary>Consecutive years, in order, in batches of at most <see cref="BatchRows"/> rows of what the model reads (a larger year alone).</summary>
+    internal static List<List<long>> Batches(IReadOnlyList<long> years, IReadOnlyDictionary<long, long> rows)
+    {
+        var batches = new List<List<long>>();
+        long inBatch = 0;
+        foreach (var year in years)
+        {
+            var yearRows = rows.GetValueOrDefault(year);
+            if (batches.Count == 0 || inBatch + yearRows > BatchRows)
+            {
+                batches.Add([]);
+                inBatch = 0;
+            }
+            batches[^1].Add(year);
+            inBatch += yearRows;
+        }
+        return batches;
+    }
+
+    /// <summary>The model's rows of the years of <paramref name="batches"/> into <see cref="Rows"/>, a batch at a time over its years' rows of what it reads.</summary>
+    private static void Compute(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads, IReadOnlyList<List<long>> batches)
     {
         var memory = (string)db.Query("select current_database()").Rows[0][0]!;
-        void Run(long? year, string sql)
+        void Run(IReadOnlyList<long> years, string sql)
         {
             foreach (var read in reads)
-                db.Execute($"create or replace view {YearSchema}.{read} as select * from {memory}.main.{read} where year = {(year is { } y ? Year(y) : "null")}");
+                db.Execute($"create or replace view {YearSchema}.{read} as select * from {memory}.main.{read} where year in ({(years.Count > 0 ? Years(years) : "null")})");
             db.Execute($"set search_path = '{YearSchema},main'");
             try
             {
@@ -95,12 +122,12 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
         try
         {
             // Its columns: the model over no year's rows, emptied.
-            Run(null, $"create or replace table {memory}.main.{Rows} as\n{model.Sql}");
+            Run([], $"create or replace table {memory}.main.{Rows} as\n{model.Sql}");
             db.Execute($"delete from {memory}.main.{Rows}");
-            foreach (var year in years)
+            foreach (var years in batches)
             {
-                Run(year, $"create or replace table {memory}.main.{Part} as\n{model.Sql}");
-                CheckYear(db, model, year);
+                Run(years, $"create or replace table {memory}.main.{Part} as\n{model.Sql}");
+                CheckYears(db, model, years);
                 db.Execute($"insert into {memory}.main.{Rows} by name select * from {memory}.main.{Part}; drop table {memory}.main.{Part}");
             }
         }
@@ -113,32 +140,35 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
         db.Execute($"drop schema {YearSchema} cascade");
     }
 
-    /// <summary>Each year's signature: what the model's rows of that year are made from.</summary>
-    private Dictionary<long, string> SignaturesNow(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads)
+    /// <summary>Each year's signature (what the model's rows of that year are made from), and the rows it reads of each year.</summary>
+    private (Dictionary<long, string> Signatures, Dictionary<long, long> Rows) SignaturesNow(DuckDbSession db, SqlModel model, IReadOnlyList<string> reads)
     {
         var byYear = new SortedDictionary<long, StringBuilder>();
+        var rows = new Dictionary<long, long>();
         // What it reads, as columns and types: a change to them computes every year (and makes the table anew).
         var columns = new StringBuilder();
         foreach (var read in reads)
         {
             var (readColumns, years) = Read(db, model, read);
             columns.Append(read).Append(": ").Append(readColumns).Append('\n');
-            foreach (var (year, hash) in years)
+            foreach (var (year, hash, count) in years)
             {
                 if (!byYear.TryGetValue(year, out var text)) byYear[year] = text = new StringBuilder();
                 text.Append(read).Append(':').Append(hash).Append('\n');
+                rows[year] = rows.GetValueOrDefault(year) + count;
             }
         }
         _common ??= Version + "\n" + FederationModels.EngineSignature(db) + FederationModels.MacrosSignature(project, cache);
         var common = _common + model.RelativePath + "\n" + model.Sql + "\n" + columns;
-        return byYear.ToDictionary(y => y.Key, y => FederationModels.Hash(common + y.Value));
+        return (byYear.ToDictionary(y => y.Key, y => FederationModels.Hash(common + y.Value)), rows);
     }
 
     /// <summary>
     /// A model that <paramref name="model"/> reads: its columns (a column year of whole numbers, and no row without a year, or it is refused),
-    /// and its rows' hash by year. For a model built per federation, the hashes kept for each federation when its rows were computed.
+    /// and its rows' hash and count by year. For a model built per federation, the hashes kept for each federation when its rows were
+    /// computed (each ends with its count of rows, <see cref="FederationModels.RowsHash"/>).
     /// </summary>
-    private (string Columns, List<(long Year, string Hash)> Years) Read(DuckDbSession db, SqlModel model, string read)
+    private (string Columns, List<(long Year, string Hash, long Rows)> Years) Read(DuckDbSession db, SqlModel model, string read)
     {
         if (_reads.TryGetValue(read, out var known)) return known;
         var columns = db.Query($"describe {read}").Rows.Select(r => ((string)r[0]!, (string)r[1]!)).ToList();
@@ -146,28 +176,28 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
             throw new ModelException($"{model.RelativePath} is built per year, but it reads {read}, which has no year column of whole numbers: " +
                                      $"a year's rows are found by it. Remove the line '-- Built per year' from {model.RelativePath}.");
         var sql = byFederation.HashedByYear.Contains(read)
-            ? $"select year, string_agg(federation_id || '=' || hash, ',' order by federation_id) from {FederationModels.KeptDatabase}.{FederationModels.YearHashes} " +
-              $"where model = {Literal(read)} group by year"
-            : $"select cast(year as bigint), {FederationModels.RowsHash} from {read} as {FederationModels.RowAlias} group by all";
-        var years = new List<(long, string)>();
+            ? $"select year, string_agg(federation_id || '=' || hash, ',' order by federation_id), cast(sum(cast(split_part(hash, '/', 2) as bigint)) as bigint) " +
+              $"from {FederationModels.KeptDatabase}.{FederationModels.YearHashes} where model = {Literal(read)} group by year"
+            : $"select cast(year as bigint), {FederationModels.RowsHash}, count(*) from {read} as {FederationModels.RowAlias} group by all";
+        var years = new List<(long, string, long)>();
         foreach (var row in db.Query(sql).Rows)
         {
             if (row[0] is null)
                 throw new ModelException($"{model.RelativePath} is built per year, but {read} has rows without a year: they would be in no year's rows. " +
                                          $"Give them a year, or remove the line '-- Built per year' from {model.RelativePath}.");
-            years.Add((Convert.ToInt64(row[0]), (string)row[1]!));
+            years.Add((Convert.ToInt64(row[0]), (string)row[1]!, Convert.ToInt64(row[2])));
         }
         return _reads[read] = (string.Join(", ", columns.Select(c => c.Item1 + " " + c.Item2)), years);
     }
 
-    /// <summary>A model built per year gives a year's rows from that year's rows alone: computed over a year's rows, it gives rows of that year only.</summary>
-    private static void CheckYear(DuckDbSession db, SqlModel model, long year)
+    /// <summary>A model built per year gives a year's rows from that year's rows alone: computed over some years' rows, it gives rows of those years only.</summary>
+    private static void CheckYears(DuckDbSession db, SqlModel model, IReadOnlyList<long> years)
     {
         if (!db.Query($"describe {Part}").Rows.Any(r => (string)r[0]! == "year"))
             throw new ModelException($"{model.RelativePath} is built per year, but it has no year column.");
-        var stray = db.Query($"select year from {Part} where year is distinct from {Year(year)} limit 1").Rows;
+        var stray = db.Query($"select year from {Part} where year is null or year not in ({Years(years)}) limit 1").Rows;
         if (stray.Count > 0)
-            throw new ModelException($"{model.RelativePath} is built per year, but, computed over the rows of {Year(year)}, it gave a row of year " +
+            throw new ModelException($"{model.RelativePath} is built per year, but, computed over the rows of {Years(years)}, it gave a row of year " +
                                      $"{stray[0][0] ?? "(none)"}: a year's rows must come from that year's rows alone.");
     }
 

@@ -122,7 +122,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         await new IngestionService(store, new Pseudonymizer(TestPersons.Key)).IngestAllAsync();
         using var all = await ModelBuild.RunAsync(store, new ModelOptions(QueriesBuiltWhole(), Path.Combine(_folder.Path, "work-all")) { Threads = 2 });
         var perFederation = ModelProject.Load(RepoPaths.Queries).Models.Where(m => m.PerFederation).ToList();
-        Assert.Equal(27, perFederation.Count);
+        Assert.Equal(28, perFederation.Count);
 
         foreach (var federation in CountyData.Federations.Select(f => f.Id))
         {
@@ -159,6 +159,18 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
         // Nothing of the refused build was kept: the next build computes Åspdalen alone again, and is refused the same way.
         var again = await Assert.ThrowsAsync<ModelException>(() => ModelBuild.RunAsync(store, options));
         Assert.Equal(e.Message, again.Message);
+    }
+
+    [Fact]
+    public void Years_are_computed_together_in_order_up_to_a_batch_of_rows_and_a_larger_year_alone()
+    {
+        var rows = new Dictionary<long, long> { [2016] = 400_000, [2017] = 400_000, [2018] = 300_000, [2019] = 1_200_000, [2020] = 10, [2021] = 20 };
+
+        var batches = YearModels.Batches([2016, 2017, 2018, 2019, 2020, 2021], rows);
+
+        Assert.Equal(YearModels.BatchRows, 1_000_000);
+        Assert.Equal(["2016 2017", "2018", "2019", "2020 2021"], batches.Select(b => string.Join(' ', b)));
+        Assert.Equal(["2025"], YearModels.Batches([2025], new Dictionary<long, long>()).Select(b => string.Join(' ', b)));
     }
 
     [Fact]

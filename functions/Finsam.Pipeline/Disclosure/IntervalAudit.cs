@@ -93,7 +93,7 @@ internal sealed class IntervalAudit : IDisposable
     /// <summary>The integer interval of each variable whose integer programmes were solved.</summary>
     private readonly Dictionary<int, (double Low, double High)> _integerBounds = [];
     public int Programs { get; private set; }
-    /// <summary>Integer programmes (CP-SAT) solved to confirm narrow intervals.</summary>
+    /// <summary>Integer programmes (CP-SAT) solved to confirm narrow intervals (not those whose optimum was remembered, <see cref="IntegerProgram"/>).</summary>
     public int IntegerSolves { get; private set; }
 
     /// <summary>
@@ -114,22 +114,14 @@ internal sealed class IntervalAudit : IDisposable
         if (_integerBounds.TryGetValue(_rep[node], out var solved)) return solved;
         var constraints = _componentConstraints[_component[node]].Select(e => _effective[e]).ToList();
         if (constraints.Any(c => c.Constant != Math.Round(c.Constant))) return rounded;
+        var variables = _componentNodes[_component[node]]
+            .Select(n => (n, (long)Lower(n), _fixed.TryGetValue(n, out var v) ? (long?)(long)Math.Round(v) : null)).ToList();
+        var relations = constraints.Select(c => new IntegerProgram.Relation(c.Terms, (long)Math.Round(-c.Constant), c.Equality)).ToList();
         long? Bound(bool maximise)
         {
-            var model = new Google.OrTools.Sat.CpModel();
-            var variables = _componentNodes[_component[node]].ToDictionary(n => n, n => _fixed.TryGetValue(n, out var v)
-                ? model.NewConstant((long)Math.Round(v))
-                : model.NewIntVar((long)Lower(n), 1_000_000_000, "x" + n));
-            foreach (var c in constraints)
-            {
-                var expression = Google.OrTools.Sat.LinearExpr.WeightedSum(c.Terms.Select(t => variables[t.Node]), c.Terms.Select(t => (long)t.Coefficient));
-                var right = (long)Math.Round(-c.Constant);
-                if (c.Equality) model.Add(expression == right); else model.Add(expression <= right);
-            }
-            if (maximise) model.Maximize(variables[_rep[node]]); else model.Minimize(variables[_rep[node]]);
-            var solver = new Google.OrTools.Sat.CpSolver { StringParameters = "max_time_in_seconds:10 num_workers:1" };
-            IntegerSolves++;
-            return solver.Solve(model) == Google.OrTools.Sat.CpSolverStatus.Optimal ? (long)Math.Round(solver.ObjectiveValue) : null;
+            var optimum = IntegerProgram.Optimum(variables, relations, _rep[node], maximise, out var ran);
+            if (ran) IntegerSolves++;
+            return optimum;
         }
         var low = reached.Low ? (long)rounded.Low : Bound(false);
         var high = reached.High ? (long)rounded.High : Bound(true);

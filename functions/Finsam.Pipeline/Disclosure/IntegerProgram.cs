@@ -19,14 +19,14 @@ internal static class IntegerProgram
     /// <summary>
     /// CP-SAT's parameters: one worker, at most 10 s, and a presolve of one pass without probing or symmetry detection. A
     /// component's programmes differ only in their objective, and CP-SAT spent most of each solve presolving the same relations
-    /// again: 400 programmes of a county's seventh monthly release (2 221 counts and 3 114 relations each) took 17.2 s with these
+    /// again: 400 programmes of a county's seventh monthly release (2 221 counts and 3 114 relations each) took 17.3 s with these
     /// instead of 29.5 s, to the same optima (docs/benchmarks.md, "The county's later months"). A parameter changes the work,
     /// never an optimum.
     /// </summary>
     internal const string Parameters = "max_time_in_seconds:10 num_workers:1 max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0";
 
     private static readonly ConcurrentDictionary<string, long> Optima = new(StringComparer.Ordinal);
-    /// <summary>At most this many optima are remembered (a few megabytes); then they are forgotten and solved again as they come.</summary>
+    /// <summary>At most this many optima are remembered (about 20 MB); then they are forgotten and solved again as they come.</summary>
     private const int MaxOptima = 100_000;
 
     /// <summary>

@@ -23,8 +23,9 @@ public sealed class YearModels(ModelProject project, CuratedCache cache, Federat
     /// <summary>
     /// The rows of what a model reads that one computation takes at most: consecutive years are computed together up to it (a year
     /// of more rows alone). Each computation has a fixed cost (a national full build computed ten years one at a time in 1.3 s,
-    /// all ten at once in 0.8 s), and all years at once ran out of DuckDB's default 512 MB at ten times the national data
-    /// (7.6 million registration-years; docs/benchmarks.md, "Incremental builds").
+    /// all ten at once in 1.1 s), and all years at once ran out of the build's default DuckDB memory limit of 512 MB at ten
+    /// times the national data (7.6 million registration-years; docs/benchmarks.md, "Incremental builds"). Computed together,
+    /// a model that reads another year's rows within the batch is not caught by <see cref="CheckYears"/>: the rule is the SQL's.
     /// </summary>
     internal const long BatchRows = 1_000_000;
 

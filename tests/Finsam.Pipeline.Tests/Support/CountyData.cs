@@ -70,30 +70,26 @@ public static class CountyData
     }
 
     /// <summary>Writes every file into the store, landing last.</summary>
-    public static async Task WriteAsync(IBlobStore store)
-    {
-        foreach (var (container, name, text) in Files())
-            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
-    }
+    public static Task WriteAsync(IBlobStore store) => WriteAsync(store, _ => true);
 
     /// <summary>Writes the reference files into the store: the county before any federation delivers.</summary>
-    public static async Task WriteReferenceAsync(IBlobStore store)
-    {
-        foreach (var (container, name, text) in Files().Where(f => f.Container == Containers.Reference))
-            await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
-    }
+    public static Task WriteReferenceAsync(IBlobStore store) => WriteAsync(store, f => f.Container == Containers.Reference);
 
     /// <summary>The federations deliver the months <paramref name="from"/>–<paramref name="through"/>: their landing files are written into
     /// the store. Returns how many.</summary>
-    public static async Task<int> DeliverAsync(IBlobStore store, int from, int through)
+    public static Task<int> DeliverAsync(IBlobStore store, int from, int through) =>
+        WriteAsync(store, f => f.Container == Containers.Landing && Month(f.Name) >= from && Month(f.Name) <= through);
+
+    /// <summary>Writes the files <paramref name="which"/> chooses into the store, in <see cref="Files"/>' order; returns how many.</summary>
+    private static async Task<int> WriteAsync(IBlobStore store, Func<(string Container, string Name, string Text), bool> which)
     {
-        var delivered = 0;
-        foreach (var (container, name, text) in Files().Where(f => f.Container == Containers.Landing && Month(f.Name) >= from && Month(f.Name) <= through))
+        var written = 0;
+        foreach (var (container, name, text) in Files().Where(which))
         {
             await store.WriteAsync(container, name, Encoding.UTF8.GetBytes(text), WriteCondition.Overwrite);
-            delivered++;
+            written++;
         }
-        return delivered;
+        return written;
     }
 
     /// <summary>The month of a landing file's name ({federation}/{yyyy-MM}/…).</summary>

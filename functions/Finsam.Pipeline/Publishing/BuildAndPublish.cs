@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Finsam.Pipeline.Configuration;
+using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Models;
 using Finsam.Pipeline.Storage;
 using Finsam.Pipeline.Versions;
@@ -39,6 +41,15 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
+    /// <summary>
+    /// A job that takes this long is logged as a warning: a third of the 30 minutes a Functions host gives it (<c>functionTimeout</c>
+    /// in host.json), which stops it and publishes nothing. A county's member releases of the year to date took up to 10.6 minutes
+    /// (November, docs/benchmarks.md), and every release after one stopped would be larger still.
+    /// </summary>
+    internal TimeSpan SlowAfter { get; init; } = DefaultSlowAfter;
+
+    internal static readonly TimeSpan DefaultSlowAfter = TimeSpan.FromMinutes(10);
+
     /// <summary>Build and publish the controller's <c>curated</c> dataset.</summary>
     public Task<BuildAndPublishResult> RunAsync(IProgress<string>? progress = null, CancellationToken ct = default) =>
         PublishAsync(PublishedLayout.CuratedDataset, "Build and publish", progress, ct);
@@ -49,6 +60,7 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
 
     private async Task<BuildAndPublishResult> PublishAsync(string dataset, string job, IProgress<string>? progress, CancellationToken ct)
     {
+        var clock = Stopwatch.StartNew();
         var settings = options.Value.Publishing;
         var retention = new RetentionPolicy(settings.KeepLast, settings.KeepDays is { } days ? TimeSpan.FromDays(days) : null);
         var fingerprint = await new SourceState(store).FingerprintAsync(builder.Options.QueriesFolder, ct);
@@ -66,9 +78,27 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
             return new BuildAndPublishResult(BuildAndPublishStatus.AssertionsFailed, null, build.AssertionFailures);
         }
         var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct, [dataset], fingerprint);
+        var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
         foreach (var published in result.Datasets)
-            _logger.LogInformation("{Job}: {Dataset} {Outcome} v{Version}", job, published.Dataset, published.Created ? "published" : "unchanged at", published.Version);
+            _logger.LogInformation("{Job}: {Dataset} {Outcome} v{Version} in {Seconds} s", job, published.Dataset, published.Created ? "published" : "unchanged at",
+                published.Version, seconds);
+        if (clock.Elapsed >= SlowAfter) WarnSlow(dataset, job, clock.Elapsed);
         var status = result.Datasets.Any(d => d.Created) ? BuildAndPublishStatus.Published : BuildAndPublishStatus.Unchanged;
         return new BuildAndPublishResult(status, result, []);
+    }
+
+    /// <summary>A job near the time a Functions host gives it, and, for member releases of the year to date, what keeps them short.</summary>
+    private void WarnSlow(string dataset, string job, TimeSpan took)
+    {
+        const string Stopped = "{Job} took {Minutes} minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job " +
+                               "stopped so publishes nothing";
+        var minutes = Math.Round(took.TotalMinutes, 1);
+        if (dataset == PublishedLayout.KpiDataset && options.Value.Publishing.ParticipantYearsChoice == ParticipantYears.YearToDate)
+            _logger.LogWarning(Stopped + ". A release of the year to date is protected together with every earlier release, so it takes longer " +
+                               "month by month, and one stopped would make every later one larger. Publishing complete years only ({Setting} = " +
+                               "CompleteYears) keeps a year's releases from adding up (docs/operations.md, Sizing).",
+                job, minutes, "Finsam__Publishing__ParticipantYears");
+        else
+            _logger.LogWarning(Stopped + " (docs/operations.md, Sizing).", job, minutes);
     }
 }

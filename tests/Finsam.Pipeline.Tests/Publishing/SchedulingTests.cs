@@ -32,11 +32,14 @@ public class SchedulingTests : IDisposable
 
     public SchedulingTests() => _loggers = new Microsoft.Extensions.Logging.LoggerFactory([_logs]);
 
-    private (BuildAndPublish Job, ModelOptions Options) Job(IBlobStore store, int? keepLast = null)
+    private (BuildAndPublish Job, ModelOptions Options) Job(IBlobStore store, int? keepLast = null, ParticipantYears years = ParticipantYears.YearToDate,
+        TimeSpan? slowAfter = null)
     {
         var options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), _work.Path) { Threads = 2 };
-        var settings = Options.Create(new FinsamOptions { Publishing = { KeepLast = keepLast } });
-        return (new BuildAndPublish(store, new Publisher(store), new ModelBuilder(store, options), settings, new Microsoft.Extensions.Logging.Logger<BuildAndPublish>(_loggers)), options);
+        var settings = Options.Create(new FinsamOptions { Publishing = { KeepLast = keepLast, ParticipantYears = years.ToString() } });
+        var job = new BuildAndPublish(store, new Publisher(store, participantYears: years), new ModelBuilder(store, options), settings,
+            new Microsoft.Extensions.Logging.Logger<BuildAndPublish>(_loggers)) { SlowAfter = slowAfter ?? BuildAndPublish.DefaultSlowAfter };
+        return (job, options);
     }
 
     [Fact]
@@ -79,6 +82,47 @@ public class SchedulingTests : IDisposable
         steps.Clear();
         Assert.Equal(BuildAndPublishStatus.Unchanged, (await job.RunAsync(progress)).Status);
         Assert.DoesNotContain(steps, s => s.StartsWith("built "));
+    }
+
+    [Fact]
+    public async Task A_job_logs_how_long_it_took_and_warns_when_it_nears_the_functions_timeout_naming_complete_years_for_releases_of_the_year_to_date()
+    {
+        var store = _stores.Create();
+        await Samples.IngestAllAsync(store);
+
+        // Jobs of seconds, as the samples' are: their time in the line that names the version, and no warning.
+        var (job, _) = Job(store);
+        Assert.Equal(BuildAndPublishStatus.Published, (await job.RunAsync()).Status);
+        var published = Assert.Single(_logs.Entries, e => e.Message.StartsWith("Build and publish: curated published v1 in ", StringComparison.Ordinal));
+        Assert.InRange((double)published.Values["Seconds"]!, 0.1, 600);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+
+        // As if they had taken ten minutes: a member release of the year to date names what keeps a year's releases short.
+        (job, _) = Job(store, slowAfter: TimeSpan.Zero);
+        Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
+        var warning = Assert.Single(_logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.StartsWith("Member release took ", warning.Message);
+        Assert.Contains(" minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job stopped so publishes nothing. " +
+                        "A release of the year to date is protected together with every earlier release, so it takes longer month by month, and one " +
+                        "stopped would make every later one larger. Publishing complete years only (Finsam__Publishing__ParticipantYears = CompleteYears) " +
+                        "keeps a year's releases from adding up (docs/operations.md, Sizing).", warning.Message);
+
+        // A build of the controller's dataset, or a release that publishes complete years only: the limit alone.
+        var other = _stores.Create();
+        await Samples.IngestAllAsync(other);
+        foreach (var (years, run) in new (ParticipantYears, Func<BuildAndPublish, Task<BuildAndPublishResult>>)[]
+                 {
+                     (ParticipantYears.YearToDate, j => j.RunAsync()),
+                     (ParticipantYears.CompleteYears, j => j.ReleaseAsync()),
+                 })
+        {
+            var before = _logs.Entries.Count;
+            (job, _) = Job(other, years: years, slowAfter: TimeSpan.Zero);
+            Assert.Equal(BuildAndPublishStatus.Published, (await run(job)).Status);
+            warning = Assert.Single(_logs.Entries.Skip(before), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+            Assert.EndsWith(" minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job stopped so publishes " +
+                            "nothing (docs/operations.md, Sizing).", warning.Message);
+        }
     }
 
     [Fact]

@@ -43,8 +43,8 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
 
     /// <summary>
     /// A job that takes this long is logged as a warning: a third of the 30 minutes a Functions host gives it (<c>functionTimeout</c>
-    /// in host.json), which stops it and publishes nothing. A county's member releases of the year to date took up to 10.6 minutes
-    /// (November, docs/benchmarks.md), and every release after one stopped would be larger still.
+    /// in host.json), after which it is stopped and publishes nothing. A county's member releases of the year to date took up to
+    /// 10.6 minutes (November, docs/benchmarks.md), and each release after one stopped would be larger still.
     /// </summary>
     internal TimeSpan SlowAfter { get; init; } = DefaultSlowAfter;
 
@@ -62,6 +62,7 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
     {
         var clock = Stopwatch.StartNew();
         var settings = options.Value.Publishing;
+        var yearToDate = settings.ParticipantYearsChoice == ParticipantYears.YearToDate;
         var retention = new RetentionPolicy(settings.KeepLast, settings.KeepDays is { } days ? TimeSpan.FromDays(days) : null);
         var fingerprint = await new SourceState(store).FingerprintAsync(builder.Options.QueriesFolder, ct);
         if (await publisher.UnchangedAsync(fingerprint, retention, ct, [dataset]) is { } latest)
@@ -75,29 +76,34 @@ public sealed class BuildAndPublish(IBlobStore store, Publisher publisher, Model
         {
             foreach (var failure in build.AssertionFailures)
                 _logger.LogError("{Job}: assertion {Assertion} failed with {Rows} row(s); nothing is published", job, failure.RelativePath, failure.Rows.Rows.Count);
+            WarnIfSlow(dataset, job, clock.Elapsed, yearToDate);
             return new BuildAndPublishResult(BuildAndPublishStatus.AssertionsFailed, null, build.AssertionFailures);
         }
         var result = await publisher.PublishAsync(build, builder.Options, retention, progress, ct, [dataset], fingerprint);
-        var seconds = Math.Round(clock.Elapsed.TotalSeconds, 1);
+        var took = clock.Elapsed;
         foreach (var published in result.Datasets)
             _logger.LogInformation("{Job}: {Dataset} {Outcome} v{Version} in {Seconds} s", job, published.Dataset, published.Created ? "published" : "unchanged at",
-                published.Version, seconds);
-        if (clock.Elapsed >= SlowAfter) WarnSlow(dataset, job, clock.Elapsed);
+                published.Version, Math.Round(took.TotalSeconds, 1));
+        WarnIfSlow(dataset, job, took, yearToDate);
         var status = result.Datasets.Any(d => d.Created) ? BuildAndPublishStatus.Published : BuildAndPublishStatus.Unchanged;
         return new BuildAndPublishResult(status, result, []);
     }
 
-    /// <summary>A job near the time a Functions host gives it, and, for member releases of the year to date, what keeps them short.</summary>
-    private void WarnSlow(string dataset, string job, TimeSpan took)
+    /// <summary>
+    /// A job near the time a Functions host gives it (the time includes waiting for a job before it in the same work folder), and, for a
+    /// member release of the year to date, why releases grow through the year and what keeps them short.
+    /// </summary>
+    private void WarnIfSlow(string dataset, string job, TimeSpan took, bool yearToDate)
     {
-        const string Stopped = "{Job} took {Minutes} minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job " +
-                               "stopped so publishes nothing";
+        if (took < SlowAfter) return;
+        const string Stopped = "{Job} took {Minutes} minutes. On a Functions host a job is stopped after 30 minutes (functionTimeout in host.json), " +
+                               "and a stopped job publishes nothing";
         var minutes = Math.Round(took.TotalMinutes, 1);
-        if (dataset == PublishedLayout.KpiDataset && options.Value.Publishing.ParticipantYearsChoice == ParticipantYears.YearToDate)
-            _logger.LogWarning(Stopped + ". A release of the year to date is protected together with every earlier release, so it takes longer " +
-                               "month by month, and one stopped would make every later one larger. Publishing complete years only ({Setting} = " +
-                               "CompleteYears) keeps a year's releases from adding up (docs/operations.md, Sizing).",
-                job, minutes, "Finsam__Publishing__ParticipantYears");
+        if (dataset == PublishedLayout.KpiDataset && yearToDate)
+            _logger.LogWarning(Stopped + ". A release of the year to date is audited together with every earlier release, so releases take longer " +
+                               "through the year, and each one after a stopped release is larger still. With {Setting} = CompleteYears the releases " +
+                               "of a year do not add up this way (docs/operations.md, Sizing).",
+                job, minutes, FinsamSettings.EnvironmentName(o => o.Publishing.ParticipantYears));
         else
             _logger.LogWarning(Stopped + " (docs/operations.md, Sizing).", job, minutes);
     }

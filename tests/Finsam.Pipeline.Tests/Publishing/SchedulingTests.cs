@@ -12,8 +12,9 @@ using Microsoft.Extensions.Options;
 namespace Finsam.Pipeline.Tests.Publishing;
 
 /// <summary>
-/// The scheduled jobs: the shortcut that ends a run with nothing new at once (and only then), two builds that meet in one
-/// work folder, and member releases kept for the audit even when retention removes them.
+/// The scheduled jobs: the shortcut that ends a run with nothing new at once (and only then), the time each job logs and the
+/// warning when it nears the Functions timeout, two builds that meet in one work folder, and member releases kept for the audit
+/// even when retention removes them.
 /// </summary>
 public class SchedulingTests : IDisposable
 {
@@ -33,9 +34,9 @@ public class SchedulingTests : IDisposable
     public SchedulingTests() => _loggers = new Microsoft.Extensions.Logging.LoggerFactory([_logs]);
 
     private (BuildAndPublish Job, ModelOptions Options) Job(IBlobStore store, int? keepLast = null, ParticipantYears years = ParticipantYears.YearToDate,
-        TimeSpan? slowAfter = null)
+        TimeSpan? slowAfter = null, string? queries = null)
     {
-        var options = new ModelOptions(Path.Combine(RepoPaths.Root, "queries"), _work.Path) { Threads = 2 };
+        var options = new ModelOptions(queries ?? Path.Combine(RepoPaths.Root, "queries"), _work.Path) { Threads = 2 };
         var settings = Options.Create(new FinsamOptions { Publishing = { KeepLast = keepLast, ParticipantYears = years.ToString() } });
         var job = new BuildAndPublish(store, new Publisher(store, participantYears: years), new ModelBuilder(store, options), settings,
             new Microsoft.Extensions.Logging.Logger<BuildAndPublish>(_loggers)) { SlowAfter = slowAfter ?? BuildAndPublish.DefaultSlowAfter };
@@ -96,16 +97,20 @@ public class SchedulingTests : IDisposable
         var published = Assert.Single(_logs.Entries, e => e.Message.StartsWith("Build and publish: curated published v1 in ", StringComparison.Ordinal));
         Assert.InRange((double)published.Values["Seconds"]!, 0.1, 600);
         Assert.DoesNotContain(_logs.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        // The warning comes at a third of the Functions host's limit.
+        var host = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "host.json"))).RootElement;
+        Assert.Equal(TimeSpan.Parse(host.GetProperty("functionTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            3 * BuildAndPublish.DefaultSlowAfter);
 
         // As if they had taken ten minutes: a member release of the year to date names what keeps a year's releases short.
         (job, _) = Job(store, slowAfter: TimeSpan.Zero);
         Assert.Equal(BuildAndPublishStatus.Published, (await job.ReleaseAsync()).Status);
         var warning = Assert.Single(_logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
         Assert.StartsWith("Member release took ", warning.Message);
-        Assert.Contains(" minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job stopped so publishes nothing. " +
-                        "A release of the year to date is protected together with every earlier release, so it takes longer month by month, and one " +
-                        "stopped would make every later one larger. Publishing complete years only (Finsam__Publishing__ParticipantYears = CompleteYears) " +
-                        "keeps a year's releases from adding up (docs/operations.md, Sizing).", warning.Message);
+        Assert.Contains(" minutes. On a Functions host a job is stopped after 30 minutes (functionTimeout in host.json), and a stopped job publishes " +
+                        "nothing. A release of the year to date is audited together with every earlier release, so releases take longer through the " +
+                        "year, and each one after a stopped release is larger still. With Finsam__Publishing__ParticipantYears = CompleteYears the " +
+                        "releases of a year do not add up this way (docs/operations.md, Sizing).", warning.Message);
 
         // A build of the controller's dataset, or a release that publishes complete years only: the limit alone.
         var other = _stores.Create();
@@ -120,9 +125,24 @@ public class SchedulingTests : IDisposable
             (job, _) = Job(other, years: years, slowAfter: TimeSpan.Zero);
             Assert.Equal(BuildAndPublishStatus.Published, (await run(job)).Status);
             warning = Assert.Single(_logs.Entries.Skip(before), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
-            Assert.EndsWith(" minutes. A Functions host stops a job after 30 minutes (functionTimeout in host.json), and a job stopped so publishes " +
-                            "nothing (docs/operations.md, Sizing).", warning.Message);
+            Assert.EndsWith(" minutes. On a Functions host a job is stopped after 30 minutes (functionTimeout in host.json), and a stopped job " +
+                            "publishes nothing (docs/operations.md, Sizing).", warning.Message);
         }
+
+        // A job whose assertion fails publishes nothing, and is timed all the same.
+        using var queries = new TempFolder();
+        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(queries.Path, Path.GetRelativePath(RepoPaths.Queries, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+        File.WriteAllText(Path.Combine(queries.Path, "assertions", "assert_never_holds.sql"), "select 1 as row_that_fails");
+        var beforeFailure = _logs.Entries.Count;
+        (job, _) = Job(other, slowAfter: TimeSpan.Zero, queries: queries.Path);
+        Assert.Equal(BuildAndPublishStatus.AssertionsFailed, (await job.RunAsync()).Status);
+        Assert.EndsWith(" minutes. On a Functions host a job is stopped after 30 minutes (functionTimeout in host.json), and a stopped job publishes " +
+                        "nothing (docs/operations.md, Sizing).", Assert.Single(_logs.Entries.Skip(beforeFailure), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Message);
     }
 
     [Fact]

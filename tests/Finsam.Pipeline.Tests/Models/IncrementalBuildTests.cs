@@ -345,17 +345,7 @@ public sealed class IncrementalBuildTests(Xunit.Abstractions.ITestOutputHelper o
     }
 
     /// <summary>The SQL project (<see cref="_queries"/>) copied into the test's folder, with the lines <paramref name="keep"/> keeps.</summary>
-    private string CopyQueries(string name, Func<string, bool> keep)
-    {
-        var queries = Path.Combine(_folder.Path, name);
-        foreach (var file in Directory.EnumerateFiles(_queries, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(queries, Path.GetRelativePath(_queries, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.WriteAllLines(copy, File.ReadAllLines(file).Where(keep));
-        }
-        return queries;
-    }
+    private string CopyQueries(string name, Func<string, bool> keep) => RepoPaths.CopyQueries(Path.Combine(_folder.Path, name), _queries, keep);
 
     /// <summary>
     /// Builds the incremental work folder again and a fresh one in full (every model over every federation's data); every model's rows and the KPI output's bytes must be

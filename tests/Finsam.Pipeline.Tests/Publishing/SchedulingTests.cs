@@ -131,12 +131,7 @@ public class SchedulingTests : IDisposable
 
         // A job whose assertion fails publishes nothing, and is timed all the same.
         using var queries = new TempFolder();
-        foreach (var file in Directory.EnumerateFiles(RepoPaths.Queries, "*", SearchOption.AllDirectories))
-        {
-            var copy = Path.Combine(queries.Path, Path.GetRelativePath(RepoPaths.Queries, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
-        }
+        RepoPaths.CopyQueries(queries.Path);
         File.WriteAllText(Path.Combine(queries.Path, "assertions", "assert_never_holds.sql"), "select 1 as row_that_fails");
         var beforeFailure = _logs.Entries.Count;
         (job, _) = Job(other, slowAfter: TimeSpan.Zero, queries: queries.Path);

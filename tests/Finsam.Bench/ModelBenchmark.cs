@@ -210,7 +210,8 @@ public static class ModelBenchmark
         {
             using var sampler = new PeakSampler();
             sw.Restart();
-            var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier);
+            var said = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,7:F1} s {step}"));
+        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
             var seconds = sw.Elapsed.TotalSeconds;
             var (before, peak) = sampler.Stop();
             Console.WriteLine($"  protection + audit, {earlier.Length} earlier release(s): {seconds:F1} s, working set {before:N0} MB before, peak {peak:N0} MB; " +
@@ -309,7 +310,8 @@ public static class ModelBenchmark
         var options = new ModelOptions(queries, Path.Combine(root, "work"));
         using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
         var sw = Stopwatch.StartNew();
-        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier);
+        var said = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,7:F1} s {step}"));
+        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
         Console.WriteLine($"protection + audit, {earlier.Length} earlier release(s): {sw.Elapsed.TotalSeconds:F1} s; passed {result.Passed}, suppressed cells {result.SuppressedCells}, " +
                           $"audit alone {result.Elapsed.TotalSeconds:F1} s, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}");
     }

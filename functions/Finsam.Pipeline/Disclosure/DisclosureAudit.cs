@@ -62,9 +62,11 @@ public static class DisclosureAudit
     /// </summary>
     /// <param name="years">The release's choice of years (<see cref="ParticipantYears"/>): with complete years only, the counts of years not
     /// complete are left out of the smallest interval reported (<see cref="IntervalAudit.SmallestWidth()"/>); the verdict is the same.</param>
+    /// <param name="progress">Where to say how far the audit has come (a late release's takes minutes).</param>
     public static DisclosureAuditResult Run(DuckDbSession session, string candidateKpiTable, IReadOnlyList<string> earlierReleaseKpiParquets,
-        string queriesFolder, string? exactKpiTable = null, ParticipantYears years = ParticipantYears.YearToDate)
+        string queriesFolder, string? exactKpiTable = null, ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
+        var said = new ProtectionProgress(progress, ProtectionProgress.DefaultEvery, "audit: ");
         var started = Stopwatch.StartNew();
         var graph = NewGraph(session, queriesFolder);
         var earlier = ReadEarlier(session, earlierReleaseKpiParquets);
@@ -80,12 +82,13 @@ public static class DisclosureAudit
         LinkCandidate(graph, earlier.Count);
         if (years == ParticipantYears.CompleteYears) SmallCountProtection.WithholdIncompleteYears(graph);
         using var audit = new IntervalAudit(graph, exact: exactKpiTable is not null);
-        var outcome = audit.Run();
+        var outcome = audit.Run(progress: said);
         int? guessed = null;
         if (exactKpiTable is not null)
         {
+            said.Step("the second figure: what an attacker who guesses that no hidden count is zero narrows");
             using var guess = new IntervalAudit(graph, exact: true, guessNotZero: true);
-            guessed = guess.Run().Failures.Count;
+            guessed = guess.Run(progress: said).Failures.Count;
         }
         return Result(graph, outcome, earlier.Count, audit.Components, audit.Programs, audit.Solves, started.Elapsed) with
         {

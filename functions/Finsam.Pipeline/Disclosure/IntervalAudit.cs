@@ -347,7 +347,8 @@ internal sealed class IntervalAudit : IDisposable
 
     /// <param name="withWidth">Whether a whole audit also reports the smallest interval (a solve for nearly every suppressed
     /// count): the verdict of record does, a round of the protection's choice does not need it.</param>
-    public Outcome Run(bool withWidth = true)
+    /// <param name="progress">Where a whole audit says how far it has come (a late release's takes minutes).</param>
+    public Outcome Run(bool withWidth = true, ProtectionProgress? progress = null)
     {
         var failures = new List<(DisclosureFailure, int, int[])>();
         var touched = _touched ??= Enumerable.Range(0, _componentNodes.Count).Where(Touched).ToHashSet();
@@ -397,8 +398,13 @@ internal sealed class IntervalAudit : IDisposable
             }
             return new Outcome(failures, suppressed.Count, null);
         }
-        foreach (var node in _graph.Nodes)
-            if (CheckCount(node)) return new Outcome(failures, suppressed.Count, null);
+        for (var i = 0; i < _graph.Nodes.Count; i++)
+        {
+            if (CheckCount(_graph.Nodes[i])) return new Outcome(failures, suppressed.Count, null);
+            // Said as whole percents, each at most once.
+            if (progress is not null && 100 * (i + 1) / _graph.Nodes.Count is var percent && percent > 100 * i / _graph.Nodes.Count)
+                progress.Within(() => $"{percent}% of the counts checked");
+        }
         foreach (var d in _graph.Differences)
             if (CheckChange(d)) return new Outcome(failures, suppressed.Count, null);
         // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.

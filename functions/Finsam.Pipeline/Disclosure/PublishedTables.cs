@@ -23,8 +23,9 @@ public static class PublishedTables
     /// to publish when it did not pass).
     /// </summary>
     /// <param name="years">Which years' participant counts the release publishes (<see cref="ParticipantYears"/>).</param>
+    /// <param name="progress">What the protection and the audit are doing, for the person waiting on them.</param>
     public static DisclosureAuditResult Create(DuckDbSession session, string queriesFolder, IReadOnlyList<string>? earlierReleaseKpiParquets = null,
-        ParticipantYears years = ParticipantYears.YearToDate)
+        ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
         var earlierFiles = earlierReleaseKpiParquets ?? [];
         session.Execute("""
@@ -41,7 +42,7 @@ public static class PublishedTables
         var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), relations, DisclosureAudit.ReadScopes(session));
         var earlier = DisclosureAudit.ReadEarlier(session, earlierFiles);
         // The smallest interval is reported by the audit of the member table below.
-        var result = protection.Apply(rows, earlier, withWidth: false, years);
+        var result = protection.Apply(rows, earlier, withWidth: false, years, progress);
 
         session.Execute("create or replace table kpi_suppression (row_id bigint, suppression varchar)");
         session.Append("kpi_suppression", result.Suppressed.OrderBy(s => s.Key).Select(s => (s.Key, s.Value)));
@@ -63,8 +64,9 @@ public static class PublishedTables
             """);
         CreateQuality(session);
         // The verdict that counts is the audit of what members get, read back from the member table.
+        if (result.Audit.Passed) progress?.Report($"auditing the member table as members will read it, with {earlierFiles.Count} earlier release(s)");
         return result.Audit.Passed
-            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered", years) with { TotalsHidden = result.Audit.TotalsHidden, ComplementRowsNotTried = result.Audit.ComplementRowsNotTried }
+            ? DisclosureAudit.Run(session, "kpi_published", earlierFiles, queriesFolder, exactKpiTable: "kpi_numbered", years, progress) with { TotalsHidden = result.Audit.TotalsHidden, ComplementRowsNotTried = result.Audit.ComplementRowsNotTried }
             : result.Audit;
     }
 

@@ -23,10 +23,13 @@ internal static class SecondarySuppression
     /// count; a caller that audits the release again for its record needs none).</param>
     /// <param name="solveBudget">The solves of step 6's trials after which rows without a total members lead with are no longer
     /// tried (<see cref="ReleaseSolveBudget"/>).</param>
-    public static Result Protect(CellGraph graph, int maxRounds = 500, bool withWidth = true, int solveBudget = ReleaseSolveBudget)
+    /// <param name="progress">What the protection is doing, for the person waiting on it.</param>
+    public static Result Protect(CellGraph graph, int maxRounds = 500, bool withWidth = true, int solveBudget = ReleaseSolveBudget,
+        ProtectionProgress? progress = null)
     {
+        progress ??= new ProtectionProgress(null, TimeSpan.Zero);
         var adjacency = Adjacency(graph);
-        var (result, chosen) = Choose(graph, adjacency, maxRounds);
+        var (result, chosen) = Choose(graph, adjacency, maxRounds, progress);
         // The choice's last audit (it passed), kept for the smallest interval where the verdict returned reports it.
         if (!withWidth) chosen?.Dispose();
         using var last = withWidth ? chosen : null;
@@ -36,18 +39,22 @@ internal static class SecondarySuppression
         // rare), the trials are made again with them; should the whole audit disagree again, the choice before stands.
         foreach (var relaxationOnly in new[] { true, false })
         {
-            var released = Release(graph, adjacency, relaxationOnly, solveBudget, out var notTried);
+            var released = Release(graph, adjacency, relaxationOnly, solveBudget, progress, out var notTried);
             // Rows not tried are counted where the trials' result stands; where it is undone (below), every row is hidden as chosen.
             result = result with { NotTried = notTried };
             if (released.Count == 0) break;
+            progress.Step("auditing the result whole");
             using var audit = new IntervalAudit(graph, exact: true);
-            var outcome = audit.Run(withWidth);
+            var outcome = audit.Run(withWidth, progress);
             if (outcome.Failures.Count == 0)
                 return result with
                 {
                     Audit = outcome, Secondary = result.Secondary - released.Count, Released = released.Count,
                     Programs = result.Programs + audit.Programs, Solves = result.Solves + audit.Solves, Components = audit.Components,
                 };
+            progress.Step(relaxationOnly
+                ? "the whole audit found an integer interval narrower than the trials saw: trying again with the integer programmes"
+                : "the whole audit refused the counts published again: they stay hidden as chosen");
             foreach (var (node, reason) in released)
             {
                 graph.Nodes[node].Published = false;
@@ -88,7 +95,8 @@ internal static class SecondarySuppression
     /// needs; this keeps only what it needs, and keeps the totals members use most. Returns the counts published again,
     /// with the reason they had.
     /// </summary>
-    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly, int solveBudget, out int notTried)
+    private static List<(int Node, string? Reason)> Release(CellGraph graph, List<int>[] adjacency, bool relaxationOnly, int solveBudget,
+        ProtectionProgress progress, out int notTried)
     {
         var released = new List<(int, string?)>();
         var partners = IntervalAudit.Partners(graph);
@@ -133,6 +141,7 @@ internal static class SecondarySuppression
         }
         var size = ReleaseBatch;
         var next = 0;
+        if (rows.Count > 0) progress.Step($"trying to publish again {rows.Count} row(s) hidden to protect others, the costliest to members first");
         while (next < rows.Count)
         {
             // Rows without a total members lead with are tried while the budget lasts (they come after every such total).
@@ -140,14 +149,18 @@ internal static class SecondarySuppression
             var batch = rows.Skip(next).Take(size).TakeWhile(r => r.Cost.Level == rows[next].Cost.Level).Select(r => r.Hidden).ToList();
             next += batch.Count;
             size = Decide(batch) ? Math.Min(ReleaseBatch, size * 2) : Math.Max(1, size / 2);
+            progress.Within(() => $"{next} of {rows.Count} row(s) tried, {released.Count} count(s) published again");
         }
         // A row not tried whose counts a total's trial published meanwhile is hidden no more.
         notTried = rows.Skip(next).Count(r => r.Hidden.Any(c => !graph.Nodes[c].Published));
+        if (rows.Count > 0)
+            progress.Step($"publishing again done: {next} of {rows.Count} row(s) tried, {released.Count} count(s) published again" +
+                          (notTried > 0 ? $"; {notTried} row(s) not tried, the budget of work spent" : ""));
         return released;
     }
 
     /// <summary>Steps 1–5; returns the result and, when it passed, the whole audit that passed it (the caller disposes of it).</summary>
-    private static (Result Result, IntervalAudit? Passed) Choose(CellGraph graph, List<int>[] adjacency, int maxRounds)
+    private static (Result Result, IntervalAudit? Passed) Choose(CellGraph graph, List<int>[] adjacency, int maxRounds, ProtectionProgress progress)
     {
         var candidate = graph.CandidateVersion;
         var primary = 0;
@@ -158,6 +171,7 @@ internal static class SecondarySuppression
             node.Published = false;
             primary++;
         }
+        progress.Step($"{primary} count(s) hidden for themselves (from 1 to 4, a change of 1 to 4, hidden before, or of a year not complete); choosing the counts that protect them");
         FreezeKnownFromEarlier(graph, adjacency);
         var secondary = 0;
         var (programs, solves, components) = (0, 0, 0);
@@ -178,19 +192,21 @@ internal static class SecondarySuppression
             try
             {
                 // No smallest interval in the rounds: it costs a solve for nearly every suppressed count, and is reported once, at the end.
-                var outcome = audit.Run(withWidth: false);
+                var outcome = audit.Run(withWidth: false, failed is null ? progress : null);
                 programs += audit.Programs;
                 solves += audit.Solves;
                 components = audit.Components;
                 if (outcome.Failures.Count == 0 && failed is not null)
                 {
                     // The counts that failed pass now: the whole audit, for the verdict (not a round of its own).
+                    progress.Step($"round {round}: the counts the audit refused are protected now; auditing every count again");
                     failed = null;
                     round--;
                     continue;
                 }
                 if (outcome.Failures.Count == 0)
                 {
+                    progress.Step($"the audit passed after {round} round(s), {secondary} count(s) hidden to protect others");
                     // Handed to the caller, which disposes of it.
                     kept = true;
                     return (new Result(outcome, round, primary, secondary, components, programs, solves), audit);
@@ -223,6 +239,8 @@ internal static class SecondarySuppression
                 if (added == 0) added = Widen(graph, adjacency, outcome.Failures);
                 if (added == 0) return (Refused(), null);
                 secondary += added;
+                progress.Within(() => $"round {round}: {outcome.Failures.Count} hidden count(s) could still be worked out; {added} more hidden, " +
+                                      $"{secondary} in all so far");
             }
             finally
             {

@@ -54,13 +54,18 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
 
     private readonly List<KpiProtection> _catalog = catalog.ToList();
 
+    /// <summary>Within a step of the protection, the least time between two lines of its progress.</summary>
+    internal TimeSpan ProgressEvery { get; init; } = ProtectionProgress.DefaultEvery;
+
     /// <summary>Protects the rows of the version being made; <paramref name="earlier"/> are the releases readers still have, oldest first.</summary>
     /// <param name="withWidth">Whether an audit that passes reports the smallest interval (false: the caller audits the member
     /// table again, and that audit reports it).</param>
     /// <param name="years">Which years' counts the release may publish: with <see cref="ParticipantYears.CompleteYears"/> every count of
     /// a year not complete at its level, and of its months, is hidden (<see cref="WithholdIncompleteYears"/>).</param>
+    /// <param name="progress">Where to say what the protection is doing (<see cref="ProgressEvery"/>): a release late in the year takes
+    /// minutes.</param>
     public ProtectionResult Apply(IReadOnlyList<KpiRow> rows, IReadOnlyList<EarlierRelease>? earlier = null, bool withWidth = true,
-        ParticipantYears years = ParticipantYears.YearToDate)
+        ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var graph = new CellGraph(_catalog, relations, scopes);
@@ -70,7 +75,7 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
             r.Numerator, r.Denominator)).ToList(), exact: true);
         DisclosureAudit.LinkCandidate(graph, releases.Count);
         if (years == ParticipantYears.CompleteYears) WithholdIncompleteYears(graph);
-        var protection = SecondarySuppression.Protect(graph, withWidth: withWidth);
+        var protection = SecondarySuppression.Protect(graph, withWidth: withWidth, progress: new ProtectionProgress(progress, ProgressEvery));
 
         var suppressed = new Dictionary<long, string>();
         bool Total(Node n) => SecondarySuppression.Cost(n).Level > 0 && n.Value >= MinPublished;

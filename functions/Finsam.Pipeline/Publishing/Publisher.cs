@@ -71,7 +71,7 @@ public sealed class Publisher(IBlobStore store, TimeProvider? clock = null, Part
                         await records.KeepAllAsync(ct);
                         var earlier = await records.DownloadKpiFilesAsync(Path.Combine(folder, "earlier-releases"), ct);
                         progress?.Report($"applying small-count protection and auditing it against {earlier.Count} earlier release(s)");
-                        audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier, participantYears);
+                        audit = PublishedTables.Create(session, build.Project.Root, earlierReleaseKpiParquets: earlier, participantYears, progress);
                         progress?.Report($"disclosure audit: {(audit.Passed ? "passed" : "FAILED")}, {audit.SuppressedCells} suppressed cell(s), " +
                                          $"smallest interval {audit.SmallestIntervalWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unbounded"}, {audit.Elapsed.TotalSeconds:F1} s" +
                                          (audit.NotZeroGuessNarrowed is { } guessed ? $"; an attacker who guesses that no hidden count is zero narrows {guessed} to within 1–4" : ""));

@@ -35,6 +35,11 @@ public class PublishCliTests
         (exit, output) = await RunAsync(Work("release"));
         Assert.Equal(0, exit);
         Assert.Contains("kpi: published v1 (first version: 29 input file(s))", output);
+        // The protection says what it is doing, step by step (the samples' 143 counts from 1 to 4 first).
+        Assert.Contains("protection: 143 count(s) hidden for themselves (from 1 to 4, a change of 1 to 4, hidden before, or of a year not complete); " +
+                        "choosing the counts that protect them", output);
+        Assert.Contains("protection: trying to publish again 179 row(s) hidden to protect others, the costliest to members first", output);
+        Assert.Contains("auditing the member table as members will read it, with 0 earlier release(s)", output);
         Assert.DoesNotContain("curated:", output);
 
         (exit, output) = await RunAsync(Work("publish"));

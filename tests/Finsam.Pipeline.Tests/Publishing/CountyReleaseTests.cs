@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Finsam.Pipeline.Contract;
 using Finsam.Pipeline.Disclosure;
 using Finsam.Pipeline.Ingestion;
 using Finsam.Pipeline.Models;
@@ -113,13 +116,8 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
     public void What_each_breakdown_costs_in_hidden_cells_is_measured_and_a_release_without_it_passes_its_audit()
     {
         var session = county.Build.Session;
-        var rows = session.Query("""
-            select row_id, kpi_id, scope, scope_id, period, period_type, through_period, kon, dimension, value, unit, numerator, denominator, flag
-            from kpi_numbered order by row_id
-            """).Rows.Select(r => new KpiRow((long)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string)r[6]!,
-                (string)r[7]!, (string)r[8]!, (decimal?)r[9], (string?)r[10], (decimal?)r[11], (decimal?)r[12], (string?)r[13] ?? "")).ToList();
-        var protection = new SmallCountProtection(DisclosureAudit.ReadCatalog(session),
-            DisclosureRelation.Read(Path.Combine(RepoPaths.Queries, PublishedTables.RelationsFile)), DisclosureAudit.ReadScopes(session));
+        var rows = Rows(session);
+        var protection = Protection(session);
         var all = protection.Apply(rows);
         output.WriteLine($"all rows: {all.Cells} cells published of {all.Cells + all.Audit.SuppressedCells}, {all.Audit.SuppressedCells} hidden");
 
@@ -133,4 +131,62 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
             Assert.True(without.Audit.Passed);
         }
     }
+
+    [Fact]
+    public void The_protection_says_what_it_is_doing_and_its_figures_are_the_results()
+    {
+        var session = county.Build.Session;
+        var lines = new List<string>();
+        // Every line within a step too (a release's own waits ten seconds between them).
+        var every = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), Relations, DisclosureAudit.ReadScopes(session)) { ProgressEvery = TimeSpan.Zero };
+        var result = every.Apply(Rows(session), progress: new SynchronousProgress<string>(lines.Add));
+        foreach (var line in lines.Where(l => !l.EndsWith("% of the counts checked", StringComparison.Ordinal))) output.WriteLine(line);
+
+        Assert.True(result.Audit.Passed);
+        Assert.All(lines, l => Assert.StartsWith("protection: ", l, StringComparison.Ordinal));
+        Assert.Equal($"protection: {result.Primary} count(s) hidden for themselves (from 1 to 4, a change of 1 to 4, hidden before, or of a year " +
+                     "not complete); choosing the counts that protect them", lines[0]);
+        // Each round that the audit refused, then the round it passed, with the complements chosen so far.
+        var rounds = lines.Select(l => Regex.Match(l, @"^protection: round (\d+): \d+ hidden count\(s\) could still be worked out; (\d+) more hidden, (\d+) in all so far$"))
+            .Where(m => m.Success).Select(m => (Round: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), InAll: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))).ToList();
+        var passed = Regex.Match(Assert.Single(lines, l => l.Contains("the audit passed after", StringComparison.Ordinal)),
+            @"^protection: the audit passed after (\d+) round\(s\), (\d+) count\(s\) hidden to protect others$");
+        Assert.True(passed.Success);
+        Assert.Equal(result.Rounds, int.Parse(passed.Groups[1].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(Enumerable.Range(1, result.Rounds - 1), rounds.Select(r => r.Round).Distinct());
+        var chosen = int.Parse(passed.Groups[2].Value, CultureInfo.InvariantCulture);
+        Assert.True(rounds.Count == 0 || rounds[^1].InAll <= chosen);
+        // Then the rows of complements tried for publishing again, most costly first: the last line of it says how many were
+        // published again, and what the protection hides for others is what was chosen less those.
+        var trying = Regex.Match(Assert.Single(lines, l => l.Contains("trying to publish again", StringComparison.Ordinal)),
+            @"^protection: trying to publish again (\d+) row\(s\) hidden to protect others, the costliest to members first$");
+        var total = int.Parse(trying.Groups[1].Value, CultureInfo.InvariantCulture);
+        var tried = lines.Select(l => Regex.Match(l, @"^protection: (\d+) of (\d+) row\(s\) tried, (\d+) count\(s\) published again$")).Where(m => m.Success)
+            .Select(m => (Tried: int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Of: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                Published: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.True(tried.Count > 2, string.Join("\n", lines));
+        Assert.All(tried, t => Assert.Equal(total, t.Of));
+        Assert.Equal(tried.Select(t => t.Tried).Order(), tried.Select(t => t.Tried));
+        Assert.Equal(tried.Select(t => t.Published).Order(), tried.Select(t => t.Published));
+        Assert.Equal(total, tried[^1].Tried);
+        Assert.Equal(chosen - tried[^1].Published, result.Secondary);
+        var whole = lines.IndexOf("protection: auditing the result whole");
+        Assert.Equal($"protection: publishing again done: {total} of {total} row(s) tried, {tried[^1].Published} count(s) published again", lines[whole - 1]);
+        // The whole audit says how far it has come, in whole percents, each once.
+        Assert.Equal(Enumerable.Range(1, 100).Select(p => $"protection: {p}% of the counts checked"), lines.Skip(whole + 1));
+    }
+
+    private static readonly IReadOnlyList<DisclosureRelation> Relations =
+        DisclosureRelation.Read(Path.Combine(RepoPaths.Queries, PublishedTables.RelationsFile));
+
+    private static SmallCountProtection Protection(DuckDbSession session) =>
+        new(DisclosureAudit.ReadCatalog(session), Relations, DisclosureAudit.ReadScopes(session));
+
+    /// <summary>The exact KPI rows of the build, numbered as the release numbers them.</summary>
+    private static List<KpiRow> Rows(DuckDbSession session) =>
+        session.Query("""
+            select row_id, kpi_id, scope, scope_id, period, period_type, through_period, kon, dimension, value, unit, numerator, denominator, flag
+            from kpi_numbered order by row_id
+            """).Rows.Select(r => new KpiRow((long)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, (string)r[6]!,
+                (string)r[7]!, (string)r[8]!, (decimal?)r[9], (string?)r[10], (decimal?)r[11], (decimal?)r[12], (string?)r[13] ?? "")).ToList();
 }

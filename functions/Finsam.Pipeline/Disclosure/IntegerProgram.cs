@@ -35,8 +35,10 @@ internal static class IntegerProgram
     /// optimum was remembered.
     /// </summary>
     /// <param name="variables">Every variable of the component: its fixed value, or its smallest value.</param>
+    /// <param name="observe">Given each variable's value in the solution CP-SAT found, where it ran and found one: values in whole counts
+    /// that the variables can take together (the audit decides other counts by them).</param>
     public static long? Optimum(IReadOnlyList<(int Node, long Lower, long? Fixed)> variables, IReadOnlyList<Relation> relations, int objective, bool maximise,
-        out bool solved)
+        out bool solved, Action<int, long>? observe = null)
     {
         var key = Key(variables, relations, objective, maximise);
         solved = false;
@@ -51,7 +53,10 @@ internal static class IntegerProgram
         if (maximise) model.Maximize(vars[objective]); else model.Minimize(vars[objective]);
         var solver = new CpSolver { StringParameters = Parameters };
         solved = true;
-        if (solver.Solve(model) != CpSolverStatus.Optimal) return null;
+        var status = solver.Solve(model);
+        if (observe is not null && status is CpSolverStatus.Optimal or CpSolverStatus.Feasible)
+            foreach (var (node, v) in vars) observe(node, solver.Value(v));
+        if (status != CpSolverStatus.Optimal) return null;
         var optimum = (long)Math.Round(solver.ObjectiveValue);
         // Only optima are remembered: a programme not solved in time is tried again where it comes again.
         if (Optima.Count >= MaxOptima) Optima.Clear();

@@ -119,7 +119,8 @@ internal sealed class IntervalAudit : IDisposable
         var relations = constraints.Select(c => new IntegerProgram.Relation(c.Terms, (long)Math.Round(-c.Constant), c.Equality)).ToList();
         long? Bound(bool maximise)
         {
-            var optimum = IntegerProgram.Optimum(variables, relations, _rep[node], maximise, out var ran);
+            // The solution found is in whole counts: every count of the component can take its value (Decided relies on it).
+            var optimum = IntegerProgram.Optimum(variables, relations, _rep[node], maximise, out var ran, ObserveWhole);
             if (ran) IntegerSolves++;
             return optimum;
         }
@@ -574,6 +575,10 @@ internal sealed class IntervalAudit : IDisposable
             _changeInner[change] = _changeInner.TryGetValue(change, out var r) ? (Math.Min(r.Low, v), Math.Max(r.High, v)) : (v, v);
         }
     }
+
+    /// <summary>Records a value in whole counts that a count can take (from an integer programme's solution).</summary>
+    private void ObserveWhole(int node, long value) =>
+        _inner[node] = _inner.TryGetValue(node, out var r) ? (Math.Min(r.Low, value), Math.Max(r.High, value)) : (value, value);
 
     /// <summary>Records a solution's values: each count can take them.</summary>
     private void Observe(IReadOnlyList<int> nodes, IReadOnlyList<double> values)

@@ -5,7 +5,7 @@ namespace Finsam.Pipeline.Tests.Publishing;
 public sealed class IntegerProgramTests
 {
     // Counts of a test's own (node ids no audit's component has), so that no other test's programme is the same text.
-    private const int A = 900_001, B = 900_002;
+    private const int A = 900_001, B = 900_002, C = 900_003;
 
     private static IntegerProgram.Relation Sum(long right, bool equality, params (int Node, int Coefficient)[] terms) => new(terms, right, equality);
 
@@ -30,5 +30,25 @@ public sealed class IntegerProgramTests
         Assert.True(other);
         Assert.Equal(5, IntegerProgram.Optimum([(A, 0, null), (B, 5, null)], relations, B, maximise: false, out other));
         Assert.True(other);
+    }
+
+    [Fact]
+    public void The_solution_found_gives_every_count_a_value_in_whole_counts_that_holds_every_relation()
+    {
+        // 2a + 2b = 2c + 2, c = 3 (fixed), a <= 4: a + b = 4, the largest b is 4. The solution's values hold every relation.
+        (int, long, long?)[] variables = [(A, 0, null), (B, 0, null), (C, 0, 3)];
+        IntegerProgram.Relation[] relations = [Sum(2, true, (A, 2), (B, 2), (C, -2)), Sum(4, false, (A, 1))];
+        var seen = new Dictionary<int, long>();
+
+        Assert.Equal(4, IntegerProgram.Optimum(variables, relations, B, maximise: true, out var solved, (node, value) => seen.Add(node, value)));
+
+        Assert.True(solved);
+        Assert.Equal([A, B, C], seen.Keys.Order());
+        Assert.Equal((0L, 4L, 3L), (seen[A], seen[B], seen[C]));
+        // Remembered: no solver ran, so no solution is given.
+        seen.Clear();
+        Assert.Equal(4, IntegerProgram.Optimum(variables, relations, B, maximise: true, out solved, (node, value) => seen.Add(node, value)));
+        Assert.False(solved);
+        Assert.Empty(seen);
     }
 }

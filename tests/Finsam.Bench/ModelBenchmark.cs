@@ -211,7 +211,7 @@ public static class ModelBenchmark
             using var sampler = new PeakSampler();
             sw.Restart();
             var said = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,7:F1} s {step}"));
-        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
+            var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
             var seconds = sw.Elapsed.TotalSeconds;
             var (before, peak) = sampler.Stop();
             Console.WriteLine($"  protection + audit, {earlier.Length} earlier release(s): {seconds:F1} s, working set {before:N0} MB before, peak {peak:N0} MB; " +

@@ -67,6 +67,7 @@ public static class DisclosureAudit
         string queriesFolder, string? exactKpiTable = null, ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
         var said = new ProtectionProgress(progress, ProtectionProgress.DefaultEvery, "audit: ");
+        using var remembered = IntegerProgram.Remember();
         var started = Stopwatch.StartNew();
         var graph = NewGraph(session, queriesFolder);
         var earlier = ReadEarlier(session, earlierReleaseKpiParquets);

@@ -7,9 +7,12 @@ namespace Finsam.Pipeline.Disclosure;
 
 /// <summary>
 /// The integer optimum of one count over a component's relations (CP-SAT), for the audit's narrow intervals
-/// (<see cref="IntervalAudit"/>). Optima are remembered by the programme's whole text: the same programme has the same optimum,
-/// whichever audit meets it. A release's whole audit after the choice of complements and the audit of the member table read
-/// back solve many of the same programmes, and so do the rounds of the choice where a component did not change.
+/// (<see cref="IntervalAudit"/>). Within one release (<see cref="Remember"/>), optima are remembered by the programme's whole
+/// text: the same programme has the same optimum, whichever audit meets it. A release's whole audit after the choice of
+/// complements and the audit of the member table read back solve many of the same programmes, and so do the rounds of the
+/// choice where a component did not change. Only within one release: a remembered optimum gives no solution to observe, so
+/// what a process solved before would change which counts the audit decides by solutions, and with it the order of its
+/// linear programmes; a release is made the same way whatever the process did before.
 /// </summary>
 internal static class IntegerProgram
 {
@@ -25,9 +28,30 @@ internal static class IntegerProgram
     /// </summary>
     internal const string Parameters = "max_time_in_seconds:10 num_workers:1 max_presolve_iterations:1 cp_model_probing_level:0 symmetry_level:0";
 
-    private static readonly ConcurrentDictionary<string, long> Optima = new(StringComparer.Ordinal);
+    /// <summary>The optima of the release being made (null: none remembered).</summary>
+    private static readonly AsyncLocal<ConcurrentDictionary<string, long>?> Optima = new();
     /// <summary>At most this many optima are remembered (about 20 MB); then they are forgotten and solved again as they come.</summary>
     private const int MaxOptima = 100_000;
+
+    /// <summary>
+    /// Remembers optima until the scope returned is disposed: one release's protection and audits. Within a scope already open,
+    /// the same optima (the scope returned then does nothing).
+    /// </summary>
+    public static IDisposable Remember()
+    {
+        if (Optima.Value is not null) return new Scope(null);
+        var optima = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
+        Optima.Value = optima;
+        return new Scope(optima);
+    }
+
+    private sealed class Scope(ConcurrentDictionary<string, long>? opened) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (opened is not null && ReferenceEquals(Optima.Value, opened)) Optima.Value = null;
+        }
+    }
 
     /// <summary>
     /// The smallest (or largest) value of <paramref name="objective"/> in whole counts; null when CP-SAT did not prove it in time
@@ -35,14 +59,16 @@ internal static class IntegerProgram
     /// optimum was remembered.
     /// </summary>
     /// <param name="variables">Every variable of the component: its fixed value, or its smallest value.</param>
-    /// <param name="observe">Given each variable's value in the solution CP-SAT found, where it ran and found one: values in whole counts
-    /// that the variables can take together (the audit decides other counts by them).</param>
+    /// <param name="observe">Given each variable's value in the optimal solution CP-SAT found, where it ran: values in whole counts that
+    /// the variables can take together (the audit decides other counts by them). Not where the optimum was remembered, nor where
+    /// CP-SAT ran out of time (what it found then would depend on the machine's speed).</param>
     public static long? Optimum(IReadOnlyList<(int Node, long Lower, long? Fixed)> variables, IReadOnlyList<Relation> relations, int objective, bool maximise,
         out bool solved, Action<int, long>? observe = null)
     {
-        var key = Key(variables, relations, objective, maximise);
+        var optima = Optima.Value;
+        var key = optima is null ? null : Key(variables, relations, objective, maximise);
         solved = false;
-        if (Optima.TryGetValue(key, out var known)) return known;
+        if (optima is not null && optima.TryGetValue(key!, out var known)) return known;
         var model = new CpModel();
         var vars = variables.ToDictionary(v => v.Node, v => v.Fixed is { } value ? model.NewConstant(value) : model.NewIntVar(v.Lower, 1_000_000_000, "x" + v.Node));
         foreach (var r in relations)
@@ -53,14 +79,16 @@ internal static class IntegerProgram
         if (maximise) model.Maximize(vars[objective]); else model.Minimize(vars[objective]);
         var solver = new CpSolver { StringParameters = Parameters };
         solved = true;
-        var status = solver.Solve(model);
-        if (observe is not null && status is CpSolverStatus.Optimal or CpSolverStatus.Feasible)
+        if (solver.Solve(model) != CpSolverStatus.Optimal) return null;
+        if (observe is not null)
             foreach (var (node, v) in vars) observe(node, solver.Value(v));
-        if (status != CpSolverStatus.Optimal) return null;
         var optimum = (long)Math.Round(solver.ObjectiveValue);
         // Only optima are remembered: a programme not solved in time is tried again where it comes again.
-        if (Optima.Count >= MaxOptima) Optima.Clear();
-        Optima[key] = optimum;
+        if (optima is not null)
+        {
+            if (optima.Count >= MaxOptima) optima.Clear();
+            optima[key!] = optimum;
+        }
         return optimum;
     }
 

@@ -119,8 +119,9 @@ internal sealed class IntervalAudit : IDisposable
         var relations = constraints.Select(c => new IntegerProgram.Relation(c.Terms, (long)Math.Round(-c.Constant), c.Equality)).ToList();
         long? Bound(bool maximise)
         {
-            // The solution found is in whole counts: every count of the component can take its value (Decided relies on it).
-            var optimum = IntegerProgram.Optimum(variables, relations, _rep[node], maximise, out var ran, ObserveWhole);
+            // The solution found is in whole counts: every count of the component can take its value (Decided relies on it). Not in
+            // a trial: step 6's budget counts the trials' linear solves, which must not depend on what was remembered before.
+            var optimum = IntegerProgram.Optimum(variables, relations, _rep[node], maximise, out var ran, _firstOnly ? null : ObserveWhole);
             if (ran) IntegerSolves++;
             return optimum;
         }
@@ -406,8 +407,12 @@ internal sealed class IntervalAudit : IDisposable
             if (progress is not null && 100 * (i + 1) / _graph.Nodes.Count is var percent && percent > 100 * i / _graph.Nodes.Count)
                 progress.Within(() => $"{percent}% of the counts checked");
         }
-        foreach (var d in _graph.Differences)
-            if (CheckChange(d)) return new Outcome(failures, suppressed.Count, null);
+        for (var i = 0; i < _graph.Differences.Count; i++)
+        {
+            if (CheckChange(_graph.Differences[i])) return new Outcome(failures, suppressed.Count, null);
+            if (progress is not null && 100 * (i + 1) / _graph.Differences.Count is var percent && percent > 100 * i / _graph.Differences.Count)
+                progress.Within(() => $"{percent}% of the changes since earlier releases checked");
+        }
         // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.
         if (_firstOnly || _only is not null || !withWidth) return new Outcome(failures, suppressed.Count, null);
         return new Outcome(failures, suppressed.Count, SmallestWidth());

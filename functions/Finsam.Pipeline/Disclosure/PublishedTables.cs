@@ -28,6 +28,8 @@ public static class PublishedTables
         ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
         var earlierFiles = earlierReleaseKpiParquets ?? [];
+        // One release: its protection and the audit of its member table share the integer optima they both meet.
+        using var remembered = IntegerProgram.Remember();
         session.Execute("""
             create or replace table kpi_numbered as
             select row_number() over (order by kpi_id, scope, scope_id, period, kon, dimension) as row_id, *

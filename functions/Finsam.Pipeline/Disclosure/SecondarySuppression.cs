@@ -53,7 +53,7 @@ internal static class SecondarySuppression
                     Programs = result.Programs + audit.Programs, Solves = result.Solves + audit.Solves, Components = audit.Components,
                 };
             progress.Step(relaxationOnly
-                ? "the whole audit found an integer interval narrower than the trials saw: trying again with the integer programmes"
+                ? "the whole audit refused what the trials allowed: trying again with the integer programmes"
                 : "the whole audit refused the counts published again: they stay hidden as chosen");
             foreach (var (node, reason) in released)
             {

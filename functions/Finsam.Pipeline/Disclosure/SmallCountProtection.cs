@@ -68,6 +68,8 @@ public sealed class SmallCountProtection(IEnumerable<KpiProtection> catalog, IRe
         ParticipantYears years = ParticipantYears.YearToDate, IProgress<string>? progress = null)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
+        // The integer optima of this release, remembered across its audits (and its member table's, when the caller's scope holds both).
+        using var remembered = IntegerProgram.Remember();
         var graph = new CellGraph(_catalog, relations, scopes);
         var releases = earlier ?? [];
         DisclosureAudit.AddEarlier(graph, releases);

@@ -171,6 +171,7 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
         Assert.Equal(total, tried[^1].Tried);
         Assert.Equal(chosen - tried[^1].Published, result.Secondary);
         var whole = lines.IndexOf("protection: auditing the result whole");
+        Assert.True(whole > 0, "no whole audit of the result: " + string.Join("\n", lines));
         Assert.Equal($"protection: publishing again done: {total} of {total} row(s) tried, {tried[^1].Published} count(s) published again", lines[whole - 1]);
         // The whole audit says how far it has come, in whole percents, each once.
         Assert.Equal(Enumerable.Range(1, 100).Select(p => $"protection: {p}% of the counts checked"), lines.Skip(whole + 1));

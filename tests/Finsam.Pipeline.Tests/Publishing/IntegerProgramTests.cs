@@ -15,6 +15,7 @@ public sealed class IntegerProgramTests
         // a + b = 7, a <= 3: b is at least 4.
         (int, long, long?)[] free = [(A, 0, null), (B, 0, null)];
         IntegerProgram.Relation[] relations = [Sum(7, true, (A, 1), (B, 1)), Sum(3, false, (A, 1))];
+        using var release = IntegerProgram.Remember();
 
         Assert.Equal(4, IntegerProgram.Optimum(free, relations, B, maximise: false, out var first));
         Assert.True(first);
@@ -39,6 +40,7 @@ public sealed class IntegerProgramTests
         (int, long, long?)[] variables = [(A, 0, null), (B, 0, null), (C, 0, 3)];
         IntegerProgram.Relation[] relations = [Sum(2, true, (A, 2), (B, 2), (C, -2)), Sum(4, false, (A, 1))];
         var seen = new Dictionary<int, long>();
+        using var release = IntegerProgram.Remember();
 
         Assert.Equal(4, IntegerProgram.Optimum(variables, relations, B, maximise: true, out var solved, (node, value) => seen.Add(node, value)));
 
@@ -50,5 +52,34 @@ public sealed class IntegerProgramTests
         Assert.Equal(4, IntegerProgram.Optimum(variables, relations, B, maximise: true, out solved, (node, value) => seen.Add(node, value)));
         Assert.False(solved);
         Assert.Empty(seen);
+    }
+
+    [Fact]
+    public void Optima_are_remembered_only_within_one_release()
+    {
+        // a + b = 9, a <= 2: b is at least 7. Outside a release nothing is remembered: each call solves.
+        (int, long, long?)[] free = [(A, 0, null), (B, 0, null)];
+        IntegerProgram.Relation[] relations = [Sum(9, true, (A, 1), (B, 1)), Sum(2, false, (A, 1))];
+        Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out var solved));
+        Assert.True(solved);
+        Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out solved));
+        Assert.True(solved);
+
+        using (IntegerProgram.Remember())
+        {
+            Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out solved));
+            Assert.True(solved);
+            // A scope opened within the release's (an audit of it) shares its optima, and closing it keeps them.
+            using (IntegerProgram.Remember()) Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out solved));
+            Assert.False(solved);
+            Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out solved));
+            Assert.False(solved);
+        }
+        // The next release starts with none.
+        using (IntegerProgram.Remember())
+        {
+            Assert.Equal(7, IntegerProgram.Optimum(free, relations, B, maximise: false, out solved));
+            Assert.True(solved);
+        }
     }
 }

@@ -210,8 +210,7 @@ public static class ModelBenchmark
         {
             using var sampler = new PeakSampler();
             sw.Restart();
-            var said = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,7:F1} s {step}"));
-            var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
+            var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: Said(sw));
             var seconds = sw.Elapsed.TotalSeconds;
             var (before, peak) = sampler.Stop();
             Console.WriteLine($"  protection + audit, {earlier.Length} earlier release(s): {seconds:F1} s, working set {before:N0} MB before, peak {peak:N0} MB; " +
@@ -310,11 +309,14 @@ public static class ModelBenchmark
         var options = new ModelOptions(queries, Path.Combine(root, "work"));
         using var build = ModelBuild.RunAsync(store, options).GetAwaiter().GetResult();
         var sw = Stopwatch.StartNew();
-        var said = new Finsam.Pipeline.Contract.SynchronousProgress<string>(step => Console.Error.WriteLine($"{sw.Elapsed.TotalSeconds,7:F1} s {step}"));
-        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: said);
+        var result = Finsam.Pipeline.Disclosure.PublishedTables.Create(build.Session, queries, earlier, progress: Said(sw));
         Console.WriteLine($"protection + audit, {earlier.Length} earlier release(s): {sw.Elapsed.TotalSeconds:F1} s; passed {result.Passed}, suppressed cells {result.SuppressedCells}, " +
                           $"audit alone {result.Elapsed.TotalSeconds:F1} s, linear programmes {result.LinearPrograms:N0}, solves {result.Solves:N0}");
     }
+
+    /// <summary>The protection's progress on standard error, with the seconds since <paramref name="clock"/> started.</summary>
+    private static Finsam.Pipeline.Contract.SynchronousProgress<string> Said(Stopwatch clock) =>
+        new(step => Console.Error.WriteLine($"{clock.Elapsed.TotalSeconds,7:F1} s {step}"));
 
     /// <summary>Samples the process's working set every 20 ms: the peak while it runs, against the working set when it started.</summary>
     private sealed class PeakSampler : IDisposable

@@ -400,18 +400,21 @@ internal sealed class IntervalAudit : IDisposable
             }
             return new Outcome(failures, suppressed.Count, null);
         }
+        // How far a loop has come after its item i of count: said as whole percents, each at most once.
+        void Said(int i, int count, string what)
+        {
+            if (progress is not null && 100 * (i + 1) / count is var percent && percent > 100 * i / count)
+                progress.Within(() => $"{percent}% of {what} checked");
+        }
         for (var i = 0; i < _graph.Nodes.Count; i++)
         {
             if (CheckCount(_graph.Nodes[i])) return new Outcome(failures, suppressed.Count, null);
-            // Said as whole percents, each at most once.
-            if (progress is not null && 100 * (i + 1) / _graph.Nodes.Count is var percent && percent > 100 * i / _graph.Nodes.Count)
-                progress.Within(() => $"{percent}% of the counts checked");
+            Said(i, _graph.Nodes.Count, "the counts");
         }
         for (var i = 0; i < _graph.Differences.Count; i++)
         {
             if (CheckChange(_graph.Differences[i])) return new Outcome(failures, suppressed.Count, null);
-            if (progress is not null && 100 * (i + 1) / _graph.Differences.Count is var percent && percent > 100 * i / _graph.Differences.Count)
-                progress.Within(() => $"{percent}% of the changes since earlier releases checked");
+            Said(i, _graph.Differences.Count, "the changes since earlier releases");
         }
         // A check of some counts only (a round of the protection's choice) reports no smallest interval: it would solve every count.
         if (_firstOnly || _only is not null || !withWidth) return new Outcome(failures, suppressed.Count, null);

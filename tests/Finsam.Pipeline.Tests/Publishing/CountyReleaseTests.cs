@@ -138,8 +138,7 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
         var session = county.Build.Session;
         var lines = new List<string>();
         // Every line within a step too (a release's own waits ten seconds between them).
-        var every = new SmallCountProtection(DisclosureAudit.ReadCatalog(session), Relations, DisclosureAudit.ReadScopes(session)) { ProgressEvery = TimeSpan.Zero };
-        var result = every.Apply(Rows(session), progress: new SynchronousProgress<string>(lines.Add));
+        var result = Protection(session, every: TimeSpan.Zero).Apply(Rows(session), progress: new SynchronousProgress<string>(lines.Add));
         foreach (var line in lines.Where(l => !l.EndsWith("% of the counts checked", StringComparison.Ordinal))) output.WriteLine(line);
 
         Assert.True(result.Audit.Passed);
@@ -180,8 +179,9 @@ public class CountyReleaseTests(CountyReleaseTests.County county, ITestOutputHel
     private static readonly IReadOnlyList<DisclosureRelation> Relations =
         DisclosureRelation.Read(Path.Combine(RepoPaths.Queries, PublishedTables.RelationsFile));
 
-    private static SmallCountProtection Protection(DuckDbSession session) =>
-        new(DisclosureAudit.ReadCatalog(session), Relations, DisclosureAudit.ReadScopes(session));
+    /// <summary>The protection a release applies to the build; <paramref name="every"/>: the least time between its progress lines within a step.</summary>
+    private static SmallCountProtection Protection(DuckDbSession session, TimeSpan? every = null) =>
+        new(DisclosureAudit.ReadCatalog(session), Relations, DisclosureAudit.ReadScopes(session)) { ProgressEvery = every ?? ProtectionProgress.DefaultEvery };
 
     /// <summary>The exact KPI rows of the build, numbered as the release numbers them.</summary>
     private static List<KpiRow> Rows(DuckDbSession session) =>
